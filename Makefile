@@ -1,0 +1,60 @@
+# The front door. `make demo` runs the product, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-dev demo serve test test-fast test-browser lint chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+## install: create .venv with the `integrering` console script
+install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
+
+## demo: migrate the embedded SQLite database, load demo data, serve on http://$(HOST):$(PORT)
+demo: export INTEGRERING_DEMO = 1
+demo: $(STAMP)
+	$(BIN)/integrering migrate --no-input
+	$(BIN)/integrering demo-data
+	$(BIN)/integrering collectstatic --no-input --verbosity 0
+	@echo "Integrering kjører på http://$(HOST):$(PORT)/ (brukere: saksbehandler-oslo, saksbehandler-bergen, planlegger, analytiker, statsforvalter-vestland, admin; passord: demo)"
+	$(BIN)/gunicorn integrering.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+## chromium: Debian's Chromium for the browser tests (installed with apt when missing)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$(command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## test: the whole suite (unit, integration, browser) on DATABASE_URL or the default SQLite
+test: $(DEV_STAMP) chromium
+	$(BIN)/pytest
+
+## test-fast: the suite without the browser tests
+test-fast: $(DEV_STAMP)
+	$(BIN)/pytest -m "not browser"
+
+## lint: ruff and mypy
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy integrering
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Integrering: settlement and integration of refugees in Norway."""

@@ -1,0 +1,77 @@
+"""The JSON API under /api/v1/ (django-ninja), with its OpenAPI schema at /api/v1/openapi.json.
+
+Callers authenticate with ``Authorization: Bearer <token>`` (``integrering token create``) or,
+from the browser, with their session. Each app adds its own router here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from integrering.accounts.services import TokenRejected, token_authenticate
+
+LOGIN_REQUIRED = "Du må logge inn, eller sende et gyldig token i Authorization: Bearer <token>."
+
+
+class BearerToken(HttpBearer):
+    openapi_description = "Et API-token fra «integrering token create»."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        try:
+            user = token_authenticate(token)
+        except TokenRejected as exc:
+            raise AuthenticationError(message=str(exc)) from None
+        request.user = user
+        return user
+
+
+class ActiveSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Integrering API",
+    version="1",
+    description="Bosetting og integrering av flyktninger. Alle beløp er strenger med to desimaler.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=[BearerToken(), ActiveSession()],
+)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = LOGIN_REQUIRED if exc.message == "Unauthorized" else exc.message
+    response = api.create_response(request, {"detail": message}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="integrering"'
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    message = str(exc) or "Finnes ikke, eller du har ikke tilgang."
+    return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+
+
+def _register_routers() -> None:
+    from integrering.accounts.api import router as accounts_router
+    from integrering.people.api import router as people_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/persons/", people_router)
+
+
+_register_routers()

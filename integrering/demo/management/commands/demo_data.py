@@ -1,0 +1,50 @@
+"""integrering demo-data: load the fictitious demo world (only with the demo settings)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from integrering.accounts.models import User
+from integrering.demo.world import DEMO_USERS, demo_world_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo users (password 'demo'), an inter-municipal cooperation and fictitious households "
+        "with synthetic identity numbers. Only runs with INTEGRERING_DEMO=1; does nothing if the demo "
+        "users exist already."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--households", type=int, default=300, help="how many households (default 300)")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed, for a repeatable world")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError("Demodata kan bare lastes med demoinnstillingene (INTEGRERING_DEMO=1).")
+        if options["households"] < 1:
+            raise CommandError("--households må være minst 1.")
+        if User.objects.filter(username=DEMO_USERS[0][0]).exists():
+            self.stdout.write("Demodata finnes allerede; ingenting endret.")
+            return
+        total = options["households"]
+        show_progress = sys.stderr.isatty()
+
+        def progress(done: int) -> None:
+            if show_progress and (done % 10 == 0 or done == total):
+                width = 30
+                filled = width * done // total
+                sys.stderr.write(f"\rHusstander [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+                if done == total:
+                    sys.stderr.write("\n")
+
+        result = demo_world_create(households=total, seed=options["seed"], today=timezone.localdate(), progress=progress)
+        self.stdout.write(
+            f"Demodata lastet: {result.users} brukere (passord «demo»), {result.households} husstander, "
+            f"{result.persons} personer."
+        )

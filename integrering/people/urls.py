@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("personer/", views.person_list, name="person-list"),
+    path("personer/<int:person_id>/", views.person_detail, name="person-detail"),
+    path("husstander/<int:household_id>/", views.household_detail, name="household-detail"),
+]

@@ -1,0 +1,262 @@
+"""Settings for Integrering, in one file, configured by environment variables.
+
+Environment variables (all optional unless noted):
+
+- ``DATABASE_URL``: a dj-database-url URL (``postgres://user@host:5432/name``). Default: the
+  embedded SQLite database ``var/integrering.sqlite3``.
+- ``INTEGRERING_SECRET_KEY``: required unless ``INTEGRERING_DEBUG`` or ``INTEGRERING_DEMO`` is set.
+- ``INTEGRERING_DEBUG``: ``1`` for development (tracebacks in the browser).
+- ``INTEGRERING_DEMO``: ``1`` for the demo settings (demo users with the password ``demo``).
+- ``INTEGRERING_ALLOWED_HOSTS``: comma-separated host names.
+- ``INTEGRERING_SYNTHETIC_IDS``: ``1`` to accept synthetic identity numbers (month + 80).
+- ``OIDC_RP_CLIENT_ID`` and friends: switch on OpenID Connect login (see README).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env_str(name)
+    if not value:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}.")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """Parse ``DATABASE_URL`` and explain, in one sentence, what is wrong with a bad one."""
+    example = "postgres://postgres@127.0.0.1:5432/test or sqlite:///path/to/file.sqlite3"
+    if "://" not in url:
+        raise ImproperlyConfigured(f"DATABASE_URL {url!r} is not a database URL; use e.g. {example}.")
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except Exception as exc:  # dj-database-url raises several kinds for bad URLs
+        raise ImproperlyConfigured(f"DATABASE_URL {url!r} cannot be read ({exc}); use e.g. {example}.") from None
+    engine = config.get("ENGINE", "")
+    if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL {url!r} names an unsupported database; use PostgreSQL or SQLite, e.g. {example}."
+        )
+    if engine.endswith("postgresql") and not config.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL {url!r} names no database; use e.g. {example}.")
+    return config
+
+
+DEBUG = env_bool("INTEGRERING_DEBUG")
+DEMO = env_bool("INTEGRERING_DEMO")
+TESTING = env_bool("INTEGRERING_TESTING")
+
+SECRET_KEY = env_str("INTEGRERING_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or DEMO or TESTING):
+        raise ImproperlyConfigured(
+            "INTEGRERING_SECRET_KEY is not set; set it to a long random string in production "
+            "(or set INTEGRERING_DEMO=1 to run the demo)."
+        )
+    SECRET_KEY = "insecure-demo-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("INTEGRERING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+# Synthetic identity numbers (month + 80, as in the Norwegian test ecosystem) are for demo and
+# tests only: production refuses them unless told otherwise.
+SYNTHETIC_IDENTITY_NUMBERS = env_bool("INTEGRERING_SYNTHETIC_IDS", DEMO or DEBUG or TESTING)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "mozilla_django_oidc",
+    "integrering.organisations",
+    "integrering.accounts",
+    "integrering.people",
+    "integrering.audit",
+    "integrering.web",
+    "integrering.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "integrering.urls"
+WSGI_APPLICATION = "integrering.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "integrering.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'integrering.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# --- Login -------------------------------------------------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # must be first: it refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Lockout after repeated failures (django-axes): per user name, so one attacker cannot lock out a
+# whole office behind one IP address.
+AXES_FAILURE_LIMIT = env_int("INTEGRERING_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
+# axes warns that locking by user name alone lets an attacker rotate addresses; locking by
+# address too would lock a whole municipal office behind one NAT address out of the product.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+SESSION_COOKIE_AGE = env_int("INTEGRERING_SESSION_SECONDS", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# OpenID Connect (ID-porten / Ansattporten), switched on by OIDC_RP_CLIENT_ID.
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID"))
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("integrering.accounts.oidc.ProvisionedUsersOIDCBackend")
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "pid")
+    OIDC_CREATE_USER = False  # users are provisioned with an organisation and roles first
+    missing = [
+        name
+        for name in (
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, but {', '.join(missing)} is missing.")
+
+# --- Security ----------------------------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("INTEGRERING_HTTPS"):
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = env_list("INTEGRERING_CSRF_TRUSTED_ORIGINS")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Language, time, static ----------------------------------------------------------------------
+
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", "Norsk bokmål")]
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("INTEGRERING_LOG_LEVEL", "WARNING")},
+}

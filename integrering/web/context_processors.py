@@ -1,0 +1,40 @@
+"""Navigation by role, for the base layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from integrering.accounts.roles import Role
+from integrering.people.selectors import PERSON_ROLES
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def navigation_items(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = [("Forside", reverse("web:home"))]
+    if user.has_role(*PERSON_ROLES):
+        items.append(("Personer", reverse("people:person-list")))
+    if user.has_role(Role.ADMINISTRATOR) and user.is_staff:
+        items.append(("Administrasjon", reverse("admin:index")))
+    path = request.path
+    home = reverse("web:home")
+    return [
+        NavItem(label, url, current=(path == url) if url == home else path.startswith(url)) for label, url in items
+    ]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    return {"nav_items": navigation_items(request), "oidc_enabled": settings.OIDC_ENABLED}

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("logg-inn/", views.LoginView.as_view(), name="login"),
+    path("logg-ut/", views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,44 @@
+"""Login, logout and the start page for each role."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
+
+from . import selectors
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One page, with a section for each role the user has."""
+    user = request.user
+    context: dict[str, object] = {"role_labels": user.role_labels}
+    if user.has_role(*MUNICIPAL_SERVICE_ROLES, Role.MUNICIPAL_LEADER):
+        context["caseload"] = selectors.caseload_summary(user)
+        context["is_caseworker"] = user.has_role(*MUNICIPAL_SERVICE_ROLES)
+        context["is_leader"] = user.has_role(Role.MUNICIPAL_LEADER)
+    if user.has_role(Role.COUNTY_GOVERNOR_OFFICER) and user.organisation and user.organisation.county_governor:
+        context["governor"] = user.organisation.county_governor
+        context["governor_counties"] = selectors.county_governor_area(user.organisation.county_governor)
+    if user.has_role(Role.SETTLEMENT_PLANNER, Role.ANALYST):
+        context["counties"] = selectors.counties_in_force()
+        context["is_planner"] = user.has_role(Role.SETTLEMENT_PLANNER)
+        context["is_analyst"] = user.has_role(Role.ANALYST)
+    if user.has_role(Role.ADMINISTRATOR):
+        context["users_by_kind"] = selectors.users_by_organisation_kind()
+    return render(request, "web/home.html", context)
