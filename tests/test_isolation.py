@@ -1,0 +1,94 @@
+"""Tenant isolation over every route: an outsider never reaches another municipality's people.
+
+The routes are enumerated from the URL resolver, so routes added later are covered without
+touching this file, except to register the name of a new object kwarg below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+
+from conftest import World, client_for
+from integrering.accounts.services import token_create
+from integrering.people.models import Household, Person
+from tests.routes import Route, all_routes
+
+# How to fill in each object kwarg with an object that belongs to municipality A (the owner's).
+OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
+    "person_id": lambda w: w.person.pk,
+    "household_id": lambda w: w.household.pk,
+}
+
+ROUTES = [r for r in all_routes() if r.namespace != "admin"]
+OBJECT_ROUTES = [r for r in ROUTES if r.kwargs]
+LIST_ROUTES = [r for r in ROUTES if not r.kwargs]
+
+
+def test_the_sweep_finds_the_person_routes_of_both_html_and_api() -> None:
+    names = {r.name for r in ROUTES}
+    assert {"people:person-detail", "people:household-detail", "people:person-list"} <= names
+    assert any(r.namespace == "api" and r.kwargs == ("person_id",) for r in ROUTES)
+    print(f"\nisolation sweep: {len(ROUTES)} routes, {len(OBJECT_ROUTES)} with an object id")
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
+def test_every_object_route_names_a_registered_kwarg(route: Route) -> None:
+    unknown = [k for k in route.kwargs if k not in OBJECT_KWARGS]
+    assert not unknown, f"{route.pattern}: register {unknown} in OBJECT_KWARGS so the sweep can check it"
+
+
+def _clients(world: World, route: Route) -> dict[str, Client]:
+    clients = {"session": client_for(world.outsider)}
+    if route.namespace == "api":
+        token = token_create(user=world.outsider).token
+        clients["token"] = Client(headers={"Authorization": f"Bearer {token}"})
+    return clients
+
+
+@pytest.mark.parametrize("route", OBJECT_ROUTES, ids=lambda r: r.name)
+def test_outsider_gets_404_for_an_object_of_another_municipality(world: World, route: Route) -> None:
+    url = route.build({k: OBJECT_KWARGS[k](world) for k in route.kwargs})
+
+    owner_status = client_for(world.owner).get(url).status_code
+    assert owner_status in {200, 405}, f"the owner must reach {url} (got {owner_status}), or the check proves nothing"
+
+    for how, client in _clients(world, route).items():
+        statuses = {method: getattr(client, method)(url).status_code for method in ("get", "post", "put", "patch", "delete")}
+        assert set(statuses.values()) <= {404, 405}, f"outsider ({how}) reached {url}: {statuses}"
+        assert 404 in statuses.values(), f"outsider ({how}) on {url}: expected 404, got {statuses}"
+
+
+@pytest.mark.parametrize("route", LIST_ROUTES, ids=lambda r: r.name)
+def test_outsider_sees_no_person_of_another_municipality_on_any_list(world: World, route: Route) -> None:
+    url = route.build({})
+    secrets = [p.identity_number for p in world.household.members.all()] + [world.household.reference, "Eierstad"]
+    for how, client in _clients(world, route).items():
+        response = client.get(url, {"q": "Person"})  # matches names in both municipalities
+        assert response.status_code < 500, f"{url} ({how}) failed with {response.status_code}"
+        body = response.content.decode(errors="replace")
+        leaked = [s for s in secrets if s and s in body]
+        assert not leaked, f"outsider ({how}) saw {leaked} on {url}"
+
+
+def test_the_person_list_does_show_the_owner_their_own_people(world: World) -> None:
+    response = client_for(world.owner).get("/personer/", {"q": "Eierstad"})
+    assert response.status_code == 200
+    assert world.person.identity_number in response.content.decode()
+
+
+def test_people_are_not_registered_in_the_admin_which_bypasses_selectors() -> None:
+    assert Person not in admin.site._registry
+    assert Household not in admin.site._registry
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/accounts/user/", "/admin/audit/auditevent/", "/admin/organisations/municipality/"]
+)
+def test_admin_is_closed_to_municipal_users(world: World, path: str) -> None:
+    response = client_for(world.outsider).get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
