@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory, override_settings
+
+from integrering.accounts.models import User
+from integrering.organisations.models import Municipality
+from integrering.people.identity import identity_number_parse
+from integrering.people.models import Household, Person
+from integrering.people.selectors import persons_visible_to
+
+REQUIRED_USERS = {
+    "saksbehandler-oslo": "0301",
+    "saksbehandler-bergen": "4601",
+    "planlegger": None,
+    "analytiker": None,
+    "statsforvalter-vestland": None,
+    "admin": None,
+}
+
+
+@pytest.mark.django_db
+def test_demo_data_is_refused_outside_the_demo_settings() -> None:
+    with override_settings(DEMO=False), pytest.raises(CommandError, match="INTEGRERING_DEMO"):
+        call_command("demo_data")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(DEMO=True)
+def test_demo_data_creates_the_demo_world_once() -> None:
+    out = io.StringIO()
+    call_command("demo_data", "--households", "40", stdout=out)
+    assert "40 husstander" in out.getvalue()
+    assert Household.objects.count() == 40
+    assert len({h.municipality_id for h in Household.objects.all()}) >= 5
+
+    request = RequestFactory().post("/logg-inn/")
+    for username, municipality in REQUIRED_USERS.items():
+        user = authenticate(request, username=username, password="demo")
+        assert user is not None, username
+        if municipality:
+            assert user.organisation.municipality.number == municipality  # type: ignore[union-attr]
+    assert User.objects.get(username="statsforvalter-vestland").organisation.county_governor.name == (  # type: ignore[union-attr]
+        "Statsforvalteren i Vestland"
+    )
+
+    for person in Person.objects.all():
+        parsed = identity_number_parse(person.identity_number or "", birth_date=person.birth_date)
+        assert parsed.synthetic
+
+    oslo = User.objects.get(username="saksbehandler-oslo")
+    assert {p.municipality.number for p in persons_visible_to(oslo)} == {"0301"}
+    assert persons_visible_to(oslo).count() > 0
+
+    call_command("demo_data", stdout=(again := io.StringIO()))
+    assert "finnes allerede" in again.getvalue()
+    assert Household.objects.count() == 40
+    assert Municipality.objects.count() == 357

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from conftest import World
+from integrering.accounts.roles import Role
+from integrering.audit.models import AuditEvent
+from integrering.audit.services import AccessContext
+from integrering.organisations.models import Municipality, RefugeeServiceCooperation
+from integrering.people.identity import synthetic_identity_number
+from integrering.people.models import Household, Person
+from integrering.people.selectors import person_get, persons_search, persons_visible_to
+from integrering.people.services import PersonInput, household_register
+from integrering.testing import make_household, make_user
+
+
+def ctx(user: object) -> AccessContext:
+    return AccessContext(user=user, route="test", method="GET")
+
+
+def test_owner_and_colleague_see_their_municipalitys_people_and_the_outsider_does_not(world: World) -> None:
+    for user in (world.owner, world.colleague):
+        assert set(persons_visible_to(user)) == set(world.household.members.all())
+    assert set(persons_visible_to(world.outsider)) == set(world.outsider_household.members.all())
+    with pytest.raises(Http404):
+        person_get(ctx=ctx(world.outsider), person_id=world.person.pk)
+    assert person_get(ctx=ctx(world.owner), person_id=world.person.pk) == world.person
+
+
+@pytest.mark.parametrize("role", [Role.NAV_CASEWORKER, Role.SCHOOL_CASEWORKER, Role.MUNICIPAL_LEADER])
+def test_other_municipal_roles_see_only_their_own_municipality(world: World, role: str) -> None:
+    user = make_user(municipality_number="0301", roles=[role])
+    assert set(persons_visible_to(user)) == set(world.household.members.all())
+
+
+def test_directorate_county_governor_and_administrator_see_no_individual_person(world: World) -> None:
+    users = [
+        make_user(roles=[Role.SETTLEMENT_PLANNER]),
+        make_user(roles=[Role.ANALYST]),
+        make_user(roles=[Role.ADMINISTRATOR]),
+        make_user(governor_name="Statsforvalteren i Oslo og Viken"),
+    ]
+    for user in users:
+        assert not persons_visible_to(user).exists()
+
+
+def test_a_user_without_roles_or_inactive_sees_nobody(world: World) -> None:
+    assert not persons_visible_to(make_user(municipality_number="0301", roles=[])).exists()
+    world.owner.is_active = False
+    world.owner.save()
+    assert not persons_visible_to(world.owner).exists()
+
+
+def test_the_host_of_a_cooperation_serves_its_partners_but_a_partner_sees_only_itself(db: None) -> None:
+    gol, nesbyen, hemsedal = (Municipality.objects.get(number=n) for n in ("3324", "3322", "3326"))
+    cooperation = RefugeeServiceCooperation.objects.create(name="Hallingdal", host=gol, valid_from=datetime.date(2020, 1, 1))
+    cooperation.partners.set([nesbyen, hemsedal])
+    people = {n: make_household(municipality_number=n, members=1) for n in ("3324", "3322", "3326")}
+
+    host_user = make_user(municipality_number="3324")
+    seen_by_host = {p.municipality.number for p in persons_visible_to(host_user)}
+    assert seen_by_host == {"3324", "3322", "3326"}
+
+    partner_user = make_user(municipality_number="3326")
+    assert {p.municipality.number for p in persons_visible_to(partner_user)} == {"3326"}
+    with pytest.raises(Http404):
+        person_get(ctx=ctx(partner_user), person_id=people["3322"].members.get().pk)
+
+    # The host's other services (NAV) do not get the partners' people through the cooperation.
+    host_nav = make_user(municipality_number="3324", roles=[Role.NAV_CASEWORKER])
+    assert {p.municipality.number for p in persons_visible_to(host_nav)} == {"3324"}
+
+    # An ended cooperation no longer gives access.
+    RefugeeServiceCooperation.objects.filter(pk=cooperation.pk).update(valid_to=datetime.date(2021, 1, 1))
+    assert {p.municipality.number for p in persons_visible_to(host_user)} == {"3324"}
+
+
+def test_search_finds_by_name_number_and_household_within_reach_only(world: World) -> None:
+    assert set(persons_search(ctx=ctx(world.owner), query="Eierstad")) == set(world.household.members.all())
+    assert persons_search(ctx=ctx(world.owner), query=world.person.identity_number[:6])
+    assert len(persons_search(ctx=ctx(world.owner), query=world.household.reference)) == 3
+    assert persons_search(ctx=ctx(world.outsider), query="Eierstad") == []
+
+
+def test_registering_a_duplicate_names_where_the_person_already_is(world: World) -> None:
+    existing = world.outsider_person
+    with pytest.raises(ValidationError) as excinfo:
+        household_register(
+            ctx=ctx(world.owner),
+            municipality=world.household.municipality,
+            reference="H-NEW",
+            members=[
+                PersonInput("Ny", "Person", existing.birth_date, existing.identity_number),
+                PersonInput("", "Tom", datetime.date(1990, 1, 1), "12345678901"),
+            ],
+        )
+    messages = " ".join(excinfo.value.messages)
+    assert "Bergen kommune" in messages
+    assert existing.household.reference in messages
+    assert "Person 2: fornavn og etternavn" in messages
+    assert "Person 2: Kontrollsifrene" in messages
+    assert not Household.objects.filter(reference="H-NEW").exists()
+
+
+def test_registering_audits_each_created_person(db: None) -> None:
+    number = synthetic_identity_number(datetime.date(1991, 4, 4), random.Random(9))
+    household = household_register(
+        ctx=AccessContext.command("test"),
+        municipality=Municipality.objects.get(number="0301"),
+        reference="H-AUD",
+        members=[PersonInput("Ana", "Audit", datetime.date(1991, 4, 4), number)],
+    )
+    person = Person.objects.get(household=household)
+    event = AuditEvent.objects.get(person_id=person.pk)
+    assert (event.action, event.allowed, event.username) == ("create", True, "(system)")
