@@ -33,8 +33,12 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    household = make_household(municipality_number=MUNICIPALITY_A, members=3, family_name="Eierstad")
-    outsider_household = make_household(municipality_number=MUNICIPALITY_B, members=2, family_name="Utenbys")
+    household = make_household(
+        municipality_number=MUNICIPALITY_A, members=3, family_name="Eierstad"
+    )
+    outsider_household = make_household(
+        municipality_number=MUNICIPALITY_B, members=2, family_name="Utenbys"
+    )
     return World(
         owner=make_user(municipality_number=MUNICIPALITY_A, username="owner"),
         colleague=make_user(municipality_number=MUNICIPALITY_A, username="colleague"),

@@ -57,11 +57,15 @@ def database_from_url(url: str) -> dict[str, Any]:
     """Parse ``DATABASE_URL`` and explain, in one sentence, what is wrong with a bad one."""
     example = "postgres://postgres@127.0.0.1:5432/test or sqlite:///path/to/file.sqlite3"
     if "://" not in url:
-        raise ImproperlyConfigured(f"DATABASE_URL {url!r} is not a database URL; use e.g. {example}.")
+        raise ImproperlyConfigured(
+            f"DATABASE_URL {url!r} is not a database URL; use e.g. {example}."
+        )
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except Exception as exc:  # dj-database-url raises several kinds for bad URLs
-        raise ImproperlyConfigured(f"DATABASE_URL {url!r} cannot be read ({exc}); use e.g. {example}.") from None
+        raise ImproperlyConfigured(
+            f"DATABASE_URL {url!r} cannot be read ({exc}); use e.g. {example}."
+        ) from None
     engine = config.get("ENGINE", "")
     if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ImproperlyConfigured(
@@ -149,7 +153,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -166,7 +173,10 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -214,7 +224,9 @@ if OIDC_ENABLED:
         if not globals()[name]
     ]
     if missing:
-        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, but {', '.join(missing)} is missing.")
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, but {', '.join(missing)} is missing."
+        )
 
 # --- Security ----------------------------------------------------------------------------------
 

@@ -62,7 +62,12 @@ def make_household(
     # Birth dates shift with the counter so that synthetic numbers of different households
     # do not collide.
     shift = datetime.timedelta(days=n % 360)
-    births = [datetime.date(1985, 1, 17) + shift, datetime.date(1988, 2, 3) + shift, datetime.date(2015, 1, 2) + shift, datetime.date(2019, 1, 1) + shift]
+    births = [
+        datetime.date(1985, 1, 17) + shift,
+        datetime.date(1988, 2, 3) + shift,
+        datetime.date(2015, 1, 2) + shift,
+        datetime.date(2019, 1, 1) + shift,
+    ]
     inputs = [
         PersonInput(
             given_name=f"Person{i + 1}",

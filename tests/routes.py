@@ -37,7 +37,9 @@ def _walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str)
         else:
             pattern = prefix + str(entry.pattern)
             if (pattern.startswith("^") or "(?P" in pattern) and namespace != "admin":
-                raise AssertionError(f"regex route {pattern!r}: use path() so the sweep can fill it in")
+                raise AssertionError(
+                    f"regex route {pattern!r}: use path() so the sweep can fill it in"
+                )
             kwargs = tuple(re.findall(r"<(?:\w+:)?(\w+)>", pattern))
             name = f"{namespace}:{entry.name}" if entry.name else pattern
             routes.append(Route(pattern=pattern, name=name, namespace=namespace, kwargs=kwargs))

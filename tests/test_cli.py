@@ -16,13 +16,24 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "INTEGRERING_TESTING": "1", **env}
     return subprocess.run(
         [sys.executable, "-m", "integrering", *args],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 @pytest.mark.parametrize(
     "url",
-    ["not-a-url", "postgres://", "mysql://root@127.0.0.1/test", "oracle://x@y/z", "postgres://u@h:notaport/db"],
+    [
+        "not-a-url",
+        "postgres://",
+        "mysql://root@127.0.0.1/test",
+        "oracle://x@y/z",
+        "postgres://u@h:notaport/db",
+    ],
 )
 def test_a_malformed_database_url_gets_one_clear_line_and_no_traceback(url: str) -> None:
     result = run("check", DATABASE_URL=url)
@@ -40,7 +51,13 @@ def test_an_unreachable_database_is_explained(tmp_path: Path) -> None:
 
 
 def test_production_settings_without_a_secret_key_are_refused() -> None:
-    result = run("check", INTEGRERING_TESTING="0", INTEGRERING_DEBUG="0", INTEGRERING_DEMO="0", INTEGRERING_SECRET_KEY="")
+    result = run(
+        "check",
+        INTEGRERING_TESTING="0",
+        INTEGRERING_DEBUG="0",
+        INTEGRERING_DEMO="0",
+        INTEGRERING_SECRET_KEY="",
+    )
     assert result.returncode == 2
     assert "INTEGRERING_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr

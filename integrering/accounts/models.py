@@ -59,7 +59,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("navn", max_length=100, blank=True)
-    prefix = models.CharField("prefiks", max_length=12, help_text="De første tegnene, for å kjenne igjen tokenet.")
+    prefix = models.CharField(
+        "prefiks", max_length=12, help_text="De første tegnene, for å kjenne igjen tokenet."
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField("opprettet", default=timezone.now)
     expires_at = models.DateTimeField("utløper")

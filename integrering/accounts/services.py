@@ -16,7 +16,7 @@ from integrering.organisations.models import Organisation
 from .models import ApiToken, User, UserRole
 from .roles import ROLE_ORGANISATION_KIND, Role
 
-TOKEN_PREFIX = "intg_"
+TOKEN_PREFIX = "intg_"  # noqa: S105 - a public marker, not a secret
 TOKEN_DEFAULT_DAYS = 90
 
 
@@ -107,7 +107,9 @@ def token_authenticate(token: str) -> User:
     if record.revoked_at is not None:
         raise TokenRejected("Tokenet er trukket tilbake.")
     if record.expires_at <= now:
-        raise TokenRejected(f"Tokenet utløp {timezone.localtime(record.expires_at):%d.%m.%Y %H:%M}.")
+        raise TokenRejected(
+            f"Tokenet utløp {timezone.localtime(record.expires_at):%d.%m.%Y %H:%M}."
+        )
     if not record.user.is_active:
         raise TokenRejected("Brukeren bak tokenet er deaktivert.")
     ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)

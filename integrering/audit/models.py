@@ -62,5 +62,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Tilgangsloggen kan ikke slettes.")
-
-

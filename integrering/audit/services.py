@@ -23,7 +23,11 @@ class AccessContext:
     def from_request(cls, request: HttpRequest, user: Any = None) -> AccessContext:
         match = request.resolver_match
         route = match.route if match is not None else request.path
-        return cls(user=user if user is not None else request.user, route=route[:200], method=request.method or "")
+        return cls(
+            user=user if user is not None else request.user,
+            route=route[:200],
+            method=request.method or "",
+        )
 
     @classmethod
     def command(cls, name: str, user: Any = None) -> AccessContext:
@@ -31,7 +35,9 @@ class AccessContext:
         return cls(user=user, route=f"command:{name}", method="CLI")
 
 
-def _event(ctx: AccessContext, person_id: int | None, action: str, allowed: bool, detail: str) -> AuditEvent:
+def _event(
+    ctx: AccessContext, person_id: int | None, action: str, allowed: bool, detail: str
+) -> AuditEvent:
     user = ctx.user
     authenticated = bool(getattr(user, "is_authenticated", False))
     organisation = getattr(user, "organisation", None) if authenticated else None
@@ -61,6 +67,8 @@ def audit_record(
     return event
 
 
-def audit_record_many(*, ctx: AccessContext, person_ids: Iterable[int], action: str, detail: str = "") -> None:
+def audit_record_many(
+    *, ctx: AccessContext, person_ids: Iterable[int], action: str, detail: str = ""
+) -> None:
     """Record that several persons' data were shown (a list or a search result)."""
     AuditEvent.objects.bulk_create([_event(ctx, pid, action, True, detail) for pid in person_ids])

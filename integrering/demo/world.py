@@ -31,20 +31,46 @@ DEMO_USERS: list[tuple[str, str, str, str | None, list[str]]] = [
     ("nav-oslo", "Nils", "Navesen", "0301", [Role.NAV_CASEWORKER]),
     ("saksbehandler-gol", "Guro", "Hallingstad", "3324", [Role.REFUGEE_SERVICE_CASEWORKER]),
     ("saksbehandler-hemsedal", "Halvor", "Skogheim", "3326", [Role.REFUGEE_SERVICE_CASEWORKER]),
-    ("statsforvalter-vestland", "Siri", "Fjordheim", "Statsforvalteren i Vestland", [Role.COUNTY_GOVERNOR_OFFICER]),
+    (
+        "statsforvalter-vestland",
+        "Siri",
+        "Fjordheim",
+        "Statsforvalteren i Vestland",
+        [Role.COUNTY_GOVERNOR_OFFICER],
+    ),
     ("planlegger", "Per", "Planlund", None, [Role.SETTLEMENT_PLANNER]),
     ("analytiker", "Anne", "Analysen", None, [Role.ANALYST]),
     ("admin", "Ada", "Administrator", None, [Role.ADMINISTRATOR]),
 ]
 
 # Where the demo households live, and how many of every hundred go to each.
-HOUSEHOLD_SPREAD = {"0301": 30, "4601": 20, "5001": 12, "1103": 10, "4204": 8, "5501": 6, "3324": 6, "3322": 3, "3320": 2, "3326": 3}
+HOUSEHOLD_SPREAD = {
+    "0301": 30,
+    "4601": 20,
+    "5001": 12,
+    "1103": 10,
+    "4204": 8,
+    "5501": 6,
+    "3324": 6,
+    "3322": 3,
+    "3320": 2,
+    "3326": 3,
+}
 
 NAMES = {
     "uk": (
         ["Olena", "Iryna", "Oksana", "Daryna", "Kateryna", "Sofiia", "Yuliia", "Nataliia"],
         ["Mykola", "Andrii", "Taras", "Bohdan", "Dmytro", "Oleksii", "Serhii", "Maksym"],
-        ["Kovalenko", "Bondarenko", "Tkachenko", "Shevchuk", "Melnyk", "Kravets", "Oliinyk", "Lysenko"],
+        [
+            "Kovalenko",
+            "Bondarenko",
+            "Tkachenko",
+            "Shevchuk",
+            "Melnyk",
+            "Kravets",
+            "Oliinyk",
+            "Lysenko",
+        ],
     ),
     "sy": (
         ["Amal", "Rania", "Lina", "Nour", "Huda", "Yasmin", "Reem", "Dima"],
@@ -84,12 +110,19 @@ def _household_members(rng: random.Random, today: datetime.date) -> list[PersonI
     if kind in {"single", "parent"}:
         adults.append((rng.choice(women + men), _random_date(rng, adult_first, adult_last)))
     else:
-        adults += [(rng.choice(women), _random_date(rng, adult_first, adult_last)), (rng.choice(men), _random_date(rng, adult_first, adult_last))]
-    children = 0 if kind == "single" else rng.choices([0, 1, 2, 3, 4], weights=[15, 30, 30, 15, 10])[0]
+        adults += [
+            (rng.choice(women), _random_date(rng, adult_first, adult_last)),
+            (rng.choice(men), _random_date(rng, adult_first, adult_last)),
+        ]
+    children = (
+        0 if kind == "single" else rng.choices([0, 1, 2, 3, 4], weights=[15, 30, 30, 15, 10])[0]
+    )
     if kind == "parent":
         children = max(children, 1)
     youngest_parent = max(birth for _, birth in adults)
-    child_first = max(youngest_parent + datetime.timedelta(days=18 * 365), datetime.date(2006, 1, 1))
+    child_first = max(
+        youngest_parent + datetime.timedelta(days=18 * 365), datetime.date(2006, 1, 1)
+    )
     child_last = today - datetime.timedelta(days=60)
     if child_first > child_last:  # the parents are too young to have children here
         children = 0
@@ -97,7 +130,12 @@ def _household_members(rng: random.Random, today: datetime.date) -> list[PersonI
     for _ in range(children):
         members.append((rng.choice(women + men), _random_date(rng, child_first, child_last)))
     return [
-        PersonInput(given_name=name, family_name=family, birth_date=birth, identity_number=synthetic_identity_number(birth, rng))
+        PersonInput(
+            given_name=name,
+            family_name=family,
+            birth_date=birth,
+            identity_number=synthetic_identity_number(birth, rng),
+        )
         for name, birth in members
     ]
 
@@ -106,13 +144,19 @@ def _organisation(key: str | None) -> Organisation:
     if key is None:
         return Organisation.objects.get(kind="directorate")
     if key.isdigit():
-        return Organisation.objects.get(municipality__number=key, municipality__valid_to__isnull=True)
+        return Organisation.objects.get(
+            municipality__number=key, municipality__valid_to__isnull=True
+        )
     return Organisation.objects.get(county_governor__name=key)
 
 
 @transaction.atomic
 def demo_world_create(
-    *, households: int, seed: int, today: datetime.date, progress: Callable[[int], None] | None = None
+    *,
+    households: int,
+    seed: int,
+    today: datetime.date,
+    progress: Callable[[int], None] | None = None,
 ) -> DemoResult:
     """Create the demo users, the Hallingdal cooperation and ``households`` households."""
     rng = random.Random(seed)
@@ -127,18 +171,29 @@ def demo_world_create(
         )
         if Role.ADMINISTRATOR in roles:
             User.objects.filter(pk=user.pk).update(is_superuser=True)
-    municipalities = {m.number: m for m in Municipality.objects.filter(number__in=HOUSEHOLD_SPREAD, valid_to__isnull=True)}
+    municipalities = {
+        m.number: m
+        for m in Municipality.objects.filter(number__in=HOUSEHOLD_SPREAD, valid_to__isnull=True)
+    }
     cooperation = RefugeeServiceCooperation.objects.create(
-        name="Flyktningtjenesten i Hallingdal (fiktivt samarbeid)", host=municipalities["3324"], valid_from=datetime.date(2020, 1, 1)
+        name="Flyktningtjenesten i Hallingdal (fiktivt samarbeid)",
+        host=municipalities["3324"],
+        valid_from=datetime.date(2020, 1, 1),
     )
-    cooperation.partners.set([municipalities["3322"], municipalities["3320"], municipalities["3326"]])
+    cooperation.partners.set(
+        [municipalities["3322"], municipalities["3320"], municipalities["3326"]]
+    )
 
     ctx = AccessContext.command("demo-data")
     numbers = list(HOUSEHOLD_SPREAD)
     weights = list(HOUSEHOLD_SPREAD.values())
     persons = 0
     for index in range(1, households + 1):
-        number = numbers[index - 1] if index <= len(numbers) else rng.choices(numbers, weights=weights)[0]
+        number = (
+            numbers[index - 1]
+            if index <= len(numbers)
+            else rng.choices(numbers, weights=weights)[0]
+        )
         members = _household_members(rng, today)
         settled = _random_date(rng, datetime.date(2022, 3, 1), today - datetime.timedelta(days=7))
         household_register(

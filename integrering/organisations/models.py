@@ -35,7 +35,10 @@ class County(models.Model):
     number = models.CharField("fylkesnummer", max_length=2)
     name = models.CharField("navn", max_length=100)
     county_governor = models.ForeignKey(
-        CountyGovernor, on_delete=models.PROTECT, related_name="counties", verbose_name="statsforvalter"
+        CountyGovernor,
+        on_delete=models.PROTECT,
+        related_name="counties",
+        verbose_name="statsforvalter",
     )
     valid_from = models.DateField("gyldig fra")
     valid_to = models.DateField("gyldig til (ikke inkludert)", null=True, blank=True)
@@ -47,7 +50,9 @@ class County(models.Model):
         verbose_name_plural = "fylker"
         ordering = ["number", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["number", "valid_from"], name="county_number_valid_from_unique"),
+            models.UniqueConstraint(
+                fields=["number", "valid_from"], name="county_number_valid_from_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
                 name="county_valid_period",
@@ -61,7 +66,9 @@ class County(models.Model):
 class Municipality(models.Model):
     number = models.CharField("kommunenummer", max_length=4)
     name = models.CharField("navn", max_length=100)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities", verbose_name="fylke")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="municipalities", verbose_name="fylke"
+    )
     valid_from = models.DateField("gyldig fra")
     valid_to = models.DateField("gyldig til (ikke inkludert)", null=True, blank=True)
     successor = models.ForeignKey(
@@ -81,12 +88,16 @@ class Municipality(models.Model):
         verbose_name_plural = "kommuner"
         ordering = ["number", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["number", "valid_from"], name="municipality_number_valid_from_unique"),
+            models.UniqueConstraint(
+                fields=["number", "valid_from"], name="municipality_number_valid_from_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
                 name="municipality_valid_period",
             ),
-            models.CheckConstraint(condition=Q(number__regex=r"^[0-9]{4}$"), name="municipality_number_four_digits"),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[0-9]{4}$"), name="municipality_number_four_digits"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +130,11 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(kind="municipality", municipality__isnull=False, county_governor__isnull=True)
-                    | Q(kind="county_governor", municipality__isnull=True, county_governor__isnull=False)
+                    | Q(
+                        kind="county_governor",
+                        municipality__isnull=True,
+                        county_governor__isnull=False,
+                    )
                     | Q(kind="directorate", municipality__isnull=True, county_governor__isnull=True)
                 ),
                 name="organisation_kind_matches_link",
@@ -135,9 +150,14 @@ class RefugeeServiceCooperation(models.Model):
 
     name = models.CharField("navn", max_length=150)
     host = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="hosted_cooperations", verbose_name="vertskommune"
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="hosted_cooperations",
+        verbose_name="vertskommune",
     )
-    partners = models.ManyToManyField(Municipality, related_name="partner_cooperations", verbose_name="samarbeidskommuner")
+    partners = models.ManyToManyField(
+        Municipality, related_name="partner_cooperations", verbose_name="samarbeidskommuner"
+    )
     valid_from = models.DateField("gyldig fra")
     valid_to = models.DateField("gyldig til (ikke inkludert)", null=True, blank=True)
 

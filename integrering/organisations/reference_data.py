@@ -56,7 +56,9 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def municipalities_load(*, path: Path, valid_from: datetime.date, apps: Any = global_apps) -> LoadResult:
+def municipalities_load(
+    *, path: Path, valid_from: datetime.date, apps: Any = global_apps
+) -> LoadResult:
     """Create the counties, county governors and municipalities of a dated classification file.
 
     Idempotent: rows that exist with the same number and validity start are left as they are.
@@ -86,7 +88,10 @@ def municipalities_load(*, path: Path, valid_from: datetime.date, apps: Any = gl
             county, was_created = County.objects.get_or_create(
                 number=county_number,
                 valid_from=valid_from,
-                defaults={"name": row["county_name"].strip(), "county_governor": governors[governor_name]},
+                defaults={
+                    "name": row["county_name"].strip(),
+                    "county_governor": governors[governor_name],
+                },
             )
             counties[county_number] = county
             counties_created += was_created
@@ -100,7 +105,9 @@ def municipalities_load(*, path: Path, valid_from: datetime.date, apps: Any = gl
         else:
             unchanged += 1
         Organisation.objects.get_or_create(
-            kind="municipality", municipality=municipality, defaults={"name": f"{municipality.name} kommune"}
+            kind="municipality",
+            municipality=municipality,
+            defaults={"name": f"{municipality.name} kommune"},
         )
     Organisation.objects.get_or_create(kind="directorate", defaults={"name": DIRECTORATE_NAME})
     return LoadResult(created, unchanged, counties_created, governors_created)

@@ -19,7 +19,11 @@ def municipality_resolve(*, number: str, on: datetime.date) -> Municipality:
     if municipality is None:
         raise ValidationError(f"Kommunenummer {number} finnes ikke.")
     seen = {municipality.pk}
-    while municipality.valid_to is not None and municipality.valid_to <= on and municipality.successor_id:
+    while (
+        municipality.valid_to is not None
+        and municipality.valid_to <= on
+        and municipality.successor_id
+    ):
         municipality = municipality.successor  # type: ignore[assignment]
         if municipality.pk in seen:  # a loop in the data would otherwise never end
             raise ValidationError(f"Kommunenummer {number} har en sirkulær erstatningskjede.")

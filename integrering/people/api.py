@@ -42,18 +42,24 @@ class PersonOut(Schema):
 
 
 class PersonFilter(Schema):
-    q: str = Field("", max_length=100, description="Navn, fødselsnummer (starten) eller husstandsnummer")
+    q: str = Field(
+        "", max_length=100, description="Navn, fødselsnummer (starten) eller husstandsnummer"
+    )
     limit: int = Field(100, ge=1, le=500)
 
 
-@router.get("", response={200: list[PersonOut], 401: ErrorOut}, summary="Personene du har tilgang til")
+@router.get(
+    "", response={200: list[PersonOut], 401: ErrorOut}, summary="Personene du har tilgang til"
+)
 def persons_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[PersonOut]:
     ctx = AccessContext.from_request(request)
     found = selectors.persons_search(ctx=ctx, query=filters.q, limit=filters.limit)
     return [PersonOut.from_person(p) for p in found]
 
 
-@router.get("{person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut}, summary="Én person")
+@router.get(
+    "{person_id}", response={200: PersonOut, 401: ErrorOut, 404: ErrorOut}, summary="Én person"
+)
 def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
     person = selectors.person_get(ctx=AccessContext.from_request(request), person_id=person_id)
     return PersonOut.from_person(person)

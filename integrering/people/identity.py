@@ -51,12 +51,18 @@ def identity_number_parse(value: str, *, birth_date: datetime.date | None = None
         raise ValidationError("Fødselsnummeret kan bare inneholde siffer.")
     if len(number) != 11:
         raise ValidationError(f"Fødselsnummeret må ha 11 siffer (fikk {len(number)}).")
-    if (
-        number[9] != fodselsnummer.calc_check_digit1(number)
-        or number[10] != fodselsnummer.calc_check_digit2(number)
-    ):
-        raise ValidationError("Kontrollsifrene stemmer ikke; sjekk at fødselsnummeret er skrevet riktig.")
-    day, month, year2, individual = int(number[0:2]), int(number[2:4]), int(number[4:6]), int(number[6:9])
+    if number[9] != fodselsnummer.calc_check_digit1(number) or number[
+        10
+    ] != fodselsnummer.calc_check_digit2(number):
+        raise ValidationError(
+            "Kontrollsifrene stemmer ikke; sjekk at fødselsnummeret er skrevet riktig."
+        )
+    day, month, year2, individual = (
+        int(number[0:2]),
+        int(number[2:4]),
+        int(number[4:6]),
+        int(number[6:9]),
+    )
     kind = "fødselsnummer"
     if day > D_NUMBER_DAY_OFFSET:
         day -= D_NUMBER_DAY_OFFSET

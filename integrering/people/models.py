@@ -17,7 +17,9 @@ class Household(models.Model):
     settled_on = models.DateField("bosatt dato", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, help_text="Økes ved hver endring; hindrer at samtidige endringer overskrives.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Økes ved hver endring; hindrer at samtidige endringer overskrives."
+    )
 
     class Meta:
         verbose_name = "husstand"
@@ -29,14 +31,17 @@ class Household(models.Model):
 
 
 class Person(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", verbose_name="husstand")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name="husstand"
+    )
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="persons", verbose_name="kommune"
     )
     given_name = models.CharField("fornavn", max_length=100)
     family_name = models.CharField("etternavn", max_length=100)
     birth_date = models.DateField("fødselsdato")
-    identity_number = models.CharField(
+    # NULL, not "", for a person without a number: the unique constraint must ignore them.
+    identity_number = models.CharField(  # noqa: DJ001
         "fødselsnummer eller D-nummer", max_length=11, null=True, blank=True, help_text="11 siffer"
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -55,7 +60,9 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["municipality", "family_name", "given_name"], name="person_muni_name_idx"),
+            models.Index(
+                fields=["municipality", "family_name", "given_name"], name="person_muni_name_idx"
+            ),
         ]
 
     def __str__(self) -> str:

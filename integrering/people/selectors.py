@@ -48,15 +48,15 @@ def municipality_ids_served_by(user: object) -> frozenset[int]:
 
 def persons_visible_to(user: object) -> QuerySet[Person]:
     """All persons the user may see (not audited: callers that show them record it)."""
-    return Person.objects.filter(municipality_id__in=municipality_ids_served_by(user)).select_related(
-        "household", "municipality"
-    )
+    return Person.objects.filter(
+        municipality_id__in=municipality_ids_served_by(user)
+    ).select_related("household", "municipality")
 
 
 def households_visible_to(user: object) -> QuerySet[Household]:
-    return Household.objects.filter(municipality_id__in=municipality_ids_served_by(user)).select_related(
-        "municipality"
-    )
+    return Household.objects.filter(
+        municipality_id__in=municipality_ids_served_by(user)
+    ).select_related("municipality")
 
 
 def person_get(*, ctx: AccessContext, person_id: int, action: str = AuditAction.READ) -> Person:
@@ -72,11 +72,20 @@ def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, 
     """One household with its members, each member's read audited; 404 when out of reach."""
     household = households_visible_to(ctx.user).filter(pk=household_id).first()
     if household is None:
-        audit_record(ctx=ctx, person_id=None, action=AuditAction.READ, allowed=False, detail=f"husstand {household_id}")
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"husstand {household_id}",
+        )
         raise Http404("Finner ikke husstanden, eller du har ikke tilgang til den.")
     members = list(persons_visible_to(ctx.user).filter(household=household).order_by("birth_date"))
     audit_record_many(
-        ctx=ctx, person_ids=[m.pk for m in members], action=AuditAction.READ, detail=f"husstand {household.reference}"
+        ctx=ctx,
+        person_ids=[m.pk for m in members],
+        action=AuditAction.READ,
+        detail=f"husstand {household.reference}",
     )
     return household, members
 

@@ -76,7 +76,9 @@ def household_register(
         errors.extend(_validate_member(member, position))
     if errors:
         raise ValidationError(errors)
-    household = Household.objects.create(municipality=municipality, reference=reference, settled_on=settled_on)
+    household = Household.objects.create(
+        municipality=municipality, reference=reference, settled_on=settled_on
+    )
     persons = Person.objects.bulk_create(
         [
             Person(

@@ -14,7 +14,9 @@ from . import selectors
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="Søk på navn, fødselsnummer eller husstandsnummer", required=False, max_length=100)
+    q = forms.CharField(
+        label="Søk på navn, fødselsnummer eller husstandsnummer", required=False, max_length=100
+    )
 
 
 @require_GET
@@ -24,7 +26,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     persons = selectors.persons_search(ctx=AccessContext.from_request(request), query=query)
     context = {"form": form, "persons": persons, "query": query}
-    template = "people/_person_results.html" if request.headers.get("HX-Request") else "people/person_list.html"
+    template = (
+        "people/_person_results.html"
+        if request.headers.get("HX-Request")
+        else "people/person_list.html"
+    )
     return render(request, template, context)
 
 
@@ -38,5 +44,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    household, members = selectors.household_get(ctx=AccessContext.from_request(request), household_id=household_id)
-    return render(request, "people/household_detail.html", {"household": household, "members": members})
+    household, members = selectors.household_get(
+        ctx=AccessContext.from_request(request), household_id=household_id
+    )
+    return render(
+        request, "people/household_detail.html", {"household": household, "members": members}
+    )

@@ -32,7 +32,8 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
     path = request.path
     home = reverse("web:home")
     return [
-        NavItem(label, url, current=(path == url) if url == home else path.startswith(url)) for label, url in items
+        NavItem(label, url, current=(path == url) if url == home else path.startswith(url))
+        for label, url in items
     ]
 
 

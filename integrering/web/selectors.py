@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from integrering.accounts.models import User
 from integrering.organisations.models import County, CountyGovernor, Municipality, Organisation
-from integrering.people.selectors import households_visible_to, municipality_ids_served_by, persons_visible_to
+from integrering.people.selectors import (
+    households_visible_to,
+    municipality_ids_served_by,
+    persons_visible_to,
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,9 @@ def caseload_summary(user: User) -> CaseloadSummary:
     return CaseloadSummary(
         persons=persons_visible_to(user).count(),
         households=households_visible_to(user).count(),
-        municipalities=list(Municipality.objects.filter(pk__in=municipality_ids_served_by(user)).order_by("number")),
+        municipalities=list(
+            Municipality.objects.filter(pk__in=municipality_ids_served_by(user)).order_by("number")
+        ),
     )
 
 
@@ -49,4 +55,7 @@ def users_by_organisation_kind() -> list[dict[str, object]]:
         .order_by("organisation__kind")
     )
     labels = dict(Organisation._meta.get_field("kind").choices or [])
-    return [{"kind": labels.get(row["organisation__kind"], "Uten organisasjon"), "count": row["count"]} for row in rows]
+    return [
+        {"kind": labels.get(row["organisation__kind"], "Uten organisasjon"), "count": row["count"]}
+        for row in rows
+    ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from integrering.accounts.http import AuthenticatedRequest
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
 
 from . import selectors
@@ -24,7 +25,7 @@ class LogoutView(auth_views.LogoutView):
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """One page, with a section for each role the user has."""
     user = request.user
     context: dict[str, object] = {"role_labels": user.role_labels}
@@ -32,9 +33,15 @@ def home(request: HttpRequest) -> HttpResponse:
         context["caseload"] = selectors.caseload_summary(user)
         context["is_caseworker"] = user.has_role(*MUNICIPAL_SERVICE_ROLES)
         context["is_leader"] = user.has_role(Role.MUNICIPAL_LEADER)
-    if user.has_role(Role.COUNTY_GOVERNOR_OFFICER) and user.organisation and user.organisation.county_governor:
+    if (
+        user.has_role(Role.COUNTY_GOVERNOR_OFFICER)
+        and user.organisation
+        and user.organisation.county_governor
+    ):
         context["governor"] = user.organisation.county_governor
-        context["governor_counties"] = selectors.county_governor_area(user.organisation.county_governor)
+        context["governor_counties"] = selectors.county_governor_area(
+            user.organisation.county_governor
+        )
     if user.has_role(Role.SETTLEMENT_PLANNER, Role.ANALYST):
         context["counties"] = selectors.counties_in_force()
         context["is_planner"] = user.has_role(Role.SETTLEMENT_PLANNER)

@@ -23,8 +23,14 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("INTEGRERING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -61,24 +67,44 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("server")
-    env = {**os.environ, "DATABASE_URL": _server_database(tmp), "INTEGRERING_DEMO": "1", "INTEGRERING_TESTING": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _server_database(tmp),
+        "INTEGRERING_DEMO": "1",
+        "INTEGRERING_TESTING": "1",
+    }
     cli = [sys.executable, "-m", "integrering"]
     for command in (["migrate", "-v0"], ["demo-data", "--households", "30"]):
-        subprocess.run([*cli, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [*cli, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
+        )
     port = _free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
-        [gunicorn, "integrering.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            gunicorn,
+            "integrering.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
             break
-        except OSError:
+        except OSError as exc:
             if server.poll() is not None:
-                raise RuntimeError(server.stderr.read().decode() if server.stderr else "gunicorn died")
+                stderr = server.stderr.read().decode() if server.stderr else ""
+                raise RuntimeError(f"gunicorn died: {stderr}") from exc
             time.sleep(0.2)
     yield f"http://127.0.0.1:{port}"
     server.terminate()
@@ -111,7 +137,8 @@ def assert_accessible(page: Page) -> None:
     blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     AXE_PAGES.append((page.url, len(blocking)))
     report = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in blocking
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in blocking
     )
     assert not blocking, f"axe on {page.url}:\n{report}"
 

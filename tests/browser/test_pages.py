@@ -35,7 +35,9 @@ def test_a_wrong_password_shows_a_clear_message(page: Page, live_url: str) -> No
 
 
 @pytest.mark.parametrize(("username", "heading"), ROLE_START_PAGES.items())
-def test_each_role_has_an_accessible_start_page(page: Page, live_url: str, username: str, heading: str) -> None:
+def test_each_role_has_an_accessible_start_page(
+    page: Page, live_url: str, username: str, heading: str
+) -> None:
     login(page, live_url, username)
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert_accessible(page)
@@ -63,12 +65,16 @@ def test_a_caseworker_searches_and_opens_a_person_and_household(page: Page, live
     assert_accessible(page)
 
 
-def test_another_municipalitys_person_is_not_found_in_the_browser(page: Page, live_url: str) -> None:
+def test_another_municipalitys_person_is_not_found_in_the_browser(
+    page: Page, live_url: str
+) -> None:
     login(page, live_url, "saksbehandler-bergen")
     page.goto(f"{live_url}/personer/")
     bergen_ids = {
         int(href.rstrip("/").split("/")[-1])
-        for href in page.locator("#person-results a[href*='/personer/']").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        for href in page.locator("#person-results a[href*='/personer/']").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))"
+        )
     }
     page.context.clear_cookies()
     login(page, live_url, "saksbehandler-oslo")
@@ -78,7 +84,9 @@ def test_another_municipalitys_person_is_not_found_in_the_browser(page: Page, li
     assert_accessible(page)
 
 
-def test_the_keyboard_alone_logs_in_and_the_skip_link_comes_first(page: Page, live_url: str) -> None:
+def test_the_keyboard_alone_logs_in_and_the_skip_link_comes_first(
+    page: Page, live_url: str
+) -> None:
     page.goto(f"{live_url}/logg-inn/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Hopp til hovedinnholdet")).to_be_focused()

@@ -11,7 +11,12 @@ from django.test import Client
 
 from integrering.accounts.models import ApiToken
 from integrering.accounts.roles import Role
-from integrering.accounts.services import TokenRejected, token_authenticate, token_create, user_create
+from integrering.accounts.services import (
+    TokenRejected,
+    token_authenticate,
+    token_create,
+    user_create,
+)
 from integrering.organisations.models import Organisation
 from integrering.testing import make_user
 
@@ -61,7 +66,9 @@ def test_an_expired_or_revoked_token_is_rejected_with_a_reason() -> None:
     with pytest.raises(TokenRejected, match="utløp"):
         token_authenticate(old.token)
     revoked = token_create(user=user)
-    ApiToken.objects.filter(pk=revoked.record.pk).update(revoked_at=datetime.datetime.now(datetime.UTC))
+    ApiToken.objects.filter(pk=revoked.record.pk).update(
+        revoked_at=datetime.datetime.now(datetime.UTC)
+    )
     with pytest.raises(TokenRejected, match="trukket tilbake"):
         token_authenticate(revoked.token)
 

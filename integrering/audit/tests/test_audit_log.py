@@ -30,7 +30,11 @@ def test_a_denied_attempt_is_recorded_as_denied(world: World) -> None:
 
 def test_a_list_records_each_person_shown(world: World) -> None:
     client_for(world.owner).get("/personer/", {"q": "Eierstad"})
-    listed = set(AuditEvent.objects.filter(action="search", username="owner").values_list("person_id", flat=True))
+    listed = set(
+        AuditEvent.objects.filter(action="search", username="owner").values_list(
+            "person_id", flat=True
+        )
+    )
     assert listed == set(world.household.members.values_list("pk", flat=True))
 
 
@@ -55,7 +59,10 @@ def test_the_audit_log_command_prints_a_persons_entries_as_json(world: World) ->
     call_command("audit_log", "--person", str(world.person.pk), "--json", stdout=out)
     rows = json.loads(out.getvalue())
     assert {"user", "action", "allowed", "at"} <= set(rows[0])
-    assert [(r["user"], r["action"], r["allowed"]) for r in rows][-2:] == [("owner", "read", True), ("outsider", "read", False)]
+    assert [(r["user"], r["action"], r["allowed"]) for r in rows][-2:] == [
+        ("owner", "read", True),
+        ("outsider", "read", False),
+    ]
 
 
 @pytest.mark.django_db

@@ -45,7 +45,9 @@ def test_demo_data_creates_the_demo_world_once() -> None:
         assert user is not None, username
         if municipality:
             assert user.organisation.municipality.number == municipality  # type: ignore[union-attr]
-    assert User.objects.get(username="statsforvalter-vestland").organisation.county_governor.name == (  # type: ignore[union-attr]
+    assert User.objects.get(
+        username="statsforvalter-vestland"
+    ).organisation.county_governor.name == (  # type: ignore[union-attr]
         "Statsforvalteren i Vestland"
     )
 

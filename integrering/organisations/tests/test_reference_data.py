@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 from integrering.organisations.models import County, CountyGovernor, Municipality, Organisation
 from integrering.organisations.services import municipality_resolve
 
-SHARED_CSV = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "municipalities-2024.csv"
+SHARED_CSV = (
+    Path(__file__).resolve().parents[3].parent / "shared" / "data" / "municipalities-2024.csv"
+)
 
 
 @pytest.mark.django_db
@@ -48,14 +50,23 @@ def test_municipalities_carry_their_county_and_county_governor_with_a_validity_p
 def test_an_old_municipality_number_resolves_to_its_successor() -> None:
     bergen = Municipality.objects.get(number="4601")
     hordaland = County.objects.create(
-        number="12", name="Hordaland", county_governor=bergen.county.county_governor,
-        valid_from=datetime.date(1838, 1, 1), valid_to=datetime.date(2020, 1, 1),
+        number="12",
+        name="Hordaland",
+        county_governor=bergen.county.county_governor,
+        valid_from=datetime.date(1838, 1, 1),
+        valid_to=datetime.date(2020, 1, 1),
     )
     Municipality.objects.create(
-        number="1201", name="Bergen", county=hordaland,
-        valid_from=datetime.date(1838, 1, 1), valid_to=datetime.date(2020, 1, 1), successor=bergen,
+        number="1201",
+        name="Bergen",
+        county=hordaland,
+        valid_from=datetime.date(1838, 1, 1),
+        valid_to=datetime.date(2020, 1, 1),
+        successor=bergen,
     )
-    assert municipality_resolve(number="1201", on=datetime.date(2018, 6, 1)).valid_to == datetime.date(2020, 1, 1)
+    assert municipality_resolve(
+        number="1201", on=datetime.date(2018, 6, 1)
+    ).valid_to == datetime.date(2020, 1, 1)
     assert municipality_resolve(number="1201", on=datetime.date(2025, 6, 1)) == bergen
     with pytest.raises(ValidationError, match="9999"):
         municipality_resolve(number="9999", on=datetime.date(2025, 6, 1))

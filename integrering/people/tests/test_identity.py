@@ -27,7 +27,11 @@ def test_it_rejects_fnr_with_bad_check_digit() -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("1510869508", "11 siffer"), ("151086950881", "11 siffer"), ("1510869508a", "bare inneholde siffer")],
+    [
+        ("1510869508", "11 siffer"),
+        ("151086950881", "11 siffer"),
+        ("1510869508a", "bare inneholde siffer"),
+    ],
 )
 def test_it_explains_a_number_of_the_wrong_shape(value: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
@@ -54,7 +58,9 @@ def test_a_d_number_adds_40_to_the_day() -> None:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_synthetic_numbers_are_valid_have_month_plus_80_and_encode_the_birth_date(seed: int) -> None:
+def test_synthetic_numbers_are_valid_have_month_plus_80_and_encode_the_birth_date(
+    seed: int,
+) -> None:
     rng = random.Random(seed)
     birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randint(0, 27000))
     number = synthetic_identity_number(birth, rng)
@@ -65,7 +71,10 @@ def test_synthetic_numbers_are_valid_have_month_plus_80_and_encode_the_birth_dat
 
 def test_synthetic_numbers_are_refused_when_the_setting_is_off() -> None:
     number = synthetic_identity_number(datetime.date(1980, 7, 1), random.Random(3))
-    with override_settings(SYNTHETIC_IDENTITY_NUMBERS=False), pytest.raises(ValidationError, match="Syntetiske"):
+    with (
+        override_settings(SYNTHETIC_IDENTITY_NUMBERS=False),
+        pytest.raises(ValidationError, match="Syntetiske"),
+    ):
         identity_number_parse(number)
 
 

@@ -2,22 +2,24 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
+from integrering.accounts.models import User
 from integrering.testing import make_user
 
 PASSWORD = "et-langt-passord-2026"
 
 
 @pytest.fixture
-def caseworker(db: None) -> object:
+def caseworker(db: None) -> User:
     return make_user(municipality_number="0301", username="kari", password=PASSWORD)
 
 
-def _login(client: Client, username: str, password: str) -> object:
+def _login(client: Client, username: str, password: str) -> Response:
     return client.post("/logg-inn/", {"username": username, "password": password})
 
 
-def test_a_user_logs_in_and_sees_the_start_page_of_their_role(caseworker: object) -> None:
+def test_a_user_logs_in_and_sees_the_start_page_of_their_role(caseworker: User) -> None:
     client = Client()
     response = _login(client, "kari", PASSWORD)
     assert response.status_code == 302
@@ -27,13 +29,17 @@ def test_a_user_logs_in_and_sees_the_start_page_of_their_role(caseworker: object
 
 
 @pytest.mark.parametrize("username", ["kari", "ukjent-bruker"])
-def test_a_wrong_password_and_an_unknown_user_get_the_same_clear_message(caseworker: object, username: str) -> None:
+def test_a_wrong_password_and_an_unknown_user_get_the_same_clear_message(
+    caseworker: User, username: str
+) -> None:
     response = _login(Client(), username, "feil-passord")
     assert response.status_code == 200
     assert "oppgi korrekt brukernavn og passord" in response.content.decode()
 
 
-def test_the_account_is_locked_after_five_failures_even_with_the_right_password(caseworker: object) -> None:
+def test_the_account_is_locked_after_five_failures_even_with_the_right_password(
+    caseworker: User,
+) -> None:
     client = Client()
     for _ in range(5):
         _login(client, "kari", "feil-passord")
@@ -49,7 +55,7 @@ def test_pages_need_a_login(db: None) -> None:
     assert response["Location"].startswith("/logg-inn/")
 
 
-def test_logout_is_a_post(caseworker: object) -> None:
+def test_logout_is_a_post(caseworker: User) -> None:
     client = Client()
     _login(client, "kari", PASSWORD)
     assert client.get("/logg-ut/").status_code == 405

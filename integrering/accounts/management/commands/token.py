@@ -16,10 +16,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="create")
-        create = actions.add_parser("create", help="issue a new token and print it (shown only once)")
+        create = actions.add_parser(
+            "create", help="issue a new token and print it (shown only once)"
+        )
         create.add_argument("--user", required=True, help="the user name the token acts as")
         create.add_argument("--name", default="", help="a label for the token")
-        create.add_argument("--days", type=int, default=TOKEN_DEFAULT_DAYS, help="days until it expires")
+        create.add_argument(
+            "--days", type=int, default=TOKEN_DEFAULT_DAYS, help="days until it expires"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["user"]).first()

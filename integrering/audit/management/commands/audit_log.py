@@ -52,4 +52,6 @@ class Command(BaseCommand):
             return
         for row in rows:
             verdict = "tillatt" if row["allowed"] else "AVVIST"
-            self.stdout.write(f"{row['at']}  {row['user']:<24} {row['action']:<7} {verdict:<8} {row['route']}")
+            self.stdout.write(
+                f"{row['at']}  {row['user']:<24} {row['action']:<7} {verdict:<8} {row['route']}"
+            )

@@ -21,12 +21,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--households", type=int, default=300, help="how many households (default 300)")
-        parser.add_argument("--seed", type=int, default=2026, help="random seed, for a repeatable world")
+        parser.add_argument(
+            "--households", type=int, default=300, help="how many households (default 300)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed, for a repeatable world"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
-            raise CommandError("Demodata kan bare lastes med demoinnstillingene (INTEGRERING_DEMO=1).")
+            raise CommandError(
+                "Demodata kan bare lastes med demoinnstillingene (INTEGRERING_DEMO=1)."
+            )
         if options["households"] < 1:
             raise CommandError("--households må være minst 1.")
         if User.objects.filter(username=DEMO_USERS[0][0]).exists():
@@ -39,11 +45,15 @@ class Command(BaseCommand):
             if show_progress and (done % 10 == 0 or done == total):
                 width = 30
                 filled = width * done // total
-                sys.stderr.write(f"\rHusstander [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+                sys.stderr.write(
+                    f"\rHusstander [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+                )
                 if done == total:
                     sys.stderr.write("\n")
 
-        result = demo_world_create(households=total, seed=options["seed"], today=timezone.localdate(), progress=progress)
+        result = demo_world_create(
+            households=total, seed=options["seed"], today=timezone.localdate(), progress=progress
+        )
         self.stdout.write(
             f"Demodata lastet: {result.users} brukere (passord «demo»), {result.households} husstander, "
             f"{result.persons} personer."

@@ -25,7 +25,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", type=Path, default=MUNICIPALITIES_2024, help="CSV file")
+        parser.add_argument(
+            "file", nargs="?", type=Path, default=MUNICIPALITIES_2024, help="CSV file"
+        )
         parser.add_argument(
             "--valid-from",
             type=datetime.date.fromisoformat,
