@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-
-os.environ.setdefault("INTEGRERING_TESTING", "1")
 
 import pytest
 from django.test import Client

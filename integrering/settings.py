@@ -15,6 +15,7 @@ Environment variables (all optional unless noted):
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,8 @@ def database_from_url(url: str) -> dict[str, Any]:
 
 DEBUG = env_bool("INTEGRERING_DEBUG")
 DEMO = env_bool("INTEGRERING_DEMO")
-TESTING = env_bool("INTEGRERING_TESTING")
+# The test settings: set by the test runner itself, which imports settings before any conftest.
+TESTING = env_bool("INTEGRERING_TESTING") or "pytest" in sys.modules
 
 SECRET_KEY = env_str("INTEGRERING_SECRET_KEY")
 if not SECRET_KEY:

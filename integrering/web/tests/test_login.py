@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.test import Client
-from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 from integrering.accounts.models import User
+
+if TYPE_CHECKING:  # a type that exists only in django-stubs
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 from integrering.testing import make_user
 
 PASSWORD = "et-langt-passord-2026"
