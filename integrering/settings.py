@@ -267,6 +267,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+if DEBUG or TESTING:
+    # Static files come from the apps through the finders; there is no collectstatic folder.
+    WHITENOISE_AUTOREFRESH = True
 
 LOGGING = {
     "version": 1,
