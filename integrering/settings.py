@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "integrering.audit",
     "integrering.web",
     "integrering.demo",
+    "integrering.rules",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,9 @@ ORE = Decimal("0.01")
 def to_ore(amount: Fraction | Decimal | int) -> Decimal:
     """Round an exact amount half up to whole øre."""
     exact = Fraction(amount)
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(ORE, rounding=ROUND_HALF_UP)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+        ORE, rounding=ROUND_HALF_UP
+    )
 
 
 def money_str(amount: Fraction | Decimal | int) -> str:
@@ -20,4 +22,6 @@ def money_str(amount: Fraction | Decimal | int) -> str:
 
 
 def fraction_str(share: Fraction) -> str:
-    return str(share.numerator) if share.denominator == 1 else f"{share.numerator}/{share.denominator}"
+    return (
+        str(share.numerator) if share.denominator == 1 else f"{share.numerator}/{share.denominator}"
+    )

@@ -72,7 +72,7 @@ class Parameter:
         if value is None:
             raise RulesError(
                 f"{self.description}: ingen kjent verdi for {on:%d.%m.%Y} "
-                f"(siste kjente gjaldt til {self.dates[index]:%d.%m.%Y})."
+                f"(verdiene vi har kilde for, gjelder til {self.dates[index]:%d.%m.%Y})."
             )
         return value
 

@@ -1,0 +1,145 @@
+"""Introduction benefit (introduksjonsstønad): yearly, monthly, daily and hourly amounts, and deductions.
+
+Seed 002 §3.2; introduksjonsloven §§ 8-10; integreringsloven § 20.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .money import fraction_str, money_str
+from .parameters import RulesError, parameter, value
+from .references import reference
+
+INTRODUCTION_ACT = "introduction_act"
+INTEGRATION_ACT = "integration_act"
+
+
+def age_on(birth_date: datetime.date, on: datetime.date) -> int:
+    """Whole years of age on a date."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def act_for(*, on: datetime.date, permit_date: datetime.date | None) -> str:
+    """The Act that governs a participant: by permit date, or the Act in force on the date."""
+    start = parameter("acts/integration_act_in_force").first_date
+    decisive = permit_date if permit_date is not None else on
+    return INTEGRATION_ACT if decisive >= start else INTRODUCTION_ACT
+
+
+def benefit_share(*, age: int, act: str, lives_with_parent: bool, on: datetime.date) -> Fraction:
+    """Share of the full rate: 1 from 25; under 25 2/3; under 25 living with a parent 1/3 (Integration Act)."""
+    if age >= int(value("benefit/full_rate_age", on)):
+        return Fraction(1)
+    if act == INTEGRATION_ACT and lives_with_parent:
+        return Fraction(value("benefit/under_25_with_parent_share", on))
+    return Fraction(value("benefit/under_25_share", on))
+
+
+@dataclass(frozen=True)
+class BenefitResult:
+    on: datetime.date
+    act: str
+    age: int
+    g: Decimal
+    share: Fraction
+    yearly: Fraction
+    monthly: Fraction
+    daily: Fraction
+    hourly: Fraction
+    absence_hours: Decimal
+    deduction: Fraction
+    payable_monthly: Fraction
+    deduction_needs_decision: bool
+    parameters_used: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "on": self.on.isoformat(),
+            "act": self.act,
+            "age": self.age,
+            "g": money_str(self.g),
+            "share": fraction_str(self.share),
+            "yearly": money_str(self.yearly),
+            "monthly": money_str(self.monthly),
+            "daily": money_str(self.daily),
+            "hourly": money_str(self.hourly),
+            "absence_hours": str(self.absence_hours),
+            "deduction": money_str(self.deduction),
+            "payable_monthly": money_str(self.payable_monthly),
+            "deduction_needs_decision": self.deduction_needs_decision,
+            "references": [reference(name, self.on) for name in self.parameters_used],
+        }
+
+
+def benefit_calculate(
+    *,
+    on: datetime.date,
+    birth_date: datetime.date,
+    permit_date: datetime.date | None = None,
+    lives_with_parent: bool = False,
+    absence_hours: Decimal = Decimal(0),
+) -> BenefitResult:
+    """The introduction benefit in force on a date for one participant, with unapproved absence deducted.
+
+    Year = 2 G x share; month = year / 12; day = month / 30; hour = year / 1850; deduction =
+    hourly rate x unapproved absence hours (seed 002 §3.2). Exact fractions; rounded on output.
+    """
+    if birth_date > on:
+        raise RulesError(
+            f"Fødselsdatoen {birth_date:%d.%m.%Y} er etter beregningsdatoen {on:%d.%m.%Y}."
+        )
+    if absence_hours < 0:
+        raise RulesError("Fraværstimer kan ikke være negative.")
+    act = act_for(on=on, permit_date=permit_date)
+    age = age_on(birth_date, on)
+    g = value("benefit/g", on)
+    share = benefit_share(age=age, act=act, lives_with_parent=lives_with_parent, on=on)
+    yearly = Fraction(value("benefit/yearly_g_factor", on)) * Fraction(g) * share
+    monthly = yearly / Fraction(value("benefit/months_per_year", on))
+    daily = monthly / Fraction(value("benefit/days_per_month", on))
+    hourly = yearly / Fraction(value("benefit/hours_per_year", on))
+    deduction = min(hourly * Fraction(absence_hours), monthly)
+    used = [
+        "benefit/g",
+        "benefit/yearly_g_factor",
+        "benefit/full_rate_age",
+        "benefit/months_per_year",
+        "benefit/days_per_month",
+        "benefit/hours_per_year",
+    ]
+    if share != 1:
+        used.append(
+            "benefit/under_25_with_parent_share"
+            if act == INTEGRATION_ACT and lives_with_parent
+            else "benefit/under_25_share"
+        )
+    needs_decision = False
+    threshold = parameter("benefit/deduction_decision_share").in_force(on)
+    if act == INTEGRATION_ACT and threshold is not None and deduction > 0:
+        limits = threshold[1]
+        needs_decision = (
+            deduction >= monthly * limits["of_monthly"]
+            and deduction >= Fraction(g) * limits["of_g"]
+        )
+        used.append("benefit/deduction_decision_share")
+    return BenefitResult(
+        on=on,
+        act=act,
+        age=age,
+        g=g,
+        share=share,
+        yearly=yearly,
+        monthly=monthly,
+        daily=daily,
+        hourly=hourly,
+        absence_hours=absence_hours,
+        deduction=deduction,
+        payable_monthly=monthly - deduction,
+        deduction_needs_decision=needs_decision,
+        parameters_used=tuple(used),
+    )

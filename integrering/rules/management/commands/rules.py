@@ -1,0 +1,173 @@
+"""integrering rules ...: the rules calculators on the command line (JSON with --json, a table without)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from integrering.rules import inputs
+from integrering.rules.benefit import benefit_calculate
+from integrering.rules.establishment import establishment_calculate
+from integrering.rules.grants import (
+    NORWEGIAN_RATES,
+    integration_grant_calculate,
+    norwegian_grant_calculate,
+)
+from integrering.rules.integration_packages import integration_package_assess
+from integrering.rules.parameters import RulesError
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr and exit status 2, as every rules command does on bad input."""
+    sys.stderr.write(f"integrering rules: {message}\n")
+    sys.exit(2)
+
+
+class OneLineParser(CommandParser):
+    """Argument errors as one line (no usage dump), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+def _table(data: Any, indent: str = "") -> list[str]:
+    rows: list[str] = []
+    if isinstance(data, dict):
+        for key, item in data.items():
+            if key == "references":
+                continue
+            if isinstance(item, dict | list):
+                rows.append(f"{indent}{key}:")
+                rows += _table(item, indent + "  ")
+            else:
+                rows.append(f"{indent}{key:<28} {'' if item is None else item}")
+    elif isinstance(data, list):
+        for item in data:
+            if isinstance(item, dict):
+                rows.append(
+                    indent + "  ".join(f"{k}={'' if v is None else v}" for k, v in item.items())
+                )
+            else:
+                rows.append(f"{indent}{item}")
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Calculate benefits, grants, establishment support and integration packages from the dated parameters."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = OneLineParser
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="calculator", required=True, parser_class=OneLineParser)
+
+        def add(name: str, help_text: str) -> argparse.ArgumentParser:
+            p = sub.add_parser(name, help=help_text, description=help_text)
+            p.add_argument(
+                "--json",
+                action="store_true",
+                help="print JSON (amounts as strings with two decimals)",
+            )
+            return p
+
+        p = add("benefit", "introduction benefit on a date, with deduction for unapproved absence")
+        p.add_argument("--on", required=True, help="date of the calculation (YYYY-MM-DD)")
+        p.add_argument("--birth-date", required=True, help="the participant's birth date")
+        p.add_argument(
+            "--permit-date",
+            help="residence permit date: decides the Act (before 2021-01-01: Introduction Act)",
+        )
+        p.add_argument(
+            "--lives-with-parent", action="store_true", help="under 25 and living with a parent"
+        )
+        p.add_argument("--absence-hours", default="0", help="unapproved absence hours in the month")
+
+        p = add("integration-grant", "integration grant for a household in a budget year")
+        p.add_argument("--budget-year", required=True)
+        p.add_argument("--settled-on", required=True, help="settlement date")
+        p.add_argument(
+            "--member",
+            action="append",
+            required=True,
+            metavar="AGE[:ema]",
+            help="one per person: age at settlement; ':ema' marks an unaccompanied minor",
+        )
+
+        p = add("norwegian-grant", "Norwegian training grant per person")
+        p.add_argument("--budget-year", required=True)
+        p.add_argument("--settled-on", required=True)
+        p.add_argument("--rate", required=True, choices=NORWEGIAN_RATES)
+
+        p = add("establishment", "maximum establishment support for a household")
+        p.add_argument("--adults", required=True)
+        p.add_argument("--children", required=True)
+        p.add_argument("--shared-dwelling", action="store_true", help="the adults share a dwelling")
+        p.add_argument(
+            "--family-reunification",
+            action="store_true",
+            help="reunited with a family member settled here",
+        )
+        p.add_argument("--on", help="date whose rates apply (default: today)")
+
+        p = add("integration-package", "covid integration packages I-III for one participant")
+        p.add_argument("--programme-start")
+        p.add_argument("--programme-end", help="absent: still in the programme")
+        p.add_argument("--norwegian-end", help="end of Norwegian training")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = self._calculate(options)
+        except RulesError as exc:
+            fail(str(exc))
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write("\n".join(_table(result)))
+
+    def _calculate(self, o: dict[str, Any]) -> dict[str, Any]:
+        def date(name: str) -> Any:
+            raw = o.get(name.replace("-", "_"))
+            return inputs.parse_date(raw, f"--{name}") if raw else None
+
+        match o["calculator"]:
+            case "benefit":
+                return benefit_calculate(
+                    on=date("on"),
+                    birth_date=date("birth-date"),
+                    permit_date=date("permit-date"),
+                    lives_with_parent=o["lives_with_parent"],
+                    absence_hours=inputs.parse_hours(o["absence_hours"]),
+                ).to_json()
+            case "integration-grant":
+                return integration_grant_calculate(
+                    budget_year=inputs.parse_budget_year(o["budget_year"]),
+                    settled_on=date("settled-on"),
+                    members=[inputs.parse_member(m) for m in o["member"]],
+                ).to_json()
+            case "norwegian-grant":
+                return norwegian_grant_calculate(
+                    budget_year=inputs.parse_budget_year(o["budget_year"]),
+                    settled_on=date("settled-on"),
+                    rate=o["rate"],
+                ).to_json()
+            case "establishment":
+                return establishment_calculate(
+                    adults=inputs.parse_count(o["adults"], "--adults"),
+                    children=inputs.parse_count(o["children"], "--children"),
+                    shared_dwelling=o["shared_dwelling"],
+                    family_reunification=o["family_reunification"],
+                    on=date("on") or timezone.localdate(),
+                ).to_json()
+            case _:
+                return integration_package_assess(
+                    programme_start=date("programme-start"),
+                    programme_end=date("programme-end"),
+                    norwegian_end=date("norwegian-end"),
+                )
