@@ -9,7 +9,9 @@ from .grants import Member
 from .parameters import RulesError
 
 
-def parse_date(value: str, what: str = "dato") -> datetime.date:
+def parse_date(value: str | datetime.date, what: str = "dato") -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
     try:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:

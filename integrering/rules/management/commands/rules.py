@@ -10,15 +10,10 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from integrering.rules import inputs
-from integrering.rules.benefit import benefit_calculate
-from integrering.rules.establishment import establishment_calculate
+from integrering.rules.calculators import calculate
 from integrering.rules.grants import (
     NORWEGIAN_RATES,
-    integration_grant_calculate,
-    norwegian_grant_calculate,
 )
-from integrering.rules.integration_packages import integration_package_assess
 from integrering.rules.parameters import RulesError
 
 
@@ -131,43 +126,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("\n".join(_table(result)))
 
-    def _calculate(self, o: dict[str, Any]) -> dict[str, Any]:
-        def date(name: str) -> Any:
-            raw = o.get(name.replace("-", "_"))
-            return inputs.parse_date(raw, f"--{name}") if raw else None
-
-        match o["calculator"]:
-            case "benefit":
-                return benefit_calculate(
-                    on=date("on"),
-                    birth_date=date("birth-date"),
-                    permit_date=date("permit-date"),
-                    lives_with_parent=o["lives_with_parent"],
-                    absence_hours=inputs.parse_hours(o["absence_hours"]),
-                ).to_json()
-            case "integration-grant":
-                return integration_grant_calculate(
-                    budget_year=inputs.parse_budget_year(o["budget_year"]),
-                    settled_on=date("settled-on"),
-                    members=[inputs.parse_member(m) for m in o["member"]],
-                ).to_json()
-            case "norwegian-grant":
-                return norwegian_grant_calculate(
-                    budget_year=inputs.parse_budget_year(o["budget_year"]),
-                    settled_on=date("settled-on"),
-                    rate=o["rate"],
-                ).to_json()
-            case "establishment":
-                return establishment_calculate(
-                    adults=inputs.parse_count(o["adults"], "--adults"),
-                    children=inputs.parse_count(o["children"], "--children"),
-                    shared_dwelling=o["shared_dwelling"],
-                    family_reunification=o["family_reunification"],
-                    on=date("on") or timezone.localdate(),
-                ).to_json()
-            case _:
-                return integration_package_assess(
-                    programme_start=date("programme-start"),
-                    programme_end=date("programme-end"),
-                    norwegian_end=date("norwegian-end"),
-                )
+    def _calculate(self, options: dict[str, Any]) -> dict[str, Any]:
+        data = {key: value for key, value in options.items() if value is not None}
+        if options["calculator"] == "establishment" and not options.get("on"):
+            data["on"] = timezone.localdate()
+        return calculate(options["calculator"], data)

@@ -1,0 +1,98 @@
+"""The rules calculators by name, taking raw inputs (strings from a command line or a form, or
+typed values from YAML cases) and answering with the JSON of the contract. The command line, the
+web page and the YAML tests share this one entry; the API calls the formulas with typed input."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import inputs
+from .benefit import benefit_calculate
+from .establishment import establishment_calculate
+from .grants import integration_grant_calculate, norwegian_grant_calculate
+from .integration_packages import integration_package_assess
+from .parameters import RulesError
+
+
+def _date(data: Mapping[str, Any], key: str, *, required: bool = False) -> datetime.date | None:
+    raw = data.get(key)
+    if raw in (None, ""):
+        if required:
+            raise RulesError(f"--{key.replace('_', '-')} mangler.")
+        return None
+    if isinstance(raw, datetime.date):
+        return raw
+    return inputs.parse_date(str(raw), f"--{key.replace('_', '-')}")
+
+
+def _required_date(data: Mapping[str, Any], key: str) -> datetime.date:
+    value = _date(data, key, required=True)
+    assert value is not None
+    return value
+
+
+def _benefit(data: Mapping[str, Any]) -> dict[str, Any]:
+    return benefit_calculate(
+        on=_required_date(data, "on"),
+        birth_date=_required_date(data, "birth_date"),
+        permit_date=_date(data, "permit_date"),
+        lives_with_parent=bool(data.get("lives_with_parent", False)),
+        absence_hours=inputs.parse_hours(str(data.get("absence_hours") or "0")),
+    ).to_json()
+
+
+def _integration_grant(data: Mapping[str, Any]) -> dict[str, Any]:
+    members = data.get("member") or []
+    if isinstance(members, str):
+        members = members.split()
+    return integration_grant_calculate(
+        budget_year=inputs.parse_budget_year(data.get("budget_year", "")),
+        settled_on=_required_date(data, "settled_on"),
+        members=[inputs.parse_member(str(m)) for m in members],
+    ).to_json()
+
+
+def _norwegian_grant(data: Mapping[str, Any]) -> dict[str, Any]:
+    return norwegian_grant_calculate(
+        budget_year=inputs.parse_budget_year(data.get("budget_year", "")),
+        settled_on=_required_date(data, "settled_on"),
+        rate=str(data.get("rate", "")),
+    ).to_json()
+
+
+def _establishment(data: Mapping[str, Any]) -> dict[str, Any]:
+    return establishment_calculate(
+        adults=inputs.parse_count(data.get("adults", ""), "--adults"),
+        children=inputs.parse_count(data.get("children", ""), "--children"),
+        shared_dwelling=bool(data.get("shared_dwelling", False)),
+        family_reunification=bool(data.get("family_reunification", False)),
+        on=_date(data, "on") or datetime.date.today(),
+    ).to_json()
+
+
+def _integration_package(data: Mapping[str, Any]) -> dict[str, Any]:
+    return integration_package_assess(
+        programme_start=_date(data, "programme_start"),
+        programme_end=_date(data, "programme_end"),
+        norwegian_end=_date(data, "norwegian_end"),
+    )
+
+
+CALCULATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "benefit": _benefit,
+    "integration-grant": _integration_grant,
+    "norwegian-grant": _norwegian_grant,
+    "establishment": _establishment,
+    "integration-package": _integration_package,
+}
+
+
+def calculate(name: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one calculator; RulesError with a clear message on bad input."""
+    try:
+        calculator = CALCULATORS[name]
+    except KeyError:
+        raise RulesError(f"Ukjent beregning: {name}.") from None
+    return calculator(data)
