@@ -69,9 +69,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from integrering.accounts.api import router as accounts_router
     from integrering.people.api import router as people_router
+    from integrering.rules.api import router as rules_router
 
     api.add_router("/", accounts_router)
     api.add_router("/persons/", people_router)
+    api.add_router("/rules/", rules_router)
 
 
 _register_routers()

@@ -27,6 +27,7 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
     items: list[tuple[str, str]] = [("Forside", reverse("web:home"))]
     if user.has_role(*PERSON_ROLES):
         items.append(("Personer", reverse("people:person-list")))
+    items.append(("Satser", reverse("rules:rates")))
     if user.has_role(Role.ADMINISTRATOR) and user.is_staff:
         items.append(("Administrasjon", reverse("admin:index")))
     path = request.path

@@ -100,3 +100,21 @@ def test_the_keyboard_alone_logs_in_and_the_skip_link_comes_first(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#main$"))
+
+
+def test_the_rates_page_shows_rates_and_runs_the_benefit_calculator(
+    page: Page, live_url: str
+) -> None:
+    login(page, live_url, "saksbehandler-bergen")
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Satser").click()
+    expect(page.get_by_role("heading", name="Satser og beregninger")).to_be_visible()
+    page.get_by_label("Dato", exact=True).fill("2018-06-01")
+    page.get_by_role("button", name="Vis satser").click()
+    expect(page.get_by_role("heading", name="Satser som gjelder 01.06.2018")).to_be_visible()
+    assert_accessible(page)
+    form = page.locator("#calc-benefit")
+    form.get_by_label("Beregningsdato").fill("2018-06-01")
+    form.get_by_label("Fødselsdato").fill("1980-01-01")
+    form.get_by_role("button", name="Beregn").click()
+    expect(page.locator("#calc-benefit [role=status]")).to_contain_text("193766.00")
+    assert_accessible(page)

@@ -1,0 +1,208 @@
+"""The rules calculators over HTTP, at /api/v1/rules/... (same formulas as the command line)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from integrering.schemas import ErrorOut
+
+from .benefit import benefit_calculate
+from .establishment import establishment_calculate
+from .grants import Member, integration_grant_calculate, norwegian_grant_calculate
+from .inputs import parse_member
+from .integration_packages import integration_package_assess
+from .parameters import RulesError
+
+router = Router(tags=["satser og beregninger"])
+ERRORS = {400: ErrorOut, 401: ErrorOut}
+
+
+class Reference(Schema):
+    parameter: str
+    description: str
+    in_force_from: str
+    reference: str
+
+
+class BenefitIn(Schema):
+    on: datetime.date
+    birth_date: datetime.date
+    permit_date: datetime.date | None = None
+    lives_with_parent: bool = False
+    absence_hours: Decimal = Field(Decimal(0), ge=0, le=10000)
+
+
+class BenefitOut(Schema):
+    on: str
+    act: str
+    age: int
+    g: str
+    share: str
+    yearly: str
+    monthly: str
+    daily: str
+    hourly: str
+    absence_hours: str
+    deduction: str
+    payable_monthly: str
+    deduction_needs_decision: bool
+    references: list[Reference]
+
+
+class GrantIn(Schema):
+    budget_year: int = Field(..., ge=1900, le=2200)
+    settled_on: datetime.date
+    member: list[str] = Field(
+        ..., min_length=1, max_length=50, description="ALDER eller ALDER:ema, én per person"
+    )
+
+
+class GrantLineOut(Schema):
+    member: int
+    kind: str
+    amount: str
+
+
+class GrantOut(Schema):
+    budget_year: int
+    year_after_settlement: int
+    total: str
+    lines: list[GrantLineOut]
+    references: list[Reference]
+
+
+class NorwegianIn(Schema):
+    budget_year: int = Field(..., ge=1900, le=2200)
+    settled_on: datetime.date
+    rate: Literal["low", "high"]
+
+
+class NorwegianOut(Schema):
+    budget_year: int
+    year_after_settlement: int
+    rate: str
+    amount: str
+    references: list[Reference]
+
+
+class EstablishmentIn(Schema):
+    adults: int = Field(..., ge=0, le=50)
+    children: int = Field(..., ge=0, le=50)
+    shared_dwelling: bool = False
+    family_reunification: bool = False
+    on: datetime.date | None = None
+
+
+class EstablishmentLineOut(Schema):
+    item: str
+    count: int
+    rate: str | None
+    amount: str | None
+    note: str
+
+
+class EstablishmentOut(Schema):
+    on: str
+    furniture: str
+    clothes: str
+    total: str
+    lines: list[EstablishmentLineOut]
+    references: list[Reference]
+
+
+class PackageIn(Schema):
+    programme_start: datetime.date | None = None
+    programme_end: datetime.date | None = None
+    norwegian_end: datetime.date | None = None
+
+
+class PackageAnswerOut(Schema):
+    eligible: bool
+    package: str | None
+    max_months: int | None
+    needs_tested: bool
+    grant: str | None
+    reason: str
+
+
+class PackageOut(Schema):
+    programme_extension: PackageAnswerOut
+    norwegian_extension: PackageAnswerOut
+    references: list[Reference]
+
+
+class ParameterOut(Schema):
+    parameter: str
+    description: str
+    unit: str
+    in_force_from: str | None
+    value: Any
+    reference: str
+
+
+def _answer(compute: Any) -> Any:
+    try:
+        return compute()
+    except RulesError as exc:
+        raise HttpError(400, str(exc)) from None
+
+
+@router.get("benefit", response={200: BenefitOut, **ERRORS}, summary="Introduksjonsstønad")
+def benefit(request: HttpRequest, q: Query[BenefitIn]) -> Any:
+    return _answer(lambda: benefit_calculate(**q.dict()).to_json())
+
+
+@router.get("integration-grant", response={200: GrantOut, **ERRORS}, summary="Integreringstilskudd")
+def integration_grant(request: HttpRequest, q: Query[GrantIn]) -> Any:
+    def compute() -> dict[str, Any]:
+        members: list[Member] = [parse_member(m) for m in q.member]
+        return integration_grant_calculate(
+            budget_year=q.budget_year, settled_on=q.settled_on, members=members
+        ).to_json()
+
+    return _answer(compute)
+
+
+@router.get(
+    "norwegian-grant", response={200: NorwegianOut, **ERRORS}, summary="Norsktilskudd per person"
+)
+def norwegian_grant(request: HttpRequest, q: Query[NorwegianIn]) -> Any:
+    return _answer(lambda: norwegian_grant_calculate(**q.dict()).to_json())
+
+
+@router.get(
+    "establishment", response={200: EstablishmentOut, **ERRORS}, summary="Etableringsstønad"
+)
+def establishment(request: HttpRequest, q: Query[EstablishmentIn]) -> Any:
+    data = q.dict()
+    data["on"] = data["on"] or datetime.date.today()
+    return _answer(lambda: establishment_calculate(**data).to_json())
+
+
+@router.get(
+    "integration-package",
+    response={200: PackageOut, **ERRORS},
+    summary="Integreringspakkene (covid-19)",
+)
+def integration_package(request: HttpRequest, q: Query[PackageIn]) -> Any:
+    return _answer(lambda: integration_package_assess(**q.dict()))
+
+
+@router.get(
+    "parameters",
+    response={200: list[ParameterOut], 401: ErrorOut},
+    summary="Alle satser som gjelder på en dato",
+)
+def parameters_in_force(
+    request: HttpRequest, on: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    from .views import parameters_table
+
+    return parameters_table(on or datetime.date.today(), jsonable=True)
