@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev demo serve test test-fast test-browser lint chromium clean
+.PHONY: install install-dev demo serve test test-fast test-browser lint bench chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	INTEGRERING_TESTING=1 $(BIN)/mypy integrering tests conftest.py
+
+## bench: the benchmarks under benchmarks/ (each prints its figure)
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/rules.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

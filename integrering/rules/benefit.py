@@ -6,12 +6,14 @@ Seed 002 §3.2; introduksjonsloven §§ 8-10; integreringsloven § 20.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
-from .money import fraction_str, money_str
+from .money import fraction_str, money_str, to_ore
 from .parameters import RulesError, parameter, value
 from .references import reference
 
@@ -76,6 +78,14 @@ class BenefitResult:
         }
 
 
+def _check_permit(on: datetime.date, permit_date: datetime.date | None) -> None:
+    if permit_date is not None and permit_date > on:
+        raise RulesError(
+            f"Beregningsdatoen {on:%d.%m.%Y} er før oppholdstillatelsen ({permit_date:%d.%m.%Y}); "
+            "det gis ingen stønad før tillatelsen."
+        )
+
+
 def benefit_calculate(
     *,
     on: datetime.date,
@@ -93,10 +103,22 @@ def benefit_calculate(
         raise RulesError(
             f"Fødselsdatoen {birth_date:%d.%m.%Y} er etter beregningsdatoen {on:%d.%m.%Y}."
         )
+    _check_permit(on, permit_date)
+    return benefit_for_age(
+        on=on,
+        age=age_on(birth_date, on),
+        act=act_for(on=on, permit_date=permit_date),
+        lives_with_parent=lives_with_parent,
+        absence_hours=absence_hours,
+    )
+
+
+def benefit_for_age(
+    *, on: datetime.date, age: int, act: str, lives_with_parent: bool, absence_hours: Decimal
+) -> BenefitResult:
+    """The benefit for a participant of a given age under a given Act (see ``benefit_calculate``)."""
     if absence_hours < 0:
         raise RulesError("Fraværstimer kan ikke være negative.")
-    act = act_for(on=on, permit_date=permit_date)
-    age = age_on(birth_date, on)
     g = value("benefit/g", on)
     share = benefit_share(age=age, act=act, lives_with_parent=lives_with_parent, on=on)
     yearly = Fraction(value("benefit/yearly_g_factor", on)) * Fraction(g) * share
@@ -143,3 +165,40 @@ def benefit_calculate(
         deduction_needs_decision=needs_decision,
         parameters_used=tuple(used),
     )
+
+
+@lru_cache(maxsize=65536)
+def _payable_monthly(
+    on: datetime.date, full_rate: bool, act: str, lives_with_parent: bool, hours: Decimal
+) -> Decimal:
+    # Only whether the participant has reached the full-rate age matters for the amount, so one
+    # representative age per band stands for all ages in it.
+    full_age = int(value("benefit/full_rate_age", on))
+    age = full_age if full_rate else full_age - 1
+    result = benefit_for_age(
+        on=on, age=age, act=act, lives_with_parent=lives_with_parent, absence_hours=hours
+    )
+    return to_ore(result.payable_monthly)
+
+
+def benefit_month_batch(
+    rows: Iterable[tuple[datetime.date, datetime.date, datetime.date | None, bool, Decimal]],
+) -> list[Decimal]:
+    """Payable monthly benefit for many participant-months: (month, birth date, permit date,
+    lives with parent, unapproved absence hours) -> amount in øre. Same formula as
+    ``benefit_calculate``; each distinct case is computed once (for monthly benefit runs)."""
+    start = parameter("acts/integration_act_in_force").first_date
+    amounts = []
+    for on, birth_date, permit_date, lives_with_parent, hours in rows:
+        if birth_date > on:
+            raise RulesError(
+                f"Fødselsdatoen {birth_date:%d.%m.%Y} er etter beregningsdatoen {on:%d.%m.%Y}."
+            )
+        _check_permit(on, permit_date)
+        full_age = int(value("benefit/full_rate_age", on))
+        full_rate = age_on(birth_date, on) >= full_age
+        act = INTEGRATION_ACT if (permit_date or on) >= start else INTRODUCTION_ACT
+        amounts.append(
+            _payable_monthly(on, full_rate, act, lives_with_parent and not full_rate, hours)
+        )
+    return amounts

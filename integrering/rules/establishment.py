@@ -80,7 +80,7 @@ def establishment_calculate(
             _line("furniture_family_reunification", persons, rates["furniture_per_person"])
         )
         lines.append(_line("clothes_family_reunification", persons, rates["clothes_per_person"]))
-        used = ("establishment/family_reunification",)
+        used: tuple[str, ...] = ("establishment/family_reunification",)
         furniture = rates["furniture_per_person"] * persons
         clothes = rates["clothes_per_person"] * persons
         return EstablishmentResult(on, furniture, clothes, lines, used)

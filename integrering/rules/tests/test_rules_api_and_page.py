@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+
+Params = dict[str, Any]
 
 from conftest import client_for
 from integrering.testing import make_user
@@ -31,16 +35,16 @@ def test_the_api_computes_the_benefit(client: Client) -> None:
 def test_the_api_computes_grants_support_and_packages(client: Client) -> None:
     grant = client.get(
         "/api/v1/rules/integration-grant",
-        {"budget_year": 2018, "settled_on": "2018-02-01", "member": ["40", "4"]},
+        {"budget_year": "2018", "settled_on": "2018-02-01", "member": ["40", "4"]},
     )
     assert grant.json()["total"] == "399800.00"
     norwegian = client.get(
         "/api/v1/rules/norwegian-grant",
-        {"budget_year": 2018, "settled_on": "2016-02-01", "rate": "high"},
+        {"budget_year": "2018", "settled_on": "2016-02-01", "rate": "high"},
     )
     assert norwegian.json()["amount"] == "43350.00"
     support = client.get(
-        "/api/v1/rules/establishment", {"adults": 1, "children": 0, "on": "2025-01-01"}
+        "/api/v1/rules/establishment", {"adults": "1", "children": "0", "on": "2025-01-01"}
     )
     assert support.json()["total"] == "48000.00"
     package = client.get("/api/v1/rules/integration-package", {"programme_start": "2019-08-01"})
@@ -80,7 +84,7 @@ def test_the_api_computes_grants_support_and_packages(client: Client) -> None:
     ],
 )
 def test_the_api_refuses_bad_input_with_a_clear_error(
-    client: Client, path: str, params: dict[str, object], status: int, message: str
+    client: Client, path: str, params: Params, status: int, message: str
 ) -> None:
     response = client.get(f"/api/v1/rules/{path}", params)
     assert response.status_code == status
