@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-Params = dict[str, Any]
-
 from conftest import client_for
 from integrering.testing import make_user
+
+Params = dict[str, Any]
 
 
 @pytest.fixture
