@@ -40,12 +40,26 @@ def _rules(name: str) -> dict[str, Any]:
     return p.values[-1]  # the package rules were set once; their windows are in the data
 
 
+def _eligible(window: dict[str, Any], rules: dict[str, Any], reason: str) -> PackageAnswer:
+    return PackageAnswer(
+        True,
+        window["package"],
+        int(window["max_months"]),
+        bool(rules["needs_tested"]),
+        rules["grant"],
+        reason,
+    )
+
+
+def _not_eligible(rules: dict[str, Any], reason: str) -> PackageAnswer:
+    return PackageAnswer(False, None, None, bool(rules["needs_tested"]), None, reason)
+
+
 def programme_extension(*, start: datetime.date | None, end: datetime.date | None) -> PackageAnswer:
     """Extended programme time: by start date, and still in the programme on the package's date."""
     rules = _rules(PROGRAMME)
-    needs_tested = bool(rules["needs_tested"])
     if start is None:
-        return PackageAnswer(False, None, None, needs_tested, None, "ingen programstart oppgitt")
+        return _not_eligible(rules, "ingen programstart oppgitt")
     if end is not None and end < start:
         raise RulesError("Programslutt kan ikke være før programstart.")
     for window in rules["windows"]:
@@ -53,49 +67,24 @@ def programme_extension(*, start: datetime.date | None, end: datetime.date | Non
         if after and start < window["started_before"]:
             still_in = window["in_programme_on"]
             if still_in is not None and end is not None and end < still_in:
-                return PackageAnswer(
-                    False,
-                    None,
-                    None,
-                    needs_tested,
-                    None,
+                return _not_eligible(
+                    rules,
                     f"pakke {window['package']} krever at deltakeren var i programmet {still_in:%d.%m.%Y}",
                 )
-            return PackageAnswer(
-                True,
-                window["package"],
-                int(window["max_months"]),
-                needs_tested,
-                rules["grant"],
-                f"startet {start:%d.%m.%Y}: pakke {window['package']}",
-            )
-    return PackageAnswer(
-        False, None, None, needs_tested, None, "programstart utenfor pakkenes vinduer"
-    )
+            return _eligible(window, rules, f"startet {start:%d.%m.%Y}: pakke {window['package']}")
+    return _not_eligible(rules, "programstart utenfor pakkenes vinduer")
 
 
 def norwegian_extension(*, end: datetime.date | None) -> PackageAnswer:
     """Extended Norwegian training: a right for everyone whose training ended in a package's window."""
     rules = _rules(NORWEGIAN)
-    needs_tested = bool(rules["needs_tested"])
     if end is None:
-        return PackageAnswer(
-            False, None, None, needs_tested, None, "ingen sluttdato for norskopplæringen oppgitt"
-        )
+        return _not_eligible(rules, "ingen sluttdato for norskopplæringen oppgitt")
     for window in rules["windows"]:
         after = window["ended_from"] is None or end >= window["ended_from"]
         if after and end < window["ended_before"]:
-            return PackageAnswer(
-                True,
-                window["package"],
-                int(window["max_months"]),
-                needs_tested,
-                rules["grant"],
-                f"avsluttet {end:%d.%m.%Y}: pakke {window['package']}",
-            )
-    return PackageAnswer(
-        False, None, None, needs_tested, None, "sluttdato utenfor pakkenes vinduer"
-    )
+            return _eligible(window, rules, f"avsluttet {end:%d.%m.%Y}: pakke {window['package']}")
+    return _not_eligible(rules, "sluttdato utenfor pakkenes vinduer")
 
 
 def integration_package_assess(

@@ -105,7 +105,9 @@ class BenefitForm(forms.Form):
     )
 
 
-class IntegrationGrantForm(forms.Form):
+class GrantPeriodForm(forms.Form):
+    """What every grant calculator asks: the budget year and the settlement date."""
+
     budget_year = forms.IntegerField(
         label="Budsjettår",
         min_value=1900,
@@ -113,6 +115,9 @@ class IntegrationGrantForm(forms.Form):
         widget=forms.NumberInput(attrs=TEXT_INPUT),
     )
     settled_on = forms.DateField(label="Bosettingsdato", widget=DATE_INPUT)
+
+
+class IntegrationGrantForm(GrantPeriodForm):
     member = forms.CharField(
         label="Personer: alder ved bosetting, skilt med mellomrom (16:ema for enslig mindreårig)",
         max_length=300,
@@ -120,14 +125,7 @@ class IntegrationGrantForm(forms.Form):
     )
 
 
-class NorwegianGrantForm(forms.Form):
-    budget_year = forms.IntegerField(
-        label="Budsjettår",
-        min_value=1900,
-        max_value=2200,
-        widget=forms.NumberInput(attrs=TEXT_INPUT),
-    )
-    settled_on = forms.DateField(label="Bosettingsdato", widget=DATE_INPUT)
+class NorwegianGrantForm(GrantPeriodForm):
     rate = forms.ChoiceField(
         label="Sats",
         choices=[("low", "Lav (Vest-Europa og engelskspråklige land)"), ("high", "Høy")],
