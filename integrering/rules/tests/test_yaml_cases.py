@@ -1,5 +1,8 @@
 """Run the YAML cases in ``cases/``: name, calculator, period, input, and output (or error).
 
+The calculator ``parameter`` reads one parameter (``input: {name: ...}``) on the period's date, for
+parameters no calculator uses yet, so that every change date has a case on each side.
+
 ``period`` is the date for date-based calculators (``on``) and the budget year for grants.
 ``output`` is compared as a subset: every key it names must match exactly.
 """
@@ -13,10 +16,12 @@ import pytest
 import yaml
 
 from integrering.rules.calculators import calculate
-from integrering.rules.parameters import RulesError
+from integrering.rules.parameters import RulesError, value
+from integrering.rules.views import _plain
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 PERIOD_KEY = {
+    "parameter": "on",
     "benefit": "on",
     "establishment": "on",
     "integration-grant": "budget_year",
@@ -30,6 +35,12 @@ def _load() -> list[Any]:
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
             cases.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
     return cases
+
+
+def _run(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    if name == "parameter":
+        return {"value": _plain(value(data["name"], data["on"]))}
+    return calculate(name, data)
 
 
 def _matches(expected: Any, actual: Any, where: str) -> list[str]:
@@ -61,17 +72,17 @@ def test_yaml_case(case: dict[str, Any]) -> None:
         data[PERIOD_KEY[case["calculator"]]] = case["period"]
     if "error" in case:
         with pytest.raises(RulesError) as excinfo:
-            calculate(case["calculator"], data)
+            _run(case["calculator"], data)
         assert case["error"] in str(excinfo.value)
         return
-    result = calculate(case["calculator"], data)
+    result = _run(case["calculator"], data)
     problems = _matches(case["output"], result, "output")
     assert not problems, "\n".join(problems)
 
 
 def test_there_are_cases_for_every_calculator() -> None:
     calculators = {case.values[0]["calculator"] for case in _load()}  # type: ignore[index]
-    assert calculators == {
+    assert calculators - {"parameter"} == {
         "benefit",
         "integration-grant",
         "norwegian-grant",
