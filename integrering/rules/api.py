@@ -7,17 +7,15 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
 from integrering.schemas import ErrorOut
 
-from .benefit import benefit_calculate
-from .establishment import establishment_calculate
-from .grants import Member, integration_grant_calculate, norwegian_grant_calculate
-from .inputs import parse_member
-from .integration_packages import integration_package_assess
+from .calculators import calculate
+from .catalogue import parameters_table
 from .parameters import RulesError
 
 router = Router(tags=["satser og beregninger"])
@@ -147,43 +145,36 @@ class ParameterOut(Schema):
     reference: str
 
 
-def _answer(compute: Any) -> Any:
+def _answer(calculator: str, query: Schema) -> Any:
+    """Run a calculator through the same entry as the command line and the page."""
     try:
-        return compute()
+        return calculate(calculator, query.dict())
     except RulesError as exc:
         raise HttpError(400, str(exc)) from None
 
 
 @router.get("benefit", response={200: BenefitOut, **ERRORS}, summary="Introduksjonsstønad")
 def benefit(request: HttpRequest, q: Query[BenefitIn]) -> Any:
-    return _answer(lambda: benefit_calculate(**q.dict()).to_json())
+    return _answer("benefit", q)
 
 
 @router.get("integration-grant", response={200: GrantOut, **ERRORS}, summary="Integreringstilskudd")
 def integration_grant(request: HttpRequest, q: Query[GrantIn]) -> Any:
-    def compute() -> dict[str, Any]:
-        members: list[Member] = [parse_member(m) for m in q.member]
-        return integration_grant_calculate(
-            budget_year=q.budget_year, settled_on=q.settled_on, members=members
-        ).to_json()
-
-    return _answer(compute)
+    return _answer("integration-grant", q)
 
 
 @router.get(
     "norwegian-grant", response={200: NorwegianOut, **ERRORS}, summary="Norsktilskudd per person"
 )
 def norwegian_grant(request: HttpRequest, q: Query[NorwegianIn]) -> Any:
-    return _answer(lambda: norwegian_grant_calculate(**q.dict()).to_json())
+    return _answer("norwegian-grant", q)
 
 
 @router.get(
     "establishment", response={200: EstablishmentOut, **ERRORS}, summary="Etableringsstønad"
 )
 def establishment(request: HttpRequest, q: Query[EstablishmentIn]) -> Any:
-    data = q.dict()
-    data["on"] = data["on"] or datetime.date.today()
-    return _answer(lambda: establishment_calculate(**data).to_json())
+    return _answer("establishment", q)
 
 
 @router.get(
@@ -192,7 +183,7 @@ def establishment(request: HttpRequest, q: Query[EstablishmentIn]) -> Any:
     summary="Integreringspakkene (covid-19)",
 )
 def integration_package(request: HttpRequest, q: Query[PackageIn]) -> Any:
-    return _answer(lambda: integration_package_assess(**q.dict()))
+    return _answer("integration-package", q)
 
 
 @router.get(
@@ -203,6 +194,4 @@ def integration_package(request: HttpRequest, q: Query[PackageIn]) -> Any:
 def parameters_in_force(
     request: HttpRequest, on: datetime.date | None = None
 ) -> list[dict[str, Any]]:
-    from .views import parameters_table
-
-    return parameters_table(on or datetime.date.today(), jsonable=True)
+    return parameters_table(on or timezone.localdate(), jsonable=True)

@@ -187,7 +187,6 @@ def benefit_month_batch(
     """Payable monthly benefit for many participant-months: (month, birth date, permit date,
     lives with parent, unapproved absence hours) -> amount in øre. Same formula as
     ``benefit_calculate``; each distinct case is computed once (for monthly benefit runs)."""
-    start = parameter("acts/integration_act_in_force").first_date
     amounts = []
     for on, birth_date, permit_date, lives_with_parent, hours in rows:
         if birth_date > on:
@@ -197,7 +196,7 @@ def benefit_month_batch(
         _check_permit(on, permit_date)
         full_age = int(value("benefit/full_rate_age", on))
         full_rate = age_on(birth_date, on) >= full_age
-        act = INTEGRATION_ACT if (permit_date or on) >= start else INTRODUCTION_ACT
+        act = act_for(on=on, permit_date=permit_date)
         amounts.append(
             _payable_monthly(on, full_rate, act, lives_with_parent and not full_rate, hours)
         )

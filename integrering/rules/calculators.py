@@ -1,12 +1,14 @@
-"""The rules calculators by name, taking raw inputs (strings from a command line or a form, or
-typed values from YAML cases) and answering with the JSON of the contract. The command line, the
-web page and the YAML tests share this one entry; the API calls the formulas with typed input."""
+"""The rules calculators by name, taking raw inputs (strings from a command line or a form,
+typed values from the API or the YAML cases) and answering with the JSON of the contract. The
+command line, the API, the web page and the YAML tests all go through this one entry."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from django.utils import timezone
 
 from . import inputs
 from .benefit import benefit_calculate
@@ -68,7 +70,7 @@ def _establishment(data: Mapping[str, Any]) -> dict[str, Any]:
         children=inputs.parse_count(data.get("children", ""), "--children"),
         shared_dwelling=bool(data.get("shared_dwelling", False)),
         family_reunification=bool(data.get("family_reunification", False)),
-        on=_date(data, "on") or datetime.date.today(),
+        on=_date(data, "on") or timezone.localdate(),
     ).to_json()
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django import forms
@@ -15,68 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .calculators import calculate
-from .money import fraction_str
-from .parameters import RulesError, parameters
-
-
-def _plain(value: Any) -> Any:
-    """A parameter value as JSON: exact numbers as strings."""
-    if isinstance(value, Fraction):
-        return fraction_str(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _display(value: Any, prefix: str = "") -> list[str]:
-    """A parameter value as lines a caseworker reads: «year_1 · adult: 187 000»."""
-    if isinstance(value, dict):
-        return [line for key, item in value.items() for line in _display(item, f"{prefix}{key} · ")]
-    if isinstance(value, list):
-        return [
-            line
-            for i, item in enumerate(value, start=1)
-            for line in _display(item, f"{prefix}{i} · ")
-        ]
-    if isinstance(value, Decimal):
-        text = (
-            f"{value:,.0f}".replace(",", "\u00a0") if value == value.to_integral() else f"{value}"
-        )
-    elif isinstance(value, Fraction):
-        text = fraction_str(value)
-    elif isinstance(value, datetime.date):
-        text = f"{value:%d.%m.%Y}"
-    elif value is None:
-        text = "–"
-    else:
-        text = str(value)
-    return [f"{prefix.removesuffix(' · ')}: {text}" if prefix else text]
-
-
-def parameters_table(on: datetime.date, *, jsonable: bool = False) -> list[dict[str, Any]]:
-    """Every parameter with the value in force on a date (or none known), and its source."""
-    rows = []
-    for p in parameters().values():
-        in_force = p.in_force(on)
-        value = in_force[1] if in_force else None
-        rows.append(
-            {
-                "parameter": p.name,
-                "description": p.description,
-                "unit": p.unit,
-                "in_force_from": in_force[0].isoformat() if in_force else None,
-                "value": _plain(value) if jsonable else _display(value),
-                "reference": p.reference,
-            }
-        )
-    return rows
-
+from .catalogue import parameters_table
+from .parameters import RulesError
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "ds-input"}, format="%Y-%m-%d")
 TEXT_INPUT = {"class": "ds-input"}

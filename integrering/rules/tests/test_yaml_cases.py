@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from integrering.rules.calculators import calculate
+from integrering.rules.catalogue import plain_value
 from integrering.rules.parameters import RulesError, value
-from integrering.rules.views import _plain
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 PERIOD_KEY = {
@@ -39,7 +39,7 @@ def _load() -> list[Any]:
 
 def _run(name: str, data: dict[str, Any]) -> dict[str, Any]:
     if name == "parameter":
-        return {"value": _plain(value(data["name"], data["on"]))}
+        return {"value": plain_value(value(data["name"], data["on"]))}
     return calculate(name, data)
 
 

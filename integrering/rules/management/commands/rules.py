@@ -8,7 +8,6 @@ import sys
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
 from integrering.rules.calculators import calculate
 from integrering.rules.grants import (
@@ -118,16 +117,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = self._calculate(options)
+            data = {key: value for key, value in options.items() if value is not None}
+            result = calculate(options["calculator"], data)
         except RulesError as exc:
             fail(str(exc))
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             self.stdout.write("\n".join(_table(result)))
-
-    def _calculate(self, options: dict[str, Any]) -> dict[str, Any]:
-        data = {key: value for key, value in options.items() if value is not None}
-        if options["calculator"] == "establishment" and not options.get("on"):
-            data["on"] = timezone.localdate()
-        return calculate(options["calculator"], data)
