@@ -114,6 +114,9 @@ INSTALLED_APPS = [
     "integrering.web",
     "integrering.demo",
     "integrering.rules",
+    "integrering.casework",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +166,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# --- Background work -----------------------------------------------------------------------------
+# Imports (and later benefit runs, the matcher and survey reminders) run as tasks in the
+# database, picked up by `integrering db_worker` (a separate process; `make demo` starts one).
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Uploads ---------------------------------------------------------------------------------------
+
+IMPORT_MAX_BYTES = env_int("INTEGRERING_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Login -------------------------------------------------------------------------------------
 

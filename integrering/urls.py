@@ -14,6 +14,7 @@ admin.site.site_title = "Integrering"
 urlpatterns = [
     path("", include("integrering.web.urls")),
     path("", include("integrering.people.urls")),
+    path("", include("integrering.casework.urls")),
     path("", include("integrering.rules.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from integrering.organisations.models import Organisation
 
-from .roles import Role
+from .roles import ROLE_SERVICE, Role
 
 
 class User(AbstractUser):
@@ -35,6 +35,11 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.role_set for role in roles)
+
+    @cached_property
+    def service_set(self) -> frozenset[str]:
+        """The municipal services this user works in (from the roles)."""
+        return frozenset(ROLE_SERVICE[role] for role in self.role_set if role in ROLE_SERVICE)
 
     @property
     def role_labels(self) -> list[str]:

@@ -17,9 +17,11 @@ from integrering.accounts.models import User
 from integrering.accounts.roles import Role
 from integrering.accounts.services import user_create
 from integrering.audit.services import AccessContext
+from integrering.casework.services.arrival import household_receive
 from integrering.organisations.models import Municipality, Organisation, RefugeeServiceCooperation
-from integrering.people.identity import synthetic_identity_number
-from integrering.people.services import PersonInput, household_register
+from integrering.people.identity import synthetic_duf_number, synthetic_identity_number
+from integrering.people.models import Category, Relation, Sex
+from integrering.people.services import PersonInput
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - only accepted when the demo settings are in use
 
@@ -29,6 +31,8 @@ DEMO_USERS: list[tuple[str, str, str, str | None, list[str]]] = [
     ("saksbehandler-bergen", "Ola", "Vestbø", "4601", [Role.REFUGEE_SERVICE_CASEWORKER]),
     ("leder-oslo", "Lise", "Leder", "0301", [Role.MUNICIPAL_LEADER]),
     ("nav-oslo", "Nils", "Navesen", "0301", [Role.NAV_CASEWORKER]),
+    ("helse-oslo", "Hanne", "Helsing", "0301", [Role.HEALTH_CASEWORKER]),
+    ("skole-oslo", "Sverre", "Skolmo", "0301", [Role.SCHOOL_CASEWORKER]),
     ("saksbehandler-gol", "Guro", "Hallingstad", "3324", [Role.REFUGEE_SERVICE_CASEWORKER]),
     ("saksbehandler-hemsedal", "Halvor", "Skogheim", "3326", [Role.REFUGEE_SERVICE_CASEWORKER]),
     (
@@ -55,6 +59,22 @@ HOUSEHOLD_SPREAD = {
     "3322": 3,
     "3320": 2,
     "3326": 3,
+}
+
+# Citizenship, mother tongue and the share of each origin among the demo households.
+ORIGINS = {
+    "uk": ("Ukraina", "ukrainsk"),
+    "sy": ("Syria", "arabisk"),
+    "er": ("Eritrea", "tigrinja"),
+    "af": ("Afghanistan", "dari"),
+}
+RECEPTION_CENTRES = ["Råde mottak", "Hvalstad transittmottak", "Stord mottak", "Lunner mottak"]
+CATEGORY_WEIGHTS = {
+    Category.FROM_RECEPTION: 55,
+    Category.TRANSFER_REFUGEE: 20,
+    Category.FAMILY_REUNIFICATION: 12,
+    Category.SELF_SETTLED: 10,
+    Category.UNACCOMPANIED_MINOR: 3,
 }
 
 NAMES = {
@@ -101,11 +121,20 @@ def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) 
     return first + datetime.timedelta(days=rng.randint(0, (last - first).days))
 
 
-def _household_members(rng: random.Random, today: datetime.date) -> list[PersonInput]:
-    women, men, family_names = NAMES[rng.choice(list(NAMES))]
+def _household_members(rng: random.Random, settled: datetime.date) -> list[PersonInput]:
+    origin = rng.choice(list(NAMES))
+    women, men, family_names = NAMES[origin]
+    citizenship, language = ORIGINS[origin]
     family = rng.choice(family_names)
+    category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
+    arrival = settled - datetime.timedelta(days=rng.randint(30, 400))
+    interpreter = rng.random() < 0.7
     kind = rng.choices(["single", "couple", "parent"], weights=[30, 45, 25])[0]
     adult_first, adult_last = datetime.date(1962, 1, 1), datetime.date(2005, 12, 31)
+    if category == Category.UNACCOMPANIED_MINOR:
+        kind = "single"
+        adult_first = settled - datetime.timedelta(days=17 * 365)
+        adult_last = settled - datetime.timedelta(days=15 * 365)
     adults = []
     if kind in {"single", "parent"}:
         adults.append((rng.choice(women + men), _random_date(rng, adult_first, adult_last)))
@@ -123,20 +152,37 @@ def _household_members(rng: random.Random, today: datetime.date) -> list[PersonI
     child_first = max(
         youngest_parent + datetime.timedelta(days=18 * 365), datetime.date(2006, 1, 1)
     )
-    child_last = today - datetime.timedelta(days=60)
+    child_last = arrival - datetime.timedelta(days=60)
     if child_first > child_last:  # the parents are too young to have children here
         children = 0
-    members = list(adults)
+    members = [
+        (name, birth, Relation.MAIN if i == 0 else Relation.SPOUSE)
+        for i, (name, birth) in enumerate(adults)
+    ]
     for _ in range(children):
-        members.append((rng.choice(women + men), _random_date(rng, child_first, child_last)))
+        members.append(
+            (rng.choice(women + men), _random_date(rng, child_first, child_last), Relation.CHILD)
+        )
     return [
         PersonInput(
             given_name=name,
             family_name=family,
             birth_date=birth,
             identity_number=synthetic_identity_number(birth, rng),
+            duf_number=synthetic_duf_number(max(arrival.year, birth.year), rng),
+            sex=Sex.FEMALE if name in women else Sex.MALE,
+            relation=relation,
+            category=category,
+            citizenship=citizenship,
+            language=language,
+            interpreter_needed=interpreter and relation != Relation.CHILD,
+            interpreter_language=language if interpreter and relation != Relation.CHILD else "",
+            arrival_date=arrival,
+            reception_centre=rng.choice(RECEPTION_CENTRES)
+            if category == Category.FROM_RECEPTION
+            else "",
         )
-        for name, birth in members
+        for name, birth, relation in members
     ]
 
 
@@ -185,6 +231,15 @@ def demo_world_create(
     )
 
     ctx = AccessContext.command("demo-data")
+    caseworkers = {
+        number: user
+        for user in User.objects.filter(
+            roles__role=Role.REFUGEE_SERVICE_CASEWORKER, username__in=[d[0] for d in DEMO_USERS]
+        ).select_related("organisation__municipality")
+        if user.organisation
+        and user.organisation.municipality
+        and (number := user.organisation.municipality.number)
+    }
     numbers = list(HOUSEHOLD_SPREAD)
     weights = list(HOUSEHOLD_SPREAD.values())
     persons = 0
@@ -194,14 +249,15 @@ def demo_world_create(
             if index <= len(numbers)
             else rng.choices(numbers, weights=weights)[0]
         )
-        members = _household_members(rng, today)
         settled = _random_date(rng, datetime.date(2022, 3, 1), today - datetime.timedelta(days=7))
-        household_register(
+        members = _household_members(rng, settled)
+        household_receive(
             ctx=ctx,
             municipality=municipalities[number],
             reference=f"DEMO-{index:05d}",
             members=members,
             settled_on=settled,
+            caseworker=caseworkers.get(number),
         )
         persons += len(members)
         if progress:

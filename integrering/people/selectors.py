@@ -1,27 +1,41 @@
-"""Every query that returns people goes through here (tenant isolation by construction).
+"""Every query that returns people goes through here (tenant isolation and consent by construction).
 
-A municipal user reaches the persons settled in their own municipality. A refugee-service
+Reach. A municipal user reaches the persons settled in their own municipality. A refugee-service
 caseworker of a host municipality in an inter-municipal cooperation (seed 002 §2.3) also reaches
 the partner municipalities' persons; a partner's user reaches only their own municipality, never
 the host's other partners. County governor, directorate and administrator users reach no
 individual persons here (the appeal and planning issues add their own, narrower paths).
+
+Consent. The refugee service coordinates the case (seed 002 §2.2) and sees all of it; the
+municipal leader sees it too. Every other service (NAV, school, health, ...) sees a person's data
+only as far as an active consent or recorded legal basis for that service allows (seed 002
+Vedlegg 3); without one it sees that the person exists and whom to contact, nothing more.
+Withdrawal takes effect at once, because access is worked out on every request.
+
 Reads of single persons and lists are written to the audit log, allowed or denied.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
+from integrering.casework.models import Consent, InformationCategory
 from integrering.organisations.models import OrganisationKind, RefugeeServiceCooperation
 
 from .models import Household, Person
+from .services import person_search_q
 
 PERSON_ROLES = (*MUNICIPAL_SERVICE_ROLES, Role.MUNICIPAL_LEADER)
+WHOLE_CASE_ROLES = (Role.REFUGEE_SERVICE_CASEWORKER, Role.MUNICIPAL_LEADER)
 NOT_FOUND = "Finner ikke personen, eller du har ikke tilgang til den."
 
 
@@ -46,26 +60,142 @@ def municipality_ids_served_by(user: object) -> frozenset[int]:
     return frozenset(ids)
 
 
+def sees_whole_case(user: object) -> bool:
+    """The refugee service and the municipal leader see the whole case of the persons they reach."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*WHOLE_CASE_ROLES)  # type: ignore[attr-defined]
+
+
+def may_edit_case(user: object) -> bool:
+    """Only the refugee service (the coordinator, seed 002 §2.2) changes the case."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(  # type: ignore[attr-defined]
+        Role.REFUGEE_SERVICE_CASEWORKER
+    )
+
+
+def active_consents(user: object, on: datetime.date | None = None) -> QuerySet[Consent]:
+    """Consents and legal bases in force today that cover one of the user's services."""
+    on = on or timezone.localdate()
+    services: frozenset[str] = getattr(user, "service_set", frozenset())
+    return Consent.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        withdrawn_at__isnull=True,
+        valid_from__lte=on,
+        service_rows__service__in=services,
+    )
+
+
 def persons_visible_to(user: object) -> QuerySet[Person]:
-    """All persons the user may see (not audited: callers that show them record it)."""
+    """All persons the user reaches, at least by name (not audited: callers that show them record it)."""
     return Person.objects.filter(
         municipality_id__in=municipality_ids_served_by(user)
-    ).select_related("household", "municipality")
+    ).select_related("household", "municipality", "household__caseworker")
+
+
+def persons_with_details_visible_to(user: object) -> QuerySet[Person]:
+    """Persons whose personal details (numbers, household, contact data) the user may see."""
+    persons = persons_visible_to(user)
+    if sees_whole_case(user):
+        return persons
+    return persons.filter(
+        Exists(active_consents(user).filter(person=OuterRef("pk"), shares_personal=True))
+    )
 
 
 def households_visible_to(user: object) -> QuerySet[Household]:
-    return Household.objects.filter(
+    households = Household.objects.filter(
         municipality_id__in=municipality_ids_served_by(user)
-    ).select_related("municipality")
+    ).select_related("municipality", "caseworker")
+    if sees_whole_case(user):
+        return households
+    return households.filter(
+        Exists(active_consents(user).filter(person__household=OuterRef("pk"), shares_personal=True))
+    )
 
 
-def person_get(*, ctx: AccessContext, person_id: int, action: str = AuditAction.READ) -> Person:
-    """One person the user may see, audited; 404 (and a denied audit record) otherwise."""
+@dataclass(frozen=True)
+class PersonAccess:
+    """What one user may see of one person, worked out now."""
+
+    person: Person
+    whole_case: bool
+    may_edit: bool
+    categories: frozenset[str]
+
+    def allows(self, category: str) -> bool:
+        return self.whole_case or category in self.categories
+
+    @property
+    def limited(self) -> bool:
+        """Sees only that the person exists and whom to contact."""
+        return not self.whole_case and not self.categories
+
+    @property
+    def contact(self) -> str:
+        """Whom a service without consent should contact: the household's refugee-service caseworker."""
+        caseworker = self.person.household.caseworker
+        service = f"Flyktningtjenesten i {self.person.municipality.name}"
+        if caseworker is None:
+            return service
+        return f"{caseworker.get_full_name() or caseworker.get_username()}, {service.lower()}"
+
+
+def _access(user: object, person: Person) -> PersonAccess:
+    if sees_whole_case(user):
+        return PersonAccess(person, True, may_edit_case(user), frozenset())
+    categories: set[str] = set()
+    for consent in active_consents(user).filter(person=person).distinct():
+        categories |= consent.categories
+    return PersonAccess(person, False, False, frozenset(categories))
+
+
+def person_access_get(
+    *, ctx: AccessContext, person_id: int, action: str = AuditAction.READ
+) -> PersonAccess:
+    """What the user may see of one person, audited; 404 (and a denied record) out of reach."""
     person = persons_visible_to(ctx.user).filter(pk=person_id).first()
-    audit_record(ctx=ctx, person_id=person_id, action=action, allowed=person is not None)
     if person is None:
+        audit_record(ctx=ctx, person_id=person_id, action=action, allowed=False)
         raise Http404(NOT_FOUND)
-    return person
+    access = _access(ctx.user, person)
+    detail = (
+        ""
+        if access.whole_case
+        else "innsyn: " + (", ".join(sorted(access.categories)) or "begrenset")
+    )
+    audit_record(ctx=ctx, person_id=person_id, action=action, allowed=True, detail=detail)
+    return access
+
+
+def no_consent_message(access: PersonAccess, category: str) -> str:
+    label = InformationCategory(category).label.lower()
+    return (
+        f"Du har ikke samtykke eller lovhjemmel til å se {label} for denne personen. "
+        f"Kontakt {access.contact}."
+    )
+
+
+def person_get(
+    *,
+    ctx: AccessContext,
+    person_id: int,
+    category: str | None = None,
+    edit: bool = False,
+    action: str = AuditAction.READ,
+) -> Person:
+    """One person the user may work with, audited.
+
+    404 out of reach. With ``category``, the user's consent must cover it; with ``edit``, the user
+    must be the coordinating refugee service; otherwise 403 with whom to contact. With neither,
+    the whole case is required.
+    """
+    access = person_access_get(ctx=ctx, person_id=person_id, action=action)
+    if edit and not access.may_edit:
+        raise PermissionDenied("Bare flyktningtjenesten kan endre saken.")
+    if category is not None and not access.allows(category):
+        raise PermissionDenied(no_consent_message(access, category))
+    if category is None and not edit and not access.whole_case:
+        raise PermissionDenied(f"Du har ikke tilgang til hele saken. Kontakt {access.contact}.")
+    return access.person
 
 
 def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, list[Person]]:
@@ -80,7 +210,9 @@ def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, 
             detail=f"husstand {household_id}",
         )
         raise Http404("Finner ikke husstanden, eller du har ikke tilgang til den.")
-    members = list(persons_visible_to(ctx.user).filter(household=household).order_by("birth_date"))
+    members = list(
+        persons_with_details_visible_to(ctx.user).filter(household=household).order_by("birth_date")
+    )
     audit_record_many(
         ctx=ctx,
         person_ids=[m.pk for m in members],
@@ -91,17 +223,25 @@ def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, 
 
 
 def persons_search(*, ctx: AccessContext, query: str = "", limit: int = 50) -> list[Person]:
-    """Persons the user may see whose name, identity number or household matches; audited as a list."""
+    """Persons the user reaches whose name, number or household matches; audited as a list.
+
+    Each result carries ``details_visible``: without consent to personal details a service user
+    finds the person by name only (never by number or household) and sees no more than the name.
+    """
     persons = persons_visible_to(ctx.user)
+    if sees_whole_case(ctx.user):
+        persons = persons.annotate(details_visible=Value(True, output_field=BooleanField()))
+    else:
+        persons = persons.annotate(
+            details_visible=Exists(
+                active_consents(ctx.user).filter(person=OuterRef("pk"), shares_personal=True)
+            )
+        )
     terms = query.split()
     for term in terms:
-        persons = persons.filter(
-            Q(given_name__icontains=term)
-            | Q(family_name__icontains=term)
-            | Q(identity_number__startswith=term)
-            | Q(household__reference__iexact=term)
-        )
-    found = list(persons.order_by("family_name", "given_name", "pk")[:limit])
+        by_name = Q(given_name__icontains=term) | Q(family_name__icontains=term)
+        persons = persons.filter(by_name | (person_search_q(term) & Q(details_visible=True)))
+    found: list[Person] = list(persons.order_by("family_name", "given_name", "pk")[:limit])
     audit_record_many(
         ctx=ctx,
         person_ids=[p.pk for p in found],

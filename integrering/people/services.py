@@ -1,53 +1,220 @@
-"""Registering households and persons."""
+"""Registering households and persons, and changing a person's registry data."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from integrering.accounts.models import User
 from integrering.audit.models import AuditAction
-from integrering.audit.services import AccessContext, audit_record_many
+from integrering.audit.services import AccessContext, audit_record, audit_record_many
+from integrering.concurrency import version_bump
 from integrering.organisations.models import Municipality
 
-from .identity import identity_number_parse
-from .models import Household, Person
+from .identity import duf_number_parse, identity_number_parse
+from .models import Category, Household, Person, Relation, Sex
 
 
 @dataclass(frozen=True)
 class PersonInput:
+    """One member of a household as entered in a form, an import row or an API call."""
+
     given_name: str
     family_name: str
     birth_date: datetime.date
     identity_number: str | None = None
+    duf_number: str | None = None
+    middle_name: str = ""
+    sex: str = ""
+    relation: str = Relation.MAIN
+    category: str = Category.FROM_RECEPTION
+    citizenship: str = ""
+    language: str = ""
+    interpreter_needed: bool = False
+    interpreter_language: str = ""
+    arrival_date: datetime.date | None = None
+    settled_on: datetime.date | None = None
+    reception_centre: str = ""
+    disability: bool = False
 
 
-def _validate_member(member: PersonInput, position: int) -> list[str]:
-    errors = []
-    label = f"Person {position}"
-    if not member.given_name.strip() or not member.family_name.strip():
-        errors.append(f"{label}: fornavn og etternavn må fylles ut.")
-    if member.birth_date > datetime.date.today():
-        errors.append(f"{label}: fødselsdatoen {member.birth_date:%d.%m.%Y} er i fremtiden.")
+PERSON_FIELDS = [f.name for f in fields(PersonInput)]
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _where(person: Person) -> str:
+    return f"{person.municipality.name} kommune (husstand {person.household.reference})"
+
+
+def person_input_errors(
+    member: PersonInput,
+    *,
+    household_settled_on: datetime.date | None,
+    exclude_person_id: int | None = None,
+) -> Errors:
+    """Every problem with one person's data, by field; empty when the person can be saved.
+
+    Identity numbers are checked with their check digits and against the birth date, and must
+    not belong to another registered person: the message names where that person is.
+    """
+    errors: Errors = {}
+    today = datetime.date.today()
+    if not member.given_name.strip():
+        _add(errors, "given_name", "Fornavn må fylles ut.")
+    if not member.family_name.strip():
+        _add(errors, "family_name", "Etternavn må fylles ut.")
+    if member.birth_date > today:
+        _add(errors, "birth_date", f"Fødselsdatoen {member.birth_date:%d.%m.%Y} er i fremtiden.")
+    if member.sex and member.sex not in Sex.values:
+        _add(errors, "sex", "Kjønn må være kvinne eller mann.")
+    if member.relation not in Relation.values:
+        _add(errors, "relation", "Ukjent relasjon i husstanden.")
+    if member.category not in Category.values:
+        _add(errors, "category", "Ukjent kategori.")
+    for field, label in (("arrival_date", "Ankomstdatoen"), ("settled_on", "Bosettingsdatoen")):
+        value = getattr(member, field)
+        if value is not None and value < member.birth_date:
+            _add(errors, field, f"{label} {value:%d.%m.%Y} er før personen ble født.")
+        if value is not None and value > today + datetime.timedelta(days=366):
+            _add(errors, field, f"{label} {value:%d.%m.%Y} er mer enn ett år fram i tid.")
+    settled = member.settled_on or household_settled_on
+    if settled is not None and settled < member.birth_date and member.settled_on is None:
+        _add(
+            errors,
+            "birth_date",
+            f"Husstanden er bosatt {settled:%d.%m.%Y}, før personen ble født.",
+        )
+    if member.arrival_date and settled and member.arrival_date > settled:
+        _add(
+            errors,
+            "arrival_date",
+            f"Ankomst til Norge ({member.arrival_date:%d.%m.%Y}) er etter bosettingen ({settled:%d.%m.%Y}).",
+        )
+    if member.interpreter_needed and not (member.interpreter_language or member.language).strip():
+        _add(errors, "interpreter_language", "Oppgi tolkespråk når personen trenger tolk.")
+    others = Person.objects.select_related("municipality", "household")
+    if exclude_person_id is not None:
+        others = others.exclude(pk=exclude_person_id)
     if member.identity_number:
         try:
             identity_number_parse(member.identity_number, birth_date=member.birth_date)
         except ValidationError as exc:
-            errors.extend(f"{label}: {message}" for message in exc.messages)
+            for message in exc.messages:
+                _add(errors, "identity_number", message)
         else:
-            existing = (
-                Person.objects.filter(identity_number=member.identity_number)
-                .select_related("municipality", "household")
-                .first()
-            )
+            existing = others.filter(identity_number=member.identity_number).first()
             if existing is not None:
-                errors.append(
-                    f"{label}: fødselsnummeret er allerede registrert i {existing.municipality.name} kommune "
-                    f"(husstand {existing.household.reference})."
+                _add(
+                    errors,
+                    "identity_number",
+                    f"Fødselsnummeret er allerede registrert i {_where(existing)}.",
+                )
+    if member.duf_number:
+        try:
+            duf_number_parse(member.duf_number, birth_date=member.birth_date)
+        except ValidationError as exc:
+            for message in exc.messages:
+                _add(errors, "duf_number", message)
+        else:
+            existing = others.filter(duf_number=member.duf_number).first()
+            if existing is not None:
+                _add(
+                    errors,
+                    "duf_number",
+                    f"DUF-nummeret er allerede registrert i {_where(existing)}.",
                 )
     return errors
+
+
+def household_errors(
+    *, reference: str, members: list[PersonInput], settled_on: datetime.date | None
+) -> Errors:
+    """Every problem with a household before it is registered, keyed ``field`` or ``members.N.field``."""
+    errors: Errors = {}
+    if not reference.strip():
+        _add(errors, "reference", "Husstandsnummer må fylles ut.")
+    elif Household.objects.filter(reference=reference.strip()).exists():
+        _add(errors, "reference", f"Husstandsnummeret {reference} er allerede i bruk.")
+    if settled_on is not None and settled_on > datetime.date.today() + datetime.timedelta(days=366):
+        _add(errors, "settled_on", "Bosettingsdatoen er mer enn ett år fram i tid.")
+    if not members:
+        _add(errors, "members", "En husstand må ha minst én person.")
+    for key in ("identity_number", "duf_number"):
+        seen: dict[str, int] = {}
+        for index, member in enumerate(members):
+            number = getattr(member, key)
+            if not number:
+                continue
+            if number in seen:
+                _add(
+                    errors,
+                    f"members.{index}.{key}",
+                    f"Det samme nummeret står også på person {seen[number] + 1} i husstanden.",
+                )
+            seen.setdefault(number, index)
+    for index, member in enumerate(members):
+        for field, messages in person_input_errors(member, household_settled_on=settled_on).items():
+            for message in messages:
+                _add(errors, f"members.{index}.{field}", message)
+    return errors
+
+
+FIELD_LABELS = {
+    "reference": "husstandsnummer",
+    "settled_on": "bosatt dato",
+    "members": "personer",
+    "given_name": "fornavn",
+    "middle_name": "mellomnavn",
+    "family_name": "etternavn",
+    "birth_date": "fødselsdato",
+    "sex": "kjønn",
+    "identity_number": "fødselsnummer",
+    "duf_number": "DUF-nummer",
+    "relation": "relasjon",
+    "category": "kategori",
+    "citizenship": "statsborgerskap",
+    "language": "morsmål",
+    "interpreter_needed": "trenger tolk",
+    "interpreter_language": "tolkespråk",
+    "arrival_date": "ankomst Norge",
+    "reception_centre": "siste mottak",
+    "disability": "nedsatt funksjonsevne",
+    "municipality": "kommune",
+}
+
+
+def error_lines(errors: dict[str, list[str]]) -> list[str]:
+    """Errors keyed by field as lines a caseworker can read: "Person 2, fødselsnummer: ..."."""
+    lines: list[str] = []
+    for key, messages in errors.items():
+        parts = key.split(".")
+        if parts[0] == "members" and len(parts) == 3:
+            where = f"Person {int(parts[1]) + 1}, {FIELD_LABELS.get(parts[2], parts[2])}"
+        elif key == "__all__":
+            where = ""
+        else:
+            where = FIELD_LABELS.get(key, key).capitalize()
+        lines.extend(f"{where}: {m}" if where else m for m in messages)
+    return lines
+
+
+def _person_from_input(member: PersonInput) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(member, name) for name in PERSON_FIELDS}
+    for name in ("given_name", "family_name", "middle_name", "citizenship", "language"):
+        values[name] = str(values[name]).strip()
+    values["identity_number"] = member.identity_number or None
+    values["duf_number"] = member.duf_number or None
+    return values
 
 
 @transaction.atomic
@@ -58,39 +225,59 @@ def household_register(
     reference: str,
     members: list[PersonInput],
     settled_on: datetime.date | None = None,
+    caseworker: User | None = None,
 ) -> Household:
     """Register a household and its members in a municipality, all or nothing.
 
     Identity numbers are checked (check digits, birth date in the number) and must not be
-    registered already; every problem is reported at once. Each created person is audited.
+    registered already; every problem is reported at once, by field. Each created person is
+    audited.
     """
-    errors: list[str] = []
-    if not members:
-        errors.append("En husstand må ha minst én person.")
-    if Household.objects.filter(reference=reference).exists():
-        errors.append(f"Husstandsnummeret {reference} er allerede i bruk.")
-    numbers = [m.identity_number for m in members if m.identity_number]
-    if len(numbers) != len(set(numbers)):
-        errors.append("Det samme fødselsnummeret står på flere personer i husstanden.")
-    for position, member in enumerate(members, start=1):
-        errors.extend(_validate_member(member, position))
+    errors = household_errors(reference=reference, members=members, settled_on=settled_on)
     if errors:
         raise ValidationError(errors)
     household = Household.objects.create(
-        municipality=municipality, reference=reference, settled_on=settled_on
+        municipality=municipality,
+        reference=reference.strip(),
+        settled_on=settled_on,
+        caseworker=caseworker,
     )
     persons = Person.objects.bulk_create(
         [
-            Person(
-                household=household,
-                municipality=municipality,
-                given_name=m.given_name.strip(),
-                family_name=m.family_name.strip(),
-                birth_date=m.birth_date,
-                identity_number=m.identity_number or None,
-            )
+            Person(household=household, municipality=municipality, **_person_from_input(m))
             for m in members
         ]
     )
     audit_record_many(ctx=ctx, person_ids=[p.pk for p in persons], action=AuditAction.CREATE)
     return household
+
+
+@transaction.atomic
+def person_update(*, ctx: AccessContext, person: Person, data: PersonInput, version: int) -> Person:
+    """Change a person's registry data; refused when someone else saved in between.
+
+    ``version`` is the version the user started from (optimistic locking): nothing of the other
+    user's save is lost, and the caller keeps this user's input to show again.
+    """
+    errors = person_input_errors(
+        data, household_settled_on=person.household.settled_on, exclude_person_id=person.pk
+    )
+    if errors:
+        raise ValidationError(errors)
+    values = _person_from_input(data)
+    values["updated_at"] = timezone.now()
+    version_bump(Person.objects.filter(pk=person.pk), expected=version, what="personen", **values)
+    person.refresh_from_db()
+    audit_record(ctx=ctx, person_id=person.pk, action=AuditAction.UPDATE, allowed=True)
+    return person
+
+
+def person_search_q(term: str) -> Q:
+    """The match of one search term: names, the start of an identity or DUF number, household."""
+    return (
+        Q(given_name__icontains=term)
+        | Q(family_name__icontains=term)
+        | Q(identity_number__startswith=term)
+        | Q(duf_number__startswith=term)
+        | Q(household__reference__iexact=term)
+    )

@@ -15,7 +15,7 @@ from integrering.organisations.models import Municipality, RefugeeServiceCoopera
 from integrering.people.identity import synthetic_identity_number
 from integrering.people.models import Household, Person
 from integrering.people.selectors import person_get, persons_search, persons_visible_to
-from integrering.people.services import PersonInput, household_register
+from integrering.people.services import PersonInput, error_lines, household_register
 from integrering.testing import make_household, make_user
 
 
@@ -113,11 +113,14 @@ def test_registering_a_duplicate_names_where_the_person_already_is(world: World)
                 PersonInput("", "Tom", datetime.date(1990, 1, 1), "12345678901"),
             ],
         )
-    messages = " ".join(excinfo.value.messages)
-    assert "Bergen kommune" in messages
+    messages = " ".join(error_lines(excinfo.value.message_dict))
+    assert (
+        "Person 1, fødselsnummer: Fødselsnummeret er allerede registrert i Bergen kommune"
+        in messages
+    )
     assert existing.household.reference in messages
-    assert "Person 2: fornavn og etternavn" in messages
-    assert "Person 2: Kontrollsifrene" in messages
+    assert "Person 2, fornavn: Fornavn må fylles ut" in messages
+    assert "Person 2, fødselsnummer: Kontrollsifrene" in messages
     assert not Household.objects.filter(reference="H-NEW").exists()
 
 

@@ -1,0 +1,448 @@
+"""The case around a settled person: notices, deadlines, meetings, consent, mapping, plan, practice.
+
+Seed 002 (the nine municipalities' common guidelines) is the source of the workflow. Every
+model that holds a person's data is reached through ``casework/selectors.py`` (tenant, consent,
+audit), never directly from a view.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from integrering.accounts.roles import Service
+from integrering.organisations.models import Municipality
+from integrering.people.models import Household, Person
+
+USER = settings.AUTH_USER_MODEL
+
+
+class InformationCategory(models.TextChoices):
+    """What a consent lets the services share (seed 002 Vedlegg 3: "hvilke opplysninger")."""
+
+    PERSONAL = "personal", "Personopplysninger, familie og kontaktinformasjon"
+    MAPPING = "mapping", "Kartlegging: språk, utdanning og arbeid"
+    HEALTH = "health", "Helse, bakgrunn og livssituasjon"
+    PLAN = "plan", "Individuell plan, tiltak og praksis"
+
+
+class ConsentBasis(models.TextChoices):
+    CONSENT = "consent", "Samtykke"
+    LEGAL = "legal", "Lovhjemmel"
+
+
+class Consent(models.Model):
+    """A signed consent (or a recorded legal basis) for sharing a person's data between services.
+
+    Seed 002 Vedlegg 3: the person (or a guardian) agrees that the named services exchange the
+    necessary confidential information, from a date to a date, and may withdraw it at any time,
+    wholly or partly. Withdrawal takes effect at once.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="consents", verbose_name="person"
+    )
+    basis = models.CharField(
+        "grunnlag", max_length=10, choices=ConsentBasis.choices, default=ConsentBasis.CONSENT
+    )
+    legal_reference = models.CharField("lovhjemmel", max_length=200, blank=True)
+    # One flag per information category, so the selectors can filter on them in SQL.
+    shares_personal = models.BooleanField(InformationCategory.PERSONAL.label, default=True)
+    shares_mapping = models.BooleanField(InformationCategory.MAPPING.label, default=False)
+    shares_health = models.BooleanField(InformationCategory.HEALTH.label, default=False)
+    shares_plan = models.BooleanField(InformationCategory.PLAN.label, default=False)
+    valid_from = models.DateField("gjelder fra")
+    valid_to = models.DateField("gjelder til", null=True, blank=True)
+    signed_on = models.DateField("signert dato", null=True, blank=True)
+    signed_by_guardian = models.CharField(
+        "signert av hjelpeverge/foresatt", max_length=150, blank=True
+    )
+    remarks = models.TextField("merknader og begrensninger", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField("trukket tilbake", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="Ved delvis tilbaketrekking: samtykket dette erstatter.",
+    )
+
+    class Meta:
+        verbose_name = "samtykke"
+        verbose_name_plural = "samtykker"
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="consent_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} for {self.person_id} fra {self.valid_from}"
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(c for c in InformationCategory.values if getattr(self, f"shares_{c}"))
+
+    @property
+    def services(self) -> list[str]:
+        return sorted(row.service for row in self.service_rows.all())
+
+    def is_active(self, on: datetime.date) -> bool:
+        return (
+            self.withdrawn_at is None
+            and self.valid_from <= on
+            and (self.valid_to is None or on <= self.valid_to)
+        )
+
+
+class ConsentService(models.Model):
+    """One service a consent covers (a row each, so the selectors can filter by service)."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="service_rows")
+    service = models.CharField("tjeneste", max_length=20, choices=Service.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consent", "service"], name="consent_service_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_service_display()
+
+
+class Notice(models.Model):
+    """A notice (varsel) from the refugee service to another service about a settlement.
+
+    Seed 002 §2.5-2.11: NAV, adult education, kindergarten, school, health (name, birth date,
+    nationality and previous reception centre), housing, and child welfare when relevant.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="notices")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    service = models.CharField("tjeneste", max_length=20, choices=Service.choices)
+    persons = models.ManyToManyField(Person, related_name="notices", verbose_name="gjelder")
+    subject = models.CharField("emne", max_length=200)
+    body = models.TextField("tekst", blank=True)
+    deadline_kind = models.CharField("frist", max_length=40, blank=True)
+    due_on = models.DateField("frist dato", null=True, blank=True)
+    created_at = models.DateTimeField("sendt", default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField("mottatt", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "varsel"
+        verbose_name_plural = "varsler"
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "service", "acknowledged_at"], name="notice_inbox_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()}: {self.subject}"
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "Åpen"
+    MET = "met", "Oppfylt"
+
+
+class Deadline(models.Model):
+    """A statutory or agreed deadline for one person, computed from the dates of the case.
+
+    The kinds and their lengths are the parameter ``deadlines/casework`` (DOMAIN.md,
+    "Deadlines"); a deadline met records when and by whom.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deadlines")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("frist", max_length=40)
+    service = models.CharField("ansvarlig tjeneste", max_length=20, choices=Service.choices)
+    start_on = models.DateField("regnes fra")
+    due_on = models.DateField("frist")
+    met_on = models.DateField("oppfylt dato", null=True, blank=True)
+    met_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    met_at = models.DateTimeField("registrert oppfylt", null=True, blank=True)
+    note = models.CharField("merknad", max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "frist"
+        verbose_name_plural = "frister"
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "met_on", "due_on"], name="deadline_dashboard_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("start_on")), name="deadline_due_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_on}"
+
+    @property
+    def is_met(self) -> bool:
+        return self.met_on is not None
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.met_on is None and self.due_on < today
+
+
+class MeetingKind(models.TextChoices):
+    TEAM_FIRST = "team_first", "Første møte i tverrfaglig team"
+    TEAM = "team", "Møte i tverrfaglig team"
+    MAPPING = "mapping", "Kartleggingssamtale"
+    PLAN_EVALUATION = "plan_evaluation", "Evaluering av individuell plan"
+    OTHER = "other", "Annet møte"
+
+
+class Meeting(models.Model):
+    """A meeting with the household: scheduled, then held (with or without an interpreter)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField("type", max_length=20, choices=MeetingKind.choices)
+    persons = models.ManyToManyField(Person, related_name="meetings", verbose_name="deltakere")
+    services = models.JSONField("tjenester som deltar", default=list)
+    scheduled_on = models.DateField("planlagt dato")
+    held_on = models.DateField("holdt dato", null=True, blank=True)
+    interpreter_used = models.BooleanField("tolk brukt", null=True, blank=True)
+    interpreter_language = models.CharField("tolkespråk", max_length=100, blank=True)
+    notes = models.TextField("referat", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "møte"
+        verbose_name_plural = "møter"
+        ordering = ["scheduled_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.scheduled_on}"
+
+
+class MappingStatus(models.TextChoices):
+    DRAFT = "draft", "Utkast"
+    COMPLETED = "completed", "Fullført"
+
+
+class Mapping(models.Model):
+    """The mapping form after arrival (kartleggingsskjema, seed 002 Vedlegg 2) for one person.
+
+    The answers are a JSON document shaped by ``casework/mapping_form.py``; each save keeps a
+    revision, so the history of the form is never lost.
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mapping")
+    status = models.CharField(
+        "status", max_length=10, choices=MappingStatus.choices, default=MappingStatus.DRAFT
+    )
+    data = models.JSONField("svar", default=dict)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField("fullført", null=True, blank=True)
+    completed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "kartlegging"
+        verbose_name_plural = "kartlegginger"
+
+    def __str__(self) -> str:
+        return f"Kartlegging for {self.person_id} ({self.get_status_display()})"
+
+
+class MappingRevision(models.Model):
+    mapping = models.ForeignKey(Mapping, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=MappingStatus.choices)
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "version"], name="mapping_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"versjon {self.version}"
+
+
+class IndividualPlan(models.Model):
+    """The individual plan (individuell plan / integreringskontrakt) of one participant.
+
+    Built on the mapping and evaluated with the participant at least twice a year (seed 002
+    §2.4). Every save keeps a snapshot in ``PlanVersion``.
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="plan")
+    final_goal = models.CharField("sluttmål", max_length=40)
+    final_goal_text = models.TextField("sluttmålet beskrevet", blank=True)
+    starts_on = models.DateField("gjelder fra")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "individuell plan"
+        verbose_name_plural = "individuelle planer"
+
+    def __str__(self) -> str:
+        return f"Individuell plan for {self.person_id}"
+
+
+class PlanGoal(models.Model):
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField("delmål", max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlanMeasure(models.Model):
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="measures")
+    goal = models.ForeignKey(
+        PlanGoal, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+    )
+    description = models.CharField("tiltak", max_length=300)
+    service = models.CharField("ansvarlig tjeneste", max_length=20, choices=Service.choices)
+    starts_on = models.DateField("fra")
+    ends_on = models.DateField("til", null=True, blank=True)
+    done = models.BooleanField("gjennomført", default=False)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="plan_measure_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanEvaluation(models.Model):
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="evaluations")
+    evaluated_on = models.DateField("evaluert dato")
+    summary = models.TextField("vurdering")
+    interpreter_used = models.BooleanField("tolk brukt", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-evaluated_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Evaluering {self.evaluated_on}"
+
+
+class PlanVersion(models.Model):
+    """A snapshot of the plan as saved: goals, measures and final goal, for the history."""
+
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+    saved_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="plan_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"versjon {self.version}"
+
+
+class PracticeContract(models.Model):
+    """A contract for language or work practice (seed 002 Vedlegg 1), printed and signed."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="practice_contracts")
+    employer_name = models.CharField("bedriftens navn", max_length=200)
+    employer_address = models.CharField("adresse", max_length=300)
+    workplace = models.CharField("arbeidssted/avdeling", max_length=200, blank=True)
+    supervisor_name = models.CharField("veileder på arbeidsplassen", max_length=150)
+    supervisor_phone = models.CharField("veileders telefon", max_length=30, blank=True)
+    contact_person = models.CharField("kontaktperson i introduksjonsprogrammet", max_length=150)
+    starts_on = models.DateField("fra")
+    ends_on = models.DateField("til")
+    hours_per_week = models.DecimalField("timer per uke", max_digits=4, decimal_places=1)
+    working_hours = models.CharField("arbeidstid", max_length=200)
+    goal = models.TextField("målsetting")
+    tasks = models.TextField("arbeidsoppgaver")
+    employer_responsibility = models.TextField("arbeidsgivers ansvar")
+    contact_responsibility = models.TextField("kontaktpersonens ansvar")
+    programme_responsibility = models.TextField("introduksjonsprogrammets ansvar")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "praksisavtale"
+        verbose_name_plural = "praksisavtaler"
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="practice_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0), name="practice_hours_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer_name} {self.starts_on}–{self.ends_on}"

@@ -1,0 +1,204 @@
+"""Reads of the case, through the people selectors' reach and consent rules, audited."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_record, audit_record_many
+from integrering.people.selectors import (
+    municipality_ids_served_by,
+    person_get,
+    sees_whole_case,
+)
+
+from .models import Consent, Deadline, Meeting, Notice
+
+
+def _services_of(user: object) -> frozenset[str]:
+    return frozenset(getattr(user, "service_set", frozenset()))
+
+
+def notices_for(user: object, *, include_acknowledged: bool = False) -> QuerySet[Notice]:
+    """The inbox: notices to the user's services in the municipalities the user reaches.
+
+    A notice carries what the law lets the refugee service send without consent (seed 002 §2.9:
+    name, birth date, nationality, previous reception centre), so its persons are shown in it.
+    """
+    notices = Notice.objects.filter(
+        municipality_id__in=municipality_ids_served_by(user), service__in=_services_of(user)
+    )
+    if not include_acknowledged:
+        notices = notices.filter(acknowledged_at__isnull=True)
+    return notices.select_related("household", "municipality", "acknowledged_by").prefetch_related(
+        "persons"
+    )
+
+
+def notices_inbox(*, ctx: AccessContext, include_acknowledged: bool = False) -> list[Notice]:
+    notices = list(notices_for(ctx.user, include_acknowledged=include_acknowledged)[:500])
+    audit_record_many(
+        ctx=ctx,
+        person_ids=sorted({p.pk for n in notices for p in n.persons.all()}),
+        action=AuditAction.LIST,
+        detail="innboks for varsler",
+    )
+    return notices
+
+
+def notice_get(*, ctx: AccessContext, notice_id: int) -> Notice:
+    notice = notices_for(ctx.user, include_acknowledged=True).filter(pk=notice_id).first()
+    if notice is None:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"varsel {notice_id}",
+        )
+        raise Http404("Finner ikke varselet, eller det er ikke sendt til din tjeneste.")
+    audit_record_many(
+        ctx=ctx,
+        person_ids=[p.pk for p in notice.persons.all()],
+        action=AuditAction.READ,
+        detail=f"varsel {notice.pk}",
+    )
+    return notice
+
+
+def deadlines_for(user: object) -> QuerySet[Deadline]:
+    """Deadlines the user answers for: all of them for the refugee service and leader, else the
+    user's own services' deadlines (which the notices already told them about)."""
+    deadlines = Deadline.objects.filter(municipality_id__in=municipality_ids_served_by(user))
+    if not sees_whole_case(user):
+        deadlines = deadlines.filter(service__in=_services_of(user))
+    return deadlines
+
+
+def deadlines_due(
+    *,
+    ctx: AccessContext,
+    service: str = "",
+    caseworker_id: int | None = None,
+    include_met: bool = False,
+    limit: int = 200,
+) -> list[Deadline]:
+    """The deadline dashboard: open deadlines by due date, so the overdue ones come first.
+
+    Filterable by responsible service and by the household's caseworker. Audited as a list.
+    """
+    deadlines = deadlines_for(ctx.user)
+    if not include_met:
+        deadlines = deadlines.filter(met_on__isnull=True)
+    if service:
+        deadlines = deadlines.filter(service=service)
+    if caseworker_id is not None:
+        deadlines = deadlines.filter(person__household__caseworker_id=caseworker_id)
+    found = list(
+        deadlines.select_related(
+            "person", "person__household", "person__household__caseworker", "met_by"
+        ).order_by("met_on", "due_on", "pk")[:limit]
+    )
+    audit_record_many(
+        ctx=ctx,
+        person_ids=sorted({d.person_id for d in found}),
+        action=AuditAction.LIST,
+        detail="fristoversikt",
+    )
+    return found
+
+
+def deadline_get(*, ctx: AccessContext, deadline_id: int) -> Deadline:
+    deadline = deadlines_for(ctx.user).filter(pk=deadline_id).select_related("person").first()
+    audit_record(
+        ctx=ctx,
+        person_id=deadline.person_id if deadline else None,
+        action=AuditAction.READ,
+        allowed=deadline is not None,
+        detail=f"frist {deadline_id}",
+    )
+    if deadline is None:
+        raise Http404("Finner ikke fristen, eller du har ikke tilgang til den.")
+    return deadline
+
+
+def deadline_counts(user: object, today: datetime.date | None = None) -> dict[str, int]:
+    """How many open deadlines are overdue and due within 30 days (for the start page)."""
+    today = today or timezone.localdate()
+    open_ = deadlines_for(user).filter(met_on__isnull=True)
+    return {
+        "overdue": open_.filter(due_on__lt=today).count(),
+        "soon": open_.filter(
+            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=30)
+        ).count(),
+    }
+
+
+def consents_of(*, ctx: AccessContext, person_id: int) -> list[Consent]:
+    """A person's consents, newest first (the whole case is required to see them)."""
+    person = person_get(ctx=ctx, person_id=person_id)
+    return list(
+        person.consents.prefetch_related("service_rows").select_related(
+            "created_by", "withdrawn_by"
+        )
+    )
+
+
+def consent_get(*, ctx: AccessContext, consent_id: int) -> Consent:
+    consent = (
+        Consent.objects.filter(
+            pk=consent_id, person__municipality_id__in=municipality_ids_served_by(ctx.user)
+        )
+        .select_related("person")
+        .first()
+    )
+    if consent is None or not sees_whole_case(ctx.user):
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"samtykke {consent_id}",
+        )
+        raise Http404("Finner ikke samtykket, eller du har ikke tilgang til det.")
+    person_get(ctx=ctx, person_id=consent.person_id)
+    return consent
+
+
+def meetings_of_household(household_id: int) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(household_id=household_id).prefetch_related("persons")
+
+
+def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
+    """One meeting of a household the user reaches with the whole case; 404 otherwise."""
+    meeting = (
+        Meeting.objects.filter(
+            pk=meeting_id, household__municipality_id__in=municipality_ids_served_by(ctx.user)
+        )
+        .select_related("household")
+        .first()
+    )
+    if meeting is None or not sees_whole_case(ctx.user):
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"møte {meeting_id}",
+        )
+        raise Http404("Finner ikke møtet, eller du har ikke tilgang til det.")
+    audit_record_many(
+        ctx=ctx,
+        person_ids=[p.pk for p in meeting.persons.all()],
+        action=AuditAction.READ,
+        detail=f"møte {meeting.pk}",
+    )
+    return meeting
+
+
+def open_deadlines_q(today: datetime.date) -> Q:
+    return Q(met_on__isnull=True, due_on__lt=today)

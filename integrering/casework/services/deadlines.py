@@ -1,0 +1,76 @@
+"""Opening and meeting deadlines (lengths from ``deadlines/casework``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_record
+from integrering.people.models import Person
+from integrering.rules.deadlines import deadline_due
+
+from ..models import Deadline
+
+
+def deadline_open(*, person: Person, kind: str, service: str, start: datetime.date) -> Deadline:
+    """Open a deadline of ``kind`` for a person, counted from ``start``, unless one is open."""
+    open_one = Deadline.objects.filter(person=person, kind=kind, met_on__isnull=True).first()
+    if open_one is not None:
+        return open_one
+    return Deadline.objects.create(
+        person=person,
+        municipality_id=person.municipality_id,
+        kind=kind,
+        service=service,
+        start_on=start,
+        due_on=deadline_due(kind, start),
+    )
+
+
+@transaction.atomic
+def deadline_meet(
+    *,
+    ctx: AccessContext,
+    deadline: Deadline,
+    met_on: datetime.date,
+    note: str = "",
+) -> Deadline:
+    """Record that a deadline was met, on which date and by whom (the user who records it)."""
+    today = timezone.localdate()
+    if met_on > today:
+        raise ValidationError({"met_on": ["Datoen kan ikke være fram i tid."]})
+    if met_on < deadline.start_on:
+        raise ValidationError(
+            {"met_on": [f"Datoen er før fristen begynte å løpe ({deadline.start_on:%d.%m.%Y})."]}
+        )
+    updated = Deadline.objects.filter(pk=deadline.pk, met_on__isnull=True).update(
+        met_on=met_on, met_by=ctx.user, met_at=timezone.now(), note=note[:300]
+    )
+    if updated != 1:
+        raise ValidationError("Fristen er allerede registrert som oppfylt.")
+    deadline.refresh_from_db()
+    audit_record(
+        ctx=ctx,
+        person_id=deadline.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"frist oppfylt: {deadline.kind}",
+    )
+    return deadline
+
+
+def deadlines_meet_kind(
+    *, ctx: AccessContext, persons: list[Person], kind: str, met_on: datetime.date
+) -> int:
+    """Meet the open deadlines of one kind for several persons (a held meeting meets them)."""
+    count = 0
+    for deadline in Deadline.objects.filter(
+        person__in=persons, kind=kind, met_on__isnull=True, start_on__lte=met_on
+    ):
+        deadline_meet(ctx=ctx, deadline=deadline, met_on=met_on)
+        count += 1
+    return count
