@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from integrering.accounts.services import TokenRejected, token_authenticate
+from integrering.concurrency import ConflictError
 
 LOGIN_REQUIRED = "Du må logge inn, eller sende et gyldig token i Authorization: Bearer <token>."
 
@@ -61,6 +63,24 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": message}, status=404)
 
 
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or "Du har ikke tilgang til dette."
+    return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A service refused the input: 422 with every message, by field where there is one.
+
+    A concurrent change (``ConflictError``) is 409: nothing of the other save is lost.
+    """
+    status = 409 if isinstance(exc, ConflictError) else 422
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    body = {"detail": " ".join(exc.messages), "errors": errors}
+    return api.create_response(request, body, status=status)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
@@ -68,11 +88,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from integrering.accounts.api import router as accounts_router
+    from integrering.casework.api import router as casework_router
+    from integrering.people.api import household_router
     from integrering.people.api import router as people_router
     from integrering.rules.api import router as rules_router
 
     api.add_router("/", accounts_router)
     api.add_router("/persons/", people_router)
+    api.add_router("/households/", household_router)
+    api.add_router("/", casework_router)
     api.add_router("/rules/", rules_router)
 
 

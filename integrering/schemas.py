@@ -7,3 +7,4 @@ from ninja import Schema
 
 class ErrorOut(Schema):
     detail: str
+    errors: dict[str, list[str]] | None = None

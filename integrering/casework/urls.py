@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from .views import consent, deadlines, meetings, notices
+
 app_name = "casework"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *consent.urlpatterns,
+    *deadlines.urlpatterns,
+    *meetings.urlpatterns,
+    *notices.urlpatterns,
+]

@@ -1,21 +1,34 @@
-"""Person and household pages. Every read goes through the selectors, which audit it."""
+"""Person and household pages. Every read goes through the selectors, which apply consent and audit."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
+from integrering.casework.models import InformationCategory
+from integrering.casework.services.arrival import household_receive, household_settle
+from integrering.concurrency import ConflictError
+from integrering.organisations.models import Municipality
 
 from . import selectors
+from .forms import HouseholdForm, MemberForms, MemberFormSet, PersonEditForm, errors_to_forms
+from .services import PERSON_FIELDS, person_update
 
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
-        label="Søk på navn, fødselsnummer eller husstandsnummer", required=False, max_length=100
+        label="Søk på navn, fødselsnummer, DUF-nummer eller husstandsnummer",
+        required=False,
+        max_length=100,
     )
 
 
@@ -25,7 +38,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     persons = selectors.persons_search(ctx=AccessContext.from_request(request), query=query)
-    context = {"form": form, "persons": persons, "query": query}
+    context = {
+        "form": form,
+        "persons": persons,
+        "query": query,
+        "may_register": selectors.may_edit_case(request.user),
+    }
     template = (
         "people/_person_results.html"
         if request.headers.get("HX-Request")
@@ -37,8 +55,63 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get(ctx=AccessContext.from_request(request), person_id=person_id)
-    return render(request, "people/person_detail.html", {"person": person})
+    access = selectors.person_access_get(
+        ctx=AccessContext.from_request(request), person_id=person_id
+    )
+    person = access.person
+    context: dict[str, object] = {
+        "access": access,
+        "person": person,
+        "today": timezone.localdate(),
+        "categories": InformationCategory,
+    }
+    if access.whole_case:
+        context["deadlines"] = person.deadlines.order_by("met_on", "due_on")
+        context["consents"] = person.consents.prefetch_related("service_rows")
+        context["meetings"] = person.meetings.order_by("scheduled_on")
+        context["mapping"] = getattr(person, "mapping", None)
+        context["plan"] = getattr(person, "plan", None)
+        context["contracts"] = person.practice_contracts.all()
+    return render(request, "people/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    ctx = AccessContext.from_request(request)
+    person = selectors.person_get(ctx=ctx, person_id=person_id, edit=True)
+    status = 200
+    if request.method == "POST":
+        form = PersonEditForm(request.POST)
+        if form.is_valid():
+            try:
+                person_update(
+                    ctx=ctx,
+                    person=person,
+                    data=form.to_input(),
+                    version=form.cleaned_data["version"],
+                )
+            except ConflictError as exc:
+                form.add_error(None, exc.messages[0])
+                status = 409
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+                status = 422
+            else:
+                messages.success(request, "Endringene er lagret.")
+                return redirect("people:person-detail", person_id=person.pk)
+        else:
+            status = 422
+    else:
+        initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+        initial["identity_number"] = person.identity_number or ""
+        initial["duf_number"] = person.duf_number or ""
+        form = PersonEditForm(initial={**initial, "version": person.version})
+    return render(
+        request, "people/person_edit.html", {"form": form, "person": person}, status=status
+    )
 
 
 @require_GET
@@ -47,6 +120,93 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household, members = selectors.household_get(
         ctx=AccessContext.from_request(request), household_id=household_id
     )
-    return render(
-        request, "people/household_detail.html", {"household": household, "members": members}
+    whole_case = selectors.sees_whole_case(request.user)
+    context = {
+        "household": household,
+        "members": members,
+        "whole_case": whole_case,
+        "may_edit": selectors.may_edit_case(request.user),
+        "notices": household.notices.prefetch_related("persons") if whole_case else [],
+        "meetings": household.meetings.prefetch_related("persons") if whole_case else [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "people/household_detail.html", context)
+
+
+def _municipalities_for(user: object) -> object:
+    return Municipality.objects.filter(pk__in=selectors.municipality_ids_served_by(user)).order_by(
+        "name"
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def household_register(request: HttpRequest) -> HttpResponse:
+    """Register a household with its members; with a settlement date it is settled at once."""
+    if not selectors.may_edit_case(request.user):
+        raise PermissionDenied("Bare flyktningtjenesten kan registrere husstander.")
+    ctx = AccessContext.from_request(request)
+    municipalities = _municipalities_for(request.user)
+    status = 200
+    if request.method == "POST":
+        form = HouseholdForm(request.POST, municipalities=municipalities)
+        members = cast(MemberFormSet, MemberForms(request.POST, prefix="members"))
+        if form.is_valid() and members.is_valid():
+            try:
+                household = household_receive(
+                    ctx=ctx,
+                    municipality=form.cleaned_data["municipality"],
+                    reference=form.cleaned_data["reference"],
+                    members=members.to_inputs(),
+                    settled_on=form.cleaned_data["settled_on"],
+                    caseworker=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as exc:
+                errors_to_forms(exc.message_dict, form, members)
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    f"Husstand {household.reference} er registrert"
+                    + (" og varsler er sendt til tjenestene." if household.settled_on else "."),
+                )
+                return redirect("people:household-detail", household_id=household.pk)
+        else:
+            status = 422
+    else:
+        form = HouseholdForm(municipalities=municipalities)
+        members = cast(MemberFormSet, MemberForms(prefix="members"))
+    return render(
+        request,
+        "people/household_register.html",
+        {"form": form, "members": members},
+        status=status,
+    )
+
+
+class SettleForm(forms.Form):
+    settled_on = forms.DateField(label="Bosatt dato")
+
+
+@require_http_methods(["POST"])
+@login_required
+def household_settle_view(request: HttpRequest, household_id: int) -> HttpResponse:
+    ctx = AccessContext.from_request(request)
+    household, _ = selectors.household_get(ctx=ctx, household_id=household_id)
+    if not selectors.may_edit_case(request.user):
+        raise PermissionDenied("Bare flyktningtjenesten kan registrere bosetting.")
+    form = SettleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Oppgi en gyldig bosettingsdato.")
+    else:
+        try:
+            notices = household_settle(
+                ctx=ctx, household=household, settled_on=form.cleaned_data["settled_on"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Bosettingen er registrert; {len(notices)} varsler er sendt."
+            )
+    return redirect("people:household-detail", household_id=household.pk)

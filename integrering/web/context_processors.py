@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from integrering.accounts.roles import Role
+from integrering.accounts.roles import Role, Service
 from integrering.people.selectors import PERSON_ROLES
 
 
@@ -27,6 +27,9 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
     items: list[tuple[str, str]] = [("Forside", reverse("web:home"))]
     if user.has_role(*PERSON_ROLES):
         items.append(("Personer", reverse("people:person-list")))
+        items.append(("Frister", reverse("casework:deadline-dashboard")))
+        if user.service_set - {Service.REFUGEE_SERVICE}:
+            items.append(("Varsler", reverse("casework:notice-inbox")))
     items.append(("Satser", reverse("rules:rates")))
     if user.has_role(Role.ADMINISTRATOR) and user.is_staff:
         items.append(("Administrasjon", reverse("admin:index")))

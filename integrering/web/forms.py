@@ -28,7 +28,7 @@ class DsBoundField(BoundField):
             attrs["class"] = f"{attrs.get('class', '')} ds-input".strip()
         if self.errors:
             attrs["aria-invalid"] = "true"
-            described = [attrs["aria-describedby"]] if attrs.get("aria-describedby") else []
+            described = [str(attrs["aria-describedby"])] if attrs.get("aria-describedby") else []
             attrs["aria-describedby"] = " ".join([*described, f"{self.auto_id}_error"])
         return attrs
 

@@ -1,0 +1,97 @@
+"""The deadline dashboard: open deadlines by due date, overdue first, and recording one as met."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from integrering.accounts.models import User
+from integrering.audit.services import AccessContext
+from integrering.people.selectors import municipality_ids_served_by, sees_whole_case
+
+from .. import selectors
+from ..deadline_labels import deadline_label
+from ..forms import DeadlineFilterForm, DeadlineMeetForm
+from ..services.deadlines import deadline_meet
+
+
+def _caseworker_choices(user: object) -> list[tuple[object, str]]:
+    caseworkers = (
+        User.objects.filter(households__municipality_id__in=municipality_ids_served_by(user))
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+    return [("", "Alle"), *[(u.pk, u.get_full_name() or u.username) for u in caseworkers]]
+
+
+@require_GET
+@login_required
+def deadline_dashboard(request: HttpRequest) -> HttpResponse:
+    form = DeadlineFilterForm(request.GET or None)
+    form.fields["caseworker"].choices = _caseworker_choices(request.user)  # type: ignore[attr-defined]
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    deadlines = selectors.deadlines_due(
+        ctx=AccessContext.from_request(request),
+        service=filters.get("service") or "",
+        caseworker_id=filters.get("caseworker"),
+        include_met=bool(filters.get("include_met")),
+    )
+    today = timezone.localdate()
+    for deadline in deadlines:
+        deadline.label = deadline_label(deadline.kind)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "casework/deadline_dashboard.html",
+        {
+            "form": form,
+            "deadlines": deadlines,
+            "today": today,
+            "overdue": sum(1 for d in deadlines if d.is_overdue(today)),
+            "may_meet": True,
+            "whole_case": sees_whole_case(request.user),
+        },
+    )
+
+
+@require_http_methods(["POST"])
+@login_required
+def deadline_meet_view(request: HttpRequest, deadline_id: int) -> HttpResponse:
+    ctx = AccessContext.from_request(request)
+    deadline = selectors.deadline_get(ctx=ctx, deadline_id=deadline_id)
+    if not (sees_whole_case(request.user) or deadline.service in request.user.service_set):  # type: ignore[union-attr]
+        raise PermissionDenied("Fristen hører til en annen tjeneste.")
+    form = DeadlineMeetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Oppgi en gyldig dato for når fristen ble oppfylt.")
+    else:
+        try:
+            deadline_meet(
+                ctx=ctx,
+                deadline=deadline,
+                met_on=form.cleaned_data["met_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"«{deadline_label(deadline.kind)}» for {deadline.person.full_name} er registrert som oppfylt.",
+            )
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("casework:deadline-dashboard")
+
+
+urlpatterns = [
+    path("frister/", deadline_dashboard, name="deadline-dashboard"),
+    path("frister/<int:deadline_id>/oppfylt/", deadline_meet_view, name="deadline-meet"),
+]
