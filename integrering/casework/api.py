@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
@@ -89,13 +89,11 @@ def consents_list(request: HttpRequest, person_id: int) -> list[ConsentOut]:
     response={201: ConsentOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Registrer samtykke eller lovhjemmel",
 )
-def consents_create(
-    request: HttpRequest, person_id: int, payload: ConsentIn
-) -> tuple[int, ConsentOut]:
+def consents_create(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status:
     ctx = AccessContext.from_request(request)
     person = person_get(ctx=ctx, person_id=person_id, edit=True)
     consent = consent_give(ctx=ctx, person=person, data=ConsentInput(**payload.model_dump()))
-    return 201, ConsentOut.of(consent)
+    return Status(201, ConsentOut.of(consent))
 
 
 @router.post(

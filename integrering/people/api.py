@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
@@ -178,7 +178,7 @@ class HouseholdOut(Schema):
     response={201: HouseholdOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     summary="Registrer en husstand (og bosett den når datoen er gitt)",
 )
-def household_create(request: HttpRequest, payload: HouseholdIn) -> tuple[int, HouseholdOut]:
+def household_create(request: HttpRequest, payload: HouseholdIn) -> Status:
     if not selectors.may_edit_case(request.user):
         raise PermissionDenied("Bare flyktningtjenesten kan registrere husstander.")
     municipality = Municipality.objects.filter(
@@ -210,13 +210,16 @@ def household_create(request: HttpRequest, payload: HouseholdIn) -> tuple[int, H
         settled_on=payload.settled_on,
         caseworker=request.user,  # type: ignore[arg-type]
     )
-    return 201, HouseholdOut(
-        id=household.pk,
-        reference=household.reference,
-        municipality=municipality.number,
-        settled_on=household.settled_on,
-        members=list(household.members.values_list("pk", flat=True)),
-        notices=household.notices.count(),
+    return Status(
+        201,
+        HouseholdOut(
+            id=household.pk,
+            reference=household.reference,
+            municipality=municipality.number,
+            settled_on=household.settled_on,
+            members=list(household.members.values_list("pk", flat=True)),
+            notices=household.notices.count(),
+        ),
     )
 
 

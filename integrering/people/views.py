@@ -21,7 +21,7 @@ from integrering.organisations.models import Municipality
 
 from . import selectors
 from .forms import HouseholdForm, MemberForms, MemberFormSet, PersonEditForm, errors_to_forms
-from .services import PERSON_FIELDS, person_update
+from .services import PERSON_FIELDS, PersonInput, person_input_errors, person_update
 
 
 class PersonSearchForm(forms.Form):
@@ -172,6 +172,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("people:household-detail", household_id=household.pk)
         else:
+            _check_complete_members(form, members)
             status = 422
     else:
         form = HouseholdForm(municipalities=municipalities)
@@ -182,6 +183,27 @@ def household_register(request: HttpRequest) -> HttpResponse:
         {"form": form, "members": members},
         status=status,
     )
+
+
+def _check_complete_members(form: HouseholdForm, members: MemberFormSet) -> None:
+    """When some fields are unreadable, still check the fields that are readable, so that the
+    caseworker sees every problem at once and not one round at a time."""
+    settled_on = form.cleaned_data.get("settled_on") if hasattr(form, "cleaned_data") else None
+    for member in members.forms:
+        data = getattr(member, "cleaned_data", None) or {}
+        if "birth_date" not in data:
+            continue
+        readable = {name: data[name] for name in PERSON_FIELDS if name in data}
+        person = PersonInput(
+            **{"given_name": "-", "family_name": "-", **readable}  # type: ignore[arg-type]
+        )
+        for field, messages_ in person_input_errors(
+            person, household_settled_on=settled_on
+        ).items():
+            if field in member.errors:
+                continue
+            for message in messages_:
+                member.add_error(field if field in member.fields else None, message)
 
 
 class SettleForm(forms.Form):

@@ -51,7 +51,9 @@ def test_a_caseworker_searches_and_opens_a_person_and_household(page: Page, live
     rows = page.locator("#person-results tbody tr")
     expect(rows.first).to_be_visible()
     family_name = rows.first.locator("td").first.inner_text().split(",")[0]
-    page.get_by_label("Søk på navn, fødselsnummer eller husstandsnummer").fill(family_name)
+    page.get_by_label("Søk på navn, fødselsnummer, DUF-nummer eller husstandsnummer").fill(
+        family_name
+    )
     page.get_by_role("button", name="Søk").click()
     expect(page.locator("#person-results tbody tr").first).to_contain_text(family_name)
     for cell in page.locator("#person-results tbody tr td:nth-child(5)").all_inner_texts():
