@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev demo serve test test-fast test-browser lint bench chromium clean
+.PHONY: install install-dev demo serve test test-fast test-browser lint bench bench-casework chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,15 @@ install: $(STAMP)
 
 install-dev: $(DEV_STAMP)
 
-## demo: migrate the embedded SQLite database, load demo data, serve on http://$(HOST):$(PORT)
+## demo: migrate the embedded SQLite database, load demo data, serve on http://$(HOST):$(PORT) with a background worker
 demo: export INTEGRERING_DEMO = 1
 demo: $(STAMP)
 	$(BIN)/integrering migrate --no-input
 	$(BIN)/integrering demo-data
 	$(BIN)/integrering collectstatic --no-input --verbosity 0
 	@echo "Integrering kjører på http://$(HOST):$(PORT)/ (brukere: saksbehandler-oslo, saksbehandler-bergen, planlegger, analytiker, statsforvalter-vestland, admin; passord: demo)"
+	$(BIN)/integrering db_worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn integrering.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 ## chromium: Debian's Chromium for the browser tests (installed with apt when missing)
@@ -59,6 +61,10 @@ lint: $(DEV_STAMP)
 ## bench: the benchmarks under benchmarks/ (each prints its figure)
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/rules.py
+
+## bench-casework: 100 000 persons in PostgreSQL; p50/p95 of the deadline dashboard and person search
+bench-casework: $(DEV_STAMP)
+	$(BIN)/python benchmarks/casework.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

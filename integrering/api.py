@@ -89,13 +89,21 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from integrering.accounts.api import router as accounts_router
     from integrering.casework.api import router as casework_router
+    from integrering.casework.api_mapping import router as mapping_router
+    from integrering.casework.api_plan import router as plan_router
+    from integrering.casework.api_practice import router as practice_router
     from integrering.people.api import household_router
     from integrering.people.api import router as people_router
+    from integrering.people.api_imports import router as imports_router
     from integrering.rules.api import router as rules_router
 
     api.add_router("/", accounts_router)
     api.add_router("/persons/", people_router)
+    api.add_router("/persons/", practice_router)
+    api.add_router("/persons/", plan_router)
+    api.add_router("/persons/", mapping_router)
     api.add_router("/households/", household_router)
+    api.add_router("/household-imports/", imports_router)
     api.add_router("/", casework_router)
     api.add_router("/rules/", rules_router)
 

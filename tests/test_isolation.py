@@ -19,10 +19,10 @@ from conftest import World, client_for
 from integrering.accounts.roles import Service
 from integrering.accounts.services import token_create
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Deadline, InformationCategory
+from integrering.casework.models import Deadline, InformationCategory, PracticeContract
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
-from integrering.people.models import Household, Person
+from integrering.people.models import Household, HouseholdImport, Person
 from tests.routes import Route, all_routes
 
 
@@ -55,6 +55,34 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
     "deadline_id": lambda w: Deadline.objects.filter(person__household=_settled(w)).first().pk,  # type: ignore[union-attr]
     "notice_id": lambda w: _settled(w).notices.first().pk,  # type: ignore[union-attr]
     "meeting_id": lambda w: _settled(w).meetings.first().pk,  # type: ignore[union-attr]
+    "import_id": lambda w: (
+        HouseholdImport.objects.create(
+            municipality=w.household.municipality,
+            uploaded_by=w.owner,
+            filename="liste.csv",
+            content=b"",
+        ).pk
+    ),
+    "contract_id": lambda w: (
+        PracticeContract.objects.get_or_create(
+            person=w.person,
+            defaults={
+                "employer_name": "Praksis AS",
+                "employer_address": "Storgata 1, 0155 Oslo",
+                "supervisor_name": "Veileder",
+                "contact_person": "Kontaktperson",
+                "starts_on": datetime.date(2024, 4, 1),
+                "ends_on": datetime.date(2024, 6, 30),
+                "hours_per_week": 20,
+                "working_hours": "mandag–torsdag 09–14",
+                "goal": "Mål",
+                "tasks": "Oppgaver",
+                "employer_responsibility": "Opplæring",
+                "contact_responsibility": "Oppfølging",
+                "programme_responsibility": "Forsikring",
+            },
+        )[0].pk
+    ),
 }
 
 ROUTES = [r for r in all_routes() if r.namespace != "admin"]

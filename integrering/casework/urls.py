@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from .views import consent, deadlines, meetings, notices
+from .views import consent, deadlines, mapping, meetings, notices, plan, practice
 
 app_name = "casework"
 
 urlpatterns: list = [
     *consent.urlpatterns,
     *deadlines.urlpatterns,
+    *mapping.urlpatterns,
     *meetings.urlpatterns,
     *notices.urlpatterns,
+    *plan.urlpatterns,
+    *practice.urlpatterns,
 ]

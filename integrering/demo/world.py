@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from integrering.accounts.models import User
-from integrering.accounts.roles import Role
+from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import user_create
 from integrering.audit.services import AccessContext
+from integrering.casework.models import InformationCategory
 from integrering.casework.services.arrival import household_receive
+from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.organisations.models import Municipality, Organisation, RefugeeServiceCooperation
 from integrering.people.identity import synthetic_duf_number, synthetic_identity_number
 from integrering.people.models import Category, Relation, Sex
@@ -251,7 +253,7 @@ def demo_world_create(
         )
         settled = _random_date(rng, datetime.date(2022, 3, 1), today - datetime.timedelta(days=7))
         members = _household_members(rng, settled)
-        household_receive(
+        household = household_receive(
             ctx=ctx,
             municipality=municipalities[number],
             reference=f"DEMO-{index:05d}",
@@ -259,6 +261,25 @@ def demo_world_create(
             settled_on=settled,
             caseworker=caseworkers.get(number),
         )
+        caseworker = caseworkers.get(number)
+        if caseworker is not None and index % 4 == 0:
+            # Some main persons have consented to NAV and adult education sharing their data.
+            main = household.members.order_by("pk").first()
+            assert main is not None
+            consent_give(
+                ctx=AccessContext.command("demo-data", user=caseworker),
+                person=main,
+                data=ConsentInput(
+                    services=[Service.NAV, Service.ADULT_EDUCATION],
+                    categories=[
+                        InformationCategory.PERSONAL,
+                        InformationCategory.MAPPING,
+                        InformationCategory.PLAN,
+                    ],
+                    valid_from=settled,
+                    signed_on=settled,
+                ),
+            )
         persons += len(members)
         if progress:
             progress(index)

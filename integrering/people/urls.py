@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "people"
 
@@ -16,5 +16,16 @@ urlpatterns = [
         "husstander/<int:household_id>/bosetting/",
         views.household_settle_view,
         name="household-settle",
+    ),
+    path("husstander/import/", import_views.household_import_upload, name="household-import"),
+    path(
+        "husstander/import/eksempel.csv",
+        import_views.household_import_example,
+        name="household-import-example",
+    ),
+    path(
+        "husstander/import/<int:import_id>/",
+        import_views.household_import_detail,
+        name="household-import-detail",
     ),
 ]

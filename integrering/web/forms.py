@@ -28,8 +28,11 @@ class DsBoundField(BoundField):
             attrs["class"] = f"{attrs.get('class', '')} ds-input".strip()
         if self.errors:
             attrs["aria-invalid"] = "true"
-            described = [str(attrs["aria-describedby"])] if attrs.get("aria-describedby") else []
-            attrs["aria-describedby"] = " ".join([*described, f"{self.auto_id}_error"])
+            described = str(attrs.get("aria-describedby") or "").split()
+            error_id = f"{self.auto_id}_error"
+            attrs["aria-describedby"] = " ".join(
+                [*described, error_id] if error_id not in described else described
+            )
         return attrs
 
 

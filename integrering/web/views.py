@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from integrering.accounts.http import AuthenticatedRequest
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
+from integrering.casework.selectors import deadline_counts, notices_for
 
 from . import selectors
 
@@ -33,6 +34,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["caseload"] = selectors.caseload_summary(user)
         context["is_caseworker"] = user.has_role(*MUNICIPAL_SERVICE_ROLES)
         context["is_leader"] = user.has_role(Role.MUNICIPAL_LEADER)
+        context["deadline_counts"] = deadline_counts(user)
+        context["new_notices"] = notices_for(user).count()
     if (
         user.has_role(Role.COUNTY_GOVERNOR_OFFICER)
         and user.organisation

@@ -78,6 +78,14 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         subprocess.run(
             [*cli, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
         )
+    # The background worker, as `make demo` runs it: imports are tasks it picks up.
+    worker = subprocess.Popen(
+        [*cli, "db_worker", "--interval", "0.5", "--no-startup-delay", "-v0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     port = _free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
@@ -103,12 +111,15 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             break
         except OSError as exc:
             if server.poll() is not None:
+                worker.terminate()
                 stderr = server.stderr.read().decode() if server.stderr else ""
                 raise RuntimeError(f"gunicorn died: {stderr}") from exc
             time.sleep(0.2)
     yield f"http://127.0.0.1:{port}"
     server.terminate()
+    worker.terminate()
     server.wait(timeout=10)
+    worker.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

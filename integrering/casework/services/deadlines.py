@@ -53,6 +53,12 @@ def deadline_meet(
     if updated != 1:
         raise ValidationError("Fristen er allerede registrert som oppfylt.")
     deadline.refresh_from_db()
+    if deadline.kind == "plan_evaluation":
+        # The plan is evaluated at least twice a year (seed 002 §2.4): the next reminder runs
+        # from this evaluation, whether it was recorded on the plan or on the dashboard.
+        deadline_open(
+            person=deadline.person, kind=deadline.kind, service=deadline.service, start=met_on
+        )
     audit_record(
         ctx=ctx,
         person_id=deadline.person_id,

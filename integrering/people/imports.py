@@ -1,0 +1,949 @@
+"""Importing a household list from CSV or Excel: read it, check every row, then register all or nothing.
+
+The file has one row per person and a header row with these columns (the names are not case
+sensitive; æ, ø and å may be written ae, o and a, and spaces or dashes as ``_``). Only
+``husstand``, ``fornavn``, ``etternavn`` and ``fodselsdato`` must be present; the other columns
+may be left out, and their cells may be empty.
+
+================  ========  ==============================================================
+column            required  content
+================  ========  ==============================================================
+husstand          yes       the household reference; rows with the same reference are one
+                            household (at most 30 characters)
+kommune                     4-digit municipality number; empty: the municipality chosen
+                            for the import. The same on every row of a household.
+bosatt_dato                 settlement date; the same on every row of a household. Empty:
+                            registered, not settled (no notices or deadlines yet)
+fornavn           yes
+mellomnavn
+etternavn         yes
+fodselsdato       yes       birth date
+kjonn                       kvinne / mann
+fodselsnummer               fødselsnummer or D-nummer, 11 digits
+duf_nummer                  DUF number, 12 digits
+relasjon                    hovedperson / ektefelle / samboer / barn / annen; empty:
+                            hovedperson on the household's first row, otherwise annen
+kategori                    overføringsflyktning / fra mottak / familiegjenforent /
+                            enslig mindreårig / selvbosatt; empty: fra mottak
+statsborgerskap
+morsmal
+tolk                        ja / nei; empty: nei
+tolkesprak                  interpreter language (empty: the mother tongue)
+ankomst_dato                arrival in Norway
+mottak                      last reception centre
+================  ========  ==============================================================
+
+Dates are written ``DD.MM.YYYY`` or ``YYYY-MM-DD``; in Excel, date cells work too. A CSV file is
+UTF-8 (with or without a byte order mark), separated by semicolons or commas; an Excel file is
+.xlsx, and only its first sheet is read.
+
+All or nothing (issue 5): every row is checked before anything is written: the columns, each
+field (dates, choices, identity and DUF numbers with their check digits and the birth date in
+them), duplicates in the register and within the file, that the municipality exists and is one
+the importing user serves, and that each household has one municipality and one settlement
+date. With one error nothing is written, and every error is reported with its row number as in
+the file (the header is row 1). Otherwise every household is registered, and settled when it has
+a settlement date (notices and deadlines, seed 002 §2.4-2.11), in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, TextChoices
+from django.http import Http404
+from django.utils import timezone
+
+from integrering.accounts.models import User
+from integrering.audit.services import AccessContext
+from integrering.organisations.models import Municipality
+
+from .identity import duf_number_parse, identity_number_parse
+from .models import Category, HouseholdImport, Relation, Sex
+from .selectors import may_edit_case, municipality_ids_served_by
+from .services import PersonInput, household_errors
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str  # as a caseworker reads it in an error message
+    required: bool
+    description: str  # Norwegian, for the upload page
+
+
+COLUMNS = [
+    Column(
+        "husstand",
+        "husstand",
+        True,
+        "Husstandsnummer (høyst 30 tegn). Rader med samme nummer er én husstand.",
+    ),
+    Column(
+        "kommune",
+        "kommune",
+        False,
+        "Kommunenummer med fire siffer, for eksempel 0301. Tom: kommunen du velger ved "
+        "opplastingen. Må være det samme på alle radene i en husstand.",
+    ),
+    Column(
+        "bosatt_dato",
+        "bosatt dato",
+        False,
+        "Datoen husstanden ble bosatt. Må være den samme på alle radene i en husstand. "
+        "Tom: husstanden registreres uten bosetting (ingen varsler eller frister ennå).",
+    ),
+    Column("fornavn", "fornavn", True, "Fornavn."),
+    Column("mellomnavn", "mellomnavn", False, "Mellomnavn."),
+    Column("etternavn", "etternavn", True, "Etternavn."),
+    Column("fodselsdato", "fødselsdato", True, "Fødselsdato."),
+    Column("kjonn", "kjønn", False, "kvinne eller mann."),
+    Column("fodselsnummer", "fødselsnummer", False, "Fødselsnummer eller D-nummer, 11 siffer."),
+    Column("duf_nummer", "DUF-nummer", False, "DUF-nummer, 12 siffer."),
+    Column(
+        "relasjon",
+        "relasjon",
+        False,
+        "hovedperson, ektefelle, samboer, barn eller annen. Tom: hovedperson på husstandens "
+        "første rad, ellers annen.",
+    ),
+    Column(
+        "kategori",
+        "kategori",
+        False,
+        "overføringsflyktning, fra mottak, familiegjenforent, enslig mindreårig eller "
+        "selvbosatt. Tom: fra mottak.",
+    ),
+    Column("statsborgerskap", "statsborgerskap", False, "Statsborgerskap."),
+    Column("morsmal", "morsmål", False, "Morsmål."),
+    Column("tolk", "tolk", False, "ja eller nei: om personen trenger tolk. Tom: nei."),
+    Column("tolkesprak", "tolkespråk", False, "Tolkespråk. Tom: morsmålet."),
+    Column("ankomst_dato", "ankomstdato", False, "Datoen personen kom til Norge."),
+    Column("mottak", "mottak", False, "Siste mottak før bosettingen."),
+]
+COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
+REQUIRED_COLUMNS = [c.name for c in COLUMNS if c.required]
+
+# Where each PersonInput field comes from, to put the registry's messages on the right column.
+FIELD_COLUMNS = {
+    "reference": "husstand",
+    "settled_on": "bosatt_dato",
+    "given_name": "fornavn",
+    "middle_name": "mellomnavn",
+    "family_name": "etternavn",
+    "birth_date": "fodselsdato",
+    "sex": "kjonn",
+    "identity_number": "fodselsnummer",
+    "duf_number": "duf_nummer",
+    "relation": "relasjon",
+    "category": "kategori",
+    "citizenship": "statsborgerskap",
+    "language": "morsmal",
+    "interpreter_needed": "tolk",
+    "interpreter_language": "tolkesprak",
+    "arrival_date": "ankomst_dato",
+    "reception_centre": "mottak",
+}
+
+# The widths of the registry's text fields (Household.reference, Person.*): longer values are
+# refused here rather than by the database in the middle of the import.
+MAX_LENGTHS = {
+    "husstand": 30,
+    "fornavn": 100,
+    "mellomnavn": 100,
+    "etternavn": 100,
+    "statsborgerskap": 100,
+    "morsmal": 100,
+    "tolkesprak": 100,
+    "mottak": 150,
+}
+
+CSV_EXTENSION = ".csv"
+XLSX_EXTENSION = ".xlsx"
+EXTENSIONS = (CSV_EXTENSION, XLSX_EXTENSION)
+CONTENT_TYPES = {
+    # Browsers send many types for CSV (Windows: Excel's), and some send none for either.
+    CSV_EXTENSION: {
+        "text/csv",
+        "application/csv",
+        "text/plain",
+        "text/x-csv",
+        "application/vnd.ms-excel",
+        "application/octet-stream",
+        "",
+    },
+    XLSX_EXTENSION: {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/zip",
+        "application/octet-stream",
+        "",
+    },
+}
+XLSX_MAGIC = b"PK\x03\x04"
+NOT_REFUGEE_SERVICE = "Bare flyktningtjenesten kan importere husstander."
+
+Cell = str | int | float | bool | datetime.date | None
+Progress = Callable[[str, int, int], None]  # (phase "check" or "save", done, total)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in the file: the row as numbered in the file (header = 1), and the column."""
+
+    row: int | None
+    column: str
+    message: str
+
+    @property
+    def text(self) -> str:
+        if self.row is None:
+            return self.message
+        if not self.column:
+            return f"Rad {self.row}: {self.message}"
+        label = COLUMN_BY_NAME[self.column].label if self.column in COLUMN_BY_NAME else self.column
+        return f"Rad {self.row}, {label}: {self.message}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message, "text": self.text}
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; ``errors`` lists every reason."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.text for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Table:
+    """The file's rows: (row number in the file, cells by column name); empty rows left out."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Cell]]]
+
+
+@dataclass(frozen=True)
+class HouseholdPlan:
+    """One household as it will be registered, with the file rows its members came from."""
+
+    reference: str
+    municipality: Municipality
+    settled_on: datetime.date | None
+    rows: list[int]
+    members: list[PersonInput]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    total_rows: int
+    households_created: int = 0
+    persons_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+# --- Reading ---------------------------------------------------------------------------------------
+
+
+def column_key(name: object) -> str:
+    """A header cell as a column name: "Fødselsnummer" and "fodselsnummer" are the same column."""
+    text = str(name if name is not None else "").strip().lower()
+    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            [
+                RowError(
+                    None,
+                    "",
+                    "Filen er ikke lagret som UTF-8. I Excel: velg «Lagre som» og filtypen "
+                    "«CSV UTF-8 (kommadelt)».",
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        raise ImportRejected([RowError(None, "", "Filen kan ikke leses som en CSV-fil.")])
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, list(cells)
+    except csv.Error:
+        raise ImportRejected(
+            [RowError(number + 1, "", "Raden kan ikke leses; sjekk anførselstegnene.")]
+        ) from None
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    from openpyxl import load_workbook
+
+    unreadable = ImportRejected(
+        [
+            RowError(
+                None,
+                "",
+                "Filen kan ikke leses som en Excel-fil (.xlsx). Lagre den på nytt fra Excel, "
+                "eller som CSV UTF-8.",
+            )
+        ]
+    )
+    if not content.startswith(XLSX_MAGIC):
+        raise unreadable
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for broken files
+        raise unreadable from None
+    try:
+        if not workbook.worksheets:
+            raise unreadable
+        sheet = workbook.worksheets[0]
+        try:
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_xlsx_cell(v) for v in values]
+        except ImportRejected:
+            raise
+        except Exception:
+            raise unreadable from None
+    finally:
+        workbook.close()
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if value is None or isinstance(value, str | int | float | bool | datetime.date):
+        return value
+    return str(value)  # times and formula errors: read as text, refused by the field check
+
+
+def table_read(*, filename: str, content: bytes, header_only: bool = False) -> Table:
+    """The rows of a CSV or .xlsx file, keyed by column; ``ImportRejected`` when unreadable.
+
+    Checks the header too: unknown, repeated and missing columns are each an error on row 1.
+    With ``header_only`` it stops after the header (what the upload form checks at once).
+    """
+    extension = file_extension(filename)
+    source = _xlsx_rows(content) if extension == XLSX_EXTENSION else _csv_rows(content)
+    columns: list[str] | None = None
+    rows: list[tuple[int, dict[str, Cell]]] = []
+    for number, cells in source:
+        if all(_blank(c) for c in cells):
+            continue
+        if columns is None:
+            columns = [column_key(c) for c in cells]
+            header_problems = _header_errors(columns, row=number)
+            if header_problems:
+                raise ImportRejected(header_problems)
+            if header_only:
+                break
+            continue
+        extra = [c for c in cells[len(columns) :] if not _blank(c)]
+        extra += [
+            c for i, c in enumerate(cells[: len(columns)]) if not columns[i] and not _blank(c)
+        ]
+        if extra:
+            raise ImportRejected(
+                [
+                    RowError(
+                        number,
+                        "",
+                        "Raden har flere felt enn overskriftsraden har kolonner; sjekk "
+                        "skilletegnene (semikolon eller komma).",
+                    )
+                ]
+            )
+        values = {
+            name: cells[index] if index < len(cells) else None
+            for index, name in enumerate(columns)
+            if name
+        }
+        rows.append((number, values))
+    if columns is None:
+        raise ImportRejected([RowError(None, "", "Filen er tom.")])
+    if not rows and not header_only:
+        raise ImportRejected([RowError(None, "", "Filen har ingen rader under overskriftsraden.")])
+    return Table(columns=[c for c in columns if c], rows=rows)
+
+
+def _header_errors(columns: list[str], *, row: int) -> list[RowError]:
+    errors: list[RowError] = []
+    known = ", ".join(c.name for c in COLUMNS)
+    seen: set[str] = set()
+    for name in columns:
+        if not name:
+            continue
+        if name not in COLUMN_BY_NAME:
+            errors.append(
+                RowError(row, "", f"Ukjent kolonne «{name}». Kolonnene som kan brukes er: {known}.")
+            )
+        elif name in seen:
+            errors.append(RowError(row, "", f"Kolonnen «{name}» står flere ganger."))
+        seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            errors.append(RowError(row, "", f"Kolonnen «{name}» mangler i overskriftsraden."))
+    return errors
+
+
+def file_extension(filename: str) -> str:
+    name = filename.lower().strip()
+    return name[name.rfind(".") :] if "." in name else ""
+
+
+def upload_errors(
+    *, filename: str, content_type: str, size: int, max_bytes: int | None
+) -> list[str]:
+    """What is wrong with an upload before it is read: its type, emptiness and size."""
+    extension = file_extension(filename)
+    if extension == ".xls":
+        return [
+            "Gamle Excel-filer (.xls) kan ikke leses. Lagre filen som Excel-arbeidsbok (.xlsx) "
+            "eller som CSV UTF-8."
+        ]
+    if extension not in EXTENSIONS:
+        return ["Filen må være en CSV-fil (.csv) eller en Excel-fil (.xlsx)."]
+    kind = "CSV-fil" if extension == CSV_EXTENSION else "Excel-fil"
+    content_type = content_type.split(";")[0].strip().lower()
+    if content_type not in CONTENT_TYPES[extension]:
+        return [f"Filen heter {extension}, men er ikke en {kind} (filtypen er {content_type})."]
+    if not size:
+        return ["Filen er tom."]
+    if max_bytes is not None and size > max_bytes:
+        return [
+            f"Filen er for stor ({megabytes(size)}). Den største filen du kan laste opp er "
+            f"{megabytes(max_bytes)}; del listen i flere filer."
+        ]
+    return []
+
+
+def header_errors(*, filename: str, content: bytes) -> list[str]:
+    """What is wrong with the file's header row (or the file as a whole); empty when readable.
+
+    The rows are checked later, in the background.
+    """
+    try:
+        table_read(filename=filename, content=content, header_only=True)
+    except ImportRejected as exc:
+        return [e.text for e in exc.errors]
+    return []
+
+
+def megabytes(size: int) -> str:
+    """A file size as a caseworker reads it: "5 MB", "6,2 MB", "12 kB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " MB"
+
+
+# --- Reading one field -------------------------------------------------------------------------
+
+
+class FieldError(Exception):
+    pass
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.date):
+        return f"{value:%d.%m.%Y}"
+    return str(value).strip()
+
+
+def _digits(value: Cell, *, width: int) -> str:
+    """A number as digits. Excel drops leading zeros in number cells, so those are put back."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = _text(value)
+        return text.zfill(width) if text.isdigit() else text
+    return "".join(_text(value).split())
+
+
+def _date(value: Cell) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            parsed = datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if parsed.year >= 1900:
+            return parsed
+    raise FieldError(
+        f"«{text}» er ikke en dato; skriv den som DD.MM.ÅÅÅÅ, for eksempel 01.03.2024."
+    )
+
+
+def _fold(text: str) -> str:
+    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _choices(choices: type[TextChoices], **extra: str) -> dict[str, str]:
+    found = {_fold(str(label)): str(value) for value, label in choices.choices}
+    found.update({_fold(str(value)): str(value) for value in choices.values})
+    found.update(extra)
+    return found
+
+
+SEX_VALUES = _choices(Sex, k=Sex.FEMALE, m=Sex.MALE)
+RELATION_VALUES = _choices(Relation)
+CATEGORY_VALUES = _choices(Category)
+YES = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
+NO = {"nei", "n", "no", "false", "usann", "0"}
+
+
+def _choice(value: Cell, values: dict[str, str], allowed: str) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    found = values.get(_fold(text))
+    if found is None:
+        raise FieldError(f"«{text}» er ikke gyldig; skriv {allowed}.")
+    return found
+
+
+def _yes_no(value: Cell) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if not text or text in NO:
+        return False
+    if text in YES:
+        return True
+    raise FieldError(f"«{_text(value)}» er ikke gyldig; skriv ja eller nei.")
+
+
+# --- Checking --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    reference: str
+    municipality_number: str
+    settled_on: datetime.date | None
+    relation_given: bool
+    member: PersonInput | None
+    errors: list[RowError]
+
+
+def _row_read(number: int, cells: dict[str, Cell], default_municipality: str) -> _Row:
+    errors: list[RowError] = []
+    values: dict[str, Any] = {}
+
+    def read(column: str, parse: Callable[[Cell], Any], default: Any) -> Any:
+        try:
+            return parse(cells.get(column))
+        except FieldError as exc:
+            errors.append(RowError(number, column, str(exc)))
+            return default
+
+    for column, limit in MAX_LENGTHS.items():
+        if len(_text(cells.get(column))) > limit:
+            errors.append(RowError(number, column, f"Høyst {limit} tegn."))
+
+    reference = _text(cells.get("husstand"))
+    if not reference:
+        errors.append(RowError(number, "husstand", "Husstandsnummeret må fylles ut."))
+
+    municipality_number = _digits(cells.get("kommune"), width=4) or default_municipality
+    if municipality_number.isdigit() and len(municipality_number) == 3:
+        municipality_number = municipality_number.zfill(4)  # 0301 saved by Excel as 301
+    if not (municipality_number.isdigit() and len(municipality_number) == 4):
+        errors.append(
+            RowError(number, "kommune", "Kommunenummeret må ha fire siffer, for eksempel 0301.")
+        )
+
+    settled_on = read("bosatt_dato", _date, None)
+    birth_date = read("fodselsdato", _date, None)
+    if birth_date is None and not any(e.column == "fodselsdato" for e in errors):
+        errors.append(RowError(number, "fodselsdato", "Fødselsdatoen må fylles ut."))
+
+    identity_number = _digits(cells.get("fodselsnummer"), width=11)
+    if identity_number.isdigit() and len(identity_number) == 10:
+        errors.append(
+            RowError(
+                number,
+                "fodselsnummer",
+                "Fødselsnummeret har 10 siffer, ikke 11. Har Excel fjernet en null foran? "
+                "Formater kolonnen som tekst og skriv nummeret på nytt.",
+            )
+        )
+        identity_number = ""
+    duf_number = _digits(cells.get("duf_nummer"), width=12)
+
+    relation = read(
+        "relasjon",
+        lambda v: _choice(v, RELATION_VALUES, "hovedperson, ektefelle, samboer, barn eller annen"),
+        "",
+    )
+    values.update(
+        given_name=_text(cells.get("fornavn")),
+        middle_name=_text(cells.get("mellomnavn")),
+        family_name=_text(cells.get("etternavn")),
+        sex=read("kjonn", lambda v: _choice(v, SEX_VALUES, "kvinne eller mann"), ""),
+        category=read(
+            "kategori",
+            lambda v: _choice(
+                v,
+                CATEGORY_VALUES,
+                "overføringsflyktning, fra mottak, familiegjenforent, enslig mindreårig eller "
+                "selvbosatt",
+            ),
+            "",
+        )
+        or Category.FROM_RECEPTION,
+        citizenship=_text(cells.get("statsborgerskap")),
+        language=_text(cells.get("morsmal")),
+        interpreter_needed=read("tolk", _yes_no, False),
+        interpreter_language=_text(cells.get("tolkesprak")),
+        arrival_date=read("ankomst_dato", _date, None),
+        reception_centre=_text(cells.get("mottak")),
+    )
+    member = None
+    if birth_date is None:
+        # No birth date to check the numbers against; their check digits can still be checked.
+        for column, number_, parse in (
+            ("fodselsnummer", identity_number, identity_number_parse),
+            ("duf_nummer", duf_number, duf_number_parse),
+        ):
+            if number_:
+                try:
+                    parse(number_)
+                except ValidationError as exc:
+                    errors += [RowError(number, column, m) for m in exc.messages]
+    else:
+        member = PersonInput(
+            birth_date=birth_date,
+            identity_number=identity_number or None,
+            duf_number=duf_number or None,
+            relation=relation or Relation.MAIN,
+            **values,
+        )
+    return _Row(
+        number=number,
+        reference=reference,
+        municipality_number=municipality_number,
+        settled_on=settled_on,
+        relation_given=bool(relation),
+        member=member,
+        errors=errors,
+    )
+
+
+class _Municipalities:
+    """Municipality numbers as the importing user may use them, looked up once each."""
+
+    def __init__(self, user: object) -> None:
+        self.served = municipality_ids_served_by(user)
+        self.found: dict[str, Municipality | str] = {}
+
+    def get(self, number: str) -> Municipality | str:
+        """The municipality, or why it cannot be used."""
+        if number not in self.found:
+            self.found[number] = self._look_up(number)
+        return self.found[number]
+
+    def _look_up(self, number: str) -> Municipality | str:
+        today = timezone.localdate()
+        current = Municipality.objects.valid_on(today).filter(number=number).first()
+        if current is None:
+            old = Municipality.objects.filter(number=number).order_by("-valid_from").first()
+            if old is None:
+                return f"Kommunenummeret {number} finnes ikke."
+            successor = old.successor
+            while successor is not None and successor.valid_to is not None:
+                successor = successor.successor
+            hint = f"; bruk {successor}" if successor is not None else ""
+            return f"Kommunenummeret {number} er ikke lenger i bruk{hint}."
+        if current.pk not in self.served:
+            return f"Du arbeider ikke for {current}, og kan ikke registrere husstander der."
+        return current
+
+
+def _within_file_duplicates(rows: list[_Row]) -> None:
+    """The same identity or DUF number twice in the file: an error on each later row.
+
+    The later row's number is then left out of the registry check, whose message speaks of
+    "person N in the household" and would say the same thing less clearly.
+    """
+    for key, column, label in (
+        ("identity_number", "fodselsnummer", "fødselsnummer"),
+        ("duf_number", "duf_nummer", "DUF-nummer"),
+    ):
+        seen: dict[str, int] = {}
+        for row in rows:
+            member = row.member
+            number = getattr(member, key) if member is not None else None
+            if member is None or not number:
+                continue
+            if number in seen:
+                row.errors.append(
+                    RowError(row.number, column, f"Samme {label} står også på rad {seen[number]}.")
+                )
+                row.member = (
+                    replace(member, identity_number=None)
+                    if key == "identity_number"
+                    else replace(member, duf_number=None)
+                )
+            else:
+                seen[number] = row.number
+
+
+def _unread(row: _Row, first: _Row, column: str) -> bool:
+    """Whether either row's cell could not be read (already an error: not compared)."""
+    return any(e.column == column for e in row.errors + first.errors)
+
+
+def _household_check(
+    reference: str,
+    rows: list[_Row],
+    municipalities: _Municipalities,
+) -> tuple[HouseholdPlan | None, list[RowError]]:
+    errors: list[RowError] = []
+    first = rows[0]
+    for row in rows[1:]:
+        if row.municipality_number != first.municipality_number and not _unread(
+            row, first, "kommune"
+        ):
+            errors.append(
+                RowError(
+                    row.number,
+                    "kommune",
+                    f"Husstanden {reference} har kommune {first.municipality_number or '(tom)'} på "
+                    f"rad {first.number}; alle radene i en husstand må ha samme kommune.",
+                )
+            )
+        if row.settled_on != first.settled_on and not _unread(row, first, "bosatt_dato"):
+            when = f"{first.settled_on:%d.%m.%Y}" if first.settled_on else "(tom)"
+            errors.append(
+                RowError(
+                    row.number,
+                    "bosatt_dato",
+                    f"Husstanden {reference} har bosatt dato {when} på rad {first.number}; alle "
+                    "radene i en husstand må ha samme bosatt dato.",
+                )
+            )
+    municipality: Municipality | str = "Kommunenummeret mangler."
+    if first.municipality_number.isdigit() and len(first.municipality_number) == 4:
+        municipality = municipalities.get(first.municipality_number)
+        if isinstance(municipality, str):
+            errors.append(RowError(first.number, "kommune", municipality))
+
+    # The main person: named at most once; an empty relation is the main person on the first row.
+    named_main = [
+        r for r in rows if r.member and r.relation_given and r.member.relation == Relation.MAIN
+    ]
+    for row in named_main[1:]:
+        errors.append(
+            RowError(
+                row.number,
+                "relasjon",
+                f"Husstanden {reference} har allerede en hovedperson på rad {named_main[0].number}.",
+            )
+        )
+    members: list[PersonInput] = []
+    member_rows: list[int] = []
+    for index, row in enumerate(rows):
+        if row.member is None:
+            continue
+        member = row.member
+        if not row.relation_given:
+            main = index == 0 and not named_main
+            member = replace(member, relation=Relation.MAIN if main else Relation.OTHER)
+        members.append(member)
+        member_rows.append(row.number)
+
+    if members:
+        found = household_errors(reference=reference, members=members, settled_on=first.settled_on)
+        errors += _service_errors(found, first_row=first.number, member_rows=member_rows)
+    if errors or any(r.errors for r in rows) or isinstance(municipality, str):
+        return None, errors
+    return (
+        HouseholdPlan(
+            reference=reference,
+            municipality=municipality,
+            settled_on=first.settled_on,
+            rows=[r.number for r in rows],
+            members=members,
+        ),
+        errors,
+    )
+
+
+def _service_errors(
+    found: dict[str, list[str]], *, first_row: int, member_rows: list[int]
+) -> list[RowError]:
+    """The registry's errors (``field`` or ``members.N.field``) as errors on rows and columns."""
+    errors: list[RowError] = []
+    for key, messages in found.items():
+        parts = key.split(".")
+        if parts[0] == "members" and len(parts) == 3:
+            row, column = member_rows[int(parts[1])], FIELD_COLUMNS.get(parts[2], parts[2])
+        else:
+            row, column = first_row, FIELD_COLUMNS.get(key, "")
+        errors += [RowError(row, column, message) for message in messages]
+    return errors
+
+
+def import_check(
+    *,
+    user: object,
+    municipality: Municipality,
+    table: Table,
+    progress: Progress | None = None,
+) -> tuple[list[HouseholdPlan], list[RowError]]:
+    """Every household of the file ready to register, or every error in it; writes nothing."""
+    total = len(table.rows)
+    if not may_edit_case(user):
+        return [], [RowError(None, "", NOT_REFUGEE_SERVICE)]
+    rows = [_row_read(number, cells, municipality.number) for number, cells in table.rows]
+    _within_file_duplicates(rows)
+    households: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.reference:
+            households.setdefault(row.reference, []).append(row)
+    municipalities = _Municipalities(user)
+    errors: list[RowError] = []
+    plans: list[HouseholdPlan] = []
+    done = total - sum(len(h) for h in households.values())  # rows without a household
+    for reference, household_rows in households.items():
+        plan, found = _household_check(reference, household_rows, municipalities)
+        errors += found
+        if plan is not None:
+            plans.append(plan)
+        done += len(household_rows)
+        if progress is not None:
+            progress("check", done, total)
+    for row in rows:
+        errors += row.errors
+    errors.sort(key=lambda e: (e.row or 0, COLUMN_ORDER.get(e.column, -1)))
+    return plans, errors
+
+
+COLUMN_ORDER = {c.name: i for i, c in enumerate(COLUMNS)}
+
+
+def households_create(
+    *, ctx: AccessContext, plans: list[HouseholdPlan], progress: Progress | None = None
+) -> tuple[int, int]:
+    """Register (and settle) every planned household in one transaction: all or none.
+
+    A registry check that fails now (someone registered the same person after the check) rolls
+    everything back and is reported on the household's rows.
+    """
+    from integrering.casework.services.arrival import household_receive
+
+    # The importing caseworker becomes the households' contact, as when registering by hand.
+    user = ctx.user
+    caseworker = user if isinstance(user, User) and user.is_authenticated else None
+    total = sum(len(p.rows) for p in plans)
+    done = 0
+    persons = 0
+    with transaction.atomic():
+        for plan in plans:
+            try:
+                household_receive(
+                    ctx=ctx,
+                    municipality=plan.municipality,
+                    reference=plan.reference,
+                    members=plan.members,
+                    settled_on=plan.settled_on,
+                    caseworker=caseworker,
+                )
+            except ValidationError as exc:
+                found = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+                raise ImportRejected(
+                    _service_errors(found, first_row=plan.rows[0], member_rows=plan.rows)
+                ) from exc
+            except IntegrityError as exc:
+                raise ImportRejected(
+                    [
+                        RowError(
+                            plan.rows[0],
+                            "husstand",
+                            "Noen registrerte husstanden eller en av personene i den mens "
+                            "importen pågikk. Ingenting er lagret; last opp filen på nytt.",
+                        )
+                    ]
+                ) from exc
+            persons += len(plan.members)
+            done += len(plan.rows)
+            if progress is not None:
+                progress("save", done, total)
+    return len(plans), persons
+
+
+def household_import(
+    *,
+    ctx: AccessContext,
+    municipality: Municipality,
+    filename: str,
+    content: bytes,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Read, check and register a household list, all or nothing (issue 5).
+
+    ``ctx.user`` is the importing user: the rows may name only municipalities that user serves,
+    and the created persons are audited as created by that user.
+    """
+    try:
+        table = table_read(filename=filename, content=content)
+    except ImportRejected as exc:
+        return ImportOutcome(total_rows=0, errors=exc.errors)
+    total = len(table.rows)
+    if progress is not None:
+        progress("check", 0, total)
+    plans, errors = import_check(
+        user=ctx.user, municipality=municipality, table=table, progress=progress
+    )
+    if errors:
+        return ImportOutcome(total_rows=total, errors=errors)
+    try:
+        households, persons = households_create(ctx=ctx, plans=plans, progress=progress)
+    except ImportRejected as exc:
+        return ImportOutcome(total_rows=total, errors=exc.errors)
+    return ImportOutcome(total_rows=total, households_created=households, persons_created=persons)
+
+
+def imports_visible_to(user: object) -> QuerySet[HouseholdImport]:
+    """The imports of the municipalities the user serves (they name persons in their errors)."""
+    return HouseholdImport.objects.filter(
+        municipality_id__in=municipality_ids_served_by(user)
+    ).select_related("municipality", "uploaded_by")
+
+
+def household_import_get(*, user: object, import_id: int) -> HouseholdImport:
+    """One import the user may follow: 404 out of the user's municipalities, 403 for other services."""
+    found = imports_visible_to(user).filter(pk=import_id).first()
+    if found is None:
+        raise Http404("Finner ikke importen, eller du har ikke tilgang til den.")
+    if not may_edit_case(user):
+        raise PermissionDenied(NOT_REFUGEE_SERVICE)
+    return found
