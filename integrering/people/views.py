@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from integrering.audit.services import AccessContext
 from integrering.casework.models import InformationCategory
 from integrering.casework.services.arrival import household_receive, household_settle
-from integrering.concurrency import ConflictError
 from integrering.organisations.models import Municipality
+from integrering.web.forms import form_add_service_errors
 
 from . import selectors
 from .forms import HouseholdForm, MemberForms, MemberFormSet, PersonEditForm, errors_to_forms
@@ -91,14 +91,8 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                     data=form.to_input(),
                     version=form.cleaned_data["version"],
                 )
-            except ConflictError as exc:
-                form.add_error(None, exc.messages[0])
-                status = 409
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                status = 422
+                status = form_add_service_errors(form, exc)
             else:
                 messages.success(request, "Endringene er lagret.")
                 return redirect("people:person-detail", person_id=person.pk)

@@ -10,8 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+
+from integrering.concurrency import ConflictError
 
 NO_DS_INPUT = (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -51,3 +54,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> int:
+    """Put a service's refusal on the form and return the HTTP status for the page.
+
+    A concurrent save (``ConflictError``) goes at the top of the form (409); other errors go next
+    to their fields, or at the top when no field has that name (422). The user's input stays.
+    """
+    if isinstance(exc, ConflictError):
+        form.add_error(None, exc.messages[0])
+        return 409
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+    return 422

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from integrering.audit.services import AccessContext
 from integrering.people.selectors import may_edit_case, person_get
+from integrering.web.forms import form_add_service_errors
 
 from .. import selectors
 from ..forms import ConsentForm, ConsentWithdrawForm
@@ -35,10 +36,7 @@ def consent_list(request: HttpRequest, person_id: int) -> HttpResponse:
             try:
                 consent_give(ctx=ctx, person=person, data=form.to_input())
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                status = 422
+                status = form_add_service_errors(form, exc)
             else:
                 messages.success(request, "Samtykket er registrert og gjelder fra i dag.")
                 return redirect("casework:consent-list", person_id=person.pk)

@@ -11,8 +11,8 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from integrering.audit.services import AccessContext
-from integrering.concurrency import ConflictError
 from integrering.people.selectors import may_edit_case
+from integrering.web.forms import form_add_service_errors
 
 from .. import selectors
 from ..forms import MeetingForm
@@ -46,14 +46,8 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     ),
                     version=data["version"],
                 )
-            except ConflictError as exc:
-                form.add_error(None, exc.messages[0])
-                status = 409
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                status = 422
+                status = form_add_service_errors(form, exc)
             else:
                 messages.success(request, "Møtet er lagret.")
                 return redirect("people:household-detail", household_id=meeting.household_id)

@@ -25,7 +25,7 @@ from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
 from integrering.people.models import Person
 from integrering.people.selectors import may_edit_case, person_get, sees_whole_case
-from integrering.web.forms import DateInput, DsForm
+from integrering.web.forms import DateInput, DsForm, form_add_service_errors
 
 from ..models import IndividualPlan, InformationCategory, Mapping
 from ..services.plan import (
@@ -420,9 +420,7 @@ def plan_evaluate_view(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             plan_evaluate(ctx=ctx, plan=plan, data=form.to_input())
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            status = form_add_service_errors(form, exc)
         else:
             next_evaluation = plan_next_evaluation(plan)
             due = (

@@ -21,11 +21,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
-from integrering.concurrency import ConflictError
 from integrering.people.models import Person
 from integrering.people.selectors import may_edit_case, person_get
 from integrering.rules.parameters import RulesError
-from integrering.web.forms import DateInput, DsForm
+from integrering.web.forms import DateInput, DsForm, form_add_service_errors
 
 from ..models import InformationCategory, PracticeContract
 from ..services.practice import (
@@ -184,14 +183,8 @@ def _save(
                 data=form.to_input(),
                 version=form.cleaned_data["version"] or 0,
             )
-    except ConflictError as exc:
-        form.add_error(None, exc.messages[0])
-        return None, 409
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-        return None, 422
+        return None, form_add_service_errors(form, exc)
     return saved, 200
 
 
