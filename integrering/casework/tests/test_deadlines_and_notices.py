@@ -14,7 +14,8 @@ from integrering.audit.services import AccessContext
 from integrering.casework.models import Deadline, Notice
 from integrering.casework.selectors import deadlines_due, notices_inbox
 from integrering.casework.services.arrival import household_settle
-from integrering.testing import make_household, make_user
+from integrering.organisations.models import RefugeeServiceCooperation
+from integrering.testing import make_household, make_user, municipality
 
 D = datetime.date
 TODAY = datetime.datetime(2024, 6, 15, 12, 0)
@@ -165,3 +166,26 @@ def test_a_service_cannot_acknowledge_another_services_notice(world: World) -> N
     nav = make_user(municipality_number="0301", roles=[Role.NAV_CASEWORKER])
     school_notice = Notice.objects.get(household=world.household, service=Service.SCHOOL)
     assert client_for(nav).post(f"/varsler/{school_notice.pk}/mottatt/").status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_host_of_a_cooperation_works_the_partners_cases_and_a_partner_only_its_own() -> None:
+    gol, hemsedal, flaa = (municipality(n) for n in ("3324", "3326", "3322"))
+    cooperation = RefugeeServiceCooperation.objects.create(
+        name="Hallingdal", host=gol, valid_from=D(2020, 1, 1)
+    )
+    cooperation.partners.set([hemsedal, flaa])
+    for number in ("3324", "3326", "3322"):
+        household_settle(
+            ctx=AccessContext.command("test"),
+            household=make_household(municipality_number=number, members=1),
+        )
+    host = make_user(municipality_number="3324")
+    partner = make_user(municipality_number="3326")
+    host_deadlines = deadlines_due(ctx=AccessContext(user=host, route="t"))
+    partner_deadlines = deadlines_due(ctx=AccessContext(user=partner, route="t"))
+    assert {d.person.municipality.number for d in host_deadlines} == {"3324", "3326", "3322"}
+    assert {d.person.municipality.number for d in partner_deadlines} == {"3326"}
+    flaa_person = Deadline.objects.filter(person__municipality=flaa).first().person  # type: ignore[union-attr]
+    assert client_for(host).get(f"/personer/{flaa_person.pk}/samtykker/").status_code == 200
+    assert client_for(partner).get(f"/personer/{flaa_person.pk}/samtykker/").status_code == 404
