@@ -19,7 +19,7 @@ from pydantic import ValidationError as SchemaError
 
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
-from integrering.people.selectors import PersonAccess, no_consent_message, person_access_get
+from integrering.people.selectors import PersonAccess, person_access_require
 from integrering.schemas import ErrorOut
 
 from . import mapping_form
@@ -49,15 +49,6 @@ class MappingIn(Schema):
 class MappingErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = Field(description="Feilmeldinger per felt («del.felt»)")
-
-
-def _access(request: HttpRequest, person_id: int, *, edit: bool = False) -> PersonAccess:
-    access = person_access_get(ctx=AccessContext.from_request(request), person_id=person_id)
-    if edit and not access.may_edit:
-        raise HttpError(403, "Bare flyktningtjenesten kan endre saken.")
-    if not access.allows(InformationCategory.MAPPING):
-        raise HttpError(403, no_consent_message(access, InformationCategory.MAPPING))
-    return access
 
 
 def _out(access: PersonAccess, mapping: Mapping | None) -> MappingOut:
@@ -101,7 +92,11 @@ def _schema_errors(exc: SchemaError) -> dict[str, list[str]]:
     summary="Kartleggingen av én person",
 )
 def mapping_get(request: HttpRequest, person_id: int) -> MappingOut:
-    access = _access(request, person_id)
+    access = person_access_require(
+        ctx=AccessContext.from_request(request),
+        person_id=person_id,
+        category=InformationCategory.MAPPING,
+    )
     return _out(access, mapping_of(access.person))
 
 
@@ -126,7 +121,12 @@ def mapping_get(request: HttpRequest, person_id: int) -> MappingOut:
 def mapping_put(request: HttpRequest, person_id: int) -> Any:
     # The body is read here, after the access check, so a user out of reach gets 404 whatever
     # they send.
-    access = _access(request, person_id, edit=True)
+    access = person_access_require(
+        ctx=AccessContext.from_request(request),
+        person_id=person_id,
+        category=InformationCategory.MAPPING,
+        edit=True,
+    )
     try:
         body = MappingIn.model_validate_json(request.body or b"")
     except SchemaError as exc:

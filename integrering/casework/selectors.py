@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,6 +113,7 @@ def deadlines_due(
 
 
 def deadline_get(*, ctx: AccessContext, deadline_id: int) -> Deadline:
+    """One deadline the user answers for (``deadlines_for``: a service only its own); 404 otherwise."""
     deadline = deadlines_for(ctx.user).filter(pk=deadline_id).select_related("person").first()
     audit_record(
         ctx=ctx,
@@ -198,7 +199,3 @@ def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
         detail=f"møte {meeting.pk}",
     )
     return meeting
-
-
-def open_deadlines_q(today: datetime.date) -> Q:
-    return Q(met_on__isnull=True, due_on__lt=today)

@@ -92,14 +92,6 @@ class PersonFilter(Schema):
     limit: int = Field(100, ge=1, le=500)
 
 
-def _contact(person: Person) -> str:
-    caseworker = person.household.caseworker
-    service = f"Flyktningtjenesten i {person.municipality.name}"
-    if caseworker is None:
-        return service
-    return f"{caseworker.get_full_name() or caseworker.get_username()}, {service.lower()}"
-
-
 @router.get(
     "", response={200: list[PersonOut], 401: ErrorOut}, summary="Personene du har tilgang til"
 )
@@ -112,7 +104,7 @@ def persons_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Per
             p,
             details=p.details_visible,  # type: ignore[attr-defined]
             access="full" if whole else ("consent" if p.details_visible else "limited"),  # type: ignore[attr-defined]
-            contact=_contact(p),
+            contact=selectors.person_contact(p),
         )
         for p in found
     ]

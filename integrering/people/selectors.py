@@ -131,12 +131,16 @@ class PersonAccess:
 
     @property
     def contact(self) -> str:
-        """Whom a service without consent should contact: the household's refugee-service caseworker."""
-        caseworker = self.person.household.caseworker
-        service = f"Flyktningtjenesten i {self.person.municipality.name}"
-        if caseworker is None:
-            return service
-        return f"{caseworker.get_full_name() or caseworker.get_username()}, {service.lower()}"
+        return person_contact(self.person)
+
+
+def person_contact(person: Person) -> str:
+    """Whom a service without consent should contact: the household's refugee-service caseworker."""
+    caseworker = person.household.caseworker
+    service = f"Flyktningtjenesten i {person.municipality.name}"
+    if caseworker is None:
+        return service
+    return f"{caseworker.get_full_name() or caseworker.get_username()}, {service.lower()}"
 
 
 def _access(user: object, person: Person) -> PersonAccess:
@@ -174,15 +178,15 @@ def no_consent_message(access: PersonAccess, category: str) -> str:
     )
 
 
-def person_get(
+def person_access_require(
     *,
     ctx: AccessContext,
     person_id: int,
     category: str | None = None,
     edit: bool = False,
     action: str = AuditAction.READ,
-) -> Person:
-    """One person the user may work with, audited.
+) -> PersonAccess:
+    """The user's access to one person, audited, when it is enough for the work at hand.
 
     404 out of reach. With ``category``, the user's consent must cover it; with ``edit``, the user
     must be the coordinating refugee service; otherwise 403 with whom to contact. With neither,
@@ -195,7 +199,21 @@ def person_get(
         raise PermissionDenied(no_consent_message(access, category))
     if category is None and not edit and not access.whole_case:
         raise PermissionDenied(f"Du har ikke tilgang til hele saken. Kontakt {access.contact}.")
-    return access.person
+    return access
+
+
+def person_get(
+    *,
+    ctx: AccessContext,
+    person_id: int,
+    category: str | None = None,
+    edit: bool = False,
+    action: str = AuditAction.READ,
+) -> Person:
+    """One person the user may work with (``person_access_require``'s rules), audited."""
+    return person_access_require(
+        ctx=ctx, person_id=person_id, category=category, edit=edit, action=action
+    ).person
 
 
 def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, list[Person]]:

@@ -105,34 +105,23 @@ def person_input_errors(
     others = Person.objects.select_related("municipality", "household")
     if exclude_person_id is not None:
         others = others.exclude(pk=exclude_person_id)
-    if member.identity_number:
+    numbers = (
+        ("identity_number", identity_number_parse, "Fødselsnummeret"),
+        ("duf_number", duf_number_parse, "DUF-nummeret"),
+    )
+    for field, parse, label in numbers:
+        number = getattr(member, field)
+        if not number:
+            continue
         try:
-            identity_number_parse(member.identity_number, birth_date=member.birth_date)
+            parse(number, birth_date=member.birth_date)
         except ValidationError as exc:
             for message in exc.messages:
-                _add(errors, "identity_number", message)
-        else:
-            existing = others.filter(identity_number=member.identity_number).first()
-            if existing is not None:
-                _add(
-                    errors,
-                    "identity_number",
-                    f"Fødselsnummeret er allerede registrert i {_where(existing)}.",
-                )
-    if member.duf_number:
-        try:
-            duf_number_parse(member.duf_number, birth_date=member.birth_date)
-        except ValidationError as exc:
-            for message in exc.messages:
-                _add(errors, "duf_number", message)
-        else:
-            existing = others.filter(duf_number=member.duf_number).first()
-            if existing is not None:
-                _add(
-                    errors,
-                    "duf_number",
-                    f"DUF-nummeret er allerede registrert i {_where(existing)}.",
-                )
+                _add(errors, field, message)
+            continue
+        existing = others.filter(**{field: number}).first()
+        if existing is not None:
+            _add(errors, field, f"{label} er allerede registrert i {_where(existing)}.")
     return errors
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
-from integrering.people.selectors import PersonAccess, no_consent_message, person_access_get
+from integrering.people.selectors import PersonAccess, person_access_require
 
 from .. import mapping_form
 from ..models import InformationCategory, Mapping, MappingStatus
@@ -29,19 +29,6 @@ from ..services.mapping import (
     mapping_of,
     mapping_save,
 )
-
-EDIT_DENIED = "Bare flyktningtjenesten kan endre saken."
-
-
-def _mapping_access(request: HttpRequest, person_id: int, *, edit: bool = False) -> PersonAccess:
-    """The person's access (404 out of reach), requiring the mapping category, and edit rights
-    to change it (403 with whom to contact otherwise)."""
-    access = person_access_get(ctx=AccessContext.from_request(request), person_id=person_id)
-    if edit and not access.may_edit:
-        raise PermissionDenied(EDIT_DENIED)
-    if not access.allows(InformationCategory.MAPPING):
-        raise PermissionDenied(no_consent_message(access, InformationCategory.MAPPING))
-    return access
 
 
 def _hidden_sections(access: PersonAccess) -> list[str]:
@@ -87,7 +74,12 @@ def _edit_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def mapping(request: HttpRequest, person_id: int) -> HttpResponse:
-    access = _mapping_access(request, person_id, edit=request.method == "POST")
+    access = person_access_require(
+        ctx=AccessContext.from_request(request),
+        person_id=person_id,
+        category=InformationCategory.MAPPING,
+        edit=request.method == "POST",
+    )
     person = access.person
     current = mapping_of(person)
     visible = mapping_form.sections_visible(access.allows)
@@ -136,7 +128,11 @@ def mapping(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def mapping_history_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    access = _mapping_access(request, person_id)
+    access = person_access_require(
+        ctx=AccessContext.from_request(request),
+        person_id=person_id,
+        category=InformationCategory.MAPPING,
+    )
     current = mapping_of(access.person)
     entries = mapping_history(mapping=current, allows=access.allows)
     return render(
