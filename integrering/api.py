@@ -95,6 +95,10 @@ def _register_routers() -> None:
     from integrering.people.api import household_router
     from integrering.people.api import router as people_router
     from integrering.people.api_imports import router as imports_router
+    from integrering.programme.api_benefit import router as benefit_router
+    from integrering.programme.api_grants import register_router
+    from integrering.programme.api_grants import router as grants_router
+    from integrering.programme.api_programme import router as programme_router
     from integrering.rules.api import router as rules_router
 
     api.add_router("/", accounts_router)
@@ -106,6 +110,10 @@ def _register_routers() -> None:
     api.add_router("/household-imports/", imports_router)
     api.add_router("/", casework_router)
     api.add_router("/rules/", rules_router)
+    api.add_router("/benefit-runs/", benefit_router)
+    api.add_router("/grant-claims/", grants_router)
+    api.add_router("/introduction-register/", register_router)
+    api.add_router("/programmes/", programme_router)
 
 
 _register_routers()

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "integrering.demo",
     "integrering.rules",
     "integrering.casework",
+    "integrering.programme",
     "django_tasks",
     "django_tasks_db",
 ]

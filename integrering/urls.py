@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("integrering.web.urls")),
     path("", include("integrering.people.urls")),
     path("", include("integrering.casework.urls")),
+    path("", include("integrering.programme.urls")),
     path("", include("integrering.rules.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

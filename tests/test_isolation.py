@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from conftest import World, client_for
+from integrering.accounts.models import User
 from integrering.accounts.roles import Service
 from integrering.accounts.services import token_create
 from integrering.audit.services import AccessContext
@@ -23,6 +24,13 @@ from integrering.casework.models import Deadline, InformationCategory, PracticeC
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.people.models import Household, HouseholdImport, Person
+from integrering.programme.models import BenefitRun, BenefitRunStatus, Participation
+from integrering.programme.testing import (
+    make_forwarded_appeal,
+    make_participation,
+    make_sent_decision,
+)
+from integrering.testing import make_user
 from tests.routes import Route, all_routes
 
 
@@ -46,6 +54,26 @@ def _consent(w: World) -> int:
         ),
     )
     return consent.pk
+
+
+def _participation(w: World) -> Participation:
+    return w.person.participations.first() or make_participation(w.person)
+
+
+def _appeal(w: World) -> int:
+    participation = _participation(w)
+    decision = make_sent_decision(participation, sent_on=datetime.date(2024, 4, 2))
+    appeal = decision.appeals.first() or make_forwarded_appeal(
+        decision, received_on=datetime.date(2024, 4, 10)
+    )
+    return appeal.pk
+
+
+def _governor(w: World) -> User:
+    """A county governor officer whose county holds municipality A (Oslo)."""
+    return User.objects.filter(username="governor-a").first() or make_user(
+        governor_name="Statsforvalteren i Oslo og Viken", username="governor-a"
+    )
 
 
 OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
@@ -83,7 +111,22 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
             },
         )[0].pk
     ),
+    "participation_id": lambda w: _participation(w).pk,
+    "decision_id": lambda w: _participation(w).decisions.first().pk,  # type: ignore[union-attr]
+    "appeal_id": _appeal,
+    "governor_appeal_id": _appeal,
+    "run_id": lambda w: (
+        BenefitRun.objects.create(
+            municipality=w.household.municipality,
+            month=datetime.date(2024, 5, 1),
+            status=BenefitRunStatus.PREVIEW,
+        ).pk
+    ),
 }
+
+# Routes whose objects belong to someone other than the owner caseworker: the county governor's
+# inbox is reached by the county governor of municipality A's county.
+OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {"governor_appeal_id": _governor}
 
 ROUTES = [r for r in all_routes() if r.namespace != "admin"]
 OBJECT_ROUTES = [r for r in ROUTES if r.kwargs]
@@ -119,7 +162,11 @@ def test_outsider_gets_404_for_an_object_of_another_municipality(
 ) -> None:
     url = route.build({k: OBJECT_KWARGS[k](world) for k in route.kwargs})
 
-    owner_status = client_for(world.owner).get(url).status_code
+    owner = world.owner
+    for kwarg in route.kwargs:
+        if kwarg in OWNER_FOR_KWARG:
+            owner = OWNER_FOR_KWARG[kwarg](world)
+    owner_status = client_for(owner).get(url).status_code
     assert owner_status in {200, 405}, (
         f"the owner must reach {url} (got {owner_status}), or the check proves nothing"
     )

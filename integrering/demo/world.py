@@ -117,6 +117,8 @@ class DemoResult:
     users: int
     households: int
     persons: int
+    programmes: int = 0
+    historic_households: int = 0
 
 
 def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -283,4 +285,16 @@ def demo_world_create(
         persons += len(members)
         if progress:
             progress(index)
-    return DemoResult(users=len(DEMO_USERS), households=households, persons=persons)
+    from .programme import demo_historic_households_create, demo_programmes_create
+
+    programmes = demo_programmes_create(seed=seed, today=today, caseworkers=caseworkers)
+    historic, historic_persons = demo_historic_households_create(
+        seed=seed, municipality=municipalities["0301"], caseworker=caseworkers["0301"]
+    )
+    return DemoResult(
+        users=len(DEMO_USERS),
+        households=households,
+        persons=persons + historic_persons,
+        programmes=programmes,
+        historic_households=historic,
+    )

@@ -12,6 +12,7 @@ from integrering.organisations.models import Municipality
 from integrering.people.identity import identity_number_parse
 from integrering.people.models import Household, Person
 from integrering.people.selectors import persons_visible_to
+from integrering.programme.models import Participation
 
 REQUIRED_USERS = {
     "saksbehandler-oslo": "0301",
@@ -36,7 +37,13 @@ def test_demo_data_creates_the_demo_world_once() -> None:
     out = io.StringIO()
     call_command("demo_data", "--households", "40", stdout=out)
     assert "40 husstander" in out.getvalue()
-    assert Household.objects.count() == 40
+    assert Household.objects.filter(reference__startswith="DEMO-0").count() == 40
+    # Households settled 2014-2018: the grant rates we have a source for are 2018's.
+    historic = Household.objects.filter(reference__startswith="DEMO-H")
+    assert historic.count() == 7
+    assert {h.settled_on.year for h in historic if h.settled_on} == {2014, 2015, 2016, 2017, 2018}
+    assert Participation.objects.exists()
+    assert Participation.objects.filter(extensions__integration_package="II").exists()
     assert len({h.municipality_id for h in Household.objects.all()}) >= 5
 
     request = RequestFactory().post("/logg-inn/")
@@ -61,5 +68,5 @@ def test_demo_data_creates_the_demo_world_once() -> None:
 
     call_command("demo_data", stdout=(again := io.StringIO()))
     assert "finnes allerede" in again.getvalue()
-    assert Household.objects.count() == 40
+    assert Household.objects.count() == 47
     assert Municipality.objects.count() == 357

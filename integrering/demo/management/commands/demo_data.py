@@ -56,5 +56,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demodata lastet: {result.users} brukere (passord «demo»), {result.households} husstander, "
-            f"{result.persons} personer."
+            f"{result.persons} personer, {result.programmes} i introduksjonsprogram; "
+            f"{result.historic_households} husstander bosatt 2014–2018 i Oslo (tilskudd for 2018)."
         )

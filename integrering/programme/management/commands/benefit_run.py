@@ -1,0 +1,114 @@
+"""integrering benefit-run --municipality 0301 --month 2024-05 [--approve] [--json]: compute a
+month's introduction benefit now (the command is itself the background job when scheduled)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandParser
+
+from integrering.audit.services import AccessContext
+from integrering.organisations.models import Municipality
+from integrering.programme.api_benefit import BenefitLineOut, BenefitRunOut
+from integrering.programme.models import BenefitRunStatus
+from integrering.programme.services.benefit_run import (
+    Progress,
+    benefit_lines_shown,
+    benefit_run_approve,
+    benefit_run_compute,
+    benefit_run_lines,
+    benefit_run_prepare,
+    benefit_run_totals,
+    month_parse,
+)
+
+NAME = "benefit-run"
+
+
+def fail(message: str, status: int = 2) -> NoReturn:
+    """One clear line on stderr; exit status 2 for bad input, 1 when the computation failed."""
+    sys.stderr.write(f"integrering {NAME}: {message}\n")
+    sys.exit(status)
+
+
+class OneLineParser(CommandParser):
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+class Command(BaseCommand):
+    help = (
+        "Compute the introduction benefit of a municipality for a month, with correction lines "
+        "for earlier approved months, as a preview (replacing an earlier preview); --approve "
+        "approves it at once. An approved month is refused (exit 2)."
+    )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = OneLineParser
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--municipality", required=True, help="municipality number, e.g. 0301")
+        parser.add_argument("--month", required=True, help="the month, YYYY-MM")
+        parser.add_argument("--approve", action="store_true", help="approve the run when computed")
+        parser.add_argument(
+            "--json", action="store_true", help="print the run and its lines as JSON"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        ctx = AccessContext.command(NAME)
+        municipality = Municipality.objects.filter(
+            number=options["municipality"].strip(), valid_to__isnull=True
+        ).first()
+        if municipality is None:
+            fail(f"kommune {options['municipality']!r} finnes ikke.")
+        try:
+            month = month_parse(options["month"])
+            run = benefit_run_prepare(ctx=ctx, municipality=municipality, month=month)
+        except ValidationError as exc:
+            fail(" ".join(exc.messages))
+        computed = benefit_run_compute(run_id=run.pk, progress=self._progress_bar())
+        if computed is None or computed.status != BenefitRunStatus.PREVIEW:
+            fail(computed.error if computed else "kjøringen ble erstattet underveis.", status=1)
+        run = computed
+        if options["approve"]:
+            try:
+                run = benefit_run_approve(ctx=ctx, run=run)
+            except ValidationError as exc:
+                fail(" ".join(exc.messages))
+        if options["json"]:
+            lines = list(benefit_run_lines(run))
+            benefit_lines_shown(ctx, lines, run)
+            data = BenefitRunOut.of(run).dict()
+            data["lines"] = [BenefitLineOut.of(line).dict() for line in lines]
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            return
+        totals = benefit_run_totals(run)
+        self.stdout.write(
+            f"Introduksjonsstønad {run.month:%m.%Y} for {municipality.name}: "
+            f"{run.get_status_display().lower()} (kjøring {run.pk}), {run.participants} deltakere, "
+            f"{totals.lines} linjer ({totals.correction_lines} korreksjoner), "
+            f"til utbetaling kr {run.total:.2f}"
+            + (f"; {totals.needs_decision} trekk krever vedtak" if totals.needs_decision else "")
+            + "."
+        )
+
+    def _progress_bar(self) -> Progress | None:
+        """A bar on stderr when it is a terminal."""
+        if not self.stderr.isatty():
+            return None
+
+        def draw(done: int, total: int) -> None:
+            width = 30
+            filled = width * done // total if total else width
+            self.stderr.write(
+                f"\rBeregner     [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                ending="\n" if done >= total else "",
+            )
+            self.stderr.flush()
+
+        return draw

@@ -1,0 +1,90 @@
+"""integrering introduction-register-export --municipality 0301 [--from --to] --format json|csv [--out FILE]."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from integrering.audit.services import AccessContext
+from integrering.programme.services.grant_claims import municipality_by_number
+from integrering.programme.services.register_export import (
+    FORMATS,
+    register_csv,
+    register_export,
+    register_json,
+)
+
+NAME = "introduction-register-export"
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr and exit status 2."""
+    sys.stderr.write(f"integrering {NAME}: {message}\n")
+    sys.exit(2)
+
+
+class OneLineParser(CommandParser):
+    def error(self, message: str) -> NoReturn:
+        fail(message)
+
+
+def _date(text: str | None, what: str) -> datetime.date | None:
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        fail(f"{what} {text!r} er ikke en dato (ÅÅÅÅ-MM-DD).")
+
+
+class Command(BaseCommand):
+    help = (
+        "Export a municipality's introduction programme to the national introduction register "
+        "format (JSON or CSV, documented in docs/introduction-register.md): participants, "
+        "programme periods, hours and results, optionally for a period. Every person exported is "
+        "written to the audit log. Bad input: one line on stderr, exit status 2."
+    )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = OneLineParser
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--municipality", required=True, help="municipality number, 4 digits")
+        parser.add_argument("--from", dest="from_on", help="first day of the period (YYYY-MM-DD)")
+        parser.add_argument("--to", dest="to_on", help="last day of the period (YYYY-MM-DD)")
+        parser.add_argument("--format", required=True, choices=FORMATS, help="json or csv")
+        parser.add_argument("--out", type=Path, help="write to this file instead of stdout")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        number = str(options["municipality"]).strip()
+        if not (len(number) == 4 and number.isdigit()):
+            fail(f"Kommunenummeret har fire siffer, ikke {number!r}.")
+        from_on = _date(options["from_on"], "--from")
+        to_on = _date(options["to_on"], "--to")
+        if from_on and to_on and to_on < from_on:
+            fail("--to kan ikke være før --from.")
+        municipality = municipality_by_number(number)
+        if municipality is None:
+            fail(f"Finner ingen kommune med nummer {number}.")
+        export = register_export(
+            ctx=AccessContext.command(NAME), municipality=municipality, from_on=from_on, to_on=to_on
+        )
+        body = register_csv(export.data) if options["format"] == "csv" else register_json(export.data)
+        out: Path | None = options["out"]
+        if out is None:
+            self.stdout.write(body.decode("utf-8"), ending="" if body.endswith(b"\n") else "\n")
+            return
+        try:
+            out.write_bytes(body)
+        except OSError as exc:
+            fail(f"Kan ikke skrive {out}: {exc.strerror}.")
+        self.stderr.write(
+            f"Skrev {export.participant_count} deltakere ({export.participation_count} "
+            f"deltakelser) til {out}."
+        )

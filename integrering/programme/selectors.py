@@ -1,0 +1,205 @@
+"""Reads of the introduction programme, its decisions, appeals and benefit runs.
+
+The municipality's side goes through the people selectors (tenant, consent, audit): a
+participation or a decision is reached through its person. The programme is part of the plan
+(``InformationCategory.PLAN``), so a partner service with consent to the plan may read it; only
+the refugee service changes it. Money (benefit runs, grant claims) is for the refugee service and
+the municipal leader of the municipalities they serve.
+
+The county governor's side sees appeals forwarded from municipalities in its own counties, and
+with them the decision appealed and the person's name: what it needs to hear the case.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from integrering.accounts.roles import Role
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_record
+from integrering.casework.models import InformationCategory
+from integrering.organisations.models import OrganisationKind
+from integrering.people.selectors import (
+    PersonAccess,
+    municipality_ids_served_by,
+    person_access_require,
+    sees_whole_case,
+)
+
+from .models import Appeal, AppealStatus, BenefitRun, Decision, Participation
+
+PLAN = InformationCategory.PLAN
+NOT_FOUND_PARTICIPATION = "Finner ikke deltakelsen i introduksjonsprogrammet."
+NOT_FOUND_DECISION = "Finner ikke vedtaket."
+NOT_FOUND_APPEAL = "Finner ikke klagen."
+NOT_FOUND_RUN = "Finner ikke stønadskjøringen."
+
+
+def programme_municipality_ids(user: object) -> frozenset[int]:
+    """Municipalities whose programme, payments and grants the user works with."""
+    if not sees_whole_case(user):
+        return frozenset()
+    return municipality_ids_served_by(user)
+
+
+def _person_access(
+    ctx: AccessContext, person_id: int, *, edit: bool, action: str = AuditAction.READ
+) -> PersonAccess:
+    return person_access_require(
+        ctx=ctx, person_id=person_id, category=None if edit else PLAN, edit=edit, action=action
+    )
+
+
+def participations_of(*, ctx: AccessContext, person_id: int) -> list[Participation]:
+    """A person's programmes, newest first (404/403 by the person's rules)."""
+    access = _person_access(ctx, person_id, edit=False)
+    return list(Participation.objects.filter(person=access.person).prefetch_related("extensions"))
+
+
+def participation_get(
+    *, ctx: AccessContext, participation_id: int, edit: bool = False
+) -> Participation:
+    """One participation, reached through its person: 404 out of reach, audited."""
+    person_id = (
+        Participation.objects.filter(
+            pk=participation_id, municipality_id__in=municipality_ids_served_by(ctx.user)
+        )
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    if person_id is None:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"deltakelse {participation_id}",
+        )
+        raise Http404(NOT_FOUND_PARTICIPATION)
+    _person_access(ctx, person_id, edit=edit)
+    return Participation.objects.select_related("person", "municipality").get(pk=participation_id)
+
+
+def participations_for(user: object) -> QuerySet[Participation]:
+    """Every participation in the municipalities the user works with (refugee service, leader)."""
+    return Participation.objects.filter(
+        municipality_id__in=programme_municipality_ids(user)
+    ).select_related("person", "municipality")
+
+
+def decisions_for(user: object) -> QuerySet[Decision]:
+    return Decision.objects.filter(
+        municipality_id__in=programme_municipality_ids(user)
+    ).select_related("person", "municipality")
+
+
+def decision_get(*, ctx: AccessContext, decision_id: int, edit: bool = False) -> Decision:
+    """One decision of the municipality's, reached through its person: 404 out of reach."""
+    person_id = (
+        Decision.objects.filter(
+            pk=decision_id, municipality_id__in=municipality_ids_served_by(ctx.user)
+        )
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    if person_id is None:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"vedtak {decision_id}",
+        )
+        raise Http404(NOT_FOUND_DECISION)
+    _person_access(ctx, person_id, edit=edit)
+    return Decision.objects.select_related("person", "municipality__county", "participation").get(
+        pk=decision_id
+    )
+
+
+def appeals_for_municipality(user: object) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(
+        municipality_id__in=programme_municipality_ids(user)
+    ).select_related("decision__person", "municipality", "county_governor")
+
+
+def appeal_get(*, ctx: AccessContext, appeal_id: int, edit: bool = False) -> Appeal:
+    """One appeal on the municipality's side, reached through the decision's person."""
+    person_id = (
+        Appeal.objects.filter(
+            pk=appeal_id, municipality_id__in=municipality_ids_served_by(ctx.user)
+        )
+        .values_list("decision__person_id", flat=True)
+        .first()
+    )
+    if person_id is None:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"klage {appeal_id}",
+        )
+        raise Http404(NOT_FOUND_APPEAL)
+    _person_access(ctx, person_id, edit=edit)
+    return Appeal.objects.select_related("decision__person", "municipality", "county_governor").get(
+        pk=appeal_id
+    )
+
+
+def county_governor_id_of(user: object) -> int | None:
+    """The county governor's office a county governor officer works for, if any."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or organisation.kind != OrganisationKind.COUNTY_GOVERNOR:
+        return None
+    if not user.has_role(Role.COUNTY_GOVERNOR_OFFICER):  # type: ignore[attr-defined]
+        return None
+    return organisation.county_governor_id
+
+
+def appeals_for_county_governor(user: object) -> QuerySet[Appeal]:
+    """The county governor's inbox: appeals forwarded to it from municipalities in its counties."""
+    governor = county_governor_id_of(user)
+    if governor is None:
+        return Appeal.objects.none()
+    return (
+        Appeal.objects.filter(county_governor_id=governor)
+        .exclude(status__in=[AppealStatus.RECEIVED, AppealStatus.REVERSED, AppealStatus.DISMISSED])
+        .select_related("decision__person", "municipality")
+    )
+
+
+def appeal_get_for_county_governor(*, ctx: AccessContext, appeal_id: int) -> Appeal:
+    """One forwarded appeal for the county governor; its reading of the person is audited."""
+    appeal = appeals_for_county_governor(ctx.user).filter(pk=appeal_id).first()
+    if appeal is None:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"klage {appeal_id} (Statsforvalteren)",
+        )
+        raise Http404(NOT_FOUND_APPEAL)
+    audit_record(
+        ctx=ctx,
+        person_id=appeal.decision.person_id,
+        action=AuditAction.READ,
+        allowed=True,
+        detail=f"klagesak {appeal.pk} (Statsforvalteren)",
+    )
+    return appeal
+
+
+def benefit_runs_for(user: object) -> QuerySet[BenefitRun]:
+    return BenefitRun.objects.filter(municipality_id__in=programme_municipality_ids(user))
+
+
+def benefit_run_get(*, user: object, run_id: int) -> BenefitRun:
+    run = benefit_runs_for(user).select_related("municipality").filter(pk=run_id).first()
+    if run is None:
+        raise Http404(NOT_FOUND_RUN)
+    return run

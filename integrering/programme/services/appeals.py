@@ -1,0 +1,347 @@
+"""Appeals (klage) against individual decisions, forvaltningsloven §§ 28-34.
+
+The participant appeals to the municipality within the deadline (§ 29: three weeks from
+receipt, parameter ``deadlines/casework`` kind ``appeal``). The municipality reviews it (§ 33):
+it may change its own decision (a new decision drafted in place of the old one), or forward the
+case with its assessment to the county governor of its county, who records the outcome: upheld
+(stadfestet), quashed (opphevet) or changed (omgjort). An appeal received after the deadline is
+still registered; the municipality either records why it is heard anyway (§ 31) or dismisses it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_record
+from integrering.casework.models import Deadline
+from integrering.casework.services.deadlines import deadline_meet
+from integrering.concurrency import version_bump
+from integrering.rules.parameters import value
+
+from ..models import APPEAL_OUTCOMES, Appeal, AppealStatus, Decision, DecisionStatus
+from ..selectors import NOT_FOUND_APPEAL, county_governor_id_of, decision_get
+from .decisions import APPEAL, TEXTS, decision_draft
+
+WHAT = "klagen"
+
+
+def _user(ctx: AccessContext) -> Any:
+    return ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+
+
+def _late_reference(on: datetime.date) -> str:
+    return str(value(TEXTS, on)["late_appeal"])
+
+
+def _not_appealable(decision: Decision) -> str:
+    if decision.status == DecisionStatus.DRAFT:
+        return (
+            "Vedtaket er et utkast og kan ikke påklages ennå: det må vedtas og sendes til "
+            "deltakeren først."
+        )
+    return (
+        "Vedtaket er vedtatt, men ikke sendt til deltakeren. Klagefristen løper fra deltakeren "
+        "mottar vedtaket; send vedtaket før en klage registreres."
+    )
+
+
+def _appeal_deadline_meet(ctx: AccessContext, decision: Decision, received_on: datetime.date) -> None:
+    """The appeal received meets the participant's appeal deadline opened when the letter went."""
+    deadline = Deadline.objects.filter(
+        person_id=decision.person_id,
+        kind=APPEAL,
+        met_on__isnull=True,
+        start_on=decision.received_on,
+    ).first()
+    if deadline is not None and received_on >= deadline.start_on:
+        deadline_meet(ctx=ctx, deadline=deadline, met_on=received_on, note="Klage mottatt")
+
+
+@transaction.atomic
+def appeal_register(
+    *,
+    ctx: AccessContext,
+    decision_id: int,
+    received_on: datetime.date | None,
+    grounds: str,
+    late_heard_reason: str = "",
+) -> Appeal:
+    """Register an appeal against a sent decision, with the date the municipality received it.
+
+    The decision must exist and be within the user's reach (404 otherwise) and have been sent
+    (a draft or a decision not yet sent cannot be appealed). The appeal is late when received
+    after the decision's appeal deadline (the deadline day itself is in time); a late appeal is
+    still registered, with the reason it is heard anyway if there is one (§ 31).
+    """
+    try:
+        decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
+    except Http404:
+        raise Http404(
+            f"Finner ikke vedtaket (nr. {decision_id}): det finnes ikke, eller du har ikke "
+            "tilgang til det. Klagen er ikke registrert."
+        ) from None
+    if decision.status != DecisionStatus.SENT:
+        raise ValidationError(_not_appealable(decision))
+    assert decision.sent_on is not None and decision.appeal_deadline is not None
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if received_on is None:
+        errors["received_on"] = ["Oppgi datoen kommunen mottok klagen."]
+    elif received_on > today:
+        errors["received_on"] = ["Datoen klagen ble mottatt kan ikke være fram i tid."]
+    elif received_on < decision.sent_on:
+        errors["received_on"] = [
+            f"Klagen kan ikke være mottatt før vedtaket ble sendt ({decision.sent_on:%d.%m.%Y})."
+        ]
+    if not (grounds or "").strip():
+        errors["grounds"] = ["Skriv hva deltakeren klager på og hvorfor."]
+    if errors:
+        raise ValidationError(errors)
+    assert received_on is not None
+    late = received_on > decision.appeal_deadline
+    appeal = Appeal.objects.create(
+        decision=decision,
+        municipality=decision.municipality,
+        received_on=received_on,
+        grounds=grounds.strip(),
+        late=late,
+        late_heard_reason=(late_heard_reason or "").strip() if late else "",
+        created_by=_user(ctx),
+    )
+    _appeal_deadline_meet(ctx, decision, received_on)
+    audit_record(
+        ctx=ctx,
+        person_id=decision.person_id,
+        action=AuditAction.CREATE,
+        allowed=True,
+        detail=f"klage på vedtak {decision.reference}{' (for sent)' if late else ''}",
+    )
+    return appeal
+
+
+def _review_errors(
+    appeal: Appeal, assessment: str, late_heard_reason: str
+) -> tuple[dict[str, list[str]], str]:
+    """The municipality's review (§ 33): the appeal is still with it, an assessment is written,
+    and a late appeal has a reason to be heard (§ 31). Returns errors and the reason to store."""
+    if appeal.status != AppealStatus.RECEIVED:
+        raise ValidationError(
+            f"Kommunen har allerede behandlet klagen: {appeal.get_status_display().lower()}."
+        )
+    errors: dict[str, list[str]] = {}
+    if not (assessment or "").strip():
+        errors["assessment"] = ["Skriv kommunens vurdering av klagen."]
+    reason = appeal.late_heard_reason or (late_heard_reason or "").strip()
+    if appeal.late and not reason:
+        deadline = appeal.decision.appeal_deadline
+        errors["late_heard_reason"] = [
+            f"Klagen kom for sent (fristen var {deadline:%d.%m.%Y}). Skriv hvorfor den likevel "
+            f"behandles ({_late_reference(appeal.received_on)}), eller avvis den."
+        ]
+    return errors, reason
+
+
+@transaction.atomic
+def appeal_reverse(
+    *,
+    ctx: AccessContext,
+    appeal: Appeal,
+    assessment: str,
+    version: int,
+    late_heard_reason: str = "",
+) -> Appeal:
+    """The municipality changes its own decision (forvaltningsloven § 33 second paragraph).
+
+    A new draft decision of the same kind replaces the old one, with its texts copied for the
+    caseworker to change, decide and send; the appeal links to it.
+    """
+    errors, reason = _review_errors(appeal, assessment, late_heard_reason)
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    appeal.version = version_bump(
+        Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.RECEIVED),
+        expected=version,
+        what=WHAT,
+        status=AppealStatus.REVERSED,
+        municipality_assessment=assessment.strip(),
+        late_heard_reason=reason,
+        reviewed_on=today,
+        reviewed_by=_user(ctx),
+    )
+    old = appeal.decision
+    new = decision_draft(
+        ctx=ctx,
+        person=old.person,
+        kind=old.kind,
+        act=old.act,
+        facts=old.facts,
+        reasoning=old.reasoning,
+        conclusion=old.conclusion,
+        participation=old.participation,
+        effective_on=old.effective_on,
+        amount=old.amount,
+    )
+    Decision.objects.filter(pk=new.pk).update(replaces=old, subject=old.subject)
+    Appeal.objects.filter(pk=appeal.pk).update(new_decision=new)
+    appeal.refresh_from_db()
+    audit_record(
+        ctx=ctx,
+        person_id=old.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"klage {appeal.pk}: vedtak {old.reference} omgjøres av kommunen",
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_dismiss(
+    *, ctx: AccessContext, appeal: Appeal, assessment: str, version: int
+) -> Appeal:
+    """Dismiss a late appeal that the municipality has no reason to hear (§ 31, § 33)."""
+    if appeal.status != AppealStatus.RECEIVED:
+        raise ValidationError(
+            f"Kommunen har allerede behandlet klagen: {appeal.get_status_display().lower()}."
+        )
+    if not appeal.late:
+        raise ValidationError(
+            "Klagen kom innen fristen og kan ikke avvises for å ha kommet for sent. Omgjør "
+            "vedtaket, eller send klagen til Statsforvalteren."
+        )
+    if appeal.late_heard_reason:
+        raise ValidationError(
+            "Kommunen har registrert hvorfor klagen behandles selv om den kom for sent; den kan "
+            "ikke avvises. Omgjør vedtaket, eller send klagen til Statsforvalteren."
+        )
+    if not (assessment or "").strip():
+        raise ValidationError({"assessment": ["Skriv hvorfor klagen avvises."]})
+    appeal.version = version_bump(
+        Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.RECEIVED),
+        expected=version,
+        what=WHAT,
+        status=AppealStatus.DISMISSED,
+        municipality_assessment=assessment.strip(),
+        reviewed_on=timezone.localdate(),
+        reviewed_by=_user(ctx),
+    )
+    appeal.refresh_from_db()
+    audit_record(
+        ctx=ctx,
+        person_id=appeal.decision.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"klage {appeal.pk} avvist (for sent)",
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_forward(
+    *,
+    ctx: AccessContext,
+    appeal: Appeal,
+    assessment: str,
+    version: int,
+    late_heard_reason: str = "",
+) -> Appeal:
+    """Forward the case to the county governor of the municipality's county (§ 33 fourth
+    paragraph), with the municipality's assessment (its innstilling)."""
+    errors, reason = _review_errors(appeal, assessment, late_heard_reason)
+    if errors:
+        raise ValidationError(errors)
+    governor = appeal.municipality.county.county_governor
+    appeal.version = version_bump(
+        Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.RECEIVED),
+        expected=version,
+        what=WHAT,
+        status=AppealStatus.FORWARDED,
+        county_governor=governor,
+        municipality_assessment=assessment.strip(),
+        late_heard_reason=reason,
+        reviewed_on=timezone.localdate(),
+        reviewed_by=_user(ctx),
+    )
+    appeal.refresh_from_db()
+    audit_record(
+        ctx=ctx,
+        person_id=appeal.decision.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"klage {appeal.pk} sendt til {governor.name}",
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide_outcome(
+    *,
+    ctx: AccessContext,
+    appeal: Appeal,
+    outcome: str,
+    reasoning: str,
+    decided_on: datetime.date | None,
+    version: int,
+) -> Appeal:
+    """The county governor's decision on a forwarded appeal (forvaltningsloven § 34): upheld,
+    quashed or changed, with its reasoning.
+
+    Only an officer of the county governor the appeal was forwarded to may record it (404 for
+    anyone else); the date is not before the appeal was forwarded nor in the future.
+    """
+    governor = county_governor_id_of(ctx.user)
+    if governor is None or governor != appeal.county_governor_id:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.UPDATE,
+            allowed=False,
+            detail=f"klage {appeal.pk} (Statsforvalteren)",
+        )
+        raise Http404(NOT_FOUND_APPEAL)
+    if appeal.status != AppealStatus.FORWARDED:
+        when = f" {appeal.outcome_on:%d.%m.%Y}" if appeal.outcome_on else ""
+        raise ValidationError(
+            f"Klagen er allerede avgjort{when}: {appeal.get_status_display().lower()}."
+        )
+    errors: dict[str, list[str]] = {}
+    if outcome not in APPEAL_OUTCOMES:
+        errors["outcome"] = ["Velg utfallet: stadfestet, opphevet eller omgjort."]
+    if not (reasoning or "").strip():
+        errors["reasoning"] = ["Skriv Statsforvalterens begrunnelse."]
+    today = timezone.localdate()
+    if decided_on is None:
+        errors["decided_on"] = ["Oppgi vedtaksdatoen."]
+    elif decided_on > today:
+        errors["decided_on"] = ["Vedtaksdatoen kan ikke være fram i tid."]
+    elif appeal.reviewed_on is not None and decided_on < appeal.reviewed_on:
+        errors["decided_on"] = [
+            f"Vedtaksdatoen kan ikke være før kommunen sendte klagen ({appeal.reviewed_on:%d.%m.%Y})."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    appeal.version = version_bump(
+        Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.FORWARDED),
+        expected=version,
+        what=WHAT,
+        status=outcome,
+        outcome_on=decided_on,
+        outcome_by=_user(ctx),
+        outcome_reasoning=reasoning.strip(),
+    )
+    appeal.refresh_from_db()
+    audit_record(
+        ctx=ctx,
+        person_id=appeal.decision.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"klage {appeal.pk}: {appeal.get_status_display().lower()}",
+    )
+    return appeal

@@ -1,0 +1,472 @@
+"""Individual decisions (enkeltvedtak): draft, edit, decide and send, with the letter in bokmål.
+
+The lifecycle services draft the decision each event needs (start, stop, extension); the
+caseworker drafts the others by hand (refusal, reduction of the benefit for absence), completes
+the texts, decides it and sends the letter. A decision is a record with a status (draft,
+decided, sent): the texts can change only while it is a draft, and the letter is kept as it was
+sent. The legal basis comes from the parameter ``programme/decision_texts`` for the
+participant's Act; the appeal deadline from ``deadlines/casework`` (kind ``appeal``).
+
+Sources: forvaltningsloven §§ 24-25 (reasoning: the rules, the facts, the main considerations),
+§ 27 (notice of the decision with the right to appeal, the deadline, where to send it, and the
+right to see the case documents, § 18), § 29 (the deadline runs from when the party received
+the decision), § 31 (a late appeal may still be heard); integreringsloven § 11 and
+introduksjonsloven § 3 (the decision on the programme within three months of settlement).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from integrering.accounts.roles import Service
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_record
+from integrering.casework.models import Deadline
+from integrering.casework.pdf import pdf_from_template
+from integrering.casework.services.deadlines import deadline_open, deadlines_meet_kind
+from integrering.concurrency import version_bump
+from integrering.people.models import Person
+from integrering.rules.benefit import act_for
+from integrering.rules.deadlines import deadline_due
+from integrering.rules.parameters import value
+
+from ..models import Decision, DecisionKind, DecisionStatus, Participation
+
+TEXTS = "programme/decision_texts"
+CASEWORK_DEADLINES = "deadlines/casework"
+LETTER_TEMPLATE = "programme/decision_letter_pdf.html"
+PROGRAMME_DECISION = "programme_decision"
+APPEAL = "appeal"
+WHAT = "vedtaket"
+
+TEXT_REQUIRED = {
+    "facts": "Skriv de faktiske forholdene vedtaket bygger på.",
+    "reasoning": "Skriv begrunnelsen for vedtaket.",
+    "conclusion": "Skriv selve vedtaket: hva kommunen har bestemt.",
+}
+
+
+def _user(ctx: AccessContext) -> Any:
+    return ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+
+
+def legal_basis(*, act: str, kind: str, on: datetime.date) -> str:
+    """The legal basis of a decision of ``kind`` under ``act`` (parameter ``programme/decision_texts``)."""
+    return str(value(TEXTS, on)[act][kind])
+
+
+def decision_draft(
+    *,
+    ctx: AccessContext,
+    person: Person,
+    kind: str,
+    act: str,
+    facts: str,
+    reasoning: str,
+    conclusion: str,
+    participation: Participation | None = None,
+    effective_on: datetime.date | None = None,
+    amount: Decimal | None = None,
+) -> Decision:
+    """Draft a decision of ``kind`` for a person, with the legal basis of their Act."""
+    today = timezone.localdate()
+    decision = Decision.objects.create(
+        person=person,
+        municipality_id=person.municipality_id,
+        participation=participation,
+        kind=kind,
+        act=act,
+        subject=DecisionKind(kind).label,
+        legal_basis=legal_basis(act=act, kind=kind, on=today),
+        facts=facts,
+        reasoning=reasoning,
+        conclusion=conclusion,
+        effective_on=effective_on,
+        amount=amount,
+        created_by=ctx.user if getattr(ctx.user, "is_authenticated", False) else None,
+    )
+    audit_record(
+        ctx=ctx,
+        person_id=person.pk,
+        action=AuditAction.CREATE,
+        allowed=True,
+        detail=f"vedtak (utkast): {kind}",
+    )
+    return decision
+
+
+def _text_errors(**texts: str) -> dict[str, list[str]]:
+    return {
+        name: [TEXT_REQUIRED[name]] for name, text in texts.items() if not (text or "").strip()
+    }
+
+
+def _amount_errors(kind: str, amount: Decimal | None) -> dict[str, list[str]]:
+    if kind == DecisionKind.REDUCTION:
+        if amount is None or amount <= 0:
+            return {"amount": ["Oppgi beløpet som trekkes i introduksjonsstønaden (over 0 kr)."]}
+    elif amount is not None:
+        return {"amount": ["Beløp hører bare til vedtak om trekk i introduksjonsstønaden."]}
+    return {}
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    ctx: AccessContext,
+    person: Person,
+    kind: str,
+    facts: str,
+    reasoning: str,
+    conclusion: str,
+    effective_on: datetime.date | None,
+    participation: Participation | None = None,
+    amount: Decimal | None = None,
+) -> Decision:
+    """Draft a decision by hand: a refusal (of the programme, of an extension), a reduction of
+    the benefit for unapproved absence (integreringsloven § 21) with its amount, or any other
+    kind the lifecycle did not draft.
+
+    The Act is the participation's, or the Act in force on the effective date. Facts, reasoning
+    and conclusion are required (forvaltningsloven §§ 24-25). The caller checks that the user
+    may change the person's case.
+    """
+    errors: dict[str, list[str]] = {}
+    if kind not in DecisionKind.values:
+        errors["kind"] = ["Velg hva slags vedtak det er."]
+    errors.update(_text_errors(facts=facts, reasoning=reasoning, conclusion=conclusion))
+    if effective_on is None:
+        errors["effective_on"] = ["Oppgi datoen vedtaket gjelder fra."]
+    if participation is not None and participation.person_id != person.pk:
+        errors["participation"] = ["Programmet hører ikke til denne personen."]
+    if kind in DecisionKind.values:
+        errors.update(_amount_errors(kind, amount))
+    if errors:
+        raise ValidationError(errors)
+    assert effective_on is not None  # for mypy: checked above
+    act = (
+        participation.act
+        if participation is not None
+        else act_for(on=effective_on, permit_date=None)
+    )
+    return decision_draft(
+        ctx=ctx,
+        person=person,
+        kind=kind,
+        act=act,
+        facts=facts.strip(),
+        reasoning=reasoning.strip(),
+        conclusion=conclusion.strip(),
+        participation=participation,
+        effective_on=effective_on,
+        amount=amount,
+    )
+
+
+def _require_draft(decision: Decision) -> None:
+    if decision.status != DecisionStatus.DRAFT:
+        decided = f" {decision.decided_on:%d.%m.%Y}" if decision.decided_on else ""
+        raise ValidationError(
+            f"Vedtaket ble vedtatt{decided} og kan ikke endres. Er det feil i det, må kommunen "
+            "fatte et nytt vedtak."
+        )
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    ctx: AccessContext,
+    decision: Decision,
+    subject: str,
+    facts: str,
+    reasoning: str,
+    conclusion: str,
+    effective_on: datetime.date | None,
+    version: int,
+    amount: Decimal | None = None,
+) -> Decision:
+    """Change the texts of a draft; a decided or sent decision is fixed (forvaltningsloven § 27).
+
+    ``amount`` is for a reduction only; left out, the amount is kept. A concurrent save is
+    refused (``ConflictError``).
+    """
+    _require_draft(decision)
+    errors = _text_errors(facts=facts, reasoning=reasoning, conclusion=conclusion)
+    subject = (subject or "").strip()
+    if not subject:
+        errors["subject"] = ["Skriv en overskrift for vedtaket."]
+    elif len(subject) > 200:
+        errors["subject"] = ["Overskriften kan ha høyst 200 tegn."]
+    if effective_on is None:
+        errors["effective_on"] = ["Oppgi datoen vedtaket gjelder fra."]
+    new_amount = amount if amount is not None else decision.amount
+    errors.update(_amount_errors(decision.kind, new_amount))
+    if errors:
+        raise ValidationError(errors)
+    decision.version = version_bump(
+        Decision.objects.filter(pk=decision.pk, status=DecisionStatus.DRAFT),
+        expected=version,
+        what=WHAT,
+        subject=subject,
+        facts=facts.strip(),
+        reasoning=reasoning.strip(),
+        conclusion=conclusion.strip(),
+        effective_on=effective_on,
+        amount=new_amount,
+        updated_at=timezone.now(),
+    )
+    decision.refresh_from_db()
+    audit_record(
+        ctx=ctx,
+        person_id=decision.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"vedtak {decision.reference} endret (utkast)",
+    )
+    return decision
+
+
+def facts_begin(decision: Decision) -> tuple[datetime.date, str] | None:
+    """The earliest date the decision can be made, and what it is: the case begins at settlement,
+    and a decision made after an appeal comes after the decision it replaces."""
+    candidates: list[tuple[datetime.date, str]] = []
+    settled = decision.person.settlement_date
+    if settled is not None:
+        candidates.append((settled, "bosettingen"))
+    if decision.replaces_id is not None:
+        replaced = Decision.objects.only("decided_on").get(pk=decision.replaces_id)
+        if replaced.decided_on is not None:
+            candidates.append((replaced.decided_on, "vedtaket som omgjøres"))
+    return max(candidates) if candidates else None
+
+
+@transaction.atomic
+def decision_decide(
+    *, ctx: AccessContext, decision: Decision, decided_on: datetime.date, version: int
+) -> Decision:
+    """Make the decision: draft → decided, on ``decided_on`` by the user.
+
+    The date is not in the future nor before the case began (``facts_begin``); the date it
+    takes effect may be later. A start decision meets the person's open deadline for the
+    decision on the programme (``deadlines/casework`` kind ``programme_decision``).
+    """
+    _require_draft(decision)
+    today = timezone.localdate()
+    if decided_on is None:
+        raise ValidationError({"decided_on": ["Oppgi vedtaksdatoen."]})
+    if decided_on > today:
+        raise ValidationError({"decided_on": ["Vedtaksdatoen kan ikke være fram i tid."]})
+    begin = facts_begin(decision)
+    if begin is not None and decided_on < begin[0]:
+        raise ValidationError(
+            {
+                "decided_on": [
+                    f"Vedtaksdatoen kan ikke være før {begin[1]} ({begin[0]:%d.%m.%Y})."
+                ]
+            }
+        )
+    missing = _text_errors(
+        facts=decision.facts, reasoning=decision.reasoning, conclusion=decision.conclusion
+    )
+    if missing:
+        raise ValidationError(
+            "Vedtaket mangler tekst: "
+            + " ".join(m for messages in missing.values() for m in messages)
+        )
+    decision.version = version_bump(
+        Decision.objects.filter(pk=decision.pk, status=DecisionStatus.DRAFT),
+        expected=version,
+        what=WHAT,
+        status=DecisionStatus.DECIDED,
+        decided_on=decided_on,
+        decided_by=_user(ctx),
+        updated_at=timezone.now(),
+    )
+    decision.refresh_from_db()
+    if decision.kind == DecisionKind.START:
+        deadlines_meet_kind(
+            ctx=ctx, persons=[decision.person], kind=PROGRAMME_DECISION, met_on=decided_on
+        )
+    audit_record(
+        ctx=ctx,
+        person_id=decision.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"vedtak {decision.reference} vedtatt {decided_on:%d.%m.%Y}",
+    )
+    return decision
+
+
+def programme_decision_deadline(decision: Decision) -> Deadline | None:
+    """The deadline for the decision on the programme that a start decision answers, if any."""
+    if decision.kind != DecisionKind.START:
+        return None
+    deadlines = Deadline.objects.filter(person_id=decision.person_id, kind=PROGRAMME_DECISION)
+    if decision.decided_on is not None:
+        met = deadlines.filter(met_on=decision.decided_on).order_by("-start_on").first()
+        if met is not None:
+            return met
+    return deadlines.order_by("met_on", "-start_on").first()
+
+
+def _appeal_deadline_open(decision: Decision) -> Deadline:
+    """The participant's appeal deadline as a casework deadline: one per decision sent."""
+    assert decision.received_on is not None
+    own = Deadline.objects.filter(
+        person_id=decision.person_id,
+        kind=APPEAL,
+        met_on__isnull=True,
+        start_on=decision.received_on,
+    ).first()
+    if own is not None:
+        return own
+    if not Deadline.objects.filter(
+        person_id=decision.person_id, kind=APPEAL, met_on__isnull=True
+    ).exists():
+        return deadline_open(
+            person=decision.person,
+            kind=APPEAL,
+            service=Service.REFUGEE_SERVICE,
+            start=decision.received_on,
+        )
+    # Another decision's appeal deadline is still running: this decision gets its own.
+    return Deadline.objects.create(
+        person_id=decision.person_id,
+        municipality_id=decision.person.municipality_id,
+        kind=APPEAL,
+        service=Service.REFUGEE_SERVICE,
+        start_on=decision.received_on,
+        due_on=deadline_due(APPEAL, decision.received_on),
+    )
+
+
+@transaction.atomic
+def decision_send(
+    *,
+    ctx: AccessContext,
+    decision: Decision,
+    sent_on: datetime.date,
+    received_on: datetime.date | None = None,
+    version: int,
+) -> Decision:
+    """Send the decided letter: decided → sent; the letter is kept as it was sent.
+
+    The appeal deadline runs from the day the participant received the decision (forvaltningsloven
+    § 29; ``deadlines/casework`` kind ``appeal``), by default the day it was sent. It is also
+    opened as a casework deadline for the refugee service.
+    """
+    if decision.status == DecisionStatus.DRAFT:
+        raise ValidationError("Vedtaket er et utkast: det må vedtas før det kan sendes.")
+    if decision.status == DecisionStatus.SENT:
+        raise ValidationError(f"Vedtaket ble sendt {decision.sent_on:%d.%m.%Y}.")
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if sent_on is None:
+        errors["sent_on"] = ["Oppgi datoen vedtaket ble sendt."]
+    elif sent_on > today:
+        errors["sent_on"] = ["Datoen vedtaket ble sendt kan ikke være fram i tid."]
+    elif decision.decided_on is not None and sent_on < decision.decided_on:
+        errors["sent_on"] = [
+            f"Vedtaket kan ikke sendes før det ble vedtatt ({decision.decided_on:%d.%m.%Y})."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    received_on = received_on or sent_on
+    if received_on < sent_on:
+        errors["received_on"] = ["Deltakeren kan ikke ha mottatt vedtaket før det ble sendt."]
+    elif received_on > today:
+        errors["received_on"] = [
+            "Datoen deltakeren mottok vedtaket kan ikke være fram i tid. La feltet stå tomt "
+            "for å bruke datoen det ble sendt."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    decision.version = version_bump(
+        Decision.objects.filter(pk=decision.pk, status=DecisionStatus.DECIDED),
+        expected=version,
+        what=WHAT,
+        status=DecisionStatus.SENT,
+        sent_on=sent_on,
+        received_on=received_on,
+        appeal_deadline=deadline_due(APPEAL, received_on),
+        updated_at=timezone.now(),
+    )
+    decision.refresh_from_db()
+    letter = pdf_from_template(LETTER_TEMPLATE, letter_context(decision))
+    Decision.objects.filter(pk=decision.pk).update(letter_pdf=letter)
+    decision.letter_pdf = letter
+    _appeal_deadline_open(decision)
+    audit_record(
+        ctx=ctx,
+        person_id=decision.person_id,
+        action=AuditAction.UPDATE,
+        allowed=True,
+        detail=f"vedtak {decision.reference} sendt {sent_on:%d.%m.%Y}",
+    )
+    return decision
+
+
+def period_text(period: dict[str, Any]) -> str:
+    """A parameter period (``{weeks: 3}``) in words: «3 uker»."""
+    names = (("months", "måned", "måneder"), ("weeks", "uke", "uker"), ("days", "dag", "dager"))
+    parts = [
+        f"{int(period[key])} {one if int(period[key]) == 1 else many}"
+        for key, one, many in names
+        if key in period
+    ]
+    return " og ".join(parts)
+
+
+def letter_context(decision: Decision) -> dict[str, Any]:
+    """What the letter template needs; the rules in force when the participant received it."""
+    today = timezone.localdate()
+    on = decision.received_on or decision.sent_on or decision.decided_on or today
+    texts = value(TEXTS, on)
+    municipality = decision.municipality
+    decided_by = decision.decided_by
+    return {
+        "decision": decision,
+        "person": decision.person,
+        "municipality": municipality,
+        "county_governor": municipality.county.county_governor,
+        "draft": decision.status == DecisionStatus.DRAFT,
+        "letter_date": decision.sent_on or decision.decided_on or today,
+        "caseworker": (decided_by.get_full_name() or decided_by.get_username())
+        if decided_by is not None
+        else "",
+        "appeal_period": period_text(value(CASEWORK_DEADLINES, on)[APPEAL]),
+        "appeal_reference": texts["appeal"],
+        "late_appeal_reference": texts["late_appeal"],
+    }
+
+
+def decision_letter_pdf(decision: Decision) -> bytes:
+    """The letter as a PDF: the stored one once sent, otherwise rendered now (a draft says
+    «UTKAST»)."""
+    if decision.status == DecisionStatus.SENT and decision.letter_pdf:
+        return bytes(decision.letter_pdf)
+    return pdf_from_template(LETTER_TEMPLATE, letter_context(decision))
+
+
+def decision_letter(*, ctx: AccessContext, decision: Decision) -> bytes:
+    """The letter for download or print; each copy taken out is audited."""
+    pdf = decision_letter_pdf(decision)
+    audit_record(
+        ctx=ctx,
+        person_id=decision.person_id,
+        action=AuditAction.EXPORT,
+        allowed=True,
+        detail=f"vedtaksbrev {decision.reference} ({decision.get_status_display().lower()})",
+    )
+    return pdf
+
+
+def decision_letter_filename(decision: Decision) -> str:
+    """A file name without the person's name: ``vedtak-V-2024-000012.pdf``."""
+    return f"vedtak-{decision.reference}.pdf"

@@ -1,0 +1,16 @@
+"""The introduction programme's routes: each views module lists its own ``urlpatterns``."""
+
+from __future__ import annotations
+
+from .views import appeals, benefit_runs, county_governor, decisions, grants, participation
+
+app_name = "programme"
+
+urlpatterns: list = [
+    *participation.urlpatterns,
+    *decisions.urlpatterns,
+    *appeals.urlpatterns,
+    *county_governor.urlpatterns,
+    *benefit_runs.urlpatterns,
+    *grants.urlpatterns,
+]

@@ -1,0 +1,230 @@
+"""The monthly benefit run (utbetaling av introduksjonsstønad): start, follow, approve, export.
+
+A run is computed by the background worker; its page polls its progress with htmx and reloads
+when it is done. Runs are for the refugee service and the municipal leader of the municipalities
+they serve (``benefit_runs_for`` / ``benefit_run_get``): anyone else gets 404 on a run.
+
+Exports for the payroll system (one row per line, regular lines and corrections alike):
+
+- CSV: UTF-8 with a byte order mark (so Excel opens it as it is), fields separated by semicolons
+  (``;``, what Norwegian Excel and payroll systems expect), lines ending CRLF, a header row with
+  the column names below and no sum row. Amounts have a decimal point and two decimals
+  (``20671.33``, negative for a correction that takes money back); ``period`` is ``YYYY-MM``;
+  ``kind`` is ``ordinær`` or ``korreksjon``; ``needs_decision`` is ``ja`` or ``nei``.
+- Excel (.xlsx): the same columns, numbers stored as numbers, a bold header row and a sum row
+  (gross, absence hours, deduction, amount).
+
+Columns: identity_number, duf_number, family_name, given_name, period, kind, days (days with
+benefit), monthly_rate, gross, absence_hours (unapproved), deduction, amount (to be paid),
+needs_decision (the deduction needs an individual decision, integreringsloven § 21), note. A
+correction's amounts are the differences from what was approved for its period.
+
+Payroll must only get approved data: the file of a run not yet approved says
+``FORHÅNDSVISNING`` in its name. Every export is in the audit log, for every person in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from integrering.audit.services import AccessContext
+from integrering.organisations.models import Municipality
+from integrering.web.forms import DsForm, form_add_service_errors
+
+from ..models import BenefitRun, BenefitRunStatus
+from ..selectors import benefit_run_get, benefit_runs_for, programme_municipality_ids
+from ..services.benefit_run import (
+    benefit_lines_shown,
+    benefit_run_approve,
+    benefit_run_csv,
+    benefit_run_lines,
+    benefit_run_start,
+    benefit_run_totals,
+    benefit_run_xlsx,
+    export_filename,
+    month_parse,
+)
+
+POLL_SECONDS = 2
+LINES_PER_PAGE = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NO_PROGRAMME = (
+    "Utbetaling av introduksjonsstønad er for flyktningtjenesten og kommunens ledere."
+)
+
+
+class BenefitRunStartForm(DsForm):
+    municipality = forms.ModelChoiceField(
+        label="Kommune",
+        queryset=Municipality.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "Velg en kommune du arbeider for.",
+            "required": "Velg kommunen.",
+        },
+    )
+    month = forms.CharField(
+        label="Måned",
+        help_text="Skriv måneden som ÅÅÅÅ-MM, for eksempel 2024-05.",
+        widget=forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"}),
+        error_messages={"required": "Velg måneden stønaden skal beregnes for."},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        served = Municipality.objects.filter(pk__in=programme_municipality_ids(user))
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = served.order_by("number")
+        self.municipalities = list(field.queryset)
+        if len(self.municipalities) == 1:
+            self.initial.setdefault("municipality", self.municipalities[0].pk)
+        self.initial.setdefault("month", f"{timezone.localdate():%Y-%m}")
+
+    @property
+    def single_municipality(self) -> Municipality | None:
+        return self.municipalities[0] if len(self.municipalities) == 1 else None
+
+    def clean_month(self) -> Any:
+        try:
+            return month_parse(self.cleaned_data["month"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+
+def _require_programme(request: HttpRequest) -> None:
+    if not programme_municipality_ids(request.user):
+        raise PermissionDenied(NO_PROGRAMME)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def benefit_run_list(request: HttpRequest) -> HttpResponse:
+    """The runs of the user's municipalities, newest first, and the form that starts one."""
+    _require_programme(request)
+    form = BenefitRunStartForm(user=request.user)
+    status = 200
+    if request.method == "POST":
+        form = BenefitRunStartForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                run = benefit_run_start(
+                    ctx=AccessContext.from_request(request),
+                    municipality=form.cleaned_data["municipality"],
+                    month=form.cleaned_data["month"],
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                return redirect("programme:benefit-run-detail", run_id=run.pk)
+        else:
+            status = 422
+    runs = benefit_runs_for(request.user).select_related("municipality", "approved_by")[:50]
+    return render(
+        request, "programme/benefit_run_list.html", {"form": form, "runs": runs}, status=status
+    )
+
+
+def _status_context(run: BenefitRun) -> dict[str, Any]:
+    return {
+        "run": run,
+        "running": run.status in (BenefitRunStatus.QUEUED, BenefitRunStatus.RUNNING),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@require_GET
+@login_required
+def benefit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    """A run: its status (polled while it is computed), totals, lines, and what can be done."""
+    run = benefit_run_get(user=request.user, run_id=run_id)
+    context = _status_context(run)
+    if request.headers.get("HX-Request"):
+        response = render(request, "programme/benefit_run_status.html", context)
+        if not context["running"]:
+            response["HX-Refresh"] = "true"  # done: the whole page, with its lines
+        return response
+    flagged = request.GET.get("krever_vedtak") == "1"
+    lines = benefit_run_lines(run)
+    if flagged:
+        lines = lines.filter(needs_decision=True)
+    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("side"))
+    benefit_lines_shown(AccessContext.from_request(request), page.object_list, run)
+    context.update(
+        {
+            "totals": benefit_run_totals(run),
+            "page": page,
+            "flagged": flagged,
+            "exportable": run.status in (BenefitRunStatus.PREVIEW, BenefitRunStatus.APPROVED),
+        }
+    )
+    return render(request, "programme/benefit_run_detail.html", context)
+
+
+@require_POST
+@login_required
+def benefit_run_approve_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = benefit_run_get(user=request.user, run_id=run_id)
+    try:
+        benefit_run_approve(ctx=AccessContext.from_request(request), run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Stønaden for {run.month:%m.%Y} er godkjent og låst. Last ned filen til lønnssystemet.",
+        )
+    return redirect("programme:benefit-run-detail", run_id=run.pk)
+
+
+def _download(
+    request: HttpRequest, run_id: int, make: Any, content_type: str, extension: str
+) -> HttpResponse:
+    run = benefit_run_get(user=request.user, run_id=run_id)
+    try:
+        content = make(ctx=AccessContext.from_request(request), run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("programme:benefit-run-detail", run_id=run.pk)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, export_filename(run, extension)
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def benefit_run_export_csv(request: HttpRequest, run_id: int) -> HttpResponse:
+    return _download(request, run_id, benefit_run_csv, "text/csv; charset=utf-8", "csv")
+
+
+@require_GET
+@login_required
+def benefit_run_export_xlsx(request: HttpRequest, run_id: int) -> HttpResponse:
+    return _download(request, run_id, benefit_run_xlsx, XLSX, "xlsx")
+
+
+urlpatterns: list = [
+    path("stonad/", benefit_run_list, name="benefit-run-list"),
+    path("stonad/<int:run_id>/", benefit_run_detail, name="benefit-run-detail"),
+    path("stonad/<int:run_id>/godkjenn/", benefit_run_approve_view, name="benefit-run-approve"),
+    path("stonad/<int:run_id>/eksport.csv", benefit_run_export_csv, name="benefit-run-export-csv"),
+    path(
+        "stonad/<int:run_id>/eksport.xlsx", benefit_run_export_xlsx, name="benefit-run-export-xlsx"
+    ),
+]

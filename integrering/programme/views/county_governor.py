@@ -1,0 +1,179 @@
+"""The county governor's side of appeals (Statsforvalteren): the inbox of appeals forwarded from
+municipalities in its counties, one appeal with the municipality's assessment and the decision
+appealed, its letter, and the outcome: upheld, quashed or changed (forvaltningsloven § 34).
+
+Everything is reached through ``appeals_for_county_governor``: another county governor, and
+every municipal user, gets 404.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_record_many
+from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+
+from ..models import AppealStatus
+from ..selectors import (
+    NOT_FOUND_APPEAL,
+    appeal_get_for_county_governor,
+    appeals_for_county_governor,
+    county_governor_id_of,
+)
+from ..services.appeals import appeal_decide_outcome
+from ..services.decisions import decision_letter, decision_letter_filename
+
+PAGE_SIZE = 50
+OUTCOME_CHOICES = [
+    (AppealStatus.UPHELD.value, "Stadfestet – vedtaket blir stående"),
+    (AppealStatus.QUASHED.value, "Opphevet – kommunen må behandle saken på nytt"),
+    (AppealStatus.CHANGED.value, "Omgjort – Statsforvalteren endrer vedtaket"),
+]
+
+
+class OutcomeForm(DsForm):
+    outcome = forms.ChoiceField(
+        label="Utfall",
+        choices=OUTCOME_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Velg utfallet: stadfestet, opphevet eller omgjort."},
+    )
+    decided_on = forms.DateField(
+        label="Vedtaksdato",
+        widget=DateInput(),
+        error_messages={"required": "Oppgi vedtaksdatoen.", "invalid": "Ugyldig dato."},
+    )
+    reasoning = forms.CharField(
+        label="Statsforvalterens begrunnelse",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Skriv Statsforvalterens begrunnelse."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def governor_appeal_list(request: HttpRequest) -> HttpResponse:
+    """The inbox: appeals to decide first (oldest first), then those decided."""
+    if county_governor_id_of(request.user) is None:
+        raise Http404(NOT_FOUND_APPEAL)
+    appeals = (
+        appeals_for_county_governor(request.user)
+        .annotate(
+            open_order=Case(
+                When(status=AppealStatus.FORWARDED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("decision__person", "municipality")
+        .order_by("open_order", "reviewed_on", "id")
+    )
+    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("side"))
+    audit_record_many(
+        ctx=AccessContext.from_request(request),
+        person_ids=[a.decision.person_id for a in page],
+        action=AuditAction.LIST,
+        detail="klager hos Statsforvalteren",
+    )
+    open_count = appeals_for_county_governor(request.user).filter(
+        status=AppealStatus.FORWARDED
+    )
+    return render(
+        request,
+        "programme/governor_appeal_list.html",
+        {"page": page, "open_count": open_count.count(), "organisation": request.user.organisation},  # type: ignore[union-attr]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def governor_appeal_detail(request: HttpRequest, governor_appeal_id: int) -> HttpResponse:
+    """One appeal as the county governor hears it; a POST records the outcome."""
+    ctx = AccessContext.from_request(request)
+    appeal = appeal_get_for_county_governor(ctx=ctx, appeal_id=governor_appeal_id)
+    status = 200
+    if request.method == "POST":
+        form = OutcomeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                appeal_decide_outcome(
+                    ctx=ctx,
+                    appeal=appeal,
+                    outcome=data["outcome"],
+                    reasoning=data["reasoning"],
+                    decided_on=data["decided_on"],
+                    version=data["version"],
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                appeal.refresh_from_db()
+                messages.success(
+                    request, f"Utfallet er registrert: {appeal.get_status_display().lower()}."
+                )
+                return redirect(
+                    "programme:governor-appeal-detail", governor_appeal_id=appeal.pk
+                )
+        else:
+            status = 422
+    else:
+        form = OutcomeForm(initial={"decided_on": timezone.localdate(), "version": appeal.version})
+    return _no_store(
+        render(
+            request,
+            "programme/governor_appeal_detail.html",
+            {
+                "appeal": appeal,
+                "decision": appeal.decision,
+                "person": appeal.decision.person,
+                "form": form,
+            },
+            status=status,
+        )
+    )
+
+
+@require_GET
+@login_required
+def governor_appeal_letter(request: HttpRequest, governor_appeal_id: int) -> HttpResponse:
+    """The letter of the decision appealed, as the participant got it."""
+    ctx = AccessContext.from_request(request)
+    appeal = appeal_get_for_county_governor(ctx=ctx, appeal_id=governor_appeal_id)
+    decision = appeal.decision
+    response = HttpResponse(decision_letter(ctx=ctx, decision=decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{decision_letter_filename(decision)}"'
+    return _no_store(response)
+
+
+urlpatterns = [
+    path("statsforvalteren/klager/", governor_appeal_list, name="governor-appeal-list"),
+    path(
+        "statsforvalteren/klager/<int:governor_appeal_id>/",
+        governor_appeal_detail,
+        name="governor-appeal-detail",
+    ),
+    path(
+        "statsforvalteren/klager/<int:governor_appeal_id>/vedtak.pdf",
+        governor_appeal_letter,
+        name="governor-appeal-letter",
+    ),
+]

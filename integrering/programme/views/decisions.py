@@ -1,0 +1,425 @@
+"""Individual decisions (enkeltvedtak): the municipality's list, one decision with its actions,
+editing a draft, deciding, sending, the letter as a PDF, and a new decision made by hand.
+
+Reads go through ``programme/selectors.py`` (tenant, consent, audit); writes need the refugee
+service (``edit=True``). The selector comes first in every view, so another municipality's
+user gets 404 whatever the method.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_record_many
+from integrering.people.selectors import may_edit_case, person_get
+from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+
+from ..models import Decision, DecisionKind, DecisionStatus, Participation
+from ..selectors import decision_get, decisions_for, participations_of
+from ..services.decisions import (
+    TEXT_REQUIRED,
+    decision_create,
+    decision_decide,
+    decision_letter,
+    decision_letter_filename,
+    decision_send,
+    decision_update,
+    programme_decision_deadline,
+)
+
+PAGE_SIZE = 50
+# Made by hand first; start, stop and extension are usually drafted by the programme's events.
+KIND_ORDER = [
+    DecisionKind.REFUSAL,
+    DecisionKind.REDUCTION,
+    DecisionKind.START,
+    DecisionKind.STOP,
+    DecisionKind.EXTENSION,
+]
+
+
+class AmountField(forms.DecimalField):
+    """Kroner as a caseworker types them: «1 250,50» or «1250.50»."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
+def _area(label: str, name: str, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": TEXT_REQUIRED[name]},
+        **kwargs,
+    )
+
+
+def _date(label: str, required_message: str, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        error_messages={"required": required_message, "invalid": "Ugyldig dato."},
+        **kwargs,
+    )
+
+
+def _amount() -> AmountField:
+    return AmountField(
+        label="Beløp som trekkes (kr)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        help_text="Bare for vedtak om trekk i introduksjonsstønaden.",
+        error_messages={"invalid": "Skriv et beløp, for eksempel 1 250,50."},
+    )
+
+
+class DecisionCreateForm(DsForm):
+    kind = forms.ChoiceField(
+        label="Type vedtak",
+        choices=[(kind.value, kind.label) for kind in KIND_ORDER],
+        help_text=(
+            "Vedtak om start, stans og forlengelse lages vanligvis som utkast når du "
+            "registrerer hendelsen i programmet."
+        ),
+    )
+    participation = forms.TypedChoiceField(
+        label="Introduksjonsprogram",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Ikke knyttet til et program")],
+    )
+    effective_on = _date("Gjelder fra", "Oppgi datoen vedtaket gjelder fra.")
+    amount = _amount()
+    conclusion = _area("Vedtak", "conclusion", help_text="Hva kommunen har bestemt.")
+    facts = _area("Faktiske forhold", "facts")
+    reasoning = _area("Begrunnelse", "reasoning")
+
+    def __init__(self, *args: Any, participations: list[Participation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participation"].choices = [  # type: ignore[attr-defined]
+            ("", "Ikke knyttet til et program"),
+            *[
+                (
+                    p.pk,
+                    f"Fra {p.starts_on:%d.%m.%Y}" + (f" til {p.ended_on:%d.%m.%Y}" if p.ended_on else ""),
+                )
+                for p in participations
+            ],
+        ]
+
+
+class DecisionEditForm(DsForm):
+    subject = forms.CharField(
+        label="Overskrift",
+        max_length=200,
+        error_messages={"required": "Skriv en overskrift for vedtaket."},
+    )
+    effective_on = _date("Gjelder fra", "Oppgi datoen vedtaket gjelder fra.")
+    amount = _amount()
+    conclusion = _area("Vedtak", "conclusion", help_text="Hva kommunen har bestemt.")
+    facts = _area("Faktiske forhold", "facts")
+    reasoning = _area("Begrunnelse", "reasoning")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if decision.kind != DecisionKind.REDUCTION:
+            del self.fields["amount"]
+
+
+class DecideForm(DsForm):
+    decided_on = _date("Vedtaksdato", "Oppgi vedtaksdatoen.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SendForm(DsForm):
+    sent_on = _date("Sendt dato", "Oppgi datoen vedtaket ble sendt.")
+    received_on = forms.DateField(
+        label="Mottatt av deltakeren",
+        required=False,
+        widget=DateInput(),
+        help_text="Tom: samme dag som det ble sendt. Klagefristen regnes fra denne datoen.",
+        error_messages={"invalid": "Ugyldig dato."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionFilterForm(DsForm):
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Alle"), *DecisionStatus.choices], required=False
+    )
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@login_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    """The municipality's decisions, newest first, by status."""
+    form = DecisionFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
+    decisions = decisions_for(request.user).defer("letter_pdf")
+    if status:
+        decisions = decisions.filter(status=status)
+    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("side"))
+    audit_record_many(
+        ctx=AccessContext.from_request(request),
+        person_ids=[d.person_id for d in page],
+        action=AuditAction.LIST,
+        detail="vedtaksliste",
+    )
+    return render(
+        request,
+        "programme/decision_list.html",
+        {
+            "form": form,
+            "page": page,
+            "status": status,
+            "status_label": DecisionStatus(status).label if status else "",
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, decision: Decision) -> dict[str, Any]:
+    today = timezone.localdate()
+    deadline = programme_decision_deadline(decision)
+    return {
+        "decision": decision,
+        "person": decision.person,
+        "appeals": decision.appeals.order_by("-received_on", "-id"),
+        "replaced_by": decision.replaced_by.defer("letter_pdf").order_by("-created_at"),
+        "may_edit": may_edit_case(request.user),
+        "deadline": deadline,
+        "today": today,
+        "decide_form": DecideForm(
+            prefix="decide", initial={"decided_on": today, "version": decision.version}
+        ),
+    }
+
+
+@require_GET
+@login_required
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = decision_get(ctx=AccessContext.from_request(request), decision_id=decision_id)
+    return _no_store(
+        render(request, "programme/decision_detail.html", _detail_context(request, decision))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Edit a draft's texts; a decided decision is shown with why it cannot change."""
+    ctx = AccessContext.from_request(request)
+    decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
+    editable = decision.status == DecisionStatus.DRAFT
+    status = 200
+    if request.method == "POST":
+        form = DecisionEditForm(request.POST, decision=decision)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision_update(
+                    ctx=ctx,
+                    decision=decision,
+                    subject=data["subject"],
+                    facts=data["facts"],
+                    reasoning=data["reasoning"],
+                    conclusion=data["conclusion"],
+                    effective_on=data["effective_on"],
+                    version=data["version"],
+                    amount=data.get("amount"),
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                messages.success(request, "Endringene i utkastet er lagret.")
+                return redirect("programme:decision-detail", decision_id=decision.pk)
+        else:
+            status = 422
+    else:
+        form = DecisionEditForm(
+            decision=decision,
+            initial={
+                "subject": decision.subject,
+                "effective_on": decision.effective_on,
+                "amount": decision.amount,
+                "conclusion": decision.conclusion,
+                "facts": decision.facts,
+                "reasoning": decision.reasoning,
+                "version": decision.version,
+            },
+        )
+    return _no_store(
+        render(
+            request,
+            "programme/decision_edit.html",
+            {"decision": decision, "person": decision.person, "form": form, "editable": editable},
+            status=status,
+        )
+    )
+
+
+@require_POST
+@login_required
+def decision_decide_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    ctx = AccessContext.from_request(request)
+    decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
+    form = DecideForm(request.POST, prefix="decide")
+    if form.is_valid():
+        try:
+            decision_decide(
+                ctx=ctx,
+                decision=decision,
+                decided_on=form.cleaned_data["decided_on"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            status = form_add_service_errors(form, exc)
+        else:
+            messages.success(request, "Vedtaket er vedtatt. Send brevet til deltakeren.")
+            return redirect("programme:decision-detail", decision_id=decision.pk)
+    else:
+        status = 422
+    context = _detail_context(request, decision)
+    context["decide_form"] = form
+    return _no_store(render(request, "programme/decision_detail.html", context, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_send_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Send the decided letter: the date it went, and when the participant received it."""
+    ctx = AccessContext.from_request(request)
+    decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
+    status = 200
+    if request.method == "POST":
+        form = SendForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision_send(
+                    ctx=ctx,
+                    decision=decision,
+                    sent_on=data["sent_on"],
+                    received_on=data["received_on"],
+                    version=data["version"],
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    "Vedtaket er sendt, og brevet er lagret slik det ble sendt. "
+                    "Klagefristen er registrert.",
+                )
+                return redirect("programme:decision-detail", decision_id=decision.pk)
+        else:
+            status = 422
+    else:
+        form = SendForm(initial={"sent_on": timezone.localdate(), "version": decision.version})
+    return _no_store(
+        render(
+            request,
+            "programme/decision_send.html",
+            {"decision": decision, "person": decision.person, "form": form},
+            status=status,
+        )
+    )
+
+
+@require_GET
+@login_required
+def decision_letter_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    ctx = AccessContext.from_request(request)
+    decision = decision_get(ctx=ctx, decision_id=decision_id)
+    response = HttpResponse(decision_letter(ctx=ctx, decision=decision), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{decision_letter_filename(decision)}"'
+    return _no_store(response)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_create_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A decision drafted by hand for a person: refusal, reduction, or another kind."""
+    ctx = AccessContext.from_request(request)
+    person = person_get(ctx=ctx, person_id=person_id, edit=True)
+    participations = participations_of(ctx=ctx, person_id=person.pk)
+    status = 200
+    if request.method == "POST":
+        form = DecisionCreateForm(request.POST, participations=participations)
+        if form.is_valid():
+            data = form.cleaned_data
+            participation = next(
+                (p for p in participations if p.pk == data["participation"]), None
+            )
+            try:
+                decision = decision_create(
+                    ctx=ctx,
+                    person=person,
+                    kind=data["kind"],
+                    facts=data["facts"],
+                    reasoning=data["reasoning"],
+                    conclusion=data["conclusion"],
+                    effective_on=data["effective_on"],
+                    participation=participation,
+                    amount=data["amount"],
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, "Utkastet til vedtak er lagret. Les det gjennom, vedta og send det."
+                )
+                return redirect("programme:decision-detail", decision_id=decision.pk)
+        else:
+            status = 422
+    else:
+        open_one = next((p for p in participations if p.ended_on is None), None)
+        form = DecisionCreateForm(
+            participations=participations,
+            initial={
+                "participation": open_one.pk if open_one else "",
+                "effective_on": timezone.localdate(),
+            },
+        )
+    return _no_store(
+        render(
+            request,
+            "programme/decision_create.html",
+            {"person": person, "form": form},
+            status=status,
+        )
+    )
+
+
+urlpatterns = [
+    path("vedtak/", decision_list, name="decision-list"),
+    path("vedtak/<int:decision_id>/", decision_detail, name="decision-detail"),
+    path("vedtak/<int:decision_id>/endre/", decision_edit, name="decision-edit"),
+    path("vedtak/<int:decision_id>/vedta/", decision_decide_view, name="decision-decide"),
+    path("vedtak/<int:decision_id>/send/", decision_send_view, name="decision-send"),
+    path("vedtak/<int:decision_id>/brev.pdf", decision_letter_view, name="decision-letter"),
+    path("personer/<int:person_id>/vedtak/ny/", decision_create_view, name="decision-create"),
+]
