@@ -96,6 +96,7 @@ def _register_routers() -> None:
     from integrering.people.api import router as people_router
     from integrering.people.api_imports import router as imports_router
     from integrering.programme.api_benefit import router as benefit_router
+    from integrering.programme.api_decisions import router as decisions_router
     from integrering.programme.api_grants import register_router
     from integrering.programme.api_grants import router as grants_router
     from integrering.programme.api_programme import router as programme_router
@@ -110,6 +111,7 @@ def _register_routers() -> None:
     api.add_router("/household-imports/", imports_router)
     api.add_router("/", casework_router)
     api.add_router("/rules/", rules_router)
+    api.add_router("/", decisions_router)
     api.add_router("/benefit-runs/", benefit_router)
     api.add_router("/grant-claims/", grants_router)
     api.add_router("/introduction-register/", register_router)

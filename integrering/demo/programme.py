@@ -15,8 +15,10 @@ from integrering.casework.services.arrival import person_facts
 from integrering.organisations.models import Municipality
 from integrering.people.models import Person, Relation
 from integrering.people.services import household_register
-from integrering.programme.models import EndReason, LeaveReason, Participation
+from integrering.programme.models import Decision, EndReason, LeaveReason, Participation
 from integrering.programme.periods import month_bounds, planned_end
+from integrering.programme.services.appeals import appeal_forward, appeal_register
+from integrering.programme.services.decisions import decision_decide, decision_send
 from integrering.programme.services.lifecycle import (
     ExtensionInput,
     LeaveInput,
@@ -110,10 +112,46 @@ def _activity(ctx: AccessContext, p: Participation, index: int, today: datetime.
         programme_resume(ctx=ctx, participation=p, resumed_on=first + 19 * DAY)
 
 
+LETTERS_SENT = 3  # each letter is a PDF: a few show the whole path without slowing the demo
+
+
+def _decide_start(
+    ctx: AccessContext, p: Participation, *, send: bool, appeal: bool, today: datetime.date
+) -> Decision:
+    """Decide the start decision a week before the start (not before settlement); send a few
+    letters, and let the first participant appeal to the county governor."""
+    decision = p.decisions.get()
+    settled = p.person.settlement_date or p.starts_on
+    decided_on = max(settled, p.starts_on - 7 * DAY)
+    decision = decision_decide(
+        ctx=ctx, decision=decision, decided_on=decided_on, version=decision.version
+    )
+    if not send or decided_on + DAY > today:
+        return decision
+    decision = decision_send(
+        ctx=ctx, decision=decision, sent_on=decided_on + DAY, version=decision.version
+    )
+    received = decided_on + 10 * DAY
+    if appeal and received <= today:
+        registered = appeal_register(
+            ctx=ctx,
+            decision_id=decision.pk,
+            received_on=received,
+            grounds="Jeg ønsker sluttmålet fullført videregående opplæring, ikke arbeid.",
+        )
+        appeal_forward(
+            ctx=ctx,
+            appeal=registered,
+            assessment="Kommunen mener sluttmålet er riktig ut fra kartleggingen og opprettholder vedtaket.",
+            version=registered.version,
+        )
+    return decision
+
+
 def demo_programmes_create(*, seed: int, today: datetime.date, caseworkers: dict[str, User]) -> int:
     """Start the programme for the main adult of every settled demo household old enough for it."""
     rng = random.Random(seed + 1)  # noqa: S311 - demo data, not secrets
-    count = 0
+    count = letters = 0
     mains = (
         Person.objects.filter(
             relation=Relation.MAIN,
@@ -135,6 +173,11 @@ def demo_programmes_create(*, seed: int, today: datetime.date, caseworkers: dict
         ctx = AccessContext.command("demo-data", user=caseworkers[person.municipality.number])
         p = _start(ctx, person, starts_on, 24)
         count += 1
+        oslo = person.municipality.number == "0301"
+        decision = _decide_start(
+            ctx, p, send=oslo and letters < LETTERS_SENT, appeal=oslo and letters == 0, today=today
+        )
+        letters += int(decision.status == "sent")
         end = planned_end(p, [])
         if end < today and index % 2 == 0:
             programme_extend(
@@ -183,6 +226,7 @@ def demo_historic_households_create(
             if not in_group("programme", person_facts(main), starts_on):
                 continue
             p = _start(ctx, main, starts_on, 24)
+            _decide_start(ctx, p, send=False, appeal=False, today=starts_on)
             programme_extend(
                 ctx=ctx,
                 participation=p,

@@ -44,6 +44,13 @@ DEMO_USERS: list[tuple[str, str, str, str | None, list[str]]] = [
         "Statsforvalteren i Vestland",
         [Role.COUNTY_GOVERNOR_OFFICER],
     ),
+    (
+        "statsforvalter-oslo",
+        "Olav",
+        "Lovdal",
+        "Statsforvalteren i Oslo og Viken",
+        [Role.COUNTY_GOVERNOR_OFFICER],
+    ),
     ("planlegger", "Per", "Planlund", None, [Role.SETTLEMENT_PLANNER]),
     ("analytiker", "Anne", "Analysen", None, [Role.ANALYST]),
     ("admin", "Ada", "Administrator", None, [Role.ADMINISTRATOR]),

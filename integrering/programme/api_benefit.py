@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -30,7 +29,7 @@ from .services.benefit_run import (
     benefit_run_csv,
     benefit_run_lines,
     benefit_run_start,
-    export_filename,
+    export_disposition,
     month_parse,
 )
 from .views.benefit_runs import NO_PROGRAMME
@@ -175,7 +174,7 @@ def benefit_run_detail(request: HttpRequest, run_id: int) -> BenefitRunDetailOut
     lines = list(benefit_run_lines(run))
     benefit_lines_shown(AccessContext.from_request(request), lines, run)
     return BenefitRunDetailOut(
-        **BenefitRunOut.of(run).dict(), lines=[BenefitLineOut.of(line) for line in lines]
+        **BenefitRunOut.of(run).model_dump(), lines=[BenefitLineOut.of(line) for line in lines]
     )
 
 
@@ -208,6 +207,6 @@ def benefit_run_csv_get(request: HttpRequest, run_id: int) -> HttpResponse:
     run = benefit_run_get(user=request.user, run_id=run_id)
     content = benefit_run_csv(ctx=AccessContext.from_request(request), run=run)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(run, "csv"))
+    response["Content-Disposition"] = export_disposition(run, "csv")
     patch_cache_control(response, private=True, no_store=True)
     return response

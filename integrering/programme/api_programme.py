@@ -383,9 +383,11 @@ class MonthBenefitOut(Schema):
     summary="Stønad for en måned (beregning, ikke utbetaling)",
 )
 def programme_benefit(request: HttpRequest, participation_id: int, month: str = "") -> Any:
-    """The benefit the rules give for one month (``month=2024-05``); null outside the programme."""
+    """The benefit the rules give for one month (``month=2024-05``, by default this month); null
+    outside the programme."""
     ctx = AccessContext.from_request(request)
     p = participation_get(ctx=ctx, participation_id=participation_id)
+    month = month or f"{timezone.localdate():%Y-%m}"
     try:
         first = datetime.date.fromisoformat(f"{month}-01")
     except ValueError:

@@ -27,7 +27,7 @@ from integrering.people.selectors import (
     sees_whole_case,
 )
 
-from .models import Appeal, AppealStatus, BenefitRun, Decision, Participation
+from .models import Appeal, AppealStatus, BenefitRun, Decision, DecisionStatus, Participation
 
 PLAN = InformationCategory.PLAN
 NOT_FOUND_PARTICIPATION = "Finner ikke deltakelsen i introduksjonsprogrammet."
@@ -203,3 +203,25 @@ def benefit_run_get(*, user: object, run_id: int) -> BenefitRun:
     if run is None:
         raise Http404(NOT_FOUND_RUN)
     return run
+
+
+def programme_counts(user: object) -> dict[str, int]:
+    """The start page's figures: participants, decisions to finish, appeals waiting.
+
+    For a county governor officer, the appeals in its inbox that have no outcome yet."""
+    governor = county_governor_id_of(user)
+    if governor is not None:
+        return {
+            "governor_open_appeals": appeals_for_county_governor(user)
+            .filter(status=AppealStatus.FORWARDED)
+            .count()
+        }
+    if not programme_municipality_ids(user):
+        return {}
+    return {
+        "participants": participations_for(user).filter(ended_on__isnull=True).count(),
+        "draft_decisions": decisions_for(user).filter(status=DecisionStatus.DRAFT).count(),
+        "open_appeals": appeals_for_municipality(user)
+        .filter(status=AppealStatus.RECEIVED)
+        .count(),
+    }

@@ -30,6 +30,10 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
         items.append(("Frister", reverse("casework:deadline-dashboard")))
         if user.service_set - {Service.REFUGEE_SERVICE}:
             items.append(("Varsler", reverse("casework:notice-inbox")))
+    if user.has_role(Role.REFUGEE_SERVICE_CASEWORKER, Role.MUNICIPAL_LEADER):
+        items.append(("Introduksjonsprogram", reverse("programme:participant-list")))
+    if user.has_role(Role.COUNTY_GOVERNOR_OFFICER):
+        items.append(("Klagesaker", reverse("programme:governor-appeal-list")))
     items.append(("Satser", reverse("rules:rates")))
     if user.has_role(Role.ADMINISTRATOR) and user.is_staff:
         items.append(("Administrasjon", reverse("admin:index")))

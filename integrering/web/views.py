@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from integrering.accounts.http import AuthenticatedRequest
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
 from integrering.casework.selectors import deadline_counts, notices_for
+from integrering.programme.selectors import programme_counts
 
 from . import selectors
 
@@ -36,12 +37,14 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["is_leader"] = user.has_role(Role.MUNICIPAL_LEADER)
         context["deadline_counts"] = deadline_counts(user)
         context["new_notices"] = notices_for(user).count()
+        context["programme"] = programme_counts(user)
     if (
         user.has_role(Role.COUNTY_GOVERNOR_OFFICER)
         and user.organisation
         and user.organisation.county_governor
     ):
         context["governor"] = user.organisation.county_governor
+        context["programme"] = programme_counts(user)
         context["governor_counties"] = selectors.county_governor_area(
             user.organisation.county_governor
         )

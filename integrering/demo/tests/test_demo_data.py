@@ -12,7 +12,7 @@ from integrering.organisations.models import Municipality
 from integrering.people.identity import identity_number_parse
 from integrering.people.models import Household, Person
 from integrering.people.selectors import persons_visible_to
-from integrering.programme.models import Participation
+from integrering.programme.models import Appeal, Decision, Participation
 
 REQUIRED_USERS = {
     "saksbehandler-oslo": "0301",
@@ -44,6 +44,16 @@ def test_demo_data_creates_the_demo_world_once() -> None:
     assert {h.settled_on.year for h in historic if h.settled_on} == {2014, 2015, 2016, 2017, 2018}
     assert Participation.objects.exists()
     assert Participation.objects.filter(extensions__integration_package="II").exists()
+    # Start decisions are decided; a few letters are sent, and one appeal awaits the county governor.
+    assert not Decision.objects.filter(kind="start", status="draft").exists()
+    assert Decision.objects.filter(status="sent", letter_pdf__isnull=False).exists()
+    appeal = Appeal.objects.get()
+    assert appeal.status == "forwarded"
+    assert appeal.county_governor is not None
+    assert appeal.county_governor.name == "Statsforvalteren i Oslo og Viken"
+    assert User.objects.filter(
+        username="statsforvalter-oslo", organisation__county_governor=appeal.county_governor
+    ).exists()
     assert len({h.municipality_id for h in Household.objects.all()}) >= 5
 
     request = RequestFactory().post("/logg-inn/")

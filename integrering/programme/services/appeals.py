@@ -20,14 +20,12 @@ from django.utils import timezone
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
-from integrering.casework.models import Deadline
-from integrering.casework.services.deadlines import deadline_meet
 from integrering.concurrency import version_bump
 from integrering.rules.parameters import value
 
 from ..models import APPEAL_OUTCOMES, Appeal, AppealStatus, Decision, DecisionStatus
 from ..selectors import NOT_FOUND_APPEAL, county_governor_id_of, decision_get
-from .decisions import APPEAL, TEXTS, decision_draft
+from .decisions import TEXTS, decision_draft
 
 WHAT = "klagen"
 
@@ -50,18 +48,6 @@ def _not_appealable(decision: Decision) -> str:
         "Vedtaket er vedtatt, men ikke sendt til deltakeren. Klagefristen løper fra deltakeren "
         "mottar vedtaket; send vedtaket før en klage registreres."
     )
-
-
-def _appeal_deadline_meet(ctx: AccessContext, decision: Decision, received_on: datetime.date) -> None:
-    """The appeal received meets the participant's appeal deadline opened when the letter went."""
-    deadline = Deadline.objects.filter(
-        person_id=decision.person_id,
-        kind=APPEAL,
-        met_on__isnull=True,
-        start_on=decision.received_on,
-    ).first()
-    if deadline is not None and received_on >= deadline.start_on:
-        deadline_meet(ctx=ctx, deadline=deadline, met_on=received_on, note="Klage mottatt")
 
 
 @transaction.atomic
@@ -115,7 +101,6 @@ def appeal_register(
         late_heard_reason=(late_heard_reason or "").strip() if late else "",
         created_by=_user(ctx),
     )
-    _appeal_deadline_meet(ctx, decision, received_on)
     audit_record(
         ctx=ctx,
         person_id=decision.person_id,
@@ -203,9 +188,7 @@ def appeal_reverse(
 
 
 @transaction.atomic
-def appeal_dismiss(
-    *, ctx: AccessContext, appeal: Appeal, assessment: str, version: int
-) -> Appeal:
+def appeal_dismiss(*, ctx: AccessContext, appeal: Appeal, assessment: str, version: int) -> Appeal:
     """Dismiss a late appeal that the municipality has no reason to hear (§ 31, § 33)."""
     if appeal.status != AppealStatus.RECEIVED:
         raise ValidationError(

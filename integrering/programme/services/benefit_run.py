@@ -30,21 +30,24 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.organisations.models import Municipality
+from integrering.rules.benefit import age_on
 from integrering.rules.deadlines import add_months
 from integrering.rules.money import money_str
 from integrering.rules.parameters import RulesError, value
 
-from ..benefit import MonthBenefit, benefit_month
+from ..benefit import MonthBenefit, benefit_month, unapproved_hours
 from ..models import (
     Absence,
     BenefitLine,
@@ -55,7 +58,7 @@ from ..models import (
     Participation,
     ProgrammePeriod,
 )
-from ..periods import month_bounds
+from ..periods import last_day, month_bounds
 from ..selectors import programme_municipality_ids
 
 Progress = Callable[[int, int], None]  # (participants done, participants in all)
@@ -169,6 +172,22 @@ def benefit_run_start(
 # --- Computing -------------------------------------------------------------------------------------
 
 
+MonthCache = dict[tuple[Any, ...], MonthBenefit | None]
+DAY = datetime.timedelta(days=1)
+
+
+@lru_cache(maxsize=4096)
+def _full_rate_age(on: datetime.date) -> int:
+    return int(value("benefit/full_rate_age", on))
+
+
+def _full_rate(birth_date: datetime.date, on: datetime.date) -> bool:
+    return age_on(birth_date, on) >= _full_rate_age(on)
+
+
+_month_bounds = lru_cache(maxsize=512)(month_bounds)
+
+
 @dataclass
 class _Participant:
     """A participation with its rows, loaded in bulk."""
@@ -178,21 +197,94 @@ class _Participant:
     extensions: list[Extension]
     absences: list[Absence]
 
-    def month(self, month: datetime.date) -> MonthBenefit | None:
+    def __post_init__(self) -> None:
+        self.last_day = last_day(self.participation, self.extensions)
+        self.absences_by_month: dict[datetime.date, list[Absence]] = {}
+        for absence in self.absences:
+            self.absences_by_month.setdefault(absence.on.replace(day=1), []).append(absence)
+
+    def month_key(self, month: datetime.date) -> tuple[Any, ...]:
+        """Everything one month's benefit can depend on, seen from inside that month.
+
+        ``benefit_month`` computes a month from the days the participant is in the programme in
+        it, so every date is clipped to one day either side of those days (which keeps each
+        comparison with a day of the month), the extensions enter through the last day, the
+        absences through their unapproved hours (``unapproved_hours``, the engine's own sum),
+        the birth date through whether the full-rate age is reached (as in the engine's rate
+        cache; the same on every day when it is the same on the first and the last), and the
+        rest of the participation is taken as it is. Participants whose months look the same
+        from inside get the same key, and the month is computed once.
+        """
+        p = self.participation
+        first, last = _month_bounds(month)
+        start, end = max(first, p.starts_on), min(last, self.last_day)
+        if end < start:
+            return (month, "not in the programme")
+        absences = self.absences_by_month.get(month)
+        low, high = start - DAY, end + DAY
+
+        def clip(day: datetime.date | None) -> datetime.date | None:
+            return None if day is None else min(max(day, low), high)
+
+        periods = (
+            ()
+            if not self.periods
+            else tuple(
+                sorted(
+                    (
+                        x.kind,
+                        x.with_benefit,
+                        x.leave_reason,
+                        x.sick_percent or 0,
+                        clip(x.from_on),
+                        clip(x.to_on) or high,
+                    )
+                    for x in self.periods
+                    if x.from_on <= end and (x.to_on is None or x.to_on >= start)
+                )
+            )
+        )
+        birth = p.person.birth_date
+        full_rate = (_full_rate(birth, start), _full_rate(birth, end))
+        return (
+            month,
+            start,
+            end,
+            periods,
+            unapproved_hours(absences, month) if absences else ZERO,
+            full_rate if full_rate[0] == full_rate[1] else birth,
+            p.act,
+            p.final_goal,
+            p.full_time,
+            p.collective_protection,
+            p.lives_with_parent,
+            p.end_reason,
+            clip(p.permit_date),
+            clip(p.norwegian_training_ends_on),
+        )
+
+    def month(self, month: datetime.date, cache: MonthCache | None = None) -> MonthBenefit | None:
+        """``benefit_month`` for this participant, once per distinct case when given a cache."""
+        key = self.month_key(month) if cache is not None else None
+        if cache is not None and key in cache:
+            return cache[key]
         try:
-            return benefit_month(
+            result = benefit_month(
                 self.participation,
                 month,
                 birth_date=self.participation.person.birth_date,
                 periods=self.periods,
                 extensions=self.extensions,
-                absences=self.absences,
+                absences=self.absences_by_month.get(month, []),
             )
         except RulesError as exc:
             person = self.participation.person
             raise RulesError(
                 f"{person.given_name} {person.family_name} (født {person.birth_date:%d.%m.%Y}): {exc}"
             ) from None
+        if cache is not None and key is not None:
+            cache[key] = result
+        return result
 
 
 @dataclass(frozen=True)
@@ -241,13 +333,9 @@ def _paid(
             deduction=Sum("deduction"),
             amount=Sum("amount"),
         )
+        .values_list("participation_id", "period", "gross", "hours", "deduction", "amount")
     )
-    return {
-        (r["participation_id"], r["period"]): _Paid(
-            Decimal(r["gross"]), Decimal(r["hours"]), Decimal(r["deduction"]), Decimal(r["amount"])
-        )
-        for r in rows
-    }
+    return {(pid, period): _Paid(*sums) for pid, period, *sums in rows}
 
 
 def _participants(
@@ -331,10 +419,14 @@ def _correction_note(period: datetime.date, now: MonthBenefit, paid: _Paid) -> s
 
 
 def correction_line(
-    run: BenefitRun, participant: _Participant, period: datetime.date, paid: _Paid
+    run: BenefitRun,
+    participant: _Participant,
+    period: datetime.date,
+    paid: _Paid,
+    cache: MonthCache | None = None,
 ) -> BenefitLine | None:
     """The difference between a month as it is computed today and what was approved for it."""
-    now = participant.month(period) or MonthBenefit(
+    now = participant.month(period, cache) or MonthBenefit(
         period, 0, ZERO, ZERO, ZERO, ZERO, ZERO, False, "ikke i programmet"
     )
     difference = now.amount - paid.amount
@@ -361,22 +453,27 @@ def benefit_run_lines_compute(
     """The lines of a run (not saved) and how many participants were looked at.
 
     Regular lines for everyone in the programme during the month; correction lines for every
-    earlier approved month within the lookback (module docstring).
+    earlier approved month within the lookback (module docstring). Each distinct case of a
+    month is computed once (``_Participant.month_key``): with a year of approved months, most
+    participants' earlier months are whole months without events.
     """
     first, last = month_bounds(run.month)
     earlier = correction_months(run.municipality_id, run.month)
     paid = _paid(run.municipality_id, earlier)
-    participants = _participants(run.municipality_id, earlier[0] if earlier else first, last, earlier)
+    participants = _participants(
+        run.municipality_id, earlier[0] if earlier else first, last, earlier
+    )
     count = len(participants)
     BenefitRun.objects.filter(pk=run.pk).update(participants=count)
     lines: list[BenefitLine] = []
+    cache: MonthCache = {}
     for done, participant in enumerate(participants, start=1):
-        result = participant.month(run.month)
+        result = participant.month(run.month, cache)
         if result is not None:
             lines.append(_line(run, participant, BenefitLineKind.REGULAR, result))
         for period in earlier:
             key = (participant.participation.pk, period)
-            correction = correction_line(run, participant, period, paid.get(key, _Paid()))
+            correction = correction_line(run, participant, period, paid.get(key, _Paid()), cache)
             if correction is not None:
                 lines.append(correction)
         if done % PROGRESS_EVERY == 0 or done == count:
@@ -425,8 +522,7 @@ def benefit_run_compute(*, run_id: int, progress: Progress | None = None) -> Ben
     except Exception as exc:
         _fail(run_id, f"{SYSTEM_ERROR} ({type(exc).__name__}: {exc})"[:2000])
         raise
-    run.refresh_from_db()
-    return run
+    return BenefitRun.objects.select_related("municipality").filter(pk=run_id).first()
 
 
 # --- Approving -------------------------------------------------------------------------------------
@@ -611,6 +707,11 @@ def export_filename(run: BenefitRun, extension: str) -> str:
     return f"introduksjonsstonad-{run.municipality.number}-{run.month:%Y-%m}{preview}.{extension}"
 
 
+def export_disposition(run: BenefitRun, extension: str) -> str:
+    """The Content-Disposition of a download (the name may have «Å»: RFC 6266 ``filename*``)."""
+    return content_disposition_header(True, export_filename(run, extension)) or "attachment"
+
+
 def _export_audit(ctx: AccessContext, run: BenefitRun, what: str) -> None:
     audit_record_many(
         ctx=ctx,
@@ -654,7 +755,10 @@ def benefit_run_xlsx(*, ctx: AccessContext, run: BenefitRun) -> bytes:
     sheet.append(list(EXPORT_COLUMNS))
     for row in rows:
         sheet.append(
-            [("ja" if row[n] else "nei") if n == "needs_decision" else row[n] for n in EXPORT_COLUMNS]
+            [
+                ("ja" if row[n] else "nei") if n == "needs_decision" else row[n]
+                for n in EXPORT_COLUMNS
+            ]
         )
     sums = {name: sum((row[name] for row in rows), ZERO) for name in SUM_COLUMNS}
     sheet.append(["Sum"])

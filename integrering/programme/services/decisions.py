@@ -24,12 +24,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from integrering.accounts.roles import Service
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.casework.models import Deadline
 from integrering.casework.pdf import pdf_from_template
-from integrering.casework.services.deadlines import deadline_open, deadlines_meet_kind
+from integrering.casework.services.deadlines import deadlines_meet_kind
 from integrering.concurrency import version_bump
 from integrering.people.models import Person
 from integrering.rules.benefit import act_for
@@ -102,9 +101,7 @@ def decision_draft(
 
 
 def _text_errors(**texts: str) -> dict[str, list[str]]:
-    return {
-        name: [TEXT_REQUIRED[name]] for name, text in texts.items() if not (text or "").strip()
-    }
+    return {name: [TEXT_REQUIRED[name]] for name, text in texts.items() if not (text or "").strip()}
 
 
 def _amount_errors(kind: str, amount: Decimal | None) -> dict[str, list[str]]:
@@ -265,11 +262,7 @@ def decision_decide(
     begin = facts_begin(decision)
     if begin is not None and decided_on < begin[0]:
         raise ValidationError(
-            {
-                "decided_on": [
-                    f"Vedtaksdatoen kan ikke være før {begin[1]} ({begin[0]:%d.%m.%Y})."
-                ]
-            }
+            {"decided_on": [f"Vedtaksdatoen kan ikke være før {begin[1]} ({begin[0]:%d.%m.%Y})."]}
         )
     missing = _text_errors(
         facts=decision.facts, reasoning=decision.reasoning, conclusion=decision.conclusion
@@ -313,37 +306,6 @@ def programme_decision_deadline(decision: Decision) -> Deadline | None:
         if met is not None:
             return met
     return deadlines.order_by("met_on", "-start_on").first()
-
-
-def _appeal_deadline_open(decision: Decision) -> Deadline:
-    """The participant's appeal deadline as a casework deadline: one per decision sent."""
-    assert decision.received_on is not None
-    own = Deadline.objects.filter(
-        person_id=decision.person_id,
-        kind=APPEAL,
-        met_on__isnull=True,
-        start_on=decision.received_on,
-    ).first()
-    if own is not None:
-        return own
-    if not Deadline.objects.filter(
-        person_id=decision.person_id, kind=APPEAL, met_on__isnull=True
-    ).exists():
-        return deadline_open(
-            person=decision.person,
-            kind=APPEAL,
-            service=Service.REFUGEE_SERVICE,
-            start=decision.received_on,
-        )
-    # Another decision's appeal deadline is still running: this decision gets its own.
-    return Deadline.objects.create(
-        person_id=decision.person_id,
-        municipality_id=decision.person.municipality_id,
-        kind=APPEAL,
-        service=Service.REFUGEE_SERVICE,
-        start_on=decision.received_on,
-        due_on=deadline_due(APPEAL, decision.received_on),
-    )
 
 
 @transaction.atomic
@@ -401,7 +363,6 @@ def decision_send(
     letter = pdf_from_template(LETTER_TEMPLATE, letter_context(decision))
     Decision.objects.filter(pk=decision.pk).update(letter_pdf=letter)
     decision.letter_pdf = letter
-    _appeal_deadline_open(decision)
     audit_record(
         ctx=ctx,
         person_id=decision.person_id,
@@ -423,6 +384,11 @@ def period_text(period: dict[str, Any]) -> str:
     return " og ".join(parts)
 
 
+def _in_sentence(reference: str) -> str:
+    """«Forvaltningsloven § 31» as it reads inside a sentence: «forvaltningsloven § 31»."""
+    return reference[:1].lower() + reference[1:]
+
+
 def letter_context(decision: Decision) -> dict[str, Any]:
     """What the letter template needs; the rules in force when the participant received it."""
     today = timezone.localdate()
@@ -441,8 +407,8 @@ def letter_context(decision: Decision) -> dict[str, Any]:
         if decided_by is not None
         else "",
         "appeal_period": period_text(value(CASEWORK_DEADLINES, on)[APPEAL]),
-        "appeal_reference": texts["appeal"],
-        "late_appeal_reference": texts["late_appeal"],
+        "appeal_reference": _in_sentence(str(texts["appeal"])),
+        "late_appeal_reference": _in_sentence(str(texts["late_appeal"])),
     }
 
 

@@ -38,7 +38,14 @@ FORMAT = "integrering-introduksjonsregister"
 VERSION = 1
 FORMATS = ("json", "csv")
 
-PARTICIPANT_KEYS = ("identity_number", "duf_number", "birth_date", "sex", "citizenship", "participations")
+PARTICIPANT_KEYS = (
+    "identity_number",
+    "duf_number",
+    "birth_date",
+    "sex",
+    "citizenship",
+    "participations",
+)
 PARTICIPATION_KEYS = (
     "participation_ref",
     "municipality",
@@ -239,7 +246,9 @@ def register_data(
                         "kind": p.kind,
                         "from_on": p.from_on.isoformat(),
                         "to_on": _iso(p.to_on),
-                        "leave_reason": (p.leave_reason or None) if p.kind == PeriodKind.LEAVE else None,
+                        "leave_reason": (p.leave_reason or None)
+                        if p.kind == PeriodKind.LEAVE
+                        else None,
                         "with_benefit": p.with_benefit if p.kind == PeriodKind.LEAVE else False,
                     }
                     for p in periods

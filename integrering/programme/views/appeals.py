@@ -79,12 +79,15 @@ class ReviewForm(DsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, appeal: Appeal, action: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=action, **kwargs)
+        kwargs["prefix"] = action
+        super().__init__(*args, **kwargs)
         if action == "dismiss":
             self.fields["assessment"].label = "Hvorfor klagen avvises"
             self.fields["assessment"].error_messages["required"] = "Skriv hvorfor klagen avvises."
         elif action == "forward":
-            self.fields["assessment"].label = "Kommunens vurdering (innstilling til Statsforvalteren)"
+            self.fields[
+                "assessment"
+            ].label = "Kommunens vurdering (innstilling til Statsforvalteren)"
         else:
             self.fields["assessment"].label = "Kommunens vurdering (hvorfor vedtaket endres)"
         if action == "dismiss" or not appeal.late or appeal.late_heard_reason:
@@ -159,12 +162,17 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     governor, then the rest, newest first."""
     form = AppealFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
-    appeals = appeals_for_municipality(request.user).annotate(
-        open_order=Case(
-            When(status=AppealStatus.RECEIVED, then=Value(0)),
-            When(status=AppealStatus.FORWARDED, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+    # The letters stay in the database: a list needs none of them.
+    appeals = (
+        appeals_for_municipality(request.user)
+        .defer("decision__letter_pdf")
+        .annotate(
+            open_order=Case(
+                When(status=AppealStatus.RECEIVED, then=Value(0)),
+                When(status=AppealStatus.FORWARDED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
     )
     if status:
@@ -190,9 +198,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(
-    request: HttpRequest, appeal: Appeal, **forms_: ReviewForm
-) -> dict[str, Any]:
+def _detail_context(request: HttpRequest, appeal: Appeal, **forms_: ReviewForm) -> dict[str, Any]:
     context: dict[str, Any] = {
         "appeal": appeal,
         "decision": appeal.decision,

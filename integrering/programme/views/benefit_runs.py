@@ -37,7 +37,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrering.audit.services import AccessContext
@@ -54,16 +53,14 @@ from ..services.benefit_run import (
     benefit_run_start,
     benefit_run_totals,
     benefit_run_xlsx,
-    export_filename,
+    export_disposition,
     month_parse,
 )
 
 POLL_SECONDS = 2
 LINES_PER_PAGE = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NO_PROGRAMME = (
-    "Utbetaling av introduksjonsstønad er for flyktningtjenesten og kommunens ledere."
-)
+NO_PROGRAMME = "Utbetaling av introduksjonsstønad er for flyktningtjenesten og kommunens ledere."
 
 
 class BenefitRunStartForm(DsForm):
@@ -200,9 +197,7 @@ def _download(
         messages.error(request, " ".join(exc.messages))
         return redirect("programme:benefit-run-detail", run_id=run.pk)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True, export_filename(run, extension)
-    )
+    response["Content-Disposition"] = export_disposition(run, extension)
     patch_cache_control(response, private=True, no_store=True)
     return response
 

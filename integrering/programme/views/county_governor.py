@@ -84,6 +84,7 @@ def governor_appeal_list(request: HttpRequest) -> HttpResponse:
             )
         )
         .select_related("decision__person", "municipality")
+        .defer("decision__letter_pdf")
         .order_by("open_order", "reviewed_on", "id")
     )
     page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("side"))
@@ -93,9 +94,7 @@ def governor_appeal_list(request: HttpRequest) -> HttpResponse:
         action=AuditAction.LIST,
         detail="klager hos Statsforvalteren",
     )
-    open_count = appeals_for_county_governor(request.user).filter(
-        status=AppealStatus.FORWARDED
-    )
+    open_count = appeals_for_county_governor(request.user).filter(status=AppealStatus.FORWARDED)
     return render(
         request,
         "programme/governor_appeal_list.html",
@@ -130,9 +129,7 @@ def governor_appeal_detail(request: HttpRequest, governor_appeal_id: int) -> Htt
                 messages.success(
                     request, f"Utfallet er registrert: {appeal.get_status_display().lower()}."
                 )
-                return redirect(
-                    "programme:governor-appeal-detail", governor_appeal_id=appeal.pk
-                )
+                return redirect("programme:governor-appeal-detail", governor_appeal_id=appeal.pk)
         else:
             status = 422
     else:
@@ -159,7 +156,9 @@ def governor_appeal_letter(request: HttpRequest, governor_appeal_id: int) -> Htt
     ctx = AccessContext.from_request(request)
     appeal = appeal_get_for_county_governor(ctx=ctx, appeal_id=governor_appeal_id)
     decision = appeal.decision
-    response = HttpResponse(decision_letter(ctx=ctx, decision=decision), content_type="application/pdf")
+    response = HttpResponse(
+        decision_letter(ctx=ctx, decision=decision), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{decision_letter_filename(decision)}"'
     return _no_store(response)
 

@@ -119,7 +119,8 @@ class DecisionCreateForm(DsForm):
             *[
                 (
                     p.pk,
-                    f"Fra {p.starts_on:%d.%m.%Y}" + (f" til {p.ended_on:%d.%m.%Y}" if p.ended_on else ""),
+                    f"Fra {p.starts_on:%d.%m.%Y}"
+                    + (f" til {p.ended_on:%d.%m.%Y}" if p.ended_on else ""),
                 )
                 for p in participations
             ],
@@ -354,7 +355,9 @@ def decision_send_view(request: HttpRequest, decision_id: int) -> HttpResponse:
 def decision_letter_view(request: HttpRequest, decision_id: int) -> HttpResponse:
     ctx = AccessContext.from_request(request)
     decision = decision_get(ctx=ctx, decision_id=decision_id)
-    response = HttpResponse(decision_letter(ctx=ctx, decision=decision), content_type="application/pdf")
+    response = HttpResponse(
+        decision_letter(ctx=ctx, decision=decision), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{decision_letter_filename(decision)}"'
     return _no_store(response)
 
@@ -371,9 +374,7 @@ def decision_create_view(request: HttpRequest, person_id: int) -> HttpResponse:
         form = DecisionCreateForm(request.POST, participations=participations)
         if form.is_valid():
             data = form.cleaned_data
-            participation = next(
-                (p for p in participations if p.pk == data["participation"]), None
-            )
+            participation = next((p for p in participations if p.pk == data["participation"]), None)
             try:
                 decision = decision_create(
                     ctx=ctx,

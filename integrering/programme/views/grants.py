@@ -27,13 +27,14 @@ from integrering.web.forms import DateInput, DsForm
 from ..services import grant_claims, register_export
 from ..services.grant_claims import (
     GRANTS,
+    MAX_YEAR,
+    MIN_YEAR,
     claim_municipalities_require,
     claim_municipality_get,
     default_budget_year,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MIN_YEAR, MAX_YEAR = 2000, 2100
 YEAR_ERRORS = {
     "required": "Oppgi budsjettåret.",
     "invalid": "Budsjettåret må være et årstall, for eksempel 2018.",
@@ -112,7 +113,7 @@ class RegisterForm(DsForm):
 
 
 def _errors_text(form: forms.Form) -> str:
-    return "\n".join(message for messages in form.errors.values() for message in messages)
+    return "\n".join(str(message) for messages in form.errors.values() for message in messages)
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -237,13 +238,9 @@ def register_export_view(request: HttpRequest) -> HttpResponse:
             return _download(
                 register_export.register_csv(export.data), "text/csv; charset=utf-8", filename
             )
-        return _download(
-            register_export.register_json(export.data), "application/json", filename
-        )
+        return _download(register_export.register_json(export.data), "application/json", filename)
     # The page shows counts only, no person: nothing to audit until a file is downloaded.
-    data, _ = register_export.register_data(
-        municipality=municipality, from_on=from_on, to_on=to_on
-    )
+    data, _ = register_export.register_data(municipality=municipality, from_on=from_on, to_on=to_on)
     params = {"municipality": municipality.number}
     if from_on:
         params["from"] = from_on.isoformat()

@@ -83,9 +83,9 @@ class Command(BaseCommand):
         if options["json"]:
             lines = list(benefit_run_lines(run))
             benefit_lines_shown(ctx, lines, run)
-            data = BenefitRunOut.of(run).dict()
-            data["lines"] = [BenefitLineOut.of(line).dict() for line in lines]
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+            data = BenefitRunOut.of(run).model_dump(mode="json")
+            data["lines"] = [BenefitLineOut.of(line).model_dump(mode="json") for line in lines]
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         totals = benefit_run_totals(run)
         self.stdout.write(

@@ -12,6 +12,8 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext
 from integrering.programme.services.grant_claims import (
     GRANTS,
+    MAX_YEAR,
+    MIN_YEAR,
     PACKAGES,
     ClaimSection,
     grant_claim_for,
@@ -66,8 +68,8 @@ class Command(BaseCommand):
             year = int(options["budget_year"])
         except ValueError:
             fail(f"Budsjettåret må være et årstall, ikke {options['budget_year']!r}.")
-        if not 2000 <= year <= 2100:
-            fail(f"Budsjettåret {year} er utenfor 2000-2100.")
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            fail(f"Budsjettåret {year} er utenfor {MIN_YEAR}-{MAX_YEAR}.")
         municipality = municipality_by_number(number)
         if municipality is None:
             fail(f"Finner ingen kommune med nummer {number}.")

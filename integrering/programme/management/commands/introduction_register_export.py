@@ -75,7 +75,9 @@ class Command(BaseCommand):
         export = register_export(
             ctx=AccessContext.command(NAME), municipality=municipality, from_on=from_on, to_on=to_on
         )
-        body = register_csv(export.data) if options["format"] == "csv" else register_json(export.data)
+        body = (
+            register_csv(export.data) if options["format"] == "csv" else register_json(export.data)
+        )
         out: Path | None = options["out"]
         if out is None:
             self.stdout.write(body.decode("utf-8"), ending="" if body.endswith(b"\n") else "\n")
