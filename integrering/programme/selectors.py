@@ -221,7 +221,5 @@ def programme_counts(user: object) -> dict[str, int]:
     return {
         "participants": participations_for(user).filter(ended_on__isnull=True).count(),
         "draft_decisions": decisions_for(user).filter(status=DecisionStatus.DRAFT).count(),
-        "open_appeals": appeals_for_municipality(user)
-        .filter(status=AppealStatus.RECEIVED)
-        .count(),
+        "open_appeals": appeals_for_municipality(user).filter(status=AppealStatus.RECEIVED).count(),
     }

@@ -18,7 +18,9 @@ def test_a_caseworker_records_absence_for_a_participant(page: Page, live_url: st
     assert_accessible(page)
 
     page.locator("table tbody tr").first.get_by_role("link").click()
-    expect(page.get_by_role("heading", name=re.compile("^Introduksjonsprogram for "))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("^Introduksjonsprogram for "))
+    ).to_be_visible()
     assert_accessible(page)
     start_text = page.locator("dt:has-text('Start') + dd").inner_text()
     starts_on = datetime.datetime.strptime(start_text, "%d.%m.%Y").date()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -40,9 +41,10 @@ from integrering.programme.services.lifecycle import (
 from integrering.programme.testing import CTX, make_participation
 
 D = datetime.date
+SETTLED = D(2024, 3, 1)
 
 
-def _person(world: World, *, born: datetime.date, settled: datetime.date = D(2024, 3, 1)) -> Person:
+def _person(world: World, *, born: datetime.date, settled: datetime.date = SETTLED) -> Person:
     person = world.person
     person.birth_date = born
     person.settled_on = settled
@@ -201,7 +203,7 @@ def test_a_leave_that_overlaps_a_stop_is_refused_and_the_day_after_is_not(world:
 
 def test_a_leave_outside_the_programme_is_refused(world: World) -> None:
     p = _start(_person(world, born=D(1990, 1, 15)))
-    with pytest.raises(ValidationError, match="ikke i programmet 31.03.2024"):
+    with pytest.raises(ValidationError, match=re.escape("ikke i programmet 31.03.2024")):
         _leave(p, D(2024, 3, 31), D(2024, 4, 2))
     assert _leave(p, D(2024, 4, 1), D(2024, 4, 2)).pk
 
@@ -270,7 +272,7 @@ def test_absence_is_at_most_a_full_day(world: World, hours: Decimal, ok: bool) -
 def test_absence_in_a_stop_or_after_the_end_is_refused(world: World) -> None:
     p = _start(_person(world, born=D(1990, 1, 15)))
     programme_stop(ctx=CTX, participation=p, from_on=D(2024, 6, 10), reason="Grunn")
-    with pytest.raises(ValidationError, match="stansen fra 10.06.2024"):
+    with pytest.raises(ValidationError, match=re.escape("stansen fra 10.06.2024")):
         programme_absence(
             ctx=CTX, participation=p, on=D(2024, 6, 12), hours=Decimal(1), approved=False
         )
@@ -278,7 +280,7 @@ def test_absence_in_a_stop_or_after_the_end_is_refused(world: World) -> None:
         ctx=CTX, participation=p, ended_on=D(2024, 6, 30), reason=EndReason.WORK, version=p.version
     )
     p.refresh_from_db()
-    with pytest.raises(ValidationError, match="ikke i programmet 01.07.2024"):
+    with pytest.raises(ValidationError, match=re.escape("ikke i programmet 01.07.2024")):
         programme_absence(
             ctx=CTX, participation=p, on=D(2024, 7, 1), hours=Decimal(1), approved=False
         )
@@ -388,7 +390,7 @@ def test_ending_closes_an_open_stop_and_locks_the_programme(world: World) -> Non
     )
     stop.refresh_from_db()
     assert stop.to_on == D(2024, 6, 30)
-    with pytest.raises(ValidationError, match="ble avsluttet 30.06.2024"):
+    with pytest.raises(ValidationError, match=re.escape("ble avsluttet 30.06.2024")):
         _leave(p, D(2024, 6, 1), D(2024, 6, 2))
 
 
@@ -446,7 +448,8 @@ def test_a_package_extension_outside_every_window_is_refused(world: World) -> No
         planned_months=24,
     )
     with pytest.raises(
-        ValidationError, match="pakke II krever at deltakeren var i programmet 01.01.2021"
+        ValidationError,
+        match=re.escape("pakke II krever at deltakeren var i programmet 01.01.2021"),
     ):
         _extend(p, 2, integration_package=True)
     assert not Extension.objects.exists()
