@@ -34,6 +34,12 @@ class AccessContext:
         """A management command; without a user it is recorded as the system."""
         return cls(user=user, route=f"command:{name}", method="CLI")
 
+    @property
+    def acting_user(self) -> Any:
+        """The user to record as author of a change (``created_by`` ...): None for the system
+        or an anonymous caller."""
+        return self.user if getattr(self.user, "is_authenticated", False) else None
+
 
 def _event(
     ctx: AccessContext, person_id: int | None, action: str, allowed: bool, detail: str

@@ -29,6 +29,7 @@ from .models import Participation
 from .overview import participation_overview
 from .selectors import participation_get, participations_for
 from .services import lifecycle
+from .services.benefit_run import month_parse
 
 router = Router(tags=["introduksjonsprogram"])
 
@@ -387,13 +388,7 @@ def programme_benefit(request: HttpRequest, participation_id: int, month: str = 
     outside the programme."""
     ctx = AccessContext.from_request(request)
     p = participation_get(ctx=ctx, participation_id=participation_id)
-    month = month or f"{timezone.localdate():%Y-%m}"
-    try:
-        first = datetime.date.fromisoformat(f"{month}-01")
-    except ValueError:
-        raise ValidationError(
-            {"month": ["Oppgi måneden som ÅÅÅÅ-MM, for eksempel 2024-05."]}
-        ) from None
+    first = month_parse(month or f"{timezone.localdate():%Y-%m}")
     try:
         result = benefit_month(
             p,

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from integrering.rules.benefit import INTEGRATION_ACT, INTRODUCTION_ACT
-from integrering.web.forms import DateInput, DsForm
+from integrering.web.forms import DateInput, DecimalCommaField, DsForm
 
 from .models import EndReason, ExtensionKind, LeaveReason
 from .periods import final_goals
@@ -40,15 +40,6 @@ def _text(
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={"required": missing or f"Skriv {label.lower()}."},
     )
-
-
-class HoursField(forms.DecimalField):
-    """Hours with a decimal comma (2,5) or point."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
 
 
 def final_goal_choices(on: datetime.date) -> list[tuple[str, str]]:
@@ -152,7 +143,7 @@ class ResumeForm(DsForm):
 
 class AbsenceForm(DsForm):
     on = _date("Dato", missing="Oppgi dagen fraværet gjelder.")
-    hours = HoursField(
+    hours = DecimalCommaField(
         label="Timer",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
         error_messages={

@@ -51,6 +51,31 @@ def _person_access(
     )
 
 
+def _reach_through_person(
+    ctx: AccessContext,
+    model: type[Participation] | type[Decision] | type[Appeal],
+    pk: int,
+    *,
+    person_field: str,
+    edit: bool,
+    what: str,
+    not_found: str,
+) -> None:
+    """Reach one row of the user's municipalities through its person's rules (404 and a denied
+    audit record when the row is out of reach; the person's own checks otherwise)."""
+    person_id = (
+        model.objects.filter(pk=pk, municipality_id__in=municipality_ids_served_by(ctx.user))
+        .values_list(person_field, flat=True)
+        .first()
+    )
+    if person_id is None:
+        audit_record(
+            ctx=ctx, person_id=None, action=AuditAction.READ, allowed=False, detail=f"{what} {pk}"
+        )
+        raise Http404(not_found)
+    _person_access(ctx, person_id, edit=edit)
+
+
 def participations_of(*, ctx: AccessContext, person_id: int) -> list[Participation]:
     """A person's programmes, newest first (404/403 by the person's rules)."""
     access = _person_access(ctx, person_id, edit=False)
@@ -61,23 +86,15 @@ def participation_get(
     *, ctx: AccessContext, participation_id: int, edit: bool = False
 ) -> Participation:
     """One participation, reached through its person: 404 out of reach, audited."""
-    person_id = (
-        Participation.objects.filter(
-            pk=participation_id, municipality_id__in=municipality_ids_served_by(ctx.user)
-        )
-        .values_list("person_id", flat=True)
-        .first()
+    _reach_through_person(
+        ctx,
+        Participation,
+        participation_id,
+        person_field="person_id",
+        edit=edit,
+        what="deltakelse",
+        not_found=NOT_FOUND_PARTICIPATION,
     )
-    if person_id is None:
-        audit_record(
-            ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
-            detail=f"deltakelse {participation_id}",
-        )
-        raise Http404(NOT_FOUND_PARTICIPATION)
-    _person_access(ctx, person_id, edit=edit)
     return Participation.objects.select_related("person", "municipality").get(pk=participation_id)
 
 
@@ -96,23 +113,15 @@ def decisions_for(user: object) -> QuerySet[Decision]:
 
 def decision_get(*, ctx: AccessContext, decision_id: int, edit: bool = False) -> Decision:
     """One decision of the municipality's, reached through its person: 404 out of reach."""
-    person_id = (
-        Decision.objects.filter(
-            pk=decision_id, municipality_id__in=municipality_ids_served_by(ctx.user)
-        )
-        .values_list("person_id", flat=True)
-        .first()
+    _reach_through_person(
+        ctx,
+        Decision,
+        decision_id,
+        person_field="person_id",
+        edit=edit,
+        what="vedtak",
+        not_found=NOT_FOUND_DECISION,
     )
-    if person_id is None:
-        audit_record(
-            ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
-            detail=f"vedtak {decision_id}",
-        )
-        raise Http404(NOT_FOUND_DECISION)
-    _person_access(ctx, person_id, edit=edit)
     return Decision.objects.select_related("person", "municipality__county", "participation").get(
         pk=decision_id
     )
@@ -126,23 +135,15 @@ def appeals_for_municipality(user: object) -> QuerySet[Appeal]:
 
 def appeal_get(*, ctx: AccessContext, appeal_id: int, edit: bool = False) -> Appeal:
     """One appeal on the municipality's side, reached through the decision's person."""
-    person_id = (
-        Appeal.objects.filter(
-            pk=appeal_id, municipality_id__in=municipality_ids_served_by(ctx.user)
-        )
-        .values_list("decision__person_id", flat=True)
-        .first()
+    _reach_through_person(
+        ctx,
+        Appeal,
+        appeal_id,
+        person_field="decision__person_id",
+        edit=edit,
+        what="klage",
+        not_found=NOT_FOUND_APPEAL,
     )
-    if person_id is None:
-        audit_record(
-            ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
-            detail=f"klage {appeal_id}",
-        )
-        raise Http404(NOT_FOUND_APPEAL)
-    _person_access(ctx, person_id, edit=edit)
     return Appeal.objects.select_related("decision__person", "municipality", "county_governor").get(
         pk=appeal_id
     )

@@ -56,6 +56,23 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A number as a caseworker types it: a decimal comma (22,5) or point. With
+    ``digit_groups``, spaces between digit groups are allowed too (kroner: «1 250,50»)."""
+
+    def __init__(self, *args: Any, digit_groups: bool = False, **kwargs: Any) -> None:
+        self.digit_groups = digit_groups
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if self.digit_groups:
+                value = value.replace("\u00a0", "").replace(" ", "")
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> int:
     """Put a service's refusal on the form and return the HTTP status for the page.
 

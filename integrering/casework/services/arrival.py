@@ -116,7 +116,7 @@ def household_settle(
             due_on=deadline_due(rule.deadline_kind, settled_on)
             if rule.deadline_kind
             else settled_on,
-            created_by=ctx.user if getattr(ctx.user, "is_authenticated", False) else None,
+            created_by=ctx.acting_user,
         )
         notice.persons.set(concerned)
         notices.append(notice)
@@ -128,7 +128,7 @@ def household_settle(
             kind=MeetingKind.TEAM_FIRST,
             scheduled_on=first_team_meeting_date(settled_on),
             services=[Service.REFUGEE_SERVICE, Service.NAV, Service.ADULT_EDUCATION],
-            created_by=ctx.user if getattr(ctx.user, "is_authenticated", False) else None,
+            created_by=ctx.acting_user,
         )
         meeting.persons.set(team)
     audit_record_many(

@@ -265,13 +265,9 @@ def _keep_version(ctx: AccessContext, plan: IndividualPlan) -> PlanVersion:
         plan=plan,
         version=plan.version,
         snapshot=plan_snapshot(plan),
-        saved_by=_user(ctx),
+        saved_by=ctx.acting_user,
         saved_at=plan.updated_at,
     )
-
-
-def _user(ctx: AccessContext) -> Any:
-    return ctx.user if getattr(ctx.user, "is_authenticated", False) else None
 
 
 # --- Writes ---------------------------------------------------------------------------------
@@ -301,9 +297,9 @@ def plan_create(*, ctx: AccessContext, person: Person, data: PlanInput) -> Indiv
                 starts_on=data.starts_on,
                 version=1,
                 created_at=now,
-                created_by=_user(ctx),
+                created_by=ctx.acting_user,
                 updated_at=now,
-                updated_by=_user(ctx),
+                updated_by=ctx.acting_user,
             )
     except IntegrityError:
         raise ConflictError(conflict_message(WHAT)) from None
@@ -348,7 +344,7 @@ def plan_update(
         final_goal_text=data.final_goal_text.strip(),
         starts_on=data.starts_on,
         updated_at=now,
-        updated_by=_user(ctx),
+        updated_by=ctx.acting_user,
     )
     plan.refresh_from_db()
     _write_content(plan, data)
@@ -411,7 +407,7 @@ def plan_evaluate(
         evaluated_on=data.evaluated_on,
         summary=data.summary.strip(),
         interpreter_used=bool(data.interpreter_used),
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     open_one = Deadline.objects.filter(
         person_id=plan.person_id, kind=EVALUATION_DEADLINE, met_on__isnull=True

@@ -159,7 +159,7 @@ def practice_contract_create(
     errors = practice_contract_errors(data)
     if errors:
         raise ValidationError(errors)
-    user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+    user = ctx.acting_user
     contract = PracticeContract.objects.create(person=person, created_by=user, **data.cleaned())
     audit_record(
         ctx=ctx,

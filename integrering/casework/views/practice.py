@@ -24,7 +24,7 @@ from integrering.audit.services import AccessContext
 from integrering.people.models import Person
 from integrering.people.selectors import may_edit_case, person_get
 from integrering.rules.parameters import RulesError
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.web.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
 
 from ..models import InformationCategory, PracticeContract
 from ..services.practice import (
@@ -63,15 +63,6 @@ def _area(label: str, name: str, **kwargs: Any) -> forms.CharField:
     return _text(label, name, widget=forms.Textarea(attrs={"rows": 4}), **kwargs)
 
 
-class HoursField(forms.DecimalField):
-    """Hours as a caseworker types them, with a decimal comma (22,5) or point."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
-
-
 class PracticeContractForm(DsForm):
     """The fields of seed 002 Vedlegg 1, in the order of the paper form."""
 
@@ -90,7 +81,7 @@ class PracticeContractForm(DsForm):
         widget=DateInput(),
         error_messages={"required": REQUIRED_MESSAGES["ends_on"], "invalid": "Ugyldig dato."},
     )
-    hours_per_week = HoursField(
+    hours_per_week = DecimalCommaField(
         label="Timer per uke",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
         error_messages={

@@ -11,7 +11,6 @@ still registered; the municipality either records why it is heard anyway (§ 31)
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,10 +27,6 @@ from ..selectors import NOT_FOUND_APPEAL, county_governor_id_of, decision_get
 from .decisions import TEXTS, decision_draft
 
 WHAT = "klagen"
-
-
-def _user(ctx: AccessContext) -> Any:
-    return ctx.user if getattr(ctx.user, "is_authenticated", False) else None
 
 
 def _late_reference(on: datetime.date) -> str:
@@ -99,7 +94,7 @@ def appeal_register(
         grounds=grounds.strip(),
         late=late,
         late_heard_reason=(late_heard_reason or "").strip() if late else "",
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     audit_record(
         ctx=ctx,
@@ -159,7 +154,7 @@ def appeal_reverse(
         municipality_assessment=assessment.strip(),
         late_heard_reason=reason,
         reviewed_on=today,
-        reviewed_by=_user(ctx),
+        reviewed_by=ctx.acting_user,
     )
     old = appeal.decision
     new = decision_draft(
@@ -213,7 +208,7 @@ def appeal_dismiss(*, ctx: AccessContext, appeal: Appeal, assessment: str, versi
         status=AppealStatus.DISMISSED,
         municipality_assessment=assessment.strip(),
         reviewed_on=timezone.localdate(),
-        reviewed_by=_user(ctx),
+        reviewed_by=ctx.acting_user,
     )
     appeal.refresh_from_db()
     audit_record(
@@ -250,7 +245,7 @@ def appeal_forward(
         municipality_assessment=assessment.strip(),
         late_heard_reason=reason,
         reviewed_on=timezone.localdate(),
-        reviewed_by=_user(ctx),
+        reviewed_by=ctx.acting_user,
     )
     appeal.refresh_from_db()
     audit_record(
@@ -316,7 +311,7 @@ def appeal_decide_outcome(
         what=WHAT,
         status=outcome,
         outcome_on=decided_on,
-        outcome_by=_user(ctx),
+        outcome_by=ctx.acting_user,
         outcome_reasoning=reasoning.strip(),
     )
     appeal.refresh_from_db()

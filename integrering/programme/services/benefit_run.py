@@ -121,10 +121,6 @@ def _require_access(ctx: AccessContext, municipality_id: int) -> None:
         raise PermissionDenied(NO_ACCESS)
 
 
-def _user(ctx: AccessContext) -> Any:
-    return ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-
-
 # --- Starting a run --------------------------------------------------------------------------------
 
 
@@ -146,7 +142,9 @@ def benefit_run_prepare(
         raise ValidationError({"month": [approved_refusal(month)]})
     # A run still queued or running is replaced too: its task finds it gone and stops.
     runs.delete()
-    return BenefitRun.objects.create(municipality=municipality, month=month, created_by=_user(ctx))
+    return BenefitRun.objects.create(
+        municipality=municipality, month=month, created_by=ctx.acting_user
+    )
 
 
 @transaction.atomic
@@ -565,7 +563,7 @@ def benefit_run_approve(*, ctx: AccessContext, run: BenefitRun) -> BenefitRun:
             updated = BenefitRun.objects.filter(pk=run.pk, status=BenefitRunStatus.PREVIEW).update(
                 status=BenefitRunStatus.APPROVED,
                 approved_at=timezone.now(),
-                approved_by=_user(ctx),
+                approved_by=ctx.acting_user,
             )
     except IntegrityError:
         raise ValidationError(approved_refusal(run.month)) from None

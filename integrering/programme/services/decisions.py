@@ -51,10 +51,6 @@ TEXT_REQUIRED = {
 }
 
 
-def _user(ctx: AccessContext) -> Any:
-    return ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-
-
 def legal_basis(*, act: str, kind: str, on: datetime.date) -> str:
     """The legal basis of a decision of ``kind`` under ``act`` (parameter ``programme/decision_texts``)."""
     return str(value(TEXTS, on)[act][kind])
@@ -88,7 +84,7 @@ def decision_draft(
         conclusion=conclusion,
         effective_on=effective_on,
         amount=amount,
-        created_by=ctx.user if getattr(ctx.user, "is_authenticated", False) else None,
+        created_by=ctx.acting_user,
     )
     audit_record(
         ctx=ctx,
@@ -278,7 +274,7 @@ def decision_decide(
         what=WHAT,
         status=DecisionStatus.DECIDED,
         decided_on=decided_on,
-        decided_by=_user(ctx),
+        decided_by=ctx.acting_user,
         updated_at=timezone.now(),
     )
     decision.refresh_from_db()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,10 +54,6 @@ from .decisions import decision_draft
 WHAT = "deltakelsen i introduksjonsprogrammet"
 
 
-def _user(ctx: AccessContext) -> Any:
-    return ctx.user if getattr(ctx.user, "is_authenticated", False) else None
-
-
 def _event(
     ctx: AccessContext, participation: Participation, kind: str, on: datetime.date, summary: str
 ) -> ProgrammeEvent:
@@ -67,7 +62,7 @@ def _event(
         kind=kind,
         on=on,
         summary=summary[:300],
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     audit_record(
         ctx=ctx,
@@ -197,7 +192,7 @@ def programme_start(*, ctx: AccessContext, person: Person, data: StartInput) -> 
         collective_protection=data.collective_protection,
         lives_with_parent=data.lives_with_parent,
         norwegian_training_ends_on=data.norwegian_training_ends_on,
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     end = planned_end(participation, [])
     _event(
@@ -299,7 +294,7 @@ def programme_leave(
         from_on=data.from_on,
         to_on=data.to_on,
         reason=data.reason.strip(),
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     _event(
         ctx,
@@ -349,7 +344,7 @@ def programme_stop(
         from_on=from_on,
         reason=reason.strip(),
         decision=decision,
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     _event(ctx, participation, EventKind.STOP, from_on, f"Stans fra {from_on:%d.%m.%Y}")
     return period
@@ -428,7 +423,7 @@ def programme_absence(
         hours=hours,
         approved=approved,
         reason=reason.strip()[:300],
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     _event(
         ctx,
@@ -546,7 +541,7 @@ def programme_extend(
         assessment=data.assessment.strip(),
         integration_package=package,
         decision=decision,
-        created_by=_user(ctx),
+        created_by=ctx.acting_user,
     )
     _event(
         ctx,

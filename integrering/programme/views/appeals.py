@@ -19,13 +19,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import may_edit_case
 from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.web.http import no_store
 
 from ..models import Appeal, AppealStatus, DecisionStatus
 from ..selectors import appeal_get, appeals_for_municipality, decision_get
@@ -100,11 +100,6 @@ class AppealFilterForm(DsForm):
     )
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def appeal_create(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -140,7 +135,7 @@ def appeal_create(request: HttpRequest, decision_id: int) -> HttpResponse:
             status = 422
     else:
         form = AppealCreateForm(initial={"received_on": timezone.localdate()})
-    return _no_store(
+    return no_store(
         render(
             request,
             "programme/appeal_create.html",
@@ -224,7 +219,7 @@ def _detail_context(request: HttpRequest, appeal: Appeal, **forms_: ReviewForm) 
 @login_required
 def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = appeal_get(ctx=AccessContext.from_request(request), appeal_id=appeal_id)
-    return _no_store(
+    return no_store(
         render(request, "programme/appeal_detail.html", _detail_context(request, appeal))
     )
 
@@ -268,7 +263,7 @@ def _review(request: HttpRequest, appeal_id: int, action: str) -> HttpResponse:
         status = 422
     context = _detail_context(request, appeal, **{action: form})
     context["failed"] = action
-    return _no_store(render(request, "programme/appeal_detail.html", context, status=status))
+    return no_store(render(request, "programme/appeal_detail.html", context, status=status))
 
 
 @require_POST

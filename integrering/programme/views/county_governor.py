@@ -18,12 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.web.http import no_store
 
 from ..models import AppealStatus
 from ..selectors import (
@@ -61,11 +61,6 @@ class OutcomeForm(DsForm):
         error_messages={"required": "Skriv Statsforvalterens begrunnelse."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 @require_GET
@@ -134,7 +129,7 @@ def governor_appeal_detail(request: HttpRequest, governor_appeal_id: int) -> Htt
             status = 422
     else:
         form = OutcomeForm(initial={"decided_on": timezone.localdate(), "version": appeal.version})
-    return _no_store(
+    return no_store(
         render(
             request,
             "programme/governor_appeal_detail.html",
@@ -160,7 +155,7 @@ def governor_appeal_letter(request: HttpRequest, governor_appeal_id: int) -> Htt
         decision_letter(ctx=ctx, decision=decision), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="{decision_letter_filename(decision)}"'
-    return _no_store(response)
+    return no_store(response)
 
 
 urlpatterns = [

@@ -19,13 +19,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import may_edit_case, person_get
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.web.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
+from integrering.web.http import no_store
 
 from ..models import Decision, DecisionKind, DecisionStatus, Participation
 from ..selectors import decision_get, decisions_for, participations_of
@@ -51,15 +51,6 @@ KIND_ORDER = [
 ]
 
 
-class AmountField(forms.DecimalField):
-    """Kroner as a caseworker types them: «1 250,50» or «1250.50»."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        return super().to_python(value)
-
-
 def _area(label: str, name: str, **kwargs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -78,8 +69,9 @@ def _date(label: str, required_message: str, **kwargs: Any) -> forms.DateField:
     )
 
 
-def _amount() -> AmountField:
-    return AmountField(
+def _amount() -> DecimalCommaField:
+    return DecimalCommaField(
+        digit_groups=True,
         label="Beløp som trekkes (kr)",
         required=False,
         max_digits=12,
@@ -169,11 +161,6 @@ class DecisionFilterForm(DsForm):
     )
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 @require_GET
 @login_required
 def decision_list(request: HttpRequest) -> HttpResponse:
@@ -223,7 +210,7 @@ def _detail_context(request: HttpRequest, decision: Decision) -> dict[str, Any]:
 @login_required
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = decision_get(ctx=AccessContext.from_request(request), decision_id=decision_id)
-    return _no_store(
+    return no_store(
         render(request, "programme/decision_detail.html", _detail_context(request, decision))
     )
 
@@ -272,7 +259,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
                 "version": decision.version,
             },
         )
-    return _no_store(
+    return no_store(
         render(
             request,
             "programme/decision_edit.html",
@@ -305,7 +292,7 @@ def decision_decide_view(request: HttpRequest, decision_id: int) -> HttpResponse
         status = 422
     context = _detail_context(request, decision)
     context["decide_form"] = form
-    return _no_store(render(request, "programme/decision_detail.html", context, status=status))
+    return no_store(render(request, "programme/decision_detail.html", context, status=status))
 
 
 @require_http_methods(["GET", "POST"])
@@ -340,7 +327,7 @@ def decision_send_view(request: HttpRequest, decision_id: int) -> HttpResponse:
             status = 422
     else:
         form = SendForm(initial={"sent_on": timezone.localdate(), "version": decision.version})
-    return _no_store(
+    return no_store(
         render(
             request,
             "programme/decision_send.html",
@@ -359,7 +346,7 @@ def decision_letter_view(request: HttpRequest, decision_id: int) -> HttpResponse
         decision_letter(ctx=ctx, decision=decision), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'attachment; filename="{decision_letter_filename(decision)}"'
-    return _no_store(response)
+    return no_store(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -405,7 +392,7 @@ def decision_create_view(request: HttpRequest, person_id: int) -> HttpResponse:
                 "effective_on": timezone.localdate(),
             },
         )
-    return _no_store(
+    return no_store(
         render(
             request,
             "programme/decision_create.html",
