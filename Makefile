@@ -71,5 +71,10 @@ bench-casework: $(DEV_STAMP)
 bench-benefit: $(DEV_STAMP)
 	$(BIN)/python benchmarks/benefit_run.py
 
+## bench-matcher: the matcher on seeded synthetic instances (200 and 15 000 households x 357 municipalities)
+.PHONY: bench-matcher
+bench-matcher: $(DEV_STAMP)
+	$(BIN)/python benchmarks/matcher.py
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -101,6 +101,9 @@ def _register_routers() -> None:
     from integrering.programme.api_grants import router as grants_router
     from integrering.programme.api_programme import router as programme_router
     from integrering.rules.api import router as rules_router
+    from integrering.settlement.api_matching import router as settlement_matching_router
+    from integrering.settlement.api_planning import router as settlement_planning_router
+    from integrering.settlement.api_requests import router as settlement_requests_router
 
     api.add_router("/", accounts_router)
     api.add_router("/persons/", people_router)
@@ -116,6 +119,9 @@ def _register_routers() -> None:
     api.add_router("/grant-claims/", grants_router)
     api.add_router("/introduction-register/", register_router)
     api.add_router("/programmes/", programme_router)
+    api.add_router("/settlement/", settlement_planning_router)
+    api.add_router("/settlement/", settlement_requests_router)
+    api.add_router("/settlement/", settlement_matching_router)
 
 
 _register_routers()

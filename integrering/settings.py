@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "integrering.rules",
     "integrering.casework",
     "integrering.programme",
+    "integrering.settlement",
     "django_tasks",
     "django_tasks_db",
 ]

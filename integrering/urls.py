@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("integrering.casework.urls")),
     path("", include("integrering.programme.urls")),
     path("", include("integrering.rules.urls")),
+    path("", include("integrering.settlement.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ from integrering.programme.testing import (
     make_participation,
     make_sent_decision,
 )
+from integrering.settlement import testing as settlement_testing
 from integrering.testing import make_user
 from tests.routes import Route, all_routes
 
@@ -74,6 +75,18 @@ def _governor(w: World) -> User:
     return User.objects.filter(username="governor-a").first() or make_user(
         governor_name="Statsforvalteren i Oslo og Viken", username="governor-a"
     )
+
+
+def _planner(w: World) -> User:
+    """The directorate's settlement planner: settlement planning's objects are theirs."""
+    return User.objects.filter(username="planner-a").first() or make_user(username="planner-a")
+
+
+def _match_run(w: World) -> int:
+    from integrering.settlement.models import MatchRun
+
+    run = MatchRun.objects.first() or settlement_testing.make_match_run()
+    return run.pk
 
 
 OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
@@ -122,11 +135,31 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
             status=BenefitRunStatus.PREVIEW,
         ).pk
     ),
+    # Settlement planning (the directorate's; see OWNER_FOR_KWARG).
+    "year": lambda w: 2026,
+    "centre_id": lambda w: settlement_testing.make_centre().pk,
+    "request_id": lambda w: settlement_testing.make_request("0301", decided=40).pk,
+    "match_run_id": _match_run,
+    "placement_id": lambda w: _match_run(w) and settlement_testing.Placement.objects.first().pk,  # type: ignore[union-attr]
+    "waiting_household_id": lambda w: settlement_testing.make_waiting_household().pk,
 }
 
 # Routes whose objects belong to someone other than the owner caseworker: the county governor's
 # inbox is reached by the county governor of municipality A's county.
-OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {"governor_appeal_id": _governor}
+OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {
+    "governor_appeal_id": _governor,
+    **{
+        kwarg: _planner
+        for kwarg in (
+            "year",
+            "centre_id",
+            "request_id",
+            "match_run_id",
+            "placement_id",
+            "waiting_household_id",
+        )
+    },
+}
 
 ROUTES = [r for r in all_routes() if r.namespace != "admin"]
 OBJECT_ROUTES = [r for r in ROUTES if r.kwargs]

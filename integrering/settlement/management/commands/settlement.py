@@ -1,0 +1,35 @@
+"""``integrering settlement spread|match``: the planner's two calculations from files.
+
+- ``spread``: spread a year's settlement need over municipalities (``settlement/cli_spread.py``).
+- ``match``: place refugee households in municipalities, optimally (``settlement/cli_match.py``).
+
+Each subcommand exits 2 when its input is bad, with every problem listed and nothing written.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from integrering.settlement import cli_match, cli_spread
+
+SUBCOMMANDS = {"spread": cli_spread, "match": cli_match}
+
+
+class Command(BaseCommand):
+    help = "Bosettingsplanlegging fra filer: fordel anmodninger (spread) eller søk ut kommuner (match)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{spread,match}")
+        for name, module in SUBCOMMANDS.items():
+            module.add_arguments(
+                sub.add_parser(name, help=module.HELP, description=module.__doc__)  # type: ignore[attr-defined]
+            )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        module = SUBCOMMANDS[options["subcommand"]]
+        code = module.run(options, stdout=self.stdout, stderr=self.stderr)
+        if code:
+            sys.exit(code)

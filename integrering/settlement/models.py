@@ -1,0 +1,420 @@
+"""Settlement planning (seed 001): reception centres, the year's settlement need, the requests
+(anmodninger) spread over municipalities, their decisions (vedtak), and the matching (utsøking)
+of refugee households waiting in reception to municipalities.
+
+The directorate's settlement planners work here. Households waiting for settlement hold personal
+data: they are reached only through ``settlement/selectors.py`` (directorate planners, audited).
+A confirmed placement registers the household in its municipality's casework.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from integrering.organisations.models import Municipality
+from integrering.people.models import Household, Relation, Sex
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ReceptionKind(models.TextChoices):
+    ORDINARY = "ordinary", "Ordinært mottak"
+    INTEGRATION = "integration", "Integreringsmottak"
+    TRANSIT = "transit", "Transittmottak"
+    UNACCOMPANIED_MINORS = "unaccompanied_minors", "Mottak for enslige mindreårige"
+
+
+class ReceptionCentre(models.Model):
+    """An asylum reception centre (seed 001: «Mottakssystemet»)."""
+
+    name = models.CharField("navn", max_length=150, unique=True)
+    kind = models.CharField("type", max_length=30, choices=ReceptionKind.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="kommune"
+    )
+    operator = models.CharField("driftsoperatør", max_length=150, blank=True)
+    places = models.PositiveIntegerField("plasser")
+    opened_on = models.DateField("åpnet", null=True, blank=True)
+    closed_on = models.DateField("lagt ned", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mottak"
+        verbose_name_plural = "mottak"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReceptionCount(models.Model):
+    """The residents of one centre on one date, by the status of their application (seed 001)."""
+
+    centre = models.ForeignKey(ReceptionCentre, on_delete=models.CASCADE, related_name="counts")
+    counted_on = models.DateField("telledato")
+    asylum_seekers = models.PositiveIntegerField("asylsøkere under behandling", default=0)
+    permit_to_settle = models.PositiveIntegerField("med tillatelse, skal bosettes", default=0)
+    permit_not_to_settle = models.PositiveIntegerField(
+        "med tillatelse, skal ikke bosettes", default=0
+    )
+    other_status = models.PositiveIntegerField(
+        "henlagt, trukket, annen status eller manglende registrering", default=0
+    )
+    departure_obligation = models.PositiveIntegerField("med utreiseplikt", default=0)
+
+    STATUS_FIELDS = (
+        "asylum_seekers",
+        "permit_to_settle",
+        "permit_not_to_settle",
+        "other_status",
+        "departure_obligation",
+    )
+
+    class Meta:
+        verbose_name = "beboertelling"
+        verbose_name_plural = "beboertellinger"
+        ordering = ["-counted_on", "centre__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "counted_on"], name="reception_count_once")
+        ]
+
+    @property
+    def residents(self) -> int:
+        return sum(getattr(self, name) for name in self.STATUS_FIELDS)
+
+
+class SettlementNeed(models.Model):
+    """The year's settlement need (bosettingsbehov), entered and revised by the planner.
+
+    Persons to settle, split by where they come from; ``unaccompanied_minors`` is the number of
+    them who are unaccompanied minors (seed 001: «5 350 hvorav 270 enslige mindreårige»).
+    Each revision is kept in ``SettlementNeedRevision``.
+    """
+
+    year = models.PositiveSmallIntegerField("år", unique=True)
+    from_reception = models.PositiveIntegerField("fra mottak")
+    outside_reception = models.PositiveIntegerField("utenfor mottak")
+    transfer_refugees = models.PositiveIntegerField("overføringsflyktninger")
+    unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige")
+    note = models.TextField("merknad", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "bosettingsbehov"
+        verbose_name_plural = "bosettingsbehov"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"Bosettingsbehov {self.year}"
+
+    @property
+    def total(self) -> int:
+        return self.from_reception + self.outside_reception + self.transfer_refugees
+
+
+class SettlementNeedRevision(models.Model):
+    """One saved version of a year's need: who changed it, when and why."""
+
+    need = models.ForeignKey(SettlementNeed, on_delete=models.CASCADE, related_name="revisions")
+    from_reception = models.PositiveIntegerField("fra mottak")
+    outside_reception = models.PositiveIntegerField("utenfor mottak")
+    transfer_refugees = models.PositiveIntegerField("overføringsflyktninger")
+    unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige")
+    reason = models.CharField("begrunnelse", max_length=300, blank=True)
+    revised_at = models.DateTimeField(default=timezone.now)
+    revised_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-revised_at", "-id"]
+
+    @property
+    def total(self) -> int:
+        return self.from_reception + self.outside_reception + self.transfer_refugees
+
+
+class MunicipalityFacts(models.Model):
+    """What the request criteria weigh, per municipality and year (seed 001, 2019 strategy).
+
+    ``results_score``: results of the integration work over time and the chance of work in the
+    region (an index, higher is better); ``immigrant_share``: immigrants' share of the
+    population (0-1); ``exception``: asked even above the immigrant-share limit (e.g. an
+    integration reception centre or its neighbour, assessed apart for continuity).
+    """
+
+    year = models.PositiveSmallIntegerField("år")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="kommune"
+    )
+    population = models.PositiveIntegerField("innbyggertall")
+    results_score = models.DecimalField("resultater og arbeidsmarked", max_digits=9, decimal_places=4)
+    immigrant_share = models.DecimalField("innvandrerandel", max_digits=5, decimal_places=4)
+    exception = models.BooleanField("vurderes særskilt", default=False)
+    exception_reason = models.CharField("begrunnelse for særskilt vurdering", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "kommunedata for bosetting"
+        verbose_name_plural = "kommunedata for bosetting"
+        ordering = ["year", "municipality__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "municipality"], name="facts_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(immigrant_share__gte=0, immigrant_share__lte=1),
+                name="facts_immigrant_share_is_a_share",
+            ),
+            models.CheckConstraint(condition=Q(results_score__gte=0), name="facts_results_nonneg"),
+        ]
+
+
+class SettlementRequest(models.Model):
+    """The directorate's request (anmodning) to one municipality for one year.
+
+    ``computed`` is what the spreading method gave (``spreading.py``); ``requested`` is what is
+    asked, the same unless the planner adjusted it with a reason. ``reason`` says why a
+    municipality is not asked (request 0).
+    """
+
+    year = models.PositiveSmallIntegerField("år")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="kommune"
+    )
+    computed = models.PositiveIntegerField("beregnet")
+    requested = models.PositiveIntegerField("anmodet")
+    unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige", default=0)
+    reason = models.CharField("årsak", max_length=200, blank=True)
+    adjustment_reason = models.CharField("begrunnelse for justering", max_length=300, blank=True)
+    adjusted_at = models.DateTimeField(null=True, blank=True)
+    adjusted_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "anmodning"
+        verbose_name_plural = "anmodninger"
+        ordering = ["year", "municipality__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "municipality"], name="request_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(unaccompanied_minors__lte=models.F("requested")),
+                name="request_minors_within_request",
+            ),
+        ]
+
+    @property
+    def adjusted(self) -> bool:
+        return self.requested != self.computed
+
+
+class MunicipalDecision(models.Model):
+    """A municipality's decision (vedtak) on the directorate's request: how many persons it will
+    settle this year, of which unaccompanied minors, and (optionally) how many large dwellings
+    it has; the matcher uses these as the municipality's capacity."""
+
+    request = models.OneToOneField(
+        SettlementRequest, on_delete=models.CASCADE, related_name="decision"
+    )
+    decided = models.PositiveIntegerField("vedtatt antall")
+    unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige", default=0)
+    large_dwellings = models.PositiveIntegerField(
+        "store boliger", null=True, blank=True, help_text="Tom betyr ingen grense."
+    )
+    decided_on = models.DateField("vedtaksdato")
+    note = models.CharField("merknad", max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "kommunalt vedtak om bosetting"
+        verbose_name_plural = "kommunale vedtak om bosetting"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unaccompanied_minors__lte=models.F("decided")),
+                name="decision_minors_within_decided",
+            ),
+        ]
+
+
+class WaitingStatus(models.TextChoices):
+    WAITING = "waiting", "Venter på bosetting"
+    CONFIRMED = "confirmed", "Bosettingskommune bekreftet"
+
+
+class WaitingHousehold(models.Model):
+    """A refugee household with a permit, waiting for settlement (utsøking).
+
+    Its capacity needs (``large_dwelling``, ``school_children``, ``unaccompanied_minors``) are
+    what the matcher counts against the municipalities' decisions; ``required_municipality`` is a
+    hard family tie. Confirming a placement registers it in the municipality's casework
+    (``household``).
+    """
+
+    reference = models.CharField("referanse", max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField("bosettingsår")
+    category = models.CharField("gruppe", max_length=30)
+    reception_centre = models.ForeignKey(
+        ReceptionCentre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="waiting_households",
+        verbose_name="mottak",
+    )
+    large_dwelling = models.PositiveSmallIntegerField("trenger stor bolig", default=0)
+    school_children = models.PositiveSmallIntegerField("barn i skolealder", default=0)
+    unaccompanied_minors = models.PositiveSmallIntegerField("enslige mindreårige", default=0)
+    required_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="familietilknytning",
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=WaitingStatus.choices, default=WaitingStatus.WAITING
+    )
+    household = models.OneToOneField(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waiting_household",
+    )
+    confirmed_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "husstand som venter på bosetting"
+        verbose_name_plural = "husstander som venter på bosetting"
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class WaitingPerson(models.Model):
+    """A member of a waiting household, as the immigration authorities registered them."""
+
+    household = models.ForeignKey(
+        WaitingHousehold, on_delete=models.CASCADE, related_name="members"
+    )
+    given_name = models.CharField("fornavn", max_length=100)
+    family_name = models.CharField("etternavn", max_length=100)
+    birth_date = models.DateField("fødselsdato")
+    sex = models.CharField("kjønn", max_length=10, choices=Sex.choices, blank=True)
+    duf_number = models.CharField("DUF-nummer", max_length=12)
+    relation = models.CharField(
+        "relasjon", max_length=20, choices=Relation.choices, default=Relation.MAIN
+    )
+    citizenship = models.CharField("statsborgerskap", max_length=100, blank=True)
+    language = models.CharField("morsmål", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["household", "birth_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["duf_number"], name="waiting_duf_unique")]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class MatchRunStatus(models.TextChoices):
+    QUEUED = "queued", "I kø"
+    RUNNING = "running", "Beregnes"
+    PROPOSED = "proposed", "Forslag"
+    CONFIRMED = "confirmed", "Bekreftet"
+    SUPERSEDED = "superseded", "Erstattet"
+    FAILED = "failed", "Feilet"
+
+
+class MatchRun(models.Model):
+    """One run of the matcher (utsøking) over the households waiting in one year, computed by the
+    background worker; its placements are a proposal until the planner confirms them."""
+
+    year = models.PositiveSmallIntegerField("år")
+    status = models.CharField(
+        "status", max_length=12, choices=MatchRunStatus.choices, default=MatchRunStatus.QUEUED
+    )
+    stage = models.CharField("steg", max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField("fremdrift (%)", default=0)
+    time_limit = models.PositiveIntegerField("tidsgrense (sekunder)", default=60)
+    households = models.PositiveIntegerField("husstander", default=0)
+    placed = models.PositiveIntegerField("plassert", default=0)
+    persons_placed = models.PositiveIntegerField("personer plassert", default=0)
+    objective = models.FloatField("samlet skår", null=True, blank=True)
+    lp_bound = models.FloatField("øvre grense (LP)", null=True, blank=True)
+    gap_percent = models.FloatField("avstand til grensen (%)", null=True, blank=True)
+    greedy_objective = models.FloatField("grådig skår", null=True, blank=True)
+    seconds = models.FloatField("sekunder", null=True, blank=True)
+    solver_status = models.CharField("løserstatus", max_length=30, blank=True)
+    error = models.TextField("feil", blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "utsøking"
+        verbose_name_plural = "utsøkinger"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Utsøking {self.year} #{self.pk}"
+
+
+class Placement(models.Model):
+    """One household's place in a run: the municipality proposed (or none), with the explanation.
+
+    ``explanation`` holds the household's better options that were not chosen, each with its
+    score and the capacities that stopped it. A locked placement is kept as it is when the
+    planner runs the matcher again.
+    """
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="placements")
+    household = models.ForeignKey(
+        WaitingHousehold, on_delete=models.CASCADE, related_name="placements"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    score = models.FloatField("skår", null=True, blank=True)
+    rank = models.PositiveIntegerField("rangering", null=True, blank=True)
+    allowed = models.PositiveIntegerField("tillatte kommuner", default=0)
+    best_score = models.FloatField("beste skår", null=True, blank=True)
+    locked = models.BooleanField("låst", default=False)
+    changed_by_planner = models.BooleanField("endret av planlegger", default=False)
+    explanation = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["run", "household__reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "household"], name="placement_once_per_run")
+        ]
