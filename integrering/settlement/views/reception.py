@@ -1,4 +1,4 @@
-"""(stub, owned by whoever builds this part)"""
+"""Placeholder: the reception routes are listed in need.py until their owner splits them."""
 
 from __future__ import annotations
 
