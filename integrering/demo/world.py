@@ -126,6 +126,9 @@ class DemoResult:
     persons: int
     programmes: int = 0
     historic_households: int = 0
+    waiting_households: int = 0
+    settlement_requests: int = 0
+    settlement_decisions: int = 0
 
 
 def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -298,10 +301,16 @@ def demo_world_create(
     historic, historic_persons = demo_historic_households_create(
         seed=seed, municipality=municipalities["0301"], caseworker=caseworkers["0301"]
     )
+    from .settlement import demo_settlement_create
+
+    settlement = demo_settlement_create(seed=seed, today=today)
     return DemoResult(
         users=len(DEMO_USERS),
         households=households,
         persons=persons + historic_persons,
         programmes=programmes,
         historic_households=historic,
+        waiting_households=settlement.waiting_households,
+        settlement_requests=settlement.requests,
+        settlement_decisions=settlement.decisions,
     )

@@ -1,15 +1,148 @@
-"""Spread a year's settlement need over the municipalities of a file (OWNED BY A HELPER: stub)."""
+"""``integrering settlement spread``: spread a year's settlement need over the municipalities of a
+file, by the government's criteria (``settlement/spreading.py``)::
+
+    integrering settlement spread --need 5350 --municipalities kommuner.csv [--below-minimum drop|raise] [--year 2026] --json
+
+The file has the columns ``municipality_number,population,results_score,immigrant_share,
+exception`` (other columns are ignored). With ``--json`` it prints
+``{"need", "requested_municipalities", "requests": [{"municipality", "request", "reason"}]}``
+with every municipality of the file, in the file's order: ``request`` 0 with the reason when the
+municipality is not asked; for an asked one ``reason`` is empty, or says what was special (raised
+to the minimum, considered specially above the immigrant-share limit). Without ``--json`` it
+prints the same as a table in Norwegian.
+
+The criteria are those in force on 1 January of ``--year`` (default: this year). The command
+needs no database. Bad input (the file's columns or numbers, a duplicate municipality, a need
+that is not a positive whole number, no eligible municipality, a need the rule cannot spread):
+exit status 2, every problem on stderr, nothing on stdout.
+"""
 
 from __future__ import annotations
 
+import datetime
+import json
+from pathlib import Path
 from typing import Any
 
+from integrering.rules.parameters import RulesError
+
+from .spreading import BELOW_MINIMUM, DROP, SpreadError, SpreadResult, spread, spread_file_read
+
 HELP = "Fordel bosettingsbehovet på kommunene i en fil (anmodninger)."
+PROG = "integrering settlement spread"
 
 
 def add_arguments(parser: Any) -> None:
-    pass
+    # Values are checked in ``run`` (not by argparse) so that every problem is listed in Norwegian.
+    parser.add_argument(
+        "--need", metavar="N", help="bosettingsbehovet: antall personer som skal fordeles"
+    )
+    parser.add_argument(
+        "--municipalities",
+        metavar="FIL.csv",
+        help="kommunene: municipality_number,population,results_score,immigrant_share,exception",
+    )
+    parser.add_argument(
+        "--below-minimum",
+        default=DROP,
+        metavar="{drop,raise}",
+        help="kommuner under minsteanmodningen: drop = anmodes ikke (standard), raise = heves til minsteanmodningen",
+    )
+    parser.add_argument(
+        "--year",
+        metavar="ÅÅÅÅ",
+        help="året som fordeles: kriteriene som gjelder 1. januar det året (standard: i år)",
+    )
+    parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
+
+
+def _fail(stderr: Any, problems: list[str]) -> int:
+    stderr.write(f"{PROG}: {len(problems)} feil, ingenting er beregnet:\n")
+    for problem in problems:
+        stderr.write(f"  - {problem}\n")
+    return 2
+
+
+def result_json(result: SpreadResult) -> dict[str, Any]:
+    """The command's JSON: need, requested_municipalities and one request per municipality."""
+    return {
+        "need": result.need,
+        "requested_municipalities": result.requested_municipalities,
+        "requests": [
+            {"municipality": line.municipality, "request": line.request, "reason": line.reason}
+            for line in result.lines
+        ],
+    }
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def result_table(result: SpreadResult) -> list[str]:
+    """The result as lines of a readable Norwegian table."""
+    rule = "anmodes ikke" if result.below_minimum == DROP else "heves til minsteanmodningen"
+    minimum = result.criteria.minimum if result.criteria else ""
+    lines = [
+        f"Bosettingsbehov {_number(result.need)} personer fordelt på "
+        f"{result.requested_municipalities} av {len(result.lines)} kommuner "
+        f"(under {minimum}: {rule}).",
+        "",
+        f"{'Kommune':<8} {'Anmodning':>10}  Årsak",
+    ]
+    lines += [
+        f"{line.municipality:<8} {_number(line.request):>10}  {line.reason}".rstrip()
+        for line in result.lines
+    ]
+    lines.append(f"{'Sum':<8} {_number(result.total):>10}")
+    return lines
 
 
 def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
-    raise NotImplementedError
+    problems: list[str] = []
+    need_text = (options.get("need") or "").strip()
+    need = int(need_text) if need_text.isdigit() else 0
+    if need < 1:
+        problems.append(
+            "--need må være et positivt heltall (antall personer)"
+            + (f", ikke «{need_text}»." if need_text else "; det mangler.")
+        )
+    below_minimum = options.get("below_minimum") or DROP
+    if below_minimum not in BELOW_MINIMUM:
+        problems.append(f"--below-minimum må være drop eller raise, ikke «{below_minimum}».")
+    year_text = (options.get("year") or "").strip()
+    on = datetime.date.today()
+    if year_text:
+        if year_text.isdigit() and 1900 < int(year_text) < 2200:
+            on = datetime.date(int(year_text), 1, 1)
+        else:
+            problems.append(f"--year må være et årstall, for eksempel 2026, ikke «{year_text}».")
+
+    rows = None
+    path_text = options.get("municipalities") or ""
+    if not path_text:
+        problems.append("--municipalities mangler: oppgi CSV-filen med kommunene.")
+    else:
+        try:
+            text = Path(path_text).read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            problems.append(f"Kan ikke lese {path_text}: {exc.strerror or exc}.")
+        except UnicodeDecodeError:
+            problems.append(f"{path_text} er ikke en tekstfil i UTF-8.")
+        else:
+            read = spread_file_read(text)
+            problems += [f"{path_text}: {problem}" for problem in read.problems]
+            rows = read.rows
+    if problems or rows is None:
+        return _fail(stderr, problems)
+
+    try:
+        result = spread(need, rows, below_minimum=below_minimum, on=on)
+    except (SpreadError, RulesError) as exc:
+        return _fail(stderr, [str(exc)])
+    if options.get("json"):
+        stdout.write(json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n")
+    else:
+        for line in result_table(result):
+            stdout.write(line + "\n")
+    return 0

@@ -1,26 +1,360 @@
-"""Placeholder routes (agreed names); the owner of this part replaces this module."""
+"""The matcher's pages (utsøking): the year's waiting households and runs, a run's proposal with
+each placement explained, the planner's lock or change, running again around locked placements,
+and confirming, which hands the households to their municipalities' casework.
+
+A run is computed by the worker; its page polls its progress with htmx and reloads when done.
+Everything here is for settlement planners (``selectors.py``); waiting households are personal
+data, so every page that shows them is audit-logged.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ..selectors import planner_require, planner_require_or_404
+from integrering.audit.services import AccessContext
+from integrering.organisations.models import Municipality
+from integrering.web.forms import DsForm, form_add_service_errors
+from integrering.web.http import no_store
+
+from ..models import MatchRun, MatchRunStatus, Placement, WaitingStatus
+from ..selectors import (
+    audit_waiting_list,
+    match_run_get,
+    placement_get,
+    planner_require_or_404,
+    waiting_household_get,
+    waiting_households_for,
+)
+from ..services.matching import (
+    DIMENSIONS,
+    match_run_confirm,
+    match_run_start,
+    municipality_capacity,
+    placement_change,
+    run_loads,
+)
+
+POLL_SECONDS = 2
+PER_PAGE = 100
+YEARS = range(2000, 2101)
 
 
-def _placeholder(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-    if kwargs:
-        planner_require_or_404(request.user)
-    else:
-        planner_require(request.user)
-    return HttpResponse("Kommer.")
+class MatchRunStartForm(DsForm):
+    time_limit = forms.IntegerField(
+        label="Tidsgrense (sekunder)",
+        min_value=1,
+        max_value=600,
+        initial=60,
+        help_text="Hvor lenge løseren kan lete etter en bedre løsning. 60 sekunder holder for et helt år.",
+        error_messages={
+            "required": "Skriv en tidsgrense i sekunder.",
+            "invalid": "Tidsgrensen må være et helt antall sekunder.",
+            "min_value": "Tidsgrensen må være minst 1 sekund.",
+            "max_value": "Tidsgrensen kan være høyst 600 sekunder.",
+        },
+    )
+
+
+class PlacementForm(DsForm):
+    municipality = forms.ModelChoiceField(
+        label="Kommune",
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label="Ikke plasser husstanden nå",
+        error_messages={"invalid_choice": "Velg en kommune som har vedtatt å bosette i år."},
+    )
+    locked = forms.BooleanField(
+        label="Lås plasseringen",
+        required=False,
+        help_text="En låst plassering beholdes når utsøkingen kjøres på nytt.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Municipality.objects.filter(
+            pk__in=list(municipality_capacity(year))
+        ).order_by("number")
+
+
+def _year(year: int) -> int:
+    if year not in YEARS:
+        raise Http404("Ukjent år.")
+    return year
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def matching(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's households waiting for settlement, the capacity left, and the runs."""
+    planner_require_or_404(request.user)
+    year = _year(year)
+    ctx = AccessContext.from_request(request)
+    form = MatchRunStartForm()
+    status = 200
+    if request.method == "POST":
+        form = MatchRunStartForm(request.POST)
+        if form.is_valid():
+            try:
+                run = match_run_start(
+                    ctx=ctx, year=year, time_limit=form.cleaned_data["time_limit"]
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                messages.success(request, "Utsøkingen er startet og beregnes i bakgrunnen.")
+                return redirect("settlement:match-run", match_run_id=run.pk)
+        else:
+            status = 422
+    households = waiting_households_for(ctx=ctx, year=year).annotate(member_count=Count("members"))
+    waiting = households.filter(status=WaitingStatus.WAITING)
+    page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("side"))
+    audit_waiting_list(
+        ctx=ctx,
+        references=[h.reference for h in page.object_list],
+        what=f"venter på bosetting {year}",
+    )
+    capacity = municipality_capacity(year)
+    response = render(
+        request,
+        "settlement/matching.html",
+        {
+            "year": year,
+            "form": form,
+            "page": page,
+            "waiting_count": waiting.count(),
+            "waiting_persons": sum(h.member_count for h in waiting),
+            "confirmed_count": households.filter(status=WaitingStatus.CONFIRMED).count(),
+            "capacity_municipalities": len(capacity),
+            "capacity_persons": int(sum(max(c["persons"], 0) for c in capacity.values())),
+            "runs": MatchRun.objects.filter(year=year)[:20],
+        },
+        status=status,
+    )
+    return no_store(response)
+
+
+def _municipality_rows(run: MatchRun) -> list[dict[str, Any]]:
+    capacity = municipality_capacity(run.year)
+    loads = run_loads(run)
+    names = {m.pk: m for m in Municipality.objects.filter(pk__in=set(capacity) | set(loads))}
+    rows = []
+    for pk, load in loads.items():
+        cap = capacity.get(pk, {})
+        rows.append(
+            {
+                "municipality": names[pk],
+                "persons": int(load.get("persons", 0)),
+                "capacity": int(cap.get("persons", 0)),
+                "large_dwelling": int(load.get("large_dwelling", 0)),
+                "unaccompanied_minors": int(load.get("unaccompanied_minors", 0)),
+            }
+        )
+    return sorted(rows, key=lambda r: r["municipality"].number)
+
+
+@require_http_methods(["GET"])
+@login_required
+def match_run_detail(request: HttpRequest, match_run_id: int) -> HttpResponse:
+    """A run: its progress while computed, then the proposal with every placement explained."""
+    run = match_run_get(request.user, match_run_id)
+    ctx = AccessContext.from_request(request)
+    running = run.status in {MatchRunStatus.QUEUED, MatchRunStatus.RUNNING}
+    context: dict[str, Any] = {
+        "run": run,
+        "year": run.year,
+        "running": running,
+        "poll_seconds": POLL_SECONDS,
+    }
+    if request.headers.get("HX-Request"):
+        if running:
+            return no_store(render(request, "settlement/match_run_status.html", context))
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if not running:
+        placements = run.placements.select_related("household", "municipality").annotate(
+            member_count=Count("household__members")
+        )
+        show = request.GET.get("vis", "")
+        if show == "ikke-plassert":
+            placements = placements.filter(municipality__isnull=True)
+        elif show == "endret":
+            placements = placements.filter(Q(locked=True) | Q(changed_by_planner=True))
+        query = request.GET.get("kommune", "").strip()
+        if query:
+            placements = placements.filter(
+                Q(municipality__number=query) | Q(municipality__name__icontains=query)
+            )
+        page = Paginator(placements, PER_PAGE).get_page(request.GET.get("side"))
+        audit_waiting_list(
+            ctx=ctx,
+            references=[p.household.reference for p in page.object_list],
+            what=f"utsøking {run.pk}",
+        )
+        context.update(
+            page=page,
+            show=show,
+            query=query,
+            unplaced=run.placements.filter(municipality__isnull=True).count(),
+            locked_count=run.placements.filter(locked=True).count(),
+            municipality_rows=_municipality_rows(run),
+            improvement=(
+                None
+                if not run.greedy_objective or run.objective is None
+                else 100 * (run.objective - run.greedy_objective) / run.greedy_objective
+            ),
+        )
+    return no_store(render(request, "settlement/match_run_detail.html", context))
+
+
+@require_POST
+@login_required
+def match_run_again(request: HttpRequest, match_run_id: int) -> HttpResponse:
+    """Run the matcher again, keeping this run's locked placements."""
+    run = match_run_get(request.user, match_run_id)
+    form = MatchRunStartForm(request.POST or {"time_limit": run.time_limit})
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("settlement:match-run", match_run_id=run.pk)
+    try:
+        new = match_run_start(
+            ctx=AccessContext.from_request(request),
+            year=run.year,
+            time_limit=form.cleaned_data["time_limit"],
+            previous=run,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("settlement:match-run", match_run_id=run.pk)
+    messages.success(request, "Utsøkingen kjøres på nytt rundt de låste plasseringene.")
+    return redirect("settlement:match-run", match_run_id=new.pk)
+
+
+@require_POST
+@login_required
+def match_run_confirm_view(request: HttpRequest, match_run_id: int) -> HttpResponse:
+    """Confirm the proposal: the households are registered in their municipalities."""
+    run = match_run_get(request.user, match_run_id)
+    try:
+        count = match_run_confirm(ctx=AccessContext.from_request(request), run=run)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("settlement:match-run", match_run_id=run.pk)
+    messages.success(
+        request,
+        f"{count} husstand{'er' if count != 1 else ''} er overført til bosettingskommunenes flyktningtjeneste.",
+    )
+    return redirect("settlement:match-run", match_run_id=run.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """One placement explained (score, rank, better options and what stopped them), with the
+    planner's lock or change."""
+    ctx = AccessContext.from_request(request)
+    placement = placement_get(ctx=ctx, pk=placement_id)
+    run = placement.run
+    form = PlacementForm(
+        initial={
+            "municipality": placement.municipality_id,
+            "locked": placement.locked,
+            "version": placement.version,
+        },
+        year=run.year,
+    )
+    status = 200
+    if request.method == "POST":
+        form = PlacementForm(request.POST, year=run.year)
+        if form.is_valid():
+            try:
+                placement_change(
+                    ctx=ctx,
+                    placement=placement,
+                    municipality=form.cleaned_data["municipality"],
+                    locked=form.cleaned_data["locked"],
+                    version=form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                messages.success(request, "Plasseringen er lagret.")
+                return redirect("settlement:match-run", match_run_id=run.pk)
+        else:
+            status = 422
+    household = placement.household
+    return no_store(
+        render(
+            request,
+            "settlement/placement_detail.html",
+            {
+                "placement": placement,
+                "run": run,
+                "year": run.year,
+                "household": household,
+                "members": household.members.all(),
+                "form": form,
+                "editable": run.status == MatchRunStatus.PROPOSED,
+                "dimensions": DIMENSIONS,
+            },
+            status=status,
+        )
+    )
+
+
+@require_http_methods(["GET"])
+@login_required
+def waiting_household_detail(request: HttpRequest, waiting_household_id: int) -> HttpResponse:
+    household = waiting_household_get(
+        ctx=AccessContext.from_request(request), pk=waiting_household_id
+    )
+    placements = (
+        Placement.objects.filter(household=household)
+        .select_related("run", "municipality")
+        .order_by("-run__created_at")[:10]
+    )
+    return no_store(
+        render(
+            request,
+            "settlement/waiting_household.html",
+            {
+                "household": household,
+                "year": household.year,
+                "members": household.members.all(),
+                "placements": placements,
+            },
+        )
+    )
 
 
 urlpatterns: list = [
-    path("bosetting/<int:year>/utsoking/", _placeholder, name="matching"),
-    path("bosetting/utsoking/<int:match_run_id>/", _placeholder, name="match-run"),
-    path("bosetting/plasseringer/<int:placement_id>/", _placeholder, name="placement"),
-    path("bosetting/venter/<int:waiting_household_id>/", _placeholder, name="waiting-household"),
+    path("bosetting/<int:year>/utsoking/", matching, name="matching"),
+    path("bosetting/utsoking/<int:match_run_id>/", match_run_detail, name="match-run"),
+    path("bosetting/utsoking/<int:match_run_id>/pa-nytt/", match_run_again, name="match-run-again"),
+    path(
+        "bosetting/utsoking/<int:match_run_id>/bekreft/",
+        match_run_confirm_view,
+        name="match-run-confirm",
+    ),
+    path("bosetting/plasseringer/<int:placement_id>/", placement_detail, name="placement"),
+    path(
+        "bosetting/venter/<int:waiting_household_id>/",
+        waiting_household_detail,
+        name="waiting-household",
+    ),
 ]

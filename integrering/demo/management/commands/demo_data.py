@@ -57,5 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demodata lastet: {result.users} brukere (passord «demo»), {result.households} husstander, "
             f"{result.persons} personer, {result.programmes} i introduksjonsprogram; "
-            f"{result.historic_households} husstander bosatt 2014–2018 i Oslo (tilskudd for 2018)."
+            f"{result.historic_households} husstander bosatt 2014–2018 i Oslo (tilskudd for 2018); "
+            f"{result.settlement_requests} kommuner anmodet, {result.settlement_decisions} vedtak og "
+            f"{result.waiting_households} husstander som venter på bosetting."
         )

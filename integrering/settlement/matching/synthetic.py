@@ -1,0 +1,135 @@
+"""Seeded synthetic matching problems, for the benchmark and the tests (no real person in them).
+
+The score of a pair is the expected number of household members in work or education after two
+years: the household's employable members times a probability made of a household effect, a
+municipality effect (its labour market), a fit between the household's skills and the local
+industries (what makes the matching worth doing) and noise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .problem import MatchProblem
+
+DIMENSIONS = ["large_dwelling", "school_children", "unaccompanied_minors"]
+
+
+def problem_synthetic(
+    *,
+    households: int,
+    municipalities: int = 357,
+    dimensions: int = 3,
+    tightness: float = 1.0,
+    fit: float = 1.0,
+    ties: float = 0.01,
+    density: float = 1.0,
+    seed: int = 1,
+) -> MatchProblem:
+    """A seeded instance.
+
+    ``tightness``: the municipalities' persons capacity as a share of the persons waiting (and
+    likewise for each dimension); ``fit``: how much the household-municipality fit weighs
+    against the household's and the municipality's own effects; ``ties``: share of households
+    with a family tie; ``density``: share of the pairs allowed (each household keeps at least
+    one).
+    """
+    rng = np.random.default_rng(seed)
+    n, m = households, municipalities
+    size = rng.choice([1, 2, 3, 4, 5, 6, 7], size=n, p=[0.38, 0.17, 0.14, 0.13, 0.1, 0.05, 0.03])
+    minors = (size == 1) & (rng.random(n) < 0.13)  # about 5 % of the households
+    children = np.where(size >= 3, np.minimum(size - 2, rng.integers(0, 5, n)), 0)
+    large = ((size >= 5) | (rng.random(n) < 0.04)).astype(np.int64)
+    demand_all = np.column_stack([large, children, minors.astype(np.int64)])[:, :dimensions]
+
+    # Municipality sizes are skewed (a few cities, many small places).
+    weight = rng.lognormal(0.0, 1.0, m)
+    weight /= weight.sum()
+    capacity_persons = np.floor(tightness * size.sum() * weight + rng.random(m)).astype(np.int64)
+    capacity = np.full((m, dimensions), np.inf)
+    for k in range(dimensions):
+        total = tightness * demand_all[:, k].sum()
+        share = weight * rng.lognormal(0.0, 0.5, m)
+        if k == 2:  # only some municipalities receive unaccompanied minors
+            share *= rng.random(m) < 0.35
+        share /= share.sum()
+        capacity[:, k] = np.floor(total * share + rng.random(m))
+
+    employable = np.maximum(size - children, 1).astype(float)
+    skills = rng.normal(size=(n, 4))
+    industries = rng.normal(size=(m, 4))
+    household_effect = rng.normal(0.0, 0.5, n)
+    municipality_effect = rng.normal(0.0, 0.5, m)
+    pair_h = np.repeat(np.arange(n), m)
+    pair_m = np.tile(np.arange(m), n)
+    logit = (
+        household_effect[pair_h]
+        + municipality_effect[pair_m]
+        + fit * np.einsum("pi,pi->p", skills[pair_h], industries[pair_m]) / 2.0
+        + rng.normal(0.0, 0.3, n * m)
+    )
+    score = np.round(employable[pair_h] / (1.0 + np.exp(-logit)), 4)
+
+    keep = np.ones(n * m, dtype=bool)
+    if density < 1.0:
+        keep = rng.random(n * m) < density
+        keep[np.arange(n) * m + rng.integers(0, m, n)] = True
+    tied = rng.random(n) < ties
+    tie_to = rng.integers(0, m, n)
+    keep &= ~tied[pair_h] | (pair_m == tie_to[pair_h])
+    keep[np.flatnonzero(tied) * m + tie_to[tied]] = True
+    return MatchProblem(
+        household_ids=[f"H{h:06d}" for h in range(n)],
+        municipality_numbers=[f"{1000 + j:04d}" for j in range(m)],
+        persons=size.astype(np.int64),
+        dimensions=DIMENSIONS[:dimensions],
+        demand=demand_all.astype(np.int64),
+        capacity_persons=capacity_persons,
+        capacity=capacity,
+        pair_household=pair_h[keep],
+        pair_municipality=pair_m[keep],
+        pair_score=score[keep],
+    )
+
+
+def problem_write(problem: MatchProblem, directory: Path | str) -> tuple[Path, Path, Path]:
+    """Write the problem as the issue's three CSV files; returns their paths. A household whose
+    only allowed pair is one municipality gets it as ``required_municipality``."""
+    directory = Path(directory)
+    ids = np.array(problem.household_ids, dtype=object)
+    numbers = np.array(problem.municipality_numbers, dtype=object)
+    counts = np.bincount(problem.pair_household, minlength=problem.n)
+    tie = np.full(problem.n, "", dtype=object)
+    single = counts[problem.pair_household] == 1
+    tie[problem.pair_household[single]] = numbers[problem.pair_municipality[single]]
+    households = pd.DataFrame({"household_id": ids, "persons": problem.persons})
+    households["required_municipality"] = tie
+    for k, name in enumerate(problem.dimensions):
+        households[name] = problem.demand[:, k]
+    municipalities = pd.DataFrame(
+        {"municipality_number": numbers, "persons": problem.capacity_persons}
+    )
+    for k, name in enumerate(problem.dimensions):
+        column = problem.capacity[:, k]
+        municipalities[name] = np.where(
+            np.isfinite(column), np.nan_to_num(column, posinf=0).astype(np.int64).astype(str), ""
+        )
+    scores = pd.DataFrame(
+        {
+            "household_id": ids[problem.pair_household],
+            "municipality_number": numbers[problem.pair_municipality],
+            "score": problem.pair_score,
+        }
+    )
+    paths = (
+        directory / "households.csv",
+        directory / "municipalities.csv",
+        directory / "scores.csv",
+    )
+    households.to_csv(paths[0], index=False)
+    municipalities.to_csv(paths[1], index=False)
+    scores.to_csv(paths[2], index=False, float_format="%.4f")
+    return paths
