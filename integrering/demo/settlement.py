@@ -59,8 +59,15 @@ KINDS = (
     + [ReceptionKind.TRANSIT] * 2
     + [ReceptionKind.UNACCOMPANIED_MINORS] * 2
 )
-OPERATORS = ["Hero Norge", "Norsk Mottaksdrift", "Kommunal drift", "Link Mottaksdrift", "Fjordmottak"]
+OPERATORS = [
+    "Hero Norge",
+    "Norsk Mottaksdrift",
+    "Kommunal drift",
+    "Link Mottaksdrift",
+    "Fjordmottak",
+]
 WAITING_HOUSEHOLDS = 120
+NEXT_YEAR_WAITING = 15
 
 
 @dataclass(frozen=True)
@@ -71,10 +78,18 @@ class SettlementDemoResult:
     waiting_households: int
 
 
-def _centres(rng: random.Random, municipalities: list[Municipality], counted_on: datetime.date) -> list[ReceptionCentre]:
+def _centres(
+    rng: random.Random, municipalities: list[Municipality], counted_on: datetime.date
+) -> list[ReceptionCentre]:
     by_number = {m.number: m for m in municipalities}
     centres = [
-        ReceptionCentre(name=name, kind=kind, municipality=by_number[number], places=places, operator=rng.choice(OPERATORS))
+        ReceptionCentre(
+            name=name,
+            kind=kind,
+            municipality=by_number[number],
+            places=places,
+            operator=rng.choice(OPERATORS),
+        )
         for name, number, kind, places in CENTRES
     ]
     hosts = rng.sample([m for m in municipalities if m.number not in POPULATION], len(KINDS))
@@ -98,7 +113,12 @@ def _centres(rng: random.Random, municipalities: list[Municipality], counted_on:
     counts = []
     for centre in centres:
         residents = int(centre.places * rng.uniform(0.55, 0.85))
-        shares = [rng.uniform(0.2, 0.4), rng.uniform(0.2, 0.35), rng.uniform(0.05, 0.1), rng.uniform(0.05, 0.1)]
+        shares = [
+            rng.uniform(0.2, 0.4),
+            rng.uniform(0.2, 0.35),
+            rng.uniform(0.05, 0.1),
+            rng.uniform(0.05, 0.1),
+        ]
         parts = [int(residents * s) for s in shares]
         counts.append(
             ReceptionCount(
@@ -115,10 +135,14 @@ def _centres(rng: random.Random, municipalities: list[Municipality], counted_on:
     return centres
 
 
-def _facts(rng: random.Random, year: int, municipalities: list[Municipality]) -> list[MunicipalityFacts]:
+def _facts(
+    rng: random.Random, year: int, municipalities: list[Municipality]
+) -> list[MunicipalityFacts]:
     facts = []
     for m in municipalities:
-        population = POPULATION.get(m.number) or int(min(max(rng.lognormvariate(8.6, 1.0), 200), 60_000))
+        population = POPULATION.get(m.number) or int(
+            min(max(rng.lognormvariate(8.6, 1.0), 200), 60_000)
+        )
         share = min(max(rng.gauss(0.12, 0.05), 0.02), 0.34)
         facts.append(
             MunicipalityFacts(
@@ -164,7 +188,12 @@ def _requests_and_decisions(
         for line in result.lines
     ]
     SettlementRequest.objects.bulk_create(requests)
-    asked = [r for r in SettlementRequest.objects.filter(year=year, requested__gt=0).order_by("municipality__number")]
+    asked = [
+        r
+        for r in SettlementRequest.objects.filter(year=year, requested__gt=0).order_by(
+            "municipality__number"
+        )
+    ]
     minors_left = need.unaccompanied_minors
     for r in asked:  # the larger requests include unaccompanied minors
         if minors_left and r.requested >= 40:
@@ -183,7 +212,9 @@ def _requests_and_decisions(
                 request=r,
                 decided=decided,
                 unaccompanied_minors=min(r.unaccompanied_minors, decided),
-                large_dwellings=None if rng.random() < 0.3 else rng.randint(0, max(decided // 15, 1)),
+                large_dwellings=None
+                if rng.random() < 0.3
+                else rng.randint(0, max(decided // 15, 1)),
                 decided_on=datetime.date(year, 1, 15) + datetime.timedelta(days=rng.randint(0, 80)),
             )
         )
@@ -191,18 +222,33 @@ def _requests_and_decisions(
     return len(asked), len(decisions)
 
 
-def _waiting(rng: random.Random, year: int, centres: list[ReceptionCentre], municipalities: dict[str, Municipality]) -> int:
+def _waiting(
+    rng: random.Random,
+    year: int,
+    centres: list[ReceptionCentre],
+    municipalities: dict[str, Municipality],
+    *,
+    count: int = WAITING_HOUSEHOLDS,
+) -> int:
     used = set(Person.objects.exclude(duf_number=None).values_list("duf_number", flat=True))
     today = datetime.date(year, 11, 1)
-    for index in range(1, WAITING_HOUSEHOLDS + 1):
+    for index in range(1, count + 1):
         origin = rng.choice(list(NAMES))
         women, men, family_names = NAMES[origin]
         citizenship, language = ORIGINS[origin]
         family = rng.choice(family_names)
         minor = index % 15 == 0
-        kind = "single" if minor else rng.choices(["single", "couple", "parent"], weights=[25, 45, 30])[0]
+        kind = (
+            "single"
+            if minor
+            else rng.choices(["single", "couple", "parent"], weights=[25, 45, 30])[0]
+        )
         adults = 1 if kind in {"single", "parent"} else 2
-        children = 0 if kind == "single" else rng.choices([0, 1, 2, 3, 4, 5], weights=[10, 25, 30, 20, 10, 5])[0]
+        children = (
+            0
+            if kind == "single"
+            else rng.choices([0, 1, 2, 3, 4, 5], weights=[10, 25, 30, 20, 10, 5])[0]
+        )
         members: list[tuple[str, datetime.date, str]] = []
         for a in range(adults):
             name = rng.choice(women if a == 0 else men)
@@ -214,14 +260,26 @@ def _waiting(rng: random.Random, year: int, centres: list[ReceptionCentre], muni
             members.append((name, born, Relation.MAIN if a == 0 else Relation.SPOUSE))
         for _ in range(children):
             members.append(
-                (rng.choice(women + men), datetime.date(rng.randint(2009, 2025), rng.randint(1, 12), rng.randint(1, 28)), Relation.CHILD)
+                (
+                    rng.choice(women + men),
+                    datetime.date(rng.randint(2009, 2025), rng.randint(1, 12), rng.randint(1, 28)),
+                    Relation.CHILD,
+                )
             )
-        school = sum(1 for _, born, rel in members if rel == Relation.CHILD and 6 <= year - born.year <= 15)
-        tie = rng.choice(list(municipalities.values())) if index % 12 == 0 else None
+        school = sum(
+            1 for _, born, rel in members if rel == Relation.CHILD and 6 <= year - born.year <= 15
+        )
+        tie = (
+            rng.choice(list(municipalities.values()))
+            if municipalities and index % 12 == 0
+            else None
+        )
         household = WaitingHousehold.objects.create(
             reference=f"BOS-{year}-{index:04d}",
             year=year,
-            category="unaccompanied_minor" if minor else rng.choice(["from_reception"] * 4 + ["transfer_refugee"] * 2),
+            category="unaccompanied_minor"
+            if minor
+            else rng.choice(["from_reception"] * 4 + ["transfer_refugee"] * 2),
             reception_centre=rng.choice(centres),
             large_dwelling=1 if len(members) >= 5 else 0,
             school_children=school,
@@ -248,7 +306,7 @@ def _waiting(rng: random.Random, year: int, centres: list[ReceptionCentre], muni
                 )
             )
         WaitingPerson.objects.bulk_create(people)
-    return WAITING_HOUSEHOLDS
+    return count
 
 
 def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemoResult:
@@ -256,9 +314,13 @@ def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemo
     rng = random.Random(seed + 7)
     year = today.year
     municipalities = list(
-        Municipality.objects.filter(valid_to__isnull=True).select_related("county").order_by("number")
+        Municipality.objects.filter(valid_to__isnull=True)
+        .select_related("county")
+        .order_by("number")
     )
-    centres = _centres(rng, municipalities, counted_on=today - datetime.timedelta(days=today.day - 1))
+    centres = _centres(
+        rng, municipalities, counted_on=today - datetime.timedelta(days=today.day - 1)
+    )
     facts = _facts(rng, year, municipalities)
     need = SettlementNeed.objects.create(
         year=year,
@@ -280,4 +342,8 @@ def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemo
     by_number = {m.number: m for m in municipalities}
     ties = {n: by_number[n] for n in ("0301", "4601", "5001", "1103", "4204", "5501")}
     waiting = _waiting(rng, year, centres, ties)
+    # Next year is being planned: its facts are in, no need or requests yet, and the households
+    # whose permits came late this autumn will be settled in January.
+    _facts(rng, year + 1, municipalities)
+    waiting += _waiting(rng, year + 1, centres, {}, count=NEXT_YEAR_WAITING)
     return SettlementDemoResult(len(centres), requests, decisions, waiting)

@@ -74,7 +74,8 @@ class MatchRunDetailOut(MatchRunOut):
 
 class PlacementIn(Schema):
     municipality: str | None = Field(
-        None, description="Kommunenummer; tom tar husstanden ut av forslaget"
+        None,
+        description="Kommunenummer; null tar husstanden ut av forslaget, uten feltet beholdes kommunen",
     )
     locked: bool = False
     version: int
@@ -199,5 +200,6 @@ def placement_update(
         municipality=municipality,
         locked=payload.locked,
         version=payload.version,
+        unplace="municipality" in payload.model_fields_set and not payload.municipality,
     )
     return _placement_out(placement)

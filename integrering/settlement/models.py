@@ -80,6 +80,9 @@ class ReceptionCount(models.Model):
             models.UniqueConstraint(fields=["centre", "counted_on"], name="reception_count_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.centre} {self.counted_on:%d.%m.%Y}"
+
     @property
     def residents(self) -> int:
         return sum(getattr(self, name) for name in self.STATUS_FIELDS)
@@ -135,6 +138,9 @@ class SettlementNeedRevision(models.Model):
     class Meta:
         ordering = ["-revised_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"Bosettingsbehov {self.need.year}, revidert {self.revised_at:%d.%m.%Y}"
+
     @property
     def total(self) -> int:
         return self.from_reception + self.outside_reception + self.transfer_refugees
@@ -154,10 +160,14 @@ class MunicipalityFacts(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="kommune"
     )
     population = models.PositiveIntegerField("innbyggertall")
-    results_score = models.DecimalField("resultater og arbeidsmarked", max_digits=9, decimal_places=4)
+    results_score = models.DecimalField(
+        "resultater og arbeidsmarked", max_digits=9, decimal_places=4
+    )
     immigrant_share = models.DecimalField("innvandrerandel", max_digits=5, decimal_places=4)
     exception = models.BooleanField("vurderes særskilt", default=False)
-    exception_reason = models.CharField("begrunnelse for særskilt vurdering", max_length=300, blank=True)
+    exception_reason = models.CharField(
+        "begrunnelse for særskilt vurdering", max_length=300, blank=True
+    )
 
     class Meta:
         verbose_name = "kommunedata for bosetting"
@@ -171,6 +181,9 @@ class MunicipalityFacts(models.Model):
             ),
             models.CheckConstraint(condition=Q(results_score__gte=0), name="facts_results_nonneg"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}"
 
 
 class SettlementRequest(models.Model):
@@ -209,6 +222,9 @@ class SettlementRequest(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Anmodning {self.year} til {self.municipality}"
+
     @property
     def adjusted(self) -> bool:
         return self.requested != self.computed
@@ -244,6 +260,9 @@ class MunicipalDecision(models.Model):
                 name="decision_minors_within_decided",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Vedtak om bosetting: {self.decided} personer"
 
 
 class WaitingStatus(models.TextChoices):
@@ -330,6 +349,9 @@ class WaitingPerson(models.Model):
     class Meta:
         ordering = ["household", "birth_date", "id"]
         constraints = [models.UniqueConstraint(fields=["duf_number"], name="waiting_duf_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name
 
     @property
     def full_name(self) -> str:
@@ -418,3 +440,6 @@ class Placement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "household"], name="placement_once_per_run")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.household} i utsøking {self.run_id}"

@@ -63,7 +63,10 @@ def make_request(
 
 def make_centre(number: str = "0301", *, kind: str = ReceptionKind.ORDINARY) -> ReceptionCentre:
     return ReceptionCentre.objects.create(
-        name=f"Testmottak {next(_counter)}", kind=kind, municipality=municipality(number), places=100
+        name=f"Testmottak {next(_counter)}",
+        kind=kind,
+        municipality=municipality(number),
+        places=100,
     )
 
 

@@ -437,12 +437,14 @@ def placement_change(
     municipality: Municipality | None,
     locked: bool,
     version: int,
+    unplace: bool = False,
 ) -> Placement:
     """Lock a placement, or move the household to another municipality (which locks it).
 
     The new municipality must have decided to settle in the year, respect a family tie, and
-    have room in every capacity dimension beside the run's other placements. Choosing no
-    municipality takes the household out of this proposal (it keeps waiting).
+    have room in every capacity dimension beside the run's other placements. ``unplace`` takes
+    the household out of this proposal (it keeps waiting); ``municipality=None`` keeps it where
+    it is.
     """
     planner_require(ctx.user)
     run = placement.run
@@ -496,7 +498,7 @@ def placement_change(
             locked=True,
             explanation=[],
         )
-    elif municipality is None and placement.municipality_id is not None:
+    elif unplace and placement.municipality_id is not None:
         changes.update(
             municipality=None, score=None, rank=None, changed_by_planner=True, locked=False
         )

@@ -46,7 +46,11 @@ def _planner_ctx() -> AccessContext:
 
 def _three_municipalities(*, oslo: int = 4, bergen: int = 40, tromso: int = 40) -> None:
     """Oslo has the best results but little room; Bergen next; Tromsø last."""
-    for number, score, decided in (("0301", "80", oslo), ("4601", "60", bergen), ("5501", "40", tromso)):
+    for number, score, decided in (
+        ("0301", "80", oslo),
+        ("4601", "60", bergen),
+        ("5501", "40", tromso),
+    ):
         make_facts(number, year=YEAR, results_score=score)
         make_request(number, year=YEAR, requested=decided, decided=decided)
 
@@ -59,12 +63,16 @@ def _run(ctx: AccessContext, **kwargs: object) -> MatchRun:
 
 
 @pytest.mark.django_db
-def test_capacity_is_the_decision_less_what_the_register_settled_there_this_year(world: World) -> None:
+def test_capacity_is_the_decision_less_what_the_register_settled_there_this_year(
+    world: World,
+) -> None:
     _three_municipalities(oslo=10)
     oslo = municipality("0301").pk
     before = municipality_capacity(YEAR)[oslo]["persons"]
     make_household(municipality_number="0301", members=3, settled_on=datetime.date(YEAR, 3, 1))
-    make_household(municipality_number="0301", members=2, settled_on=datetime.date(YEAR - 1, 12, 31))
+    make_household(
+        municipality_number="0301", members=2, settled_on=datetime.date(YEAR - 1, 12, 31)
+    )
     assert municipality_capacity(YEAR)[oslo]["persons"] == before - 3
 
 
@@ -75,14 +83,24 @@ def test_a_family_tie_allows_only_its_municipality(world: World) -> None:
     free = make_waiting_household(year=YEAR, members=2)
     data = match_input_build(year=YEAR, households=[tied, free])
     numbers = data.problem.municipality_numbers
-    tied_pairs = [numbers[m] for h, m in zip(data.problem.pair_household, data.problem.pair_municipality, strict=True) if h == 0]
-    free_pairs = {numbers[m] for h, m in zip(data.problem.pair_household, data.problem.pair_municipality, strict=True) if h == 1}
+    tied_pairs = [
+        numbers[m]
+        for h, m in zip(data.problem.pair_household, data.problem.pair_municipality, strict=True)
+        if h == 0
+    ]
+    free_pairs = {
+        numbers[m]
+        for h, m in zip(data.problem.pair_household, data.problem.pair_municipality, strict=True)
+        if h == 1
+    }
     assert tied_pairs == ["5501"]
     assert free_pairs == {"0301", "4601", "5501"}
 
 
 @pytest.mark.django_db
-def test_a_run_fills_the_best_municipality_and_explains_who_was_stopped_by_its_capacity(world: World) -> None:
+def test_a_run_fills_the_best_municipality_and_explains_who_was_stopped_by_its_capacity(
+    world: World,
+) -> None:
     _three_municipalities(oslo=4)
     households = [make_waiting_household(year=YEAR, members=2) for _ in range(3)]
     run = _run(_planner_ctx())
@@ -112,7 +130,11 @@ def test_a_change_to_a_full_municipality_is_refused_with_the_capacity_named(worl
     bergen = run.placements.get(municipality__number="4601")
     with pytest.raises(Exception, match="personer: 0 ledig, husstanden trenger 2"):
         placement_change(
-            ctx=ctx, placement=bergen, municipality=municipality("0301"), locked=True, version=bergen.version
+            ctx=ctx,
+            placement=bergen,
+            municipality=municipality("0301"),
+            locked=True,
+            version=bergen.version,
         )
 
 
@@ -126,7 +148,11 @@ def test_a_changed_placement_is_locked_and_kept_when_the_matcher_runs_again(worl
     moved = first.placements.filter(municipality__number="0301").first()
     assert moved is not None
     placement_change(
-        ctx=ctx, placement=moved, municipality=municipality("5501"), locked=True, version=moved.version
+        ctx=ctx,
+        placement=moved,
+        municipality=municipality("5501"),
+        locked=True,
+        version=moved.version,
     )
     moved.refresh_from_db()
     assert moved.locked and moved.changed_by_planner and moved.rank == 3
@@ -160,7 +186,9 @@ def test_confirming_registers_each_household_in_its_municipalitys_casework(world
     assert duf == set(waiting[0].members.values_list("duf_number", flat=True))
     # Oslo's refugee service now sees the households placed in Oslo; the capacity is taken.
     in_oslo = Household.objects.filter(
-        reference__in=run.placements.filter(municipality__number="0301").values("household__reference")
+        reference__in=run.placements.filter(municipality__number="0301").values(
+            "household__reference"
+        )
     )
     assert in_oslo.count() == 2
     page = client_for(world.owner).get(f"/husstander/{in_oslo[0].pk}/")
@@ -257,8 +285,16 @@ def test_the_api_reads_a_run_and_refuses_a_stale_placement_change(world: World) 
     stopped = next(p for p in body["placements"] if p["municipality"] == "4601")
     assert stopped["better"][0]["stopped_by"] == ["personer"]
     url = f"/api/v1/settlement/placements/{stopped['id']}"
-    ok = api.patch(url, json.dumps({"locked": True, "version": stopped["version"]}), content_type="application/json")
+    ok = api.patch(
+        url,
+        json.dumps({"locked": True, "version": stopped["version"]}),
+        content_type="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["locked"] is True
-    stale = api.patch(url, json.dumps({"locked": False, "version": stopped["version"]}), content_type="application/json")
+    stale = api.patch(
+        url,
+        json.dumps({"locked": False, "version": stopped["version"]}),
+        content_type="application/json",
+    )
     assert stale.status_code == 409
     assert Placement.objects.get(pk=stopped["id"]).locked is True

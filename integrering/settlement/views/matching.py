@@ -120,7 +120,7 @@ def matching(request: HttpRequest, year: int) -> HttpResponse:
         else:
             status = 422
     households = waiting_households_for(ctx=ctx, year=year).annotate(member_count=Count("members"))
-    waiting = households.filter(status=WaitingStatus.WAITING)
+    waiting = households.filter(status=WaitingStatus.WAITING).order_by("reference")
     page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("side"))
     audit_waiting_list(
         ctx=ctx,
@@ -186,8 +186,10 @@ def match_run_detail(request: HttpRequest, match_run_id: int) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     if not running:
-        placements = run.placements.select_related("household", "municipality").annotate(
-            member_count=Count("household__members")
+        placements = (
+            run.placements.select_related("household", "municipality")
+            .annotate(member_count=Count("household__members"))
+            .order_by("household__reference")
         )
         show = request.GET.get("vis", "")
         if show == "ikke-plassert":
@@ -289,6 +291,7 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
                     municipality=form.cleaned_data["municipality"],
                     locked=form.cleaned_data["locked"],
                     version=form.cleaned_data["version"],
+                    unplace=form.cleaned_data["municipality"] is None,
                 )
             except ValidationError as exc:
                 status = form_add_service_errors(form, exc)
