@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import assert_accessible, login
 
@@ -16,7 +16,7 @@ YEAR = datetime.date.today().year + 1  # the demo has next year's facts and wait
 DECISIONS = {"4601 Bergen": "30", "5001 Trondheim": "30", "1103 Stavanger": "30"}
 
 
-def _field(page: Page, label: str) -> object:
+def _field(page: Page, label: str) -> Locator:
     return page.locator("#main").get_by_label(re.compile(rf"^{re.escape(label)}\s*\*?$"))
 
 
@@ -29,17 +29,17 @@ def test_the_planner_goes_from_the_need_to_confirmed_placements(page: Page, live
     # 1. Next year's settlement need.
     page.goto(f"{live_url}/bosetting/{YEAR}/behov/")
     assert_accessible(page)
-    _field(page, "Fra mottak").fill("2000")  # type: ignore[attr-defined]
-    _field(page, "Utenfor mottak").fill("100")  # type: ignore[attr-defined]
-    _field(page, "Overføringsflyktninger").fill("1500")  # type: ignore[attr-defined]
-    _field(page, "Hvorav enslige mindreårige").fill("150")  # type: ignore[attr-defined]
+    _field(page, "Fra mottak").fill("2000")
+    _field(page, "Utenfor mottak").fill("100")
+    _field(page, "Overføringsflyktninger").fill("1500")
+    _field(page, "Hvorav enslige mindreårige").fill("150")
     page.get_by_role("button", name="Registrer behovet").click()
     expect(page.get_by_text(f"Bosettingsbehovet for {YEAR} er registrert.")).to_be_visible()
     assert_accessible(page)
 
     # 2. Spread it over the municipalities by the criteria.
     page.goto(f"{live_url}/bosetting/{YEAR}/anmodninger/")
-    expect(_field(page, "Bosettingsbehov (personer)")).to_have_value("3600")  # type: ignore[arg-type]
+    expect(_field(page, "Bosettingsbehov (personer)")).to_have_value("3600")
     page.get_by_role("button", name="Fordel behovet").click()
     expect(page.get_by_text(re.compile(r"Behovet på 3600 personer er fordelt"))).to_be_visible()
     assert_accessible(page)
@@ -51,19 +51,19 @@ def test_the_planner_goes_from_the_need_to_confirmed_placements(page: Page, live
         expect(page.get_by_role("heading", name=re.compile(f"Anmodning {YEAR}"))).to_be_visible()
         if name == "4601 Bergen":
             assert_accessible(page)
-            _field(page, "Anmodet (personer)").fill("120")  # type: ignore[attr-defined]
-            _field(page, "Begrunnelse").fill("Integreringsmottak i nabokommunen")  # type: ignore[attr-defined]
+            _field(page, "Anmodet (personer)").fill("120")
+            _field(page, "Begrunnelse").fill("Integreringsmottak i nabokommunen")
             page.get_by_role("button", name="Lagre anmodningen").click()
             expect(page.get_by_text("Anmodningen er endret.")).to_be_visible()
-        _field(page, "Vedtatt antall (personer)").fill(decided)  # type: ignore[attr-defined]
-        _field(page, "Vedtaksdato").fill(datetime.date.today().isoformat())  # type: ignore[attr-defined]
+        _field(page, "Vedtatt antall (personer)").fill(decided)
+        _field(page, "Vedtaksdato").fill(datetime.date.today().isoformat())
         page.get_by_role("button", name="Registrer vedtaket").click()
         expect(page.get_by_text("Vedtaket er registrert.")).to_be_visible()
 
     # 4. Run the matcher; the worker computes it while the page shows the progress.
     page.goto(f"{live_url}/bosetting/{YEAR}/utsoking/")
     assert_accessible(page)
-    _field(page, "Tidsgrense (sekunder)").fill("10")  # type: ignore[attr-defined]
+    _field(page, "Tidsgrense (sekunder)").fill("10")
     page.get_by_role("button", name="Start utsøkingen").click()
     expect(page.get_by_text(re.compile("Forslaget er klart"))).to_be_visible(timeout=60_000)
     assert_accessible(page)

@@ -90,6 +90,9 @@ def fill(
     default the score). Returns a new assignment."""
     assignment = assignment.copy()
     order, start = problem.pairs_sorted()
+    if "municipality_sorted" not in problem._cache:
+        problem._cache["municipality_sorted"] = problem.pair_municipality[order]
+    by_score = problem._cache["municipality_sorted"]
     load_persons, load_dims = assignment_loads(problem, assignment)
     room_persons = problem.capacity_persons - load_persons
     room_dims = problem.capacity - load_dims
@@ -97,19 +100,21 @@ def fill(
     for h in households:
         if assignment[h] >= 0 or start[h] == start[h + 1]:
             continue
-        pairs = order[start[h] : start[h + 1]]
-        if preference is not None:
-            pairs = pairs[np.argsort(-preference[pairs], kind="stable")]
-        candidates = problem.pair_municipality[pairs]
-        fits = room_persons[candidates] >= persons[h]
+        if preference is None:
+            candidates = by_score[start[h] : start[h + 1]]
+        else:
+            pairs = order[start[h] : start[h + 1]]
+            candidates = problem.pair_municipality[pairs[np.argsort(-preference[pairs], kind="stable")]]
+        need = persons[h]
+        fits = room_persons[candidates] >= need
         for k in np.flatnonzero(demand[h]):
             fits &= room_dims[candidates, k] >= demand[h, k]
-        first = int(np.argmax(fits))
+        first = int(fits.argmax())
         if not fits[first]:
             continue
         j = int(candidates[first])
         assignment[h] = j
-        room_persons[j] -= persons[h]
+        room_persons[j] -= need
         room_dims[j] -= demand[h]
     return assignment
 

@@ -570,6 +570,7 @@ def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
     now = timezone.now()
     for placement in placements:
         household = placement.household
+        assert placement.municipality is not None  # filtered above
         try:
             with transaction.atomic():
                 registered = household_register(

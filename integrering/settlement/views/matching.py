@@ -230,7 +230,7 @@ def match_run_again(request: HttpRequest, match_run_id: int) -> HttpResponse:
     run = match_run_get(request.user, match_run_id)
     form = MatchRunStartForm(request.POST or {"time_limit": run.time_limit})
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("settlement:match-run", match_run_id=run.pk)
     try:
         new = match_run_start(
