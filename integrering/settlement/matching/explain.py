@@ -121,6 +121,8 @@ def explain_household(
     return _explain(problem, assignment, np.array([h], dtype=np.int64), top)[0]
 
 
-def explain_all(problem: MatchProblem, assignment: np.ndarray, *, top: int = 3) -> list[Explanation]:
+def explain_all(
+    problem: MatchProblem, assignment: np.ndarray, *, top: int = 3
+) -> list[Explanation]:
     """``explain_household`` for every household at once (vectorised), in household order."""
     return _explain(problem, assignment, np.arange(problem.n, dtype=np.int64), top)

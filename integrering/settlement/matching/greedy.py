@@ -104,7 +104,9 @@ def fill(
             candidates = by_score[start[h] : start[h + 1]]
         else:
             pairs = order[start[h] : start[h + 1]]
-            candidates = problem.pair_municipality[pairs[np.argsort(-preference[pairs], kind="stable")]]
+            candidates = problem.pair_municipality[
+                pairs[np.argsort(-preference[pairs], kind="stable")]
+            ]
         need = persons[h]
         fits = room_persons[candidates] >= need
         for k in np.flatnonzero(demand[h]):

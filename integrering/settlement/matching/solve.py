@@ -43,18 +43,30 @@ from typing import Any
 import highspy
 import numpy as np
 
-from .greedy import assignment_objective, assignment_problems, fill, greedy_assign
+from .greedy import (
+    assignment_loads,
+    assignment_objective,
+    assignment_problems,
+    fill,
+    greedy_assign,
+    pair_lookup,
+)
 from .problem import MatchProblem
 
 Progress = Callable[[str, int], None]
 
 OPTIMAL_GAP_PERCENT = 0.01  # "optimal" below this gap to the LP bound (the issue's goal)
-FIRST_PAIRS = 3  # each household's best pairs in the first restricted LP
+FIRST_PAIRS = 4  # each household's best pairs in the first restricted LP
 ADD_PER_ROUND = 2  # at most this many priced-in pairs per household and round
-MIP_PAIRS_PER_HOUSEHOLD = 8  # the MIP's size when the exact pair set is too large
+MIP_PAIRS_PER_HOUSEHOLD = 5  # the MIP's size when the exact pair set is too large
 MIP_PAIRS_MAX = 400_000
 MIP_PAIRS_SMALL = 100_000  # below this many pairs the MIP takes every pair it may need
-PRICE_TOLERANCE = 1e-9
+MIP_STALL_MIN = 5.0  # seconds without a better solution before fix and optimise stops ...
+MIP_STALL_SHARE = 0.25  # ... or this share of the time it was given, if longer
+PRICE_TOLERANCE = 1e-7  # about the interior point method's dual feasibility tolerance
+SAMPLE_ABOVE = 2_000  # from this many households the LP starts from a sample's duals
+SAMPLE_DIVISOR = 4
+WARM_ADD_MAX = 0.3  # re-solve with the simplex method when a round adds fewer columns per household
 REPAIR_RESERVE = 0.05  # share of the time limit kept for the repair and the checks
 
 
@@ -97,10 +109,13 @@ class MatchResult:
 # --- HiGHS ---------------------------------------------------------------------------------------
 
 
+_banner_shown = False
+
+
 @contextlib.contextmanager
 def _stdout_silenced() -> Iterator[None]:
     """HiGHS prints its banner on the process's standard output (file descriptor 1) when the
-    first solver is made; a command printing JSON must keep stdout clean."""
+    first solver of the process is made; a command printing JSON must keep stdout clean."""
     sys.stdout.flush()
     try:
         saved = os.dup(1)
@@ -117,9 +132,14 @@ def _stdout_silenced() -> Iterator[None]:
 
 
 def _highs() -> highspy.Highs:
-    with _stdout_silenced():
+    global _banner_shown
+    if _banner_shown:
         solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
+    else:
+        with _stdout_silenced():
+            solver = highspy.Highs()
+        _banner_shown = True
+    solver.setOptionValue("output_flag", False)
     return solver
 
 
@@ -210,26 +230,82 @@ def _lp_pass(model: _Model, solver: highspy.Highs, pairs: np.ndarray, *, integer
 class _Relaxation:
     pairs: np.ndarray  # the restricted LP's columns
     x: np.ndarray  # their values
+    dual: np.ndarray  # the row duals (>= 0)
     rc: np.ndarray  # every pair's reduced cost at the last duals
     bound: float  # a proven upper bound on the whole LP (its optimum when converged)
     dual_bound: float  # the weak-duality bound at the last duals (for reduced-cost fixing)
     converged: bool
+    rounds: int
 
 
-def _relaxation(
-    model: _Model, deadline: float, progress: Progress
-) -> _Relaxation:
-    """Column generation for the whole LP relaxation (step 1 of the module)."""
+def _best_per_household(
+    problem: MatchProblem, candidates: np.ndarray, key: np.ndarray, count: int
+) -> np.ndarray:
+    """Of ``candidates`` (pair indices), each household's ``count`` best by ``key`` (a value
+    per pair, higher is better), sorted."""
+    if not len(candidates):
+        return candidates
+    ranked = candidates[np.lexsort((-key[candidates], problem.pair_household[candidates]))]
+    owner = problem.pair_household[ranked]
+    first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    within = np.arange(len(owner)) - np.repeat(first, np.diff(np.r_[first, len(owner)]))
+    return np.sort(ranked[within < count])
+
+
+def _sample_duals(model: _Model, deadline: float) -> np.ndarray:
+    """Approximate capacity duals from the LP of a random sample of the households against
+    capacities scaled down in proportion (recursively, so each level starts from the one
+    below): the prices at which the sample clears the scaled capacity are close to those at
+    which everyone clears the whole. Only a starting point: the pricing makes it exact."""
     problem = model.problem
-    order, start = problem.pairs_sorted()
-    counts = np.diff(start)
-    within = np.arange(problem.p) - np.repeat(start[:-1], counts)
-    pairs = np.sort(order[within < FIRST_PAIRS])
+    rng = np.random.default_rng(0)  # the same answer for the same problem
+    sample = np.sort(rng.choice(problem.n, size=problem.n // SAMPLE_DIVISOR, replace=False))
+    share = len(sample) / problem.n
+    index = np.full(problem.n, -1, dtype=np.int64)
+    index[sample] = np.arange(len(sample))
+    keep = index[problem.pair_household] >= 0
+    sub = MatchProblem(
+        household_ids=[problem.household_ids[h] for h in sample],
+        municipality_numbers=problem.municipality_numbers,
+        persons=problem.persons[sample],
+        dimensions=problem.dimensions,
+        demand=problem.demand[sample],
+        capacity_persons=problem.capacity_persons * share,
+        capacity=problem.capacity * share,
+        pair_household=index[problem.pair_household[keep]],
+        pair_municipality=problem.pair_municipality[keep],
+        pair_score=problem.pair_score[keep],
+    )
+    sub_model = _Model(sub)
+    relaxation = _relaxation(sub_model, deadline, _quiet)
+    capacity_duals = np.zeros(model.rows)
+    capacity_duals[problem.n :] = relaxation.dual[sub.n :]
+    return capacity_duals
+
+
+def _relaxation(model: _Model, deadline: float, progress: Progress) -> _Relaxation:
+    """Column generation for the whole LP relaxation (step 1 of the module).
+
+    Each restricted LP is solved with HiGHS's interior point method: on these highly
+    degenerate assignment LPs the simplex method needs tens of thousands of iterations, the
+    interior point method a few seconds. A large problem starts from the pairs that look best
+    under the duals of a sample (``_sample_duals``), a small one from each household's best
+    pairs by score.
+    """
+    problem = model.problem
+    if problem.n >= SAMPLE_ABOVE:
+        guess = model.reduced_costs(_sample_duals(model, deadline))
+        pairs = _best_per_household(problem, np.arange(problem.p), guess, FIRST_PAIRS)
+    else:
+        order, start = problem.pairs_sorted()
+        within = np.arange(problem.p) - np.repeat(start[:-1], np.diff(start))
+        pairs = np.sort(order[within < FIRST_PAIRS])
     in_model = np.zeros(problem.p, dtype=bool)
     in_model[pairs] = True
-    solver = _highs()
-    _lp_pass(model, solver, pairs, integer=False)
     rounds = 0
+    solver = _highs()
+    solver.setOptionValue("solver", "ipm")
+    _lp_pass(model, solver, pairs, integer=False)
     while True:
         rounds += 1
         count = f"{len(pairs):,}".replace(",", " ")
@@ -243,13 +319,13 @@ def _relaxation(
         candidates = np.flatnonzero(~in_model & (rc > PRICE_TOLERANCE))
         if not len(candidates) or time.perf_counter() > deadline:
             break
-        # The best few per household, by reduced cost.
-        by_household = candidates[np.lexsort((-rc[candidates], problem.pair_household[candidates]))]
-        owner = problem.pair_household[by_household]
-        first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        rank = np.arange(len(owner)) - np.repeat(first, np.diff(np.r_[first, len(owner)]))
-        new = np.sort(by_household[rank < ADD_PER_ROUND])
+        new = _best_per_household(problem, candidates, rc, ADD_PER_ROUND)
         cost, col_start, index, value = model.columns(new)
+        # From the optimal basis, a few new columns take the primal simplex a few iterations.
+        solver.setOptionValue(
+            "solver", "simplex" if len(new) <= WARM_ADD_MAX * problem.n else "ipm"
+        )
+        solver.setOptionValue("simplex_strategy", 4)
         solver.addCols(
             len(new),
             cost,
@@ -270,10 +346,12 @@ def _relaxation(
     return _Relaxation(
         pairs=pairs,
         x=x,
+        dual=dual,
         rc=rc,
         bound=max(bound, lp_value),
         dual_bound=max(dual_bound, lp_value),
         converged=converged,
+        rounds=rounds,
     )
 
 
@@ -309,8 +387,14 @@ def _mip(
     relative_gap: float,
     progress: Progress,
 ) -> tuple[np.ndarray | None, bool]:
-    """The MIP over the promising pairs (step 3). Returns a placement (None if HiGHS found
-    nothing better) and whether it is proven optimal for the whole problem."""
+    """The MIP (step 3). Returns a placement (None if HiGHS found none) and whether it is
+    proven optimal for the whole problem.
+
+    Exact when it fits: every pair that a better placement than the incumbent could use
+    (reduced-cost fixing). Otherwise fix and optimise: households the LP places whole keep the
+    incumbent's municipality, and the MIP places the others (split or left out by the LP) in the
+    capacity left, over their most promising pairs.
+    """
     problem = model.problem
     rc = relaxation.rc
     # A margin for the solver's tolerances: a few pairs too many cost nothing.
@@ -318,22 +402,18 @@ def _mip(
     exact_pairs = np.flatnonzero(rc >= -slack)
     budget = min(MIP_PAIRS_MAX, max(MIP_PAIRS_PER_HOUSEHOLD * problem.n, MIP_PAIRS_SMALL))
     exact = len(exact_pairs) <= max(budget, 1)
+    fixed = np.full(problem.n, -1, dtype=np.int64)
     if exact:
         pairs = exact_pairs
     else:
-        # Each household's pairs with the best reduced costs, plus the LP's own pairs.
-        order = np.lexsort((-rc, problem.pair_household))
-        owner = problem.pair_household[order]
-        first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        rank = np.arange(len(owner)) - np.repeat(first, np.diff(np.r_[first, len(owner)]))
-        chosen = np.zeros(problem.p, dtype=bool)
-        chosen[order[rank < MIP_PAIRS_PER_HOUSEHOLD]] = True
-        chosen[relaxation.pairs[relaxation.x > 1e-9]] = True
-        pairs = np.flatnonzero(chosen)
-    # The incumbent's pairs are always in (they are when exact, by the reduced-cost argument).
-    from .greedy import pair_lookup
-
-    placed = np.flatnonzero(incumbent >= 0)
+        whole = relaxation.pairs[relaxation.x > 1 - 1e-6]
+        keep = np.zeros(problem.n, dtype=bool)
+        keep[problem.pair_household[whole]] = True
+        keep &= incumbent == _pair_target(problem, whole)
+        fixed[keep] = incumbent[keep]
+        free = np.flatnonzero(~keep[problem.pair_household])
+        pairs = _best_per_household(problem, free, rc, MIP_PAIRS_PER_HOUSEHOLD)
+    placed = np.flatnonzero((incumbent >= 0) & (fixed < 0))
     used = pair_lookup(problem, placed, incumbent[placed])
     pairs = np.union1d(pairs, used)
     time_left = deadline - time.perf_counter()
@@ -341,8 +421,9 @@ def _mip(
         return None, False
     count = f"{len(pairs):,}".replace(",", " ")
     progress(f"Søker beste heltallsløsning ({count} par)", 45)
+    sub = _Model(_residual(problem, fixed))
     solver = _highs()
-    _lp_pass(model, solver, pairs, integer=True)
+    _lp_pass(sub, solver, pairs, integer=True)
     solver.setOptionValue("time_limit", float(time_left))
     solver.setOptionValue("mip_rel_gap", float(relative_gap))
     start = np.zeros(len(pairs))
@@ -350,29 +431,62 @@ def _mip(
     solver.setSolution(len(pairs), np.arange(len(pairs), dtype=np.int32), start)
 
     began = time.perf_counter()
-    last = [began]
+    last_report = [began]
+    last_better = [began]
+    # Fix and optimise cannot prove anything for the whole problem: once HiGHS has stopped
+    # improving for a while, the rest of the time limit would buy little.
+    stall = None if exact else max(MIP_STALL_MIN, MIP_STALL_SHARE * (deadline - began))
 
-    def report(event: Any) -> None:
+    def improved(event: Any) -> None:
+        last_better[0] = time.perf_counter()
+
+    def interrupt(event: Any) -> None:
         now = time.perf_counter()
-        if now - last[0] >= 1.0:
-            last[0] = now
+        if stall is not None and now - last_better[0] > stall:
+            event.interrupt()
+        if now - last_report[0] >= 1.0:
+            last_report[0] = now
             share = (now - began) / max(deadline - began, 1e-9)
             progress("Søker beste heltallsløsning", int(45 + 45 * min(share, 1.0)))
 
-    solver.cbMipInterrupt += report
+    solver.cbMipImprovingSolution += improved
+    solver.cbMipInterrupt += interrupt
     solver.run()
     status = solver.getModelStatus()
-    info = solver.getInfo()
-    if info.primal_solution_status != highspy.kSolutionStatusFeasible:
+    if solver.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
         return None, False
     x = np.asarray(solver.getSolution().col_value)
-    chosen_pairs = pairs[x > 0.5]
-    assignment = np.full(problem.n, -1, dtype=np.int64)
-    # Best pair first, so a household that the solver (within tolerance) split keeps one.
-    chosen_pairs = chosen_pairs[np.argsort(problem.pair_score[chosen_pairs], kind="stable")]
-    assignment[problem.pair_household[chosen_pairs]] = problem.pair_municipality[chosen_pairs]
+    chosen = pairs[x > 0.5]
+    # Best pair last, so a household the solver split (within tolerance) keeps its best.
+    chosen = chosen[np.argsort(problem.pair_score[chosen], kind="stable")]
+    assignment = fixed.copy()
+    assignment[problem.pair_household[chosen]] = problem.pair_municipality[chosen]
     proven = exact and status == highspy.HighsModelStatus.kOptimal
     return assignment, proven
+
+
+def _pair_target(problem: MatchProblem, pairs: np.ndarray) -> np.ndarray:
+    """For each household, the municipality of its pair among ``pairs`` (-1 if none)."""
+    target = np.full(problem.n, -1, dtype=np.int64)
+    target[problem.pair_household[pairs]] = problem.pair_municipality[pairs]
+    return target
+
+
+def _residual(problem: MatchProblem, fixed: np.ndarray) -> MatchProblem:
+    """The same problem with the capacity that the ``fixed`` placements take removed."""
+    persons, dims = assignment_loads(problem, fixed)
+    return MatchProblem(
+        household_ids=problem.household_ids,
+        municipality_numbers=problem.municipality_numbers,
+        persons=problem.persons,
+        dimensions=problem.dimensions,
+        demand=problem.demand,
+        capacity_persons=problem.capacity_persons - persons,
+        capacity=problem.capacity - dims,
+        pair_household=problem.pair_household,
+        pair_municipality=problem.pair_municipality,
+        pair_score=problem.pair_score,
+    )
 
 
 def _quiet(stage: str, percent: int) -> None:

@@ -27,6 +27,7 @@ def problem_synthetic(
     fit: float = 1.0,
     ties: float = 0.01,
     density: float = 1.0,
+    minimum: int = 0,
     seed: int = 1,
 ) -> MatchProblem:
     """A seeded instance.
@@ -35,7 +36,8 @@ def problem_synthetic(
     likewise for each dimension); ``fit``: how much the household-municipality fit weighs
     against the household's and the municipality's own effects; ``ties``: share of households
     with a family tie; ``density``: share of the pairs allowed (each household keeps at least
-    one).
+    one); ``minimum``: no municipality decides fewer persons than this (the spreading rule asks
+    none for fewer than 10).
     """
     rng = np.random.default_rng(seed)
     n, m = households, municipalities
@@ -49,6 +51,7 @@ def problem_synthetic(
     weight = rng.lognormal(0.0, 1.0, m)
     weight /= weight.sum()
     capacity_persons = np.floor(tightness * size.sum() * weight + rng.random(m)).astype(np.int64)
+    capacity_persons = np.maximum(capacity_persons, minimum)
     capacity = np.full((m, dimensions), np.inf)
     for k in range(dimensions):
         total = tightness * demand_all[:, k].sum()
