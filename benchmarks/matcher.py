@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from integrering.settlement.matching import match_solve, problem_read  # noqa: E402
-from integrering.settlement.matching.synthetic import problem_synthetic, problem_write  # noqa: E402
+from integrering.settlement.matching import match_solve, problem_read
+from integrering.settlement.matching.synthetic import problem_synthetic, problem_write
 
 
 @dataclass
