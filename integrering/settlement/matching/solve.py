@@ -11,20 +11,28 @@ The model: a binary x_p per allowed pair p = (h, j) with score c_p,
 At national size (15 000 households x 357 municipalities = 5.4 million pairs) neither the MIP
 nor even its LP relaxation is solved whole within the time goal, so (the issue's method):
 
-1. Column generation for the LP relaxation. Solve the LP over each household's best few pairs;
-   price every pair with the duals (reduced cost c_p - u_h - persons_h v_j - sum_k demand_hk
-   w_jk, vectorised over all pairs); add the pairs with positive reduced cost; repeat until
-   none is left. Then the restricted LP's optimum is the optimum of the whole LP. At any round
-   ``sum(dual x capacity) + sum_h max(0, max reduced cost of h)`` is a valid upper bound (weak
-   duality, each household takes at most one pair), which is what is reported if the time runs
-   out before the pricing converges.
+1. Column generation for the LP relaxation. Solve the LP over a few promising pairs per
+   household; price every pair with the duals (reduced cost c_p - u_h - persons_h v_j -
+   sum_k demand_hk w_jk, vectorised over all pairs); add each household's best few pairs with
+   positive reduced cost; repeat until none is left. Then the restricted LP's optimum is the
+   optimum of the whole LP. At any round ``sum(dual x capacity) + sum_h max(0, max reduced
+   cost of h)`` is a valid upper bound (weak duality; each household takes at most one pair):
+   the pricing also stops when that bound is within 1e-7 of the restricted optimum (the
+   whole LP's optimum lies between them) or when its share of the time is used, and the bound
+   is what is reported then. The restricted LPs are solved with the interior point method
+   (the simplex method stalls on these degenerate LPs), re-solved warm with the primal simplex
+   when a round adds few columns. A large problem's first pairs are those that look best under
+   the duals of a sample of its households against capacity scaled in proportion (solved the
+   same way, recursively); a small one's are each household's best pairs by score.
 2. A first placement by rounding the LP: households whole in one pair keep it, the others are
-   placed one by one by their LP weight (``greedy.fill``).
-3. The MIP over the pairs whose reduced cost is not too negative, with the remaining time and
-   the rounded placement as the starting solution. Reduced-cost fixing makes this exact when it
-   can: a placement better than the incumbent L can only use pairs with reduced cost >= -(U -
-   L) for the bound U, so if all those pairs fit in the MIP and HiGHS proves it optimal, it is
-   optimal for the whole problem.
+   placed one by one by their LP weight (``greedy.fill``); or the greedy's, if better.
+3. A MIP with the remaining time, from that placement. Exact when it fits: a placement better
+   than the incumbent L can only use pairs with reduced cost >= -(U - L) for the bound U
+   (reduced-cost fixing), so if those pairs are few enough to take them all and HiGHS proves
+   the MIP optimal, the placement is optimal for the whole problem. Otherwise fix and
+   optimise: the households the LP places whole keep their place, and the MIP places the rest
+   in the capacity left over their most promising pairs, stopping when it has stopped
+   improving for a while.
 4. Repair: any household still unplaced goes greedily to an allowed municipality with room
    (over all pairs), and the result is checked with numpy (capacities, allowed pairs) before it
    is returned.
@@ -57,7 +65,7 @@ Progress = Callable[[str, int], None]
 
 OPTIMAL_GAP_PERCENT = 0.01  # "optimal" below this gap to the LP bound (the issue's goal)
 FIRST_PAIRS = 4  # each household's best pairs in the first restricted LP
-ADD_PER_ROUND = 2  # at most this many priced-in pairs per household and round
+ADD_PER_ROUND = 4  # at most this many priced-in pairs per household and round
 MIP_PAIRS_PER_HOUSEHOLD = 5  # the MIP's size when the exact pair set is too large
 MIP_PAIRS_MAX = 400_000
 MIP_PAIRS_SMALL = 100_000  # below this many pairs the MIP takes every pair it may need
@@ -66,7 +74,10 @@ MIP_STALL_SHARE = 0.25  # ... or this share of the time it was given, if longer
 PRICE_TOLERANCE = 1e-7  # about the interior point method's dual feasibility tolerance
 SAMPLE_ABOVE = 2_000  # from this many households the LP starts from a sample's duals
 SAMPLE_DIVISOR = 4
-WARM_ADD_MAX = 0.3  # re-solve with the simplex method when a round adds fewer columns per household
+WARM_ADD_MAX = 0.05  # a round adding at most this many columns per household starts warm ...
+WARM_SECONDS = 2.0  # ... and falls back to the interior point method after this long
+LP_TOLERANCE = 1e-7  # the pricing stops when the bound is this close (relative) to the LP
+LP_SHARE = 0.6  # share of the time limit after which the pricing stops (the bound stays valid)
 REPAIR_RESERVE = 0.05  # share of the time limit kept for the repair and the checks
 
 
@@ -284,16 +295,10 @@ def _sample_duals(model: _Model, deadline: float) -> np.ndarray:
 
 
 def _relaxation(model: _Model, deadline: float, progress: Progress) -> _Relaxation:
-    """Column generation for the whole LP relaxation (step 1 of the module).
-
-    Each restricted LP is solved with HiGHS's interior point method: on these highly
-    degenerate assignment LPs the simplex method needs tens of thousands of iterations, the
-    interior point method a few seconds. A large problem starts from the pairs that look best
-    under the duals of a sample (``_sample_duals``), a small one from each household's best
-    pairs by score.
-    """
+    """Column generation for the whole LP relaxation (step 1 of the module)."""
     problem = model.problem
     if problem.n >= SAMPLE_ABOVE:
+        progress("Anslår kapasitetens skyggepriser fra et utvalg av husstandene", 8)
         guess = model.reduced_costs(_sample_duals(model, deadline))
         pairs = _best_per_household(problem, np.arange(problem.p), guess, FIRST_PAIRS)
     else:
@@ -304,28 +309,25 @@ def _relaxation(model: _Model, deadline: float, progress: Progress) -> _Relaxati
     in_model[pairs] = True
     rounds = 0
     solver = _highs()
-    solver.setOptionValue("solver", "ipm")
     _lp_pass(model, solver, pairs, integer=False)
+    warm = False
     while True:
         rounds += 1
         count = f"{len(pairs):,}".replace(",", " ")
         progress(f"Løser LP-relaksasjonen (runde {rounds}, {count} par)", min(10 + 5 * rounds, 40))
-        solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"HiGHS: {solver.modelStatusToString(solver.getModelStatus())}")
+        _lp_run(solver, warm=warm)
         solution = solver.getSolution()
         dual = np.maximum(np.asarray(solution.row_dual), 0.0)
         rc = model.reduced_costs(dual)
         candidates = np.flatnonzero(~in_model & (rc > PRICE_TOLERANCE))
-        if not len(candidates) or time.perf_counter() > deadline:
+        lp_value = float(solver.getInfo().objective_function_value)
+        dual_bound = max(model.dual_bound(dual, rc), lp_value)
+        # The whole LP's optimum lies between the two: close enough is as good as converged.
+        close = dual_bound - lp_value <= LP_TOLERANCE * max(1.0, abs(lp_value))
+        if not len(candidates) or close or time.perf_counter() > deadline:
             break
         new = _best_per_household(problem, candidates, rc, ADD_PER_ROUND)
         cost, col_start, index, value = model.columns(new)
-        # From the optimal basis, a few new columns take the primal simplex a few iterations.
-        solver.setOptionValue(
-            "solver", "simplex" if len(new) <= WARM_ADD_MAX * problem.n else "ipm"
-        )
-        solver.setOptionValue("simplex_strategy", 4)
         solver.addCols(
             len(new),
             cost,
@@ -338,21 +340,43 @@ def _relaxation(model: _Model, deadline: float, progress: Progress) -> _Relaxati
         )
         pairs = np.concatenate([pairs, new])
         in_model[new] = True
+        warm = len(new) <= WARM_ADD_MAX * problem.n
     converged = not len(candidates)
     x = np.asarray(solution.col_value)
-    lp_value = float(solver.getInfo().objective_function_value)
-    dual_bound = model.dual_bound(dual, rc)
+    # Converged: the restricted optimum is the whole LP's. Otherwise the weak-duality bound.
     bound = lp_value if converged else dual_bound
     return _Relaxation(
         pairs=pairs,
         x=x,
         dual=dual,
         rc=rc,
-        bound=max(bound, lp_value),
-        dual_bound=max(dual_bound, lp_value),
+        bound=bound,
+        dual_bound=dual_bound,
         converged=converged,
         rounds=rounds,
     )
+
+
+def _lp_run(solver: highspy.Highs, *, warm: bool) -> None:
+    """Solve the restricted LP. From the last optimal basis a few new columns usually take the
+    primal simplex method a few hundred iterations; when they do not (these LPs are highly
+    degenerate), the interior point method solves it afresh in predictable time."""
+    if warm:
+        solver.setOptionValue("solver", "simplex")
+        solver.setOptionValue("simplex_strategy", 4)  # primal: the basis stays primal feasible
+        solver.setOptionValue("time_limit", solver.getRunTime() + WARM_SECONDS)
+        solver.run()
+        if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            return
+    solver.setOptionValue("solver", "ipm")
+    solver.setOptionValue("time_limit", highspy.kHighsInf)
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        solver.setOptionValue("solver", "simplex")
+        solver.setOptionValue("simplex_strategy", 1)
+        solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"HiGHS: {solver.modelStatusToString(solver.getModelStatus())}")
 
 
 def _rounded(problem: MatchProblem, relaxation: _Relaxation) -> np.ndarray:
@@ -522,7 +546,7 @@ def match_solve(
     if problem.p:
         deadline = started + time_limit * (1 - REPAIR_RESERVE)
         model = _Model(problem)
-        relaxation = _relaxation(model, started + time_limit * 0.5, report)
+        relaxation = _relaxation(model, started + time_limit * LP_SHARE, report)
         bound = relaxation.bound
         report("Runder av LP-løsningen", 42)
         rounded = _rounded(problem, relaxation)
