@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from integrering.audit.services import AccessContext
 from integrering.web.forms import DsForm, form_add_service_errors
 
+from ..forms import CountField
 from ..selectors import NOT_FOUND, planner_require, planner_require_or_404
 from ..services.need import need_for, need_revisions, need_save, need_year_error, need_years
 from ..services.progress import (
@@ -32,32 +33,6 @@ from ..services.progress import (
     waiting_households_count,
 )
 from ..services.reception import reception_overview
-
-
-class CountField(forms.IntegerField):
-    """A number of persons as a planner types it: «2 220» or «2220»."""
-
-    def __init__(self, *, label: str, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": "Fyll inn antallet (0 hvis ingen).",
-                "invalid": "Skriv et helt tall, for eksempel 2220.",
-                "min_value": "Antallet kan ikke være negativt.",
-            },
-        )
-        super().__init__(label=label, min_value=0, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric"})
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        attrs.pop("min", None)  # the server explains a negative number better than the browser
-        return attrs
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "")
-        return super().to_python(value)
 
 
 class YearForm(DsForm):
@@ -76,11 +51,12 @@ class YearForm(DsForm):
 
 
 class NeedForm(DsForm):
-    from_reception = CountField(label="Fra mottak")
-    outside_reception = CountField(label="Utenfor mottak")
-    transfer_refugees = CountField(label="Overføringsflyktninger")
+    from_reception = CountField(label="Fra mottak", example=2220)
+    outside_reception = CountField(label="Utenfor mottak", example=2220)
+    transfer_refugees = CountField(label="Overføringsflyktninger", example=2220)
     unaccompanied_minors = CountField(
         label="Hvorav enslige mindreårige",
+        example=2220,
         help_text="En del av summen over, ikke i tillegg til den.",
     )
     note = forms.CharField(

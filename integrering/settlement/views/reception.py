@@ -22,6 +22,7 @@ from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.web.forms import DateInput, DsForm, form_add_service_errors
 
+from ..forms import CountField
 from ..models import ReceptionCentre, ReceptionCount, ReceptionKind
 from ..selectors import planner_require, reception_centre_get
 from ..services.reception import (
@@ -32,7 +33,6 @@ from ..services.reception import (
     reception_over_capacity,
     reception_overview,
 )
-from .need import CountField
 
 INVALID_DATE = "Ugyldig dato. Skriv datoen som dd.mm.åååå."
 
@@ -74,7 +74,7 @@ class CentreForm(DsForm):
         },
     )
     operator = forms.CharField(label="Driftsoperatør", max_length=150, required=False)
-    places = CountField(label="Plasser")
+    places = CountField(label="Plasser", example=2220)
     opened_on = _date("Åpnet", required=False)
     closed_on = _date("Lagt ned", required=False)
 
@@ -90,11 +90,11 @@ class CentreForm(DsForm):
 
 class CountForm(DsForm):
     counted_on = _date("Telledato", required=True)
-    permit_to_settle = CountField(label=STATUS_LABELS["permit_to_settle"])
-    permit_not_to_settle = CountField(label=STATUS_LABELS["permit_not_to_settle"])
-    other_status = CountField(label=STATUS_LABELS["other_status"])
-    departure_obligation = CountField(label=STATUS_LABELS["departure_obligation"])
-    asylum_seekers = CountField(label=STATUS_LABELS["asylum_seekers"])
+    permit_to_settle = CountField(label=STATUS_LABELS["permit_to_settle"], example=2220)
+    permit_not_to_settle = CountField(label=STATUS_LABELS["permit_not_to_settle"], example=2220)
+    other_status = CountField(label=STATUS_LABELS["other_status"], example=2220)
+    departure_obligation = CountField(label=STATUS_LABELS["departure_obligation"], example=2220)
+    asylum_seekers = CountField(label=STATUS_LABELS["asylum_seekers"], example=2220)
 
 
 def _centre_data(form: CentreForm) -> dict[str, Any]:

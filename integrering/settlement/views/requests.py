@@ -33,6 +33,7 @@ from integrering.rules.parameters import RulesError
 from integrering.web.forms import DateInput, DsForm, form_add_service_errors
 from integrering.web.http import no_store
 
+from ..forms import CountField
 from ..models import MunicipalDecision, MunicipalityFacts, SettlementNeed, SettlementRequest
 from ..selectors import NOT_FOUND, planner_require_or_404, settlement_request_get
 from ..services.requests import (
@@ -53,34 +54,6 @@ from ..spreading import BELOW_MINIMUM, DROP, RAISE, Criteria, percent_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNTY_NUMBER = re.compile(r"^\d{2}$")
-
-
-class CountField(forms.IntegerField):
-    """A number of persons as a planner types it: «2 220» or «2220»; never negative."""
-
-    def __init__(
-        self, *, label: str, required: bool = True, min_value: int = 0, **kwargs: Any
-    ) -> None:
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "required": "Fyll inn antallet (0 hvis ingen).",
-                "invalid": "Skriv et helt tall, for eksempel 120.",
-                "min_value": "Antallet kan ikke være negativt.",
-            },
-        )
-        super().__init__(label=label, min_value=min_value, required=required, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric"})
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        attrs.pop("min", None)  # the server explains a negative number better than the browser
-        return attrs
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "")
-        return super().to_python(value)
 
 
 class SpreadForm(DsForm):
