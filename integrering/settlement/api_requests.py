@@ -19,10 +19,8 @@ from integrering.audit.services import AccessContext
 from integrering.schemas import ErrorOut
 
 from .models import MunicipalDecision, SettlementRequest
-from .selectors import planner_require, settlement_request_get
+from .selectors import MAX_YEAR, MIN_YEAR, planner_require, settlement_request_get
 from .services.requests import (
-    MAX_YEAR,
-    MIN_YEAR,
     RequestSummary,
     decision_of,
     decision_record,

@@ -27,6 +27,8 @@ from .models import (
     WaitingHousehold,
 )
 
+# The years settlement planning takes in a URL or a form; others are 404 or refused.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 NOT_PLANNER = "Bosettingsplanlegging er for direktoratets bosettingsplanleggere."
 NOT_FOUND = "Finner ikke det du ba om."
 
@@ -45,6 +47,14 @@ def planner_require_or_404(user: Any) -> None:
     """For pages of one object (or one year): 404 for anyone who is not a settlement planner."""
     if not is_planner(user):
         raise Http404(NOT_FOUND)
+
+
+def planning_year_require(user: Any, year: int) -> int:
+    """For a page of one year: 404 for anyone but a planner, and for a year out of range."""
+    planner_require_or_404(user)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404(NOT_FOUND)
+    return year
 
 
 def _get(user: Any, queryset: QuerySet[Any], pk: int) -> Any:

@@ -43,14 +43,13 @@ from ..models import (
     SettlementNeed,
     SettlementRequest,
 )
-from ..selectors import planner_require
+from ..selectors import MAX_YEAR, MIN_YEAR, planner_require
 from ..spreading import BELOW_MINIMUM, SpreadError, SpreadRow, percent_text, spread
 
 REQUEST = "anmodningen"
 DECISION = "vedtaket"
 REASON_MAX = 300
 NOTE_MAX = 300
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # MunicipalityFacts: results_score DECIMAL(9, 4), immigrant_share DECIMAL(5, 4).
 RESULTS_MAX = Decimal("99999.9999")
 DECIMAL_PLACES = 4

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,7 +32,7 @@ from ..selectors import (
     audit_waiting_list,
     match_run_get,
     placement_get,
-    planner_require_or_404,
+    planning_year_require,
     waiting_household_get,
     waiting_households_for,
 )
@@ -47,7 +47,6 @@ from ..services.matching import (
 
 POLL_SECONDS = 2
 PER_PAGE = 100
-YEARS = range(2000, 2101)
 
 
 class MatchRunStartForm(DsForm):
@@ -90,18 +89,11 @@ class PlacementForm(DsForm):
         ).order_by("number")
 
 
-def _year(year: int) -> int:
-    if year not in YEARS:
-        raise Http404("Ukjent år.")
-    return year
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def matching(request: HttpRequest, year: int) -> HttpResponse:
     """The year's households waiting for settlement, the capacity left, and the runs."""
-    planner_require_or_404(request.user)
-    year = _year(year)
+    year = planning_year_require(request.user, year)
     ctx = AccessContext.from_request(request)
     form = MatchRunStartForm()
     status = 200

@@ -21,7 +21,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -35,10 +35,11 @@ from integrering.web.http import no_store
 
 from ..forms import CountField
 from ..models import MunicipalDecision, MunicipalityFacts, SettlementNeed, SettlementRequest
-from ..selectors import NOT_FOUND, planner_require_or_404, settlement_request_get
+from ..selectors import (
+    planning_year_require,
+    settlement_request_get,
+)
 from ..services.requests import (
-    MAX_YEAR,
-    MIN_YEAR,
     NOTE_MAX,
     REASON_MAX,
     decision_of,
@@ -142,13 +143,6 @@ class DecisionForm(DsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def _year_or_404(request: HttpRequest, year: int) -> int:
-    planner_require_or_404(request.user)
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404(NOT_FOUND)
-    return year
-
-
 def _criteria(year: int) -> Criteria | None:
     """The request criteria in force on 1 January of the year; None before the first (2019)."""
     try:
@@ -201,7 +195,7 @@ def _list_context(request: HttpRequest, year: int, filters: FilterForm) -> dict[
 @login_required
 def request_list(request: HttpRequest, year: int) -> HttpResponse:
     """The year's requests: spread the need, the sums, the table (and its Excel download)."""
-    year = _year_or_404(request, year)
+    year = planning_year_require(request.user, year)
     criteria = _criteria(year)
     minimum = criteria.minimum if criteria else None
     need = SettlementNeed.objects.filter(year=year).first()
