@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from integrering.audit.services import AccessContext
@@ -70,10 +70,9 @@ class MatchInput:
 
 def household_demand(household: WaitingHousehold) -> dict[str, int]:
     """What a household takes of a municipality's capacity, by dimension (persons included)."""
+    persons = getattr(household, "member_count", None)  # annotated by the callers that list many
     return {
-        "persons": household.members.count()
-        if not hasattr(household, "member_count")
-        else household.member_count,
+        "persons": household.members.count() if persons is None else persons,
         "large_dwelling": household.large_dwelling,
         "unaccompanied_minors": household.unaccompanied_minors,
     }
@@ -514,8 +513,8 @@ def _totals_refresh(run: MatchRun) -> None:
     """After a planner's change the run's totals are those of its placements; the bound and the
     greedy figure stay those of the matcher's own proposal."""
     placed = run.placements.filter(municipality__isnull=False)
-    persons = sum(run_loads(run).get(pk, {}).get("persons", 0) for pk in run_loads(run))
-    objective = sum(p.score or 0 for p in placed)
+    persons = sum(load["persons"] for load in run_loads(run).values())
+    objective = placed.aggregate(total=Sum("score"))["total"] or 0.0
     bound = run.lp_bound or 0
     MatchRun.objects.filter(pk=run.pk).update(
         placed=placed.count(),
