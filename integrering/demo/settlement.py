@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.people.identity import synthetic_duf_number
 from integrering.people.models import Person, Relation, Sex
@@ -27,7 +28,7 @@ from integrering.settlement.models import (
     WaitingHousehold,
     WaitingPerson,
 )
-from integrering.settlement.spreading import SpreadRow, spread
+from integrering.settlement.services.requests import requests_spread
 
 from .world import NAMES, ORIGINS
 
@@ -135,9 +136,7 @@ def _centres(
     return centres
 
 
-def _facts(
-    rng: random.Random, year: int, municipalities: list[Municipality]
-) -> list[MunicipalityFacts]:
+def _facts(rng: random.Random, year: int, municipalities: list[Municipality]) -> None:
     facts = []
     for m in municipalities:
         population = POPULATION.get(m.number) or int(
@@ -159,41 +158,21 @@ def _facts(
     lunner.immigrant_share, lunner.exception = Decimal("0.3150"), True
     lunner.exception_reason = "Integreringsmottak i kommunen: kontinuitet i bosettingsarbeidet."
     MunicipalityFacts.objects.bulk_create(facts)
-    return facts
 
 
-def _requests_and_decisions(
-    rng: random.Random, year: int, need: SettlementNeed, facts: list[MunicipalityFacts]
-) -> tuple[int, int]:
-    rows = [
-        SpreadRow(
-            municipality=f.municipality.number,
-            population=f.population,
-            results_score=f.results_score,
-            immigrant_share=f.immigrant_share,
-            exception=f.exception,
-        )
-        for f in facts
-    ]
-    result = spread(need.total, rows, below_minimum="drop", on=datetime.date(year, 1, 1))
-    by_number = {f.municipality.number: f.municipality for f in facts}
-    requests = [
-        SettlementRequest(
-            year=year,
-            municipality=by_number[line.municipality],
-            computed=line.request,
-            requested=line.request,
-            reason=line.reason,
-        )
-        for line in result.lines
-    ]
-    SettlementRequest.objects.bulk_create(requests)
-    asked = [
-        r
-        for r in SettlementRequest.objects.filter(year=year, requested__gt=0).order_by(
-            "municipality__number"
-        )
-    ]
+def _requests_and_decisions(rng: random.Random, year: int, need: SettlementNeed) -> tuple[int, int]:
+    """The year's requests, spread as the planner would, and most municipalities' answers."""
+    requests_spread(
+        ctx=AccessContext.command("demo-data"),
+        year=year,
+        need=need.total,
+        below_minimum="drop",
+    )
+    asked = list(
+        SettlementRequest.objects.filter(year=year, requested__gt=0)
+        .select_related("municipality")
+        .order_by("municipality__number")
+    )
     minors_left = need.unaccompanied_minors
     for r in asked:  # the larger requests include unaccompanied minors
         if minors_left and r.requested >= 40:
@@ -321,7 +300,7 @@ def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemo
     centres = _centres(
         rng, municipalities, counted_on=today - datetime.timedelta(days=today.day - 1)
     )
-    facts = _facts(rng, year, municipalities)
+    _facts(rng, year, municipalities)
     need = SettlementNeed.objects.create(
         year=year,
         from_reception=2220,
@@ -338,7 +317,7 @@ def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemo
         unaccompanied_minors=270,
         reason="Første anslag",
     )
-    requests, decisions = _requests_and_decisions(rng, year, need, facts)
+    requests, decisions = _requests_and_decisions(rng, year, need)
     by_number = {m.number: m for m in municipalities}
     ties = {n: by_number[n] for n in ("0301", "4601", "5001", "1103", "4204", "5501")}
     waiting = _waiting(rng, year, centres, ties)
