@@ -87,50 +87,46 @@ def waiting_households_for(*, ctx: AccessContext, year: int) -> QuerySet[Waiting
     )
 
 
-def waiting_household_get(*, ctx: AccessContext, pk: int) -> WaitingHousehold:
-    """One waiting household and its members, audited (denied attempts too)."""
-    if not is_planner(ctx.user) or not WaitingHousehold.objects.filter(pk=pk).exists():
-        audit_record(
-            ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
-            detail=f"husstand som venter på bosetting {pk}",
-        )
-        raise Http404(NOT_FOUND)
-    household = WaitingHousehold.objects.select_related(
-        "required_municipality", "reception_centre", "confirmed_municipality"
-    ).get(pk=pk)
+def _audited_get(
+    ctx: AccessContext, queryset: QuerySet[Any], pk: int, *, what: str, detail: Any
+) -> Any:
+    """One row holding personal data, for a planner: the read is audited, and so is a denied
+    attempt (404, as for an id that does not exist)."""
+    found = queryset.filter(pk=pk).first() if is_planner(ctx.user) else None
     audit_record(
         ctx=ctx,
         person_id=None,
         action=AuditAction.READ,
-        allowed=True,
-        detail=f"husstand som venter på bosetting {household.reference}",
+        allowed=found is not None,
+        detail=f"{what} {pk}" if found is None else detail(found),
     )
-    return household
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def waiting_household_get(*, ctx: AccessContext, pk: int) -> WaitingHousehold:
+    """One waiting household and its members, audited (denied attempts too)."""
+    return _audited_get(
+        ctx,
+        WaitingHousehold.objects.select_related(
+            "required_municipality", "reception_centre", "confirmed_municipality"
+        ),
+        pk,
+        what="husstand som venter på bosetting",
+        detail=lambda h: f"husstand som venter på bosetting {h.reference}",
+    )
 
 
 def placement_get(*, ctx: AccessContext, pk: int) -> Placement:
     """One placement with its household (audited as a read of the household)."""
-    if not is_planner(ctx.user) or not Placement.objects.filter(pk=pk).exists():
-        audit_record(
-            ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
-            detail=f"plassering {pk}",
-        )
-        raise Http404(NOT_FOUND)
-    placement = Placement.objects.select_related("run", "household", "municipality").get(pk=pk)
-    audit_record(
-        ctx=ctx,
-        person_id=None,
-        action=AuditAction.READ,
-        allowed=True,
-        detail=f"plassering av husstand {placement.household.reference}",
+    return _audited_get(
+        ctx,
+        Placement.objects.select_related("run", "household", "municipality"),
+        pk,
+        what="plassering",
+        detail=lambda p: f"plassering av husstand {p.household.reference}",
     )
-    return placement
 
 
 def audit_waiting_list(*, ctx: AccessContext, references: list[str], what: str) -> None:

@@ -6,8 +6,8 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from integrering.organisations.models import Municipality
 from integrering.people.identity import duf_check_digits
+from integrering.testing import municipality
 
 from .models import (
     MatchRun,
@@ -23,10 +23,6 @@ from .models import (
 )
 
 _counter = itertools.count(1)
-
-
-def municipality(number: str) -> Municipality:
-    return Municipality.objects.get(number=number, valid_to__isnull=True)
 
 
 def make_facts(
