@@ -32,7 +32,7 @@ from integrering.organisations.models import Municipality
 from integrering.people.models import Category, Person
 from integrering.people.services import PersonInput, error_lines, household_register
 
-from ..matching import MatchProblem, explain_household, match_solve
+from ..matching import MatchProblem, explain_all, match_solve
 from ..models import (
     MatchRun,
     MatchRunStatus,
@@ -285,27 +285,38 @@ def _locked_from(previous: MatchRun | None) -> list[Placement]:
     )
 
 
-def _explanation_rows(
-    data: MatchInput, assignment: np.ndarray, h: int
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    explanation = explain_household(data.problem, assignment, h, top=EXPLAIN_TOP)
-    by_number = {m.number: m for m in data.municipalities}
-    better = [
-        {
-            "municipality": option.municipality,
-            "name": by_number[option.municipality].name,
-            "score": round(float(option.score), 4),
-            "stopped_by": [CAPACITY_LABELS.get(s, s) for s in option.stopped_by],
-        }
-        for option in explanation.better
-    ]
-    facts = {
-        "score": None if explanation.score is None else float(explanation.score),
-        "rank": explanation.rank,
-        "allowed": explanation.allowed,
-        "best_score": None if explanation.best_score is None else float(explanation.best_score),
-    }
-    return facts, better
+def _explained_placements(
+    run: MatchRun, data: MatchInput, assignment: np.ndarray
+) -> list[Placement]:
+    """A placement per household of the problem, each with its explanation (all explained at
+    once by ``explain_all``)."""
+    names = {m.number: m.name for m in data.municipalities}
+    placements = []
+    for i, explanation in enumerate(explain_all(data.problem, assignment, top=EXPLAIN_TOP)):
+        j = int(assignment[i])
+        placements.append(
+            Placement(
+                run=run,
+                household=data.households[i],
+                municipality=data.municipalities[j] if j >= 0 else None,
+                score=None if explanation.score is None else float(explanation.score),
+                rank=explanation.rank,
+                allowed=explanation.allowed,
+                best_score=None
+                if explanation.best_score is None
+                else float(explanation.best_score),
+                explanation=[
+                    {
+                        "municipality": option.municipality,
+                        "name": names[option.municipality],
+                        "score": round(float(option.score), 4),
+                        "stopped_by": [CAPACITY_LABELS.get(s, s) for s in option.stopped_by],
+                    }
+                    for option in explanation.better
+                ],
+            )
+        )
+    return placements
 
 
 def match_run_compute(*, run_id: int) -> MatchRun | None:
@@ -354,21 +365,7 @@ def _compute(run: MatchRun) -> MatchRun:
         )
         for p in locked
     ]
-    for i, household in enumerate(households):
-        j = int(result.assignment[i])
-        facts, better = _explanation_rows(data, result.assignment, i)
-        placements.append(
-            Placement(
-                run=run,
-                household=household,
-                municipality=data.municipalities[j] if j >= 0 else None,
-                score=facts["score"],
-                rank=facts["rank"],
-                allowed=facts["allowed"],
-                best_score=facts["best_score"],
-                explanation=better,
-            )
-        )
+    placements += _explained_placements(run, data, result.assignment)
     locked_score = sum(p.score or 0 for p in locked)
     locked_persons = sum(household_demand(p.household)["persons"] for p in locked)
     objective = result.objective + locked_score
