@@ -88,6 +88,8 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from integrering.accounts.api import router as accounts_router
+    from integrering.finance.api import router as finance_router
+    from integrering.news.api import router as news_router
     from integrering.casework.api import router as casework_router
     from integrering.casework.api_mapping import router as mapping_router
     from integrering.casework.api_plan import router as plan_router
@@ -104,6 +106,9 @@ def _register_routers() -> None:
     from integrering.settlement.api_matching import router as settlement_matching_router
     from integrering.settlement.api_planning import router as settlement_planning_router
     from integrering.settlement.api_requests import router as settlement_requests_router
+    from integrering.surveys.api_capacity import router as capacity_router
+    from integrering.surveys.api_results import router as survey_results_router
+    from integrering.surveys.api_surveys import router as surveys_router
 
     api.add_router("/", accounts_router)
     api.add_router("/persons/", people_router)
@@ -122,6 +127,11 @@ def _register_routers() -> None:
     api.add_router("/settlement/", settlement_planning_router)
     api.add_router("/settlement/", settlement_requests_router)
     api.add_router("/settlement/", settlement_matching_router)
+    api.add_router("/capacity/", capacity_router)
+    api.add_router("/surveys/", surveys_router)
+    api.add_router("/surveys/", survey_results_router)
+    api.add_router("/finance/", finance_router)
+    api.add_router("/news/", news_router)
 
 
 _register_routers()

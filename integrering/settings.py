@@ -9,6 +9,10 @@ Environment variables (all optional unless noted):
 - ``INTEGRERING_DEMO``: ``1`` for the demo settings (demo users with the password ``demo``).
 - ``INTEGRERING_ALLOWED_HOSTS``: comma-separated host names.
 - ``INTEGRERING_SYNTHETIC_IDS``: ``1`` to accept synthetic identity numbers (month + 80).
+- ``INTEGRERING_BASE_URL``: the address in links sent by e-mail (survey links, reminders).
+  Default ``http://127.0.0.1:8000``.
+- E-mail: ``INTEGRERING_EMAIL_HOST`` (SMTP host; when empty the e-mails are
+  written to ``var/mail/``), ``INTEGRERING_EMAIL_PORT`` (25), ``INTEGRERING_EMAIL_FROM``.
 - ``OIDC_RP_CLIENT_ID`` and friends: switch on OpenID Connect login (see README).
 """
 
@@ -117,6 +121,9 @@ INSTALLED_APPS = [
     "integrering.casework",
     "integrering.programme",
     "integrering.settlement",
+    "integrering.surveys",
+    "integrering.finance",
+    "integrering.news",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -176,6 +183,18 @@ AUTH_USER_MODEL = "accounts.User"
 # database, picked up by `integrering db_worker` (a separate process; `make demo` starts one).
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# E-mail: survey links and reminders. Without an SMTP host the messages are written as files to
+# var/mail/ (the demo), so nothing leaves the machine; tests use Django's in-memory outbox.
+BASE_URL = env_str("INTEGRERING_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = env_str("INTEGRERING_EMAIL_HOST")
+EMAIL_PORT = env_int("INTEGRERING_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("INTEGRERING_EMAIL_FROM", "Integrering <ikke-svar@integrering.no>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 
 # --- Uploads ---------------------------------------------------------------------------------------
 

@@ -18,6 +18,9 @@ urlpatterns = [
     path("", include("integrering.programme.urls")),
     path("", include("integrering.rules.urls")),
     path("", include("integrering.settlement.urls")),
+    path("", include("integrering.surveys.urls")),
+    path("", include("integrering.finance.urls")),
+    path("", include("integrering.news.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,7 @@ from django.test import Client
 
 from conftest import World, client_for
 from integrering.accounts.models import User
-from integrering.accounts.roles import Service
+from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import token_create
 from integrering.audit.services import AccessContext
 from integrering.casework.models import Deadline, InformationCategory, PracticeContract
@@ -30,7 +30,10 @@ from integrering.programme.testing import (
     make_participation,
     make_sent_decision,
 )
+from integrering.finance.models import CostCoverageReport
 from integrering.settlement import testing as settlement_testing
+from integrering.surveys import testing as surveys_testing
+from integrering.surveys.models import Invitation, Survey
 from integrering.testing import make_user
 from tests.routes import Route, all_routes
 
@@ -80,6 +83,56 @@ def _governor(w: World) -> User:
 def _planner(w: World) -> User:
     """The directorate's settlement planner: settlement planning's objects are theirs."""
     return User.objects.filter(username="planner-a").first() or make_user(username="planner-a")
+
+
+def _analyst(w: World) -> User:
+    """The directorate's analyst: the municipal survey and the cost tables are theirs."""
+    return User.objects.filter(username="analyst-a").first() or make_user(
+        username="analyst-a", roles=[Role.ANALYST]
+    )
+
+
+def _leader(w: World) -> User:
+    """Municipality A's leader, who answers the capacity survey for A."""
+    return User.objects.filter(username="leader-a").first() or make_user(
+        municipality_number="0301", username="leader-a", roles=[Role.MUNICIPAL_LEADER]
+    )
+
+
+def _capacity_round(w: World) -> int:
+    from integrering.surveys.models import CapacityRound
+
+    found = CapacityRound.objects.first() or surveys_testing.make_capacity_round()
+    return found.pk
+
+
+def _survey(w: World) -> Survey:
+    return Survey.objects.filter(year=2026).first() or surveys_testing.make_survey(year=2026)
+
+
+def _invitation(w: World) -> Invitation:
+    questionnaire = _survey(w).questionnaires.get(role="integration_officer")
+    return questionnaire.invitations.first() or surveys_testing.make_invitation(questionnaire)[0]
+
+
+def _answer(w: World) -> int:
+    invitation = _invitation(w)
+    if not invitation.answers.exists():
+        surveys_testing.make_submitted(invitation, {"bosetting_plan_hvorfor": "Ingen plan ennå"})
+    return invitation.answers.first().pk  # type: ignore[union-attr]
+
+
+def _news_item(w: World) -> int:
+    from integrering.news.models import NewsItem
+
+    item = NewsItem.objects.first() or NewsItem.objects.create(
+        kind="news",
+        title="Nytt fra Statsforvalteren",
+        body="Frokostprat fredag.",
+        county_governor=_governor(w).organisation.county_governor,
+        published_on=datetime.date(2026, 9, 1),
+    )
+    return item.pk
 
 
 def _match_run(w: World) -> int:
@@ -142,12 +195,46 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
     "match_run_id": _match_run,
     "placement_id": lambda w: _match_run(w) and settlement_testing.Placement.objects.first().pk,  # type: ignore[union-attr]
     "waiting_household_id": lambda w: settlement_testing.make_waiting_household().pk,
+    # Monitoring: the capacity survey (the county governor's; the municipal leader answers),
+    # the municipal survey and cost tables (the directorate analyst's), news (the governor's).
+    "round_id": _capacity_round,
+    "answer_round_id": _capacity_round,
+    "survey_id": lambda w: _survey(w).pk,
+    "questionnaire_id": lambda w: _survey(w).questionnaires.first().pk,  # type: ignore[union-attr]
+    "question_id": lambda w: _invitation(w).questionnaire.questions.first().pk,  # type: ignore[union-attr]
+    "invitation_id": lambda w: _invitation(w).pk,
+    "answer_id": _answer,
+    "report_id": lambda w: (
+        (
+            CostCoverageReport.objects.first()
+            or CostCoverageReport.objects.create(year=2017, title="Utvalgskommuner 2017")
+        ).pk
+    ),
+    "news_item_id": _news_item,
 }
+
+# Routes whose kwarg is itself the credential (the survey link works without a login): they are
+# checked apart, by ``test_a_link_route_answers_404_to_a_token_that_is_not_a_link``.
+CAPABILITY_KWARGS = frozenset({"token"})
 
 # Routes whose objects belong to someone other than the owner caseworker: the county governor's
 # inbox is reached by the county governor of municipality A's county.
 OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {
     "governor_appeal_id": _governor,
+    "round_id": _governor,
+    "news_item_id": _governor,
+    "answer_round_id": _leader,
+    **{
+        kwarg: _analyst
+        for kwarg in (
+            "survey_id",
+            "questionnaire_id",
+            "question_id",
+            "invitation_id",
+            "answer_id",
+            "report_id",
+        )
+    },
     **{
         kwarg: _planner
         for kwarg in (
@@ -162,7 +249,8 @@ OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {
 }
 
 ROUTES = [r for r in all_routes() if r.namespace != "admin"]
-OBJECT_ROUTES = [r for r in ROUTES if r.kwargs]
+OBJECT_ROUTES = [r for r in ROUTES if r.kwargs and not CAPABILITY_KWARGS & set(r.kwargs)]
+LINK_ROUTES = [r for r in ROUTES if CAPABILITY_KWARGS & set(r.kwargs)]
 LIST_ROUTES = [r for r in ROUTES if not r.kwargs]
 
 
@@ -179,6 +267,16 @@ def test_every_object_route_names_a_registered_kwarg(route: Route) -> None:
     assert not unknown, (
         f"{route.pattern}: register {unknown} in OBJECT_KWARGS so the sweep can check it"
     )
+
+
+@pytest.mark.parametrize("route", LINK_ROUTES, ids=lambda r: r.name)
+def test_a_link_route_answers_404_to_a_token_that_is_not_a_link(world: World, route: Route) -> None:
+    """A made-up token reaches nothing, by any method, logged in or not."""
+    url = route.build({k: "ikke-en-gyldig-lenke-0123456789abcdef" for k in route.kwargs})
+    for client in (Client(), client_for(world.outsider)):
+        for method in ("get", "post", "put", "patch", "delete"):
+            status = getattr(client, method)(url).status_code
+            assert status in {404, 405}, f"{method} {url}: {status}"
 
 
 def _clients(world: World, route: Route) -> dict[str, Client]:
