@@ -23,6 +23,7 @@ from integrering.audit.services import AccessContext
 from integrering.casework.models import Deadline, InformationCategory, PracticeContract
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
+from integrering.finance.models import CostCoverageReport
 from integrering.people.models import Household, HouseholdImport, Person
 from integrering.programme.models import BenefitRun, BenefitRunStatus, Participation
 from integrering.programme.testing import (
@@ -30,7 +31,6 @@ from integrering.programme.testing import (
     make_participation,
     make_sent_decision,
 )
-from integrering.finance.models import CostCoverageReport
 from integrering.settlement import testing as settlement_testing
 from integrering.surveys import testing as surveys_testing
 from integrering.surveys.models import Invitation, Survey
