@@ -12,7 +12,7 @@ Environment variables (all optional unless noted):
 - ``INTEGRERING_BASE_URL``: the address in links sent by e-mail (survey links, reminders).
   Default ``http://127.0.0.1:8000``.
 - E-mail: ``INTEGRERING_EMAIL_HOST`` (SMTP host; when empty the e-mails are
-  written to ``var/mail/``), ``INTEGRERING_EMAIL_PORT`` (25), ``INTEGRERING_EMAIL_FROM``.
+  written as files to ``INTEGRERING_EMAIL_DIR``, default ``var/mail/``), ``INTEGRERING_EMAIL_PORT`` (25), ``INTEGRERING_EMAIL_FROM``.
 - ``OIDC_RP_CLIENT_ID`` and friends: switch on OpenID Connect login (see README).
 """
 
@@ -194,7 +194,7 @@ if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+    EMAIL_FILE_PATH = env_str("INTEGRERING_EMAIL_DIR") or str(BASE_DIR / "var" / "mail")
 
 # --- Uploads ---------------------------------------------------------------------------------------
 

@@ -63,7 +63,13 @@ def _server_database(tmp: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the server and its worker write the e-mails they send (survey links, reminders)."""
+    return tmp_path_factory.mktemp("mail")
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory, mail_dir: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (apt-get install chromium)")
     tmp = tmp_path_factory.mktemp("server")
@@ -72,6 +78,7 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": _server_database(tmp),
         "INTEGRERING_DEMO": "1",
         "INTEGRERING_TESTING": "1",
+        "INTEGRERING_EMAIL_DIR": str(mail_dir),
     }
     cli = [sys.executable, "-m", "integrering"]
     for command in (["migrate", "-v0"], ["demo-data", "--households", "30"]):
