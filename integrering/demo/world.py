@@ -129,6 +129,9 @@ class DemoResult:
     waiting_households: int = 0
     settlement_requests: int = 0
     settlement_decisions: int = 0
+    capacity_rounds: int = 0
+    capacity_responses: int = 0
+    survey_invitations: int = 0
 
 
 def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -304,6 +307,9 @@ def demo_world_create(
     from .settlement import demo_settlement_create
 
     settlement = demo_settlement_create(seed=seed, today=today)
+    from .monitoring import demo_monitoring_create
+
+    monitoring = demo_monitoring_create(seed=seed, today=today)
     return DemoResult(
         users=len(DEMO_USERS),
         households=households,
@@ -313,4 +319,7 @@ def demo_world_create(
         waiting_households=settlement.waiting_households,
         settlement_requests=settlement.requests,
         settlement_decisions=settlement.decisions,
+        capacity_rounds=monitoring.capacity_rounds,
+        capacity_responses=monitoring.capacity_responses,
+        survey_invitations=monitoring.survey_invitations,
     )

@@ -59,5 +59,7 @@ class Command(BaseCommand):
             f"{result.persons} personer, {result.programmes} i introduksjonsprogram; "
             f"{result.historic_households} husstander bosatt 2014–2018 i Oslo (tilskudd for 2018); "
             f"{result.settlement_requests} kommuner anmodet, {result.settlement_decisions} vedtak og "
-            f"{result.waiting_households} husstander som venter på bosetting."
+            f"{result.waiting_households} husstander som venter på bosetting; "
+            f"{result.capacity_rounds} kapasitetskartlegginger med {result.capacity_responses} svar, "
+            f"{result.survey_invitations} invitasjoner til kommuneundersøkelsen."
         )
