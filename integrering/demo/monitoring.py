@@ -13,9 +13,12 @@ import math
 import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
+import yaml
 from django.utils import timezone
 
+from integrering import surveys
 from integrering.accounts.models import User
 from integrering.accounts.roles import Role
 from integrering.finance.models import CostCoverageReport, CostCoverageRow
@@ -23,13 +26,23 @@ from integrering.news.models import NewsItem, NewsKind
 from integrering.organisations.models import CountyGovernor, Municipality
 from integrering.settlement.models import MunicipalityFacts
 from integrering.surveys.models import (
+    Answer,
+    AnswerTag,
     CapacityAnswer,
     CapacityResponse,
     CapacityRound,
     CapacityService,
+    Invitation,
+    InvitationStatus,
+    LikertValue,
     MunicipalFeatures,
+    QuestionKind,
+    Survey,
 )
+from integrering.surveys.services.invitations import invitations_create
+from integrering.surveys.services.questionnaires import questionnaires_load, survey_create
 
+QUESTIONNAIRES = Path(surveys.__file__).parent / "data" / "questionnaires-2021.yaml"
 DEMO_GOVERNORS = ("Statsforvalteren i Oslo og Viken", "Statsforvalteren i Vestland")
 
 # Shares of (god, tilfredsstillende, utfordrende, kritisk) per service, after seed 000.
@@ -265,6 +278,130 @@ def _news(today: datetime.date) -> int:
     return len(NEWS)
 
 
+# Answer rates per role, shaped like seed 004 table 1 (2020, then 2021).
+ANSWER_RATES = [
+    {"integration_officer": 0.58, "chief_executive": 0.40, "head_of_education": 0.51},
+    {"integration_officer": 0.38, "chief_executive": 0.26, "head_of_education": 0.36},
+]
+LIKERT_WEIGHTS = (0.12, 0.38, 0.22, 0.08, 0.03, 0.12, 0.05)
+OPEN_ANSWERS = [
+    (
+        "Mer statistikk om bosatte per kommune og om resultater etter introduksjonsprogrammet.",
+        "Statistikk",
+    ),
+    (
+        "Veiledning om den nye integreringsloven, særlig om sluttmål og forlengelse.",
+        "Integreringsloven",
+    ),
+    ("Kurs for ansatte i bruk av tolk, og oversikt over kvalifiserte tolker.", "Tolk"),
+    ("Eksempler fra andre kommuner på samarbeid med frivillige.", "Frivillighet"),
+    ("Bedre informasjon om tilskudd til opplæring i norsk.", "Tilskudd"),
+    ("Hvordan vi kan følge opp enslige mindreårige etter bosetting.", ""),
+]
+
+
+def _survey_answers(
+    rng: random.Random,
+    survey: Survey,
+    rates: dict[str, float],
+    centrality: dict[str, int],
+    *,
+    tag: bool,
+) -> None:
+    """Answer a closed survey's invitations at about ``rates`` per role; central municipalities
+    answer a little more often (seed 004 table 2: r = 0.15 for centrality)."""
+    answers: list[Answer] = []
+    submitted: list[int] = []
+    for questionnaire in survey.questionnaires.prefetch_related("questions"):
+        questions = list(questionnaire.questions.all())
+        for invitation in questionnaire.invitations.select_related("municipality"):
+            lift = (centrality.get(invitation.municipality.number, 650) - 650) / 1000
+            if rng.random() > rates[questionnaire.role] * (1 + lift):
+                continue
+            submitted.append(invitation.pk)
+            given: dict[int, str | list[str]] = {}
+            for question in questions:
+                condition = question.show_if_question_id
+                if condition and given.get(condition) != question.show_if_value:
+                    continue
+                value: str | list[str]
+                if question.kind == QuestionKind.LIKERT:
+                    value = rng.choices(LikertValue.values, weights=LIKERT_WEIGHTS)[0]
+                elif question.kind == QuestionKind.SINGLE:
+                    value = rng.choice(question.choices)
+                elif question.kind == QuestionKind.MULTIPLE:
+                    value = rng.sample(question.choices, rng.randint(1, len(question.choices)))
+                elif rng.random() < 0.4:
+                    value = rng.choice(OPEN_ANSWERS)[0]
+                else:
+                    continue
+                given[question.pk] = value
+                answers.append(Answer(invitation=invitation, question=question, value=value))
+    Answer.objects.bulk_create(answers, batch_size=1000)
+    closed_at = timezone.make_aware(datetime.datetime.combine(survey.closes_on, datetime.time(12)))
+    Invitation.objects.filter(pk__in=submitted).update(
+        status=InvitationStatus.SUBMITTED, submitted_at=closed_at, sent_at=closed_at
+    )
+    Invitation.objects.filter(questionnaire__survey=survey, sent_at__isnull=True).update(
+        sent_at=closed_at, reminders_sent=1
+    )
+    if tag:
+        themes = dict(OPEN_ANSWERS)
+        AnswerTag.objects.bulk_create(
+            AnswerTag(answer=answer, name=themes[answer.value])
+            for answer in Answer.objects.filter(
+                invitation__questionnaire__survey=survey, question__kind=QuestionKind.TEXT
+            )
+            if themes.get(answer.value)
+        )
+
+
+def _surveys(rng: random.Random, today: datetime.date) -> int:
+    """Two closed years of the municipal survey with answers (the later one with tagged open
+    answers), and this year's open, with its invitations made and a few answers in."""
+    data = yaml.safe_load(QUESTIONNAIRES.read_text(encoding="utf-8"))
+    previous = None
+    for offset, rates in zip((2, 1), ANSWER_RATES, strict=True):
+        year = today.year - offset
+        survey = survey_create(
+            year=year,
+            title=f"Kommuneundersøkelsen {year}",
+            opens_on=datetime.date(year, 12, 13),
+            closes_on=datetime.date(year + 1, 1, 17),
+            copy_from=previous,
+        )
+        if previous is None:
+            questionnaires_load(survey=survey, data=data)
+        invitations_create(survey=survey)
+        centrality = dict(
+            MunicipalFeatures.objects.filter(year=year).values_list(
+                "municipality__number", "centrality"
+            )
+        )
+        _survey_answers(rng, survey, rates, centrality, tag=offset == 1)
+        previous = survey
+    current = survey_create(
+        year=today.year,
+        title=f"Kommuneundersøkelsen {today.year}",
+        opens_on=today - datetime.timedelta(days=7),
+        closes_on=today + datetime.timedelta(days=45),
+        copy_from=previous,
+    )
+    invitations_create(survey=current)
+    # Fictitious addresses: the demo's mail is written to var/mail/, never sent.
+    invited = list(
+        Invitation.objects.filter(questionnaire__survey=current, district_number="").select_related(
+            "municipality"
+        )
+    )
+    for invitation in invited:
+        invitation.recipient_email = (
+            f"postmottak-{invitation.municipality.number}@demo.integrering.no"
+        )
+    Invitation.objects.bulk_update(invited, ["recipient_email"], batch_size=500)
+    return Invitation.objects.count()
+
+
 def demo_monitoring_create(*, seed: int, today: datetime.date) -> MonitoringDemoResult:
     """Capacity rounds, municipal features, the cost table and news for the demo."""
     rng = random.Random(seed + 11)
@@ -275,4 +412,5 @@ def demo_monitoring_create(*, seed: int, today: datetime.date) -> MonitoringDemo
     features = _features(rng, [today.year - 2, today.year - 1])
     _cost_coverage()
     news = _news(today)
-    return MonitoringDemoResult(rounds, responses, features, news)
+    invitations = _surveys(rng, today)
+    return MonitoringDemoResult(rounds, responses, features, news, invitations)
