@@ -219,7 +219,7 @@ def _features(rng: random.Random, years: list[int]) -> int:
             population = fact.population if fact else rng.randint(800, 30_000)
             share = float(fact.immigrant_share) if fact else rng.uniform(0.04, 0.2)
             # Larger places are more central (SSB's index, 0-1000), with noise.
-            centrality = min(1000, max(300, int(120 * math.log(population) + rng.gauss(0, 60))))
+            centrality = min(1000, max(300, int(100 * math.log(population) - 250 + rng.gauss(0, 60))))
             settled_5 = int(population * rng.uniform(0.002, 0.008))
             rows.append(
                 MunicipalFeatures(
@@ -312,10 +312,11 @@ def _survey_answers(
     answer a little more often (seed 004 table 2: r = 0.15 for centrality)."""
     answers: list[Answer] = []
     submitted: list[int] = []
+    mean = sum(centrality.values()) / len(centrality) if centrality else 0
     for questionnaire in survey.questionnaires.prefetch_related("questions"):
         questions = list(questionnaire.questions.all())
         for invitation in questionnaire.invitations.select_related("municipality"):
-            lift = (centrality.get(invitation.municipality.number, 650) - 650) / 1000
+            lift = (centrality.get(invitation.municipality.number, mean) - mean) / 800
             if rng.random() > rates[questionnaire.role] * (1 + lift):
                 continue
             submitted.append(invitation.pk)
