@@ -1,5 +1,489 @@
-"""Placeholder: filled in by its owner."""
+"""The quarterly capacity survey's pages (seed 000).
+
+- ``capacity-home`` (``/kapasitet/``): the governor's rounds and the link to open one; the
+  leader's open rounds; the directorate's link to the national figures. 403 for anyone else.
+- ``capacity-round-open`` (``/kapasitet/ny/``): the governor opens the quarter's round.
+- ``capacity-round-detail`` (``/kapasitet/<round_id>/``): who has answered, reminders (queued
+  for the worker, the result shown when done), and the results per service and county with the
+  change from the previous round, a chart per service with the table as its text;
+  ``?format=xlsx`` downloads the answers.
+- ``capacity-round-remind`` (``/kapasitet/<round_id>/purring/``, POST): queue the reminders.
+- ``capacity-answer`` (``/kapasitet/<answer_round_id>/svar/``): the municipal leader's answer.
+- ``capacity-national`` (``/kapasitet/nasjonalt/?kvartal=2026-2``): the directorate's figures.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from integrering.audit.services import AccessContext
+from integrering.web.charts import DIVERGING, Series, bar_chart, number_nb, percent_nb
+from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.web.http import no_store
+
+from ..capacity_summary import ServiceShare, round_half_up
+from ..models import CapacityLevel, CapacityRound, CapacityService
+from ..services.capacity import (
+    COMMENT_MAX,
+    NOTE_MAX,
+    Results,
+    ServiceAnswer,
+    capacity_answer_round_get,
+    capacity_answer_save,
+    capacity_reader_require,
+    capacity_reminders_start,
+    capacity_round_get,
+    capacity_round_manage_get,
+    capacity_round_open,
+    capacity_round_xlsx,
+    capacity_rounds_visible,
+    default_closes_on,
+    governor_require,
+    is_national_reader,
+    national_require,
+    national_results,
+    open_rounds_for_leader,
+    quarter_of,
+    quarters_with_rounds,
+    reminder_status,
+    response_of,
+    round_is_open,
+    round_results,
+    round_status,
+    user_governor,
+    user_leader_municipality,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUARTER_PARAM = re.compile(r"^(\d{4})-([1-4])$")
+# Best first, as the scale: blue for god, red for kritisk (colour-blind safe, ColorBrewer RdBu).
+LEVEL_COLOURS = tuple(reversed(DIVERGING[4]))
+POLL_SECONDS = 2
+
+
+# --- Display helpers -----------------------------------------------------------------------
+
+
+def share_sentence(share: ServiceShare) -> str:
+    """«Utfordrende eller kritisk i 44 % av kommunene» (whole per cent, half up)."""
+    fraction = share.fraction
+    if fraction is None:
+        return "Ingen kommuner har svart."
+    whole = round_half_up(100 * fraction, Decimal("1"))
+    return (
+        f"Utfordrende eller kritisk i {percent_nb(int(whole))} av kommunene "
+        f"({share.challenging_or_critical} av {share.answered})."
+    )
+
+
+def change_text(change: Decimal | None) -> str:
+    if change is None:
+        return "–"
+    if change == 0:
+        return "uendret"
+    sign = "+" if change > 0 else "−"
+    return f"{sign}{number_nb(float(abs(change)), 1)} prosentpoeng"
+
+
+def _percent(value: Decimal | None) -> str:
+    return percent_nb(float(value), 1) if value is not None else "–"
+
+
+def _line(name: str, share: ServiceShare, change: Decimal | None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "answered": share.answered,
+        "levels": [
+            f"{share.counts.get(level, 0)} ({_percent(share.level_percent(level))})"
+            for level in CapacityLevel.values
+        ],
+        "challenging_or_critical": share.challenging_or_critical,
+        "percent": _percent(share.percent),
+        "change": change_text(change),
+    }
+
+
+def results_context(results: Results, *, charts: bool = True) -> list[dict[str, Any]]:
+    """Each service's sentence, table rows and chart (levels as stacked shares per county)."""
+    services = []
+    for result in results.services:
+        lines = [_line(c.name, c.share, c.change) for c in result.counties]
+        total = _line(result.total.name, result.total.share, result.total.change)
+        chart = ""
+        if charts and result.total.share.answered:
+            shown = [*result.counties, result.total] if len(result.counties) > 1 else [result.total]
+            chart = bar_chart(
+                title=result.label,
+                categories=[line.name for line in shown],
+                series=[
+                    Series(
+                        name=str(CapacityLevel(level).label),
+                        values=[line.share.counts.get(level, 0) for line in shown],
+                    )
+                    for level in CapacityLevel.values
+                ],
+                stacked=True,
+                horizontal=True,
+                percent=True,
+                colours=LEVEL_COLOURS,
+                show_values=True,
+                value_label="Andel av kommunene som har svart",
+                description=share_sentence(result.total.share)
+                + " Tallene står i tabellen under figuren.",
+                chart_id=f"kapasitet-{result.service.replace('_', '-')}",
+            ).replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+        change = result.total.change
+        services.append(
+            {
+                "service": result.service,
+                "label": result.label,
+                "sentence": share_sentence(result.total.share),
+                "change": (
+                    f"Endring fra {results.previous_label}: {change_text(change)}."
+                    if results.has_previous and change is not None
+                    else ""
+                ),
+                "lines": lines if len(lines) > 1 else [],
+                "total": total,
+                "chart": chart,
+            }
+        )
+    return services
+
+
+LEVEL_LABELS = [str(label) for label in CapacityLevel.labels]
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+class RoundOpenForm(DsForm):
+    year = forms.IntegerField(
+        label="År",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Oppgi året.",
+            "invalid": "Skriv et årstall, for eksempel 2026.",
+            "min_value": "Oppgi et årstall fra 2000.",
+            "max_value": "Oppgi et årstall til og med 2100.",
+        },
+    )
+    quarter = forms.TypedChoiceField(
+        label="Kvartal",
+        coerce=int,
+        choices=[(q, f"{q}. kvartal") for q in range(1, 5)],
+        error_messages={"required": "Velg kvartal.", "invalid_choice": "Velg kvartal 1–4."},
+    )
+    closes_on = forms.DateField(
+        label="Svarfrist",
+        widget=DateInput(),
+        help_text="Kommunene kan svare og endre svaret til og med denne dagen.",
+        error_messages={"required": "Oppgi svarfristen.", "invalid": "Ugyldig dato."},
+    )
+    note = forms.CharField(
+        label="Melding til kommunene",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Vises på svarsiden og i purringene.",
+        error_messages={"max_length": f"Meldingen kan være høyst {NOTE_MAX} tegn."},
+    )
+
+
+class AnswerForm(DsForm):
+    """A level (radio group in a fieldset) and a comment per service, in the seed's order."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for service in CapacityService:
+            self.fields[f"level_{service.value}"] = forms.ChoiceField(
+                label=str(service.label),
+                choices=CapacityLevel.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={"invalid_choice": "Velg et av nivåene."},
+            )
+            self.fields[f"comment_{service.value}"] = forms.CharField(
+                label=f"Kommentar til {str(service.label).lower()}",
+                required=False,
+                max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": f"Kommentaren kan være høyst {COMMENT_MAX} tegn."},
+            )
+
+    def answers(self) -> list[ServiceAnswer]:
+        data = self.cleaned_data
+        return [
+            ServiceAnswer(
+                service=service,
+                level=data.get(f"level_{service}") or "",
+                comment=data.get(f"comment_{service}") or "",
+            )
+            for service in CapacityService.values
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"level": self[f"level_{service}"], "comment": self[f"comment_{service}"]}
+            for service in CapacityService.values
+        ]
+
+
+def answer_service_errors(form: AnswerForm, exc: ValidationError) -> int:
+    """A service refusal keyed by service code goes to that service's level field."""
+    if hasattr(exc, "error_dict"):
+        mapped: dict[str, list[str]] = {}
+        for key, messages_ in exc.message_dict.items():
+            name = f"level_{key}" if key in CapacityService.values else key
+            mapped.setdefault(name, []).extend(messages_)
+        return form_add_service_errors(form, ValidationError(mapped))
+    return form_add_service_errors(form, exc)
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@login_required
+def capacity_home(request: HttpRequest) -> HttpResponse:
+    """The capacity survey for the user's part in it."""
+    user = request.user
+    capacity_reader_require(user)
+    governor = user_governor(user)
+    municipality = user_leader_municipality(user)
+    context: dict[str, Any] = {
+        "governor": governor,
+        "municipality": municipality,
+        "national": is_national_reader(user),
+        "today": timezone.localdate(),
+    }
+    if governor is not None or is_national_reader(user):
+        context["rounds"] = list(capacity_rounds_visible(user)) if governor else []
+    if municipality is not None:
+        context["leader_rounds"] = open_rounds_for_leader(user)
+    return no_store(render(request, "surveys/capacity_home.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def capacity_round_open_view(request: HttpRequest) -> HttpResponse:
+    """The governor opens the quarter's round."""
+    governor = governor_require(request.user)
+    today = timezone.localdate()
+    status = 200
+    if request.method == "POST":
+        form = RoundOpenForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                round = capacity_round_open(
+                    ctx=AccessContext.from_request(request),
+                    year=data["year"],
+                    quarter=data["quarter"],
+                    closes_on=data["closes_on"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Kartleggingen for {round.label} er åpnet for "
+                    f"{len(round_status(round))} kommuner.",
+                )
+                return redirect("surveys:capacity-round-detail", round_id=round.pk)
+        else:
+            status = 422
+    else:
+        year, quarter = quarter_of(today)
+        form = RoundOpenForm(
+            initial={"year": year, "quarter": quarter, "closes_on": default_closes_on(today)}
+        )
+    return no_store(
+        render(
+            request,
+            "surveys/capacity_round_open.html",
+            {"form": form, "governor": governor},
+            status=status,
+        )
+    )
+
+
+def _reminder_context(round: CapacityRound) -> dict[str, Any]:
+    found = reminder_status(round)
+    return {"reminder": found, "poll_seconds": POLL_SECONDS}
+
+
+@require_http_methods(["GET"])
+@login_required
+def capacity_round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Who has answered, reminders, and the results with a chart per service."""
+    round = capacity_round_get(request.user, round_id)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(capacity_round_xlsx(round), content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="kapasitet-{round.year}-{round.quarter}.xlsx"'
+        )
+        return no_store(response)
+    if request.headers.get("HX-Request") and request.GET.get("del") == "purring":
+        return no_store(
+            render(
+                request,
+                "surveys/capacity_reminder_status.html",
+                {"round": round, **_reminder_context(round)},
+            )
+        )
+    statuses = round_status(round)
+    results = round_results(round)
+    context = {
+        "round": round,
+        "statuses": statuses,
+        "answered": sum(1 for s in statuses if s.submitted),
+        "can_manage": user_governor(request.user) == round.county_governor,
+        "is_open": round_is_open(round),
+        "results": results,
+        "services": results_context(results),
+        "level_labels": LEVEL_LABELS,
+        **_reminder_context(round),
+    }
+    return no_store(render(request, "surveys/capacity_round_detail.html", context))
+
+
+@require_POST
+@login_required
+def capacity_round_remind(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Queue the reminders for the worker; the round page shows how it went."""
+    round = capacity_round_manage_get(request.user, round_id)
+    try:
+        capacity_reminders_start(ctx=AccessContext.from_request(request), round=round)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Purringen er lagt i kø: kommunenes ledere som ikke har svart, får e-post om litt.",
+        )
+    return redirect("surveys:capacity-round-detail", round_id=round.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def capacity_answer(request: HttpRequest, answer_round_id: int) -> HttpResponse:
+    """The municipal leader's answer: a level and a comment per service; draft or submit."""
+    round, municipality = capacity_answer_round_get(request.user, answer_round_id)
+    response = response_of(round, municipality)
+    is_open = round_is_open(round)
+    status = 200
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                capacity_answer_save(
+                    ctx=AccessContext.from_request(request),
+                    round=round,
+                    municipality=municipality,
+                    answers=form.answers(),
+                    version=form.cleaned_data["version"],
+                    submit=submit,
+                )
+            except ValidationError as exc:
+                status = answer_service_errors(form, exc)
+            else:
+                if submit or (response and response.submitted_at):
+                    messages.success(request, f"Svaret for {municipality.name} er sendt inn.")
+                else:
+                    messages.success(
+                        request, "Utkastet er lagret. Husk å sende inn før svarfristen."
+                    )
+                return redirect("surveys:capacity-answer", answer_round_id=round.pk)
+        else:
+            status = 422
+    else:
+        initial: dict[str, Any] = {"version": response.version if response else 0}
+        if response is not None:
+            for answer in response.answers.all():
+                initial[f"level_{answer.service}"] = answer.level
+                initial[f"comment_{answer.service}"] = answer.comment
+        form = AnswerForm(initial=initial)
+    answers = []
+    if response is not None:
+        by_service = {a.service: a for a in response.answers.all()}
+        answers = [
+            {"label": str(s.label), "answer": by_service.get(s.value)} for s in CapacityService
+        ]
+    context = {
+        "round": round,
+        "municipality": municipality,
+        "response": response,
+        "form": form,
+        "is_open": is_open,
+        "answers": answers,
+        "not_yet_open": timezone.localdate() < round.opened_on,
+    }
+    return no_store(render(request, "surveys/capacity_answer.html", context, status=status))
+
+
+@require_http_methods(["GET"])
+@login_required
+def capacity_national(request: HttpRequest) -> HttpResponse:
+    """The nation's figures for a quarter, per county, with the change from the quarter before."""
+    national_require(request.user)
+    quarters = quarters_with_rounds()
+    chosen = request.GET.get("kvartal", "")
+    match = QUARTER_PARAM.match(chosen)
+    if match:
+        year, quarter = int(match.group(1)), int(match.group(2))
+    elif quarters:
+        year, quarter = quarters[0]
+    else:
+        year, quarter = quarter_of(timezone.localdate())
+    results = national_results(year, quarter)
+    options = sorted({*quarters, (year, quarter)}, reverse=True)
+    context = {
+        "year": year,
+        "quarter": quarter,
+        "bad_choice": bool(chosen) and not match,
+        "options": [
+            {
+                "value": f"{y}-{q}",
+                "label": f"{q}. kvartal {y}",
+                "selected": (y, q) == (year, quarter),
+            }
+            for y, q in options
+        ],
+        "results": results,
+        "services": results_context(results),
+        "rounds": list(
+            CapacityRound.objects.filter(year=year, quarter=quarter).select_related(
+                "county_governor"
+            )
+        ),
+        "level_labels": LEVEL_LABELS,
+    }
+    return no_store(render(request, "surveys/capacity_national.html", context))
+
+
+urlpatterns: list = [
+    path("kapasitet/", capacity_home, name="capacity-home"),
+    path("kapasitet/ny/", capacity_round_open_view, name="capacity-round-open"),
+    path("kapasitet/nasjonalt/", capacity_national, name="capacity-national"),
+    path("kapasitet/<int:round_id>/", capacity_round_detail, name="capacity-round-detail"),
+    path("kapasitet/<int:round_id>/purring/", capacity_round_remind, name="capacity-round-remind"),
+    path("kapasitet/<int:answer_round_id>/svar/", capacity_answer, name="capacity-answer"),
+]
