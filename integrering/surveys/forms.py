@@ -1,0 +1,193 @@
+"""Forms of the municipal survey's pages (the analyst's): surveys, questionnaires, questions,
+contact import and invitation filters. The answer-by-link form is built from the questions
+in ``views/respond.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from integrering.web.forms import DateInput, DsForm
+
+from .models import InvitationStatus, Question, QuestionKind, Questionnaire, Survey, SurveyRole
+
+
+class SurveyForm(DsForm):
+    year = forms.IntegerField(
+        label="År",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Oppgi året.",
+            "invalid": "Skriv året med fire sifre, for eksempel 2026.",
+            "min_value": "Året må være fra 2000.",
+            "max_value": "Året må være til og med 2100.",
+        },
+    )
+    title = forms.CharField(
+        label="Tittel", max_length=200, error_messages={"required": "Gi undersøkelsen en tittel."}
+    )
+    opens_on = forms.DateField(
+        label="Åpner",
+        widget=DateInput(),
+        error_messages={"required": "Oppgi når undersøkelsen åpner.", "invalid": "Ugyldig dato."},
+    )
+    closes_on = forms.DateField(
+        label="Svarfrist",
+        widget=DateInput(),
+        help_text="Siste dag det kan svares (norsk tid).",
+        error_messages={"required": "Oppgi svarfristen.", "invalid": "Ugyldig dato."},
+    )
+    copy_from = forms.ModelChoiceField(
+        label="Kopier spørsmålene fra",
+        queryset=Survey.objects.none(),
+        required=False,
+        empty_label="Ikke kopier (tomme skjemaer)",
+        help_text="Spørsmålene får de samme kodene, så resultatene kan sammenlignes med i fjor.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["copy_from"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Survey.objects.order_by("-year")
+        field.error_messages["invalid_choice"] = "Velg en undersøkelse fra listen."
+
+
+class SurveyEditForm(DsForm):
+    title = SurveyForm.base_fields["title"]
+    opens_on = SurveyForm.base_fields["opens_on"]
+    closes_on = SurveyForm.base_fields["closes_on"]
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class QuestionnaireForm(DsForm):
+    title = forms.CharField(
+        label="Tittel", max_length=200, error_messages={"required": "Gi skjemaet en tittel."}
+    )
+    introduction = forms.CharField(
+        label="Innledning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Vises øverst i skjemaet for den som svarer.",
+    )
+    includes_city_districts = forms.BooleanField(label="Oslos bydeler svarer", required=False)
+
+
+def _question_label(question: Question) -> str:
+    return f"{question.position}. {question.text[:80]}"
+
+
+class QuestionForm(DsForm):
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=QuestionKind.choices,
+        error_messages={"required": "Velg en spørsmålstype."},
+    )
+    text = forms.CharField(
+        label="Spørsmål",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Skriv spørsmålet."},
+    )
+    help_text = forms.CharField(
+        label="Hjelpetekst", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    choices = forms.CharField(
+        label="Svaralternativer",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Ett per linje. Bare for spørsmål med ett eller flere valg.",
+    )
+    group = forms.CharField(
+        label="Gruppe",
+        required=False,
+        max_length=200,
+        help_text="Skalaspørsmål med samme gruppe vises i samme figur i resultatene.",
+    )
+    required = forms.BooleanField(label="Må besvares", required=False)
+    code = forms.CharField(
+        label="Kode",
+        required=False,
+        max_length=60,
+        help_text="Brukes for å sammenligne med andre år. Tom: lages av spørsmålsteksten.",
+    )
+    show_if_question = forms.ModelChoiceField(
+        label="Vis bare hvis spørsmål",
+        queryset=Question.objects.none(),
+        required=False,
+        empty_label="Vis alltid",
+        help_text="Et tidligere spørsmål med ett valg.",
+    )
+    show_if_value = forms.CharField(
+        label="er besvart med",
+        required=False,
+        max_length=200,
+        help_text="Et av svaralternativene til spørsmålet over, skrevet likt.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        questionnaire: Questionnaire,
+        question: Question | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["show_if_question"]
+        assert isinstance(field, forms.ModelChoiceField)
+        earlier = questionnaire.questions.filter(kind=QuestionKind.SINGLE)
+        if question is not None:
+            earlier = earlier.filter(position__lt=question.position)
+        field.queryset = earlier.order_by("position")
+        field.label_from_instance = _question_label  # type: ignore[method-assign,assignment]
+        field.error_messages["invalid_choice"] = (
+            "Velg et tidligere spørsmål med ett valg fra listen."
+        )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "text": data["text"],
+            "help_text": data["help_text"],
+            "group": data["group"],
+            "choices": [line.strip() for line in data["choices"].splitlines() if line.strip()],
+            "required": data["required"],
+            "code": data["code"],
+            "show_if_question": data["show_if_question"],
+            "show_if_value": data["show_if_value"].strip(),
+        }
+
+
+def question_initial(question: Question) -> dict[str, Any]:
+    return {
+        "kind": question.kind,
+        "text": question.text,
+        "help_text": question.help_text,
+        "choices": "\n".join(question.choices),
+        "group": question.group,
+        "required": question.required,
+        "code": question.code,
+        "show_if_question": question.show_if_question_id,
+        "show_if_value": question.show_if_value,
+    }
+
+
+class ContactsForm(DsForm):
+    file = forms.FileField(
+        label="Fil med e-postadresser (CSV)",
+        help_text="Kolonnene unit_id,role,email: kommune- eller bydelsnummer, rolle "
+        "(chief_executive, integration_officer, head_of_education) og e-postadresse.",
+        error_messages={"required": "Velg en fil.", "empty": "Filen er tom."},
+    )
+
+
+class InvitationFilterForm(DsForm):
+    role = forms.ChoiceField(
+        label="Rolle", required=False, choices=[("", "Alle roller"), *SurveyRole.choices]
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Alle"), *InvitationStatus.choices]
+    )
+    q = forms.CharField(label="Kommune eller bydel", required=False, max_length=100)

@@ -1,0 +1,162 @@
+"""Who reaches the municipal survey, and the reads of its objects.
+
+The municipal survey is the directorate's: only users with the analyst role (in the
+directorate) reach its pages. Anyone else gets 403 on its lists and 404 on its objects, so a
+municipal user does not learn that an id exists. The answer-by-link page is apart: its link is
+the credential (``views/respond.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from integrering.accounts.roles import Role
+from integrering.organisations.models import OrganisationKind
+
+from .models import Invitation, InvitationStatus, Question, Questionnaire, Survey
+
+NOT_ANALYST = "Kommuneundersøkelsen er for direktoratets analytikere."
+NOT_FOUND = "Finner ikke det du ba om."
+
+
+def is_analyst(user: Any) -> bool:
+    """An analyst of the directorate (the role is a directorate role)."""
+    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.ANALYST):
+        return False
+    organisation = getattr(user, "organisation", None)
+    return organisation is None or organisation.kind == OrganisationKind.DIRECTORATE
+
+
+def analyst_require(user: Any) -> None:
+    """For list pages: 403 with a clear message for anyone who is not an analyst."""
+    if not is_analyst(user):
+        raise PermissionDenied(NOT_ANALYST)
+
+
+def analyst_require_or_404(user: Any) -> None:
+    """For pages of one object: 404 for anyone who is not an analyst."""
+    if not is_analyst(user):
+        raise Http404(NOT_FOUND)
+
+
+def _get(user: Any, queryset: QuerySet[Any], pk: int) -> Any:
+    analyst_require_or_404(user)
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(NOT_FOUND)
+    return found
+
+
+def survey_get(user: Any, survey_id: int) -> Survey:
+    return _get(user, Survey.objects.all(), survey_id)
+
+
+def questionnaire_get(user: Any, questionnaire_id: int) -> Questionnaire:
+    return _get(user, Questionnaire.objects.select_related("survey"), questionnaire_id)
+
+
+def question_get(user: Any, question_id: int) -> Question:
+    return _get(
+        user,
+        Question.objects.select_related("questionnaire__survey", "show_if_question"),
+        question_id,
+    )
+
+
+def invitation_get(user: Any, invitation_id: int) -> Invitation:
+    return _get(
+        user,
+        Invitation.objects.select_related("questionnaire__survey", "municipality"),
+        invitation_id,
+    )
+
+
+def surveys_list(user: Any) -> QuerySet[Survey]:
+    analyst_require(user)
+    return Survey.objects.order_by("-year")
+
+
+def questionnaires_with_counts(survey: Survey) -> QuerySet[Questionnaire]:
+    """The survey's questionnaires with their invitation counts per status."""
+    return survey.questionnaires.annotate(
+        question_count=Count("questions", distinct=True),
+        invited_count=Count("invitations", distinct=True),
+        draft_count=Count(
+            "invitations", filter=Q(invitations__status=InvitationStatus.DRAFT), distinct=True
+        ),
+        submitted_count=Count(
+            "invitations", filter=Q(invitations__status=InvitationStatus.SUBMITTED), distinct=True
+        ),
+        with_email_count=Count(
+            "invitations", filter=~Q(invitations__recipient_email=""), distinct=True
+        ),
+        sent_count=Count(
+            "invitations", filter=Q(invitations__sent_at__isnull=False), distinct=True
+        ),
+    ).order_by("role")
+
+
+def invitations_filter(
+    survey: Survey, *, role: str = "", status: str = "", query: str = ""
+) -> QuerySet[Invitation]:
+    """The survey's invitations, optionally of one role, one status, or matching a unit."""
+    invitations = Invitation.objects.filter(questionnaire__survey=survey).select_related(
+        "questionnaire", "municipality"
+    )
+    if role:
+        invitations = invitations.filter(questionnaire__role=role)
+    if status:
+        invitations = invitations.filter(status=status)
+    if query:
+        invitations = invitations.filter(
+            Q(municipality__name__icontains=query)
+            | Q(municipality__number__startswith=query)
+            | Q(district_name__icontains=query)
+            | Q(district_number__startswith=query)
+        )
+    return invitations.order_by("questionnaire__role", "municipality__number", "district_number")
+
+
+SEND_TASK_PATH = "integrering.surveys.tasks.survey_invitations_send"
+SEND_STATUS_LABELS = {
+    "READY": "I kø",
+    "RUNNING": "Sender",
+    "SUCCESSFUL": "Ferdig",
+    "FAILED": "Feilet",
+}
+
+
+def sending_runs(survey: Survey, limit: int = 5) -> list[dict[str, Any]]:
+    """The latest sendings and reminders of a survey's links (the background tasks), newest
+    first, with their status and, when done, their counts."""
+    from django_tasks_db.models import DBTaskResult
+
+    runs = []
+    for result in DBTaskResult.objects.filter(task_path=SEND_TASK_PATH).order_by("-enqueued_at")[
+        :200
+    ]:
+        args = (result.args_kwargs or {}).get("args") or []
+        kwargs = (result.args_kwargs or {}).get("kwargs") or {}
+        survey_id = args[0] if args else kwargs.get("survey_id")
+        if survey_id != survey.pk:
+            continue
+        reminder = bool(args[1] if len(args) > 1 else kwargs.get("reminder", False))
+        runs.append(
+            {
+                "id": str(result.id),
+                "status": result.status,
+                "status_label": SEND_STATUS_LABELS.get(result.status, result.status),
+                "reminder": reminder,
+                "enqueued_at": result.enqueued_at,
+                "finished_at": result.finished_at,
+                "result": result.return_value if result.status == "SUCCESSFUL" else None,
+                "running": result.status in {"READY", "RUNNING"},
+            }
+        )
+        if len(runs) >= limit:
+            break
+    return runs
