@@ -36,6 +36,14 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
         items.append(("Bosetting", reverse("settlement:home")))
     if user.has_role(Role.COUNTY_GOVERNOR_OFFICER):
         items.append(("Klagesaker", reverse("programme:governor-appeal-list")))
+    if user.has_role(
+        Role.COUNTY_GOVERNOR_OFFICER, Role.MUNICIPAL_LEADER, Role.ANALYST, Role.SETTLEMENT_PLANNER
+    ):
+        items.append(("Tjenestekapasitet", reverse("surveys:capacity-home")))
+    if user.has_role(Role.ANALYST):
+        items.append(("Kommuneundersøkelsen", reverse("surveys:survey-list")))
+        items.append(("Kostnadsdekning", reverse("finance:cost-list")))
+    items.append(("Nyheter", reverse("news:news-list")))
     items.append(("Satser", reverse("rules:rates")))
     if user.has_role(Role.ADMINISTRATOR) and user.is_staff:
         items.append(("Administrasjon", reverse("admin:index")))

@@ -11,7 +11,9 @@ from django.views.decorators.http import require_GET
 from integrering.accounts.http import AuthenticatedRequest
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
 from integrering.casework.selectors import deadline_counts, notices_for
+from integrering.news.selectors import news_for_user
 from integrering.programme.selectors import programme_counts
+from integrering.surveys.services.capacity import open_rounds_for_leader
 
 from . import selectors
 
@@ -30,7 +32,7 @@ class LogoutView(auth_views.LogoutView):
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """One page, with a section for each role the user has."""
     user = request.user
-    context: dict[str, object] = {"role_labels": user.role_labels}
+    context: dict[str, object] = {"role_labels": user.role_labels, "news": news_for_user(user)}
     if user.has_role(*MUNICIPAL_SERVICE_ROLES, Role.MUNICIPAL_LEADER):
         context["caseload"] = selectors.caseload_summary(user)
         context["is_caseworker"] = user.has_role(*MUNICIPAL_SERVICE_ROLES)
@@ -38,6 +40,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["deadline_counts"] = deadline_counts(user)
         context["new_notices"] = notices_for(user).count()
         context["programme"] = programme_counts(user)
+        context["capacity_rounds"] = open_rounds_for_leader(user)
     if (
         user.has_role(Role.COUNTY_GOVERNOR_OFFICER)
         and user.organisation
