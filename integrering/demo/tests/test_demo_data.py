@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.test import RequestFactory, override_settings
 
 from integrering.accounts.models import User
+from integrering.finance.models import CostCoverageRow
+from integrering.news.models import NewsItem
 from integrering.organisations.models import Municipality
 from integrering.people.identity import identity_number_parse
 from integrering.people.models import Household, Person
 from integrering.people.selectors import persons_visible_to
 from integrering.programme.models import Appeal, Decision, Participation
+from integrering.surveys.models import CapacityRound, Invitation, Survey
 
 REQUIRED_USERS = {
     "saksbehandler-oslo": "0301",
@@ -75,6 +80,28 @@ def test_demo_data_creates_the_demo_world_once() -> None:
     oslo = User.objects.get(username="saksbehandler-oslo")
     assert {p.municipality.number for p in persons_visible_to(oslo)} == {"0301"}
     assert persons_visible_to(oslo).count() > 0
+
+    # Monitoring: capacity rounds of both demo governors, Oslo not yet answered this quarter;
+    # two closed survey years with answers and this year's open; seed 001's cost table; news.
+    assert CapacityRound.objects.count() == 6
+    current = CapacityRound.objects.order_by("-year", "-quarter").first()
+    assert current is not None
+    assert not current.responses.filter(municipality__number="0301").exists()
+    years = sorted(Survey.objects.values_list("year", flat=True))
+    assert len(years) == 3
+    answered = Invitation.objects.filter(questionnaire__survey__year=years[1], status="submitted")
+    assert (
+        0
+        < answered.count()
+        < Invitation.objects.filter(questionnaire__survey__year=years[1]).count()
+    )
+    assert not Invitation.objects.filter(
+        questionnaire__survey__year=years[2], status="submitted"
+    ).exists()
+    # Seed 001's table: 19 municipalities, 573 224 hours in all (the seed's sum row).
+    assert CostCoverageRow.objects.count() == 19
+    assert CostCoverageRow.objects.aggregate(hours=Sum("hours"))["hours"] == Decimal(573_224)
+    assert NewsItem.objects.filter(county_governor__isnull=True).exists()
 
     call_command("demo_data", stdout=(again := io.StringIO()))
     assert "finnes allerede" in again.getvalue()
