@@ -88,12 +88,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from integrering.accounts.api import router as accounts_router
-    from integrering.finance.api import router as finance_router
-    from integrering.news.api import router as news_router
     from integrering.casework.api import router as casework_router
     from integrering.casework.api_mapping import router as mapping_router
     from integrering.casework.api_plan import router as plan_router
     from integrering.casework.api_practice import router as practice_router
+    from integrering.finance.api import router as finance_router
+    from integrering.news.api import router as news_router
     from integrering.people.api import household_router
     from integrering.people.api import router as people_router
     from integrering.people.api_imports import router as imports_router

@@ -129,7 +129,7 @@ def _news_item(w: World) -> int:
         kind="news",
         title="Nytt fra Statsforvalteren",
         body="Frokostprat fredag.",
-        county_governor=_governor(w).organisation.county_governor,
+        county_governor=_governor(w).organisation.county_governor,  # type: ignore[union-attr]
         published_on=datetime.date(2026, 9, 1),
     )
     return item.pk

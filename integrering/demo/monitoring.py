@@ -58,7 +58,7 @@ LEVEL_SHARES: dict[str, tuple[float, float, float, float]] = {
     CapacityService.NAV_SOCIAL: (0.0, 0.25, 0.55, 0.20),
 }
 LEVELS = ("god", "tilfredsstillende", "utfordrende", "kritisk")
-COMMENTS = {
+COMMENTS: dict[str, str] = {
     CapacityService.HOUSING: "Få store boliger; vi leier inn fra private.",
     CapacityService.GP: "To fastlegelister er stengt.",
     CapacityService.NAV_SOCIAL: "Lang ventetid på oppfølging.",
@@ -219,7 +219,9 @@ def _features(rng: random.Random, years: list[int]) -> int:
             population = fact.population if fact else rng.randint(800, 30_000)
             share = float(fact.immigrant_share) if fact else rng.uniform(0.04, 0.2)
             # Larger places are more central (SSB's index, 0-1000), with noise.
-            centrality = min(1000, max(300, int(100 * math.log(population) - 250 + rng.gauss(0, 60))))
+            centrality = min(
+                1000, max(300, int(100 * math.log(population) - 250 + rng.gauss(0, 60)))
+            )
             settled_5 = int(population * rng.uniform(0.002, 0.008))
             rows.append(
                 MunicipalFeatures(
