@@ -4,8 +4,9 @@ municipalities that report «utfordrende» or «kritisk», and the change from t
 Pure functions over plain rows (municipality, county, service, level): no database, so the
 command line (``cli_capacity.py``), the pages and the API compute the same figures.
 
-- ``percent_one_decimal(part, whole)``: the share in per cent, rounded half up on the exact
-  fraction (4/9 -> 44.4, 1/8 -> 12.5), as ``Decimal``;
+- ``percent_one_decimal(part, whole)`` (from ``statistics.py``, shared with the municipal
+  survey): the share in per cent, rounded half up on the exact fraction (4/9 -> 44.4, 1/8 ->
+  12.5), as ``Decimal``;
 - ``service_shares(rows)``: one ``ServiceShare`` per service, in the seed's order;
 - ``shares_by_group(rows, key)``: the same per county (or any other grouping);
 - ``change_points(current, previous)``: the change in percentage points, one decimal.
@@ -23,10 +24,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .models import CHALLENGING_OR_CRITICAL, CapacityLevel, CapacityService
+from .statistics import percent_one_decimal, round_half_up
 
 SERVICES: tuple[str, ...] = tuple(CapacityService.values)
 LEVELS: tuple[str, ...] = tuple(CapacityLevel.values)
-ONE_DECIMAL = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -70,21 +71,6 @@ class ServiceShare:
         if not self.answered:
             return None
         return percent_one_decimal(self.counts.get(level, 0), self.answered)
-
-
-def round_half_up(value: Fraction, quantum: Decimal = ONE_DECIMAL) -> Decimal:
-    """``value`` rounded half up (away from zero) to ``quantum``, computed exactly."""
-    steps = value / Fraction(quantum)
-    sign = -1 if steps < 0 else 1
-    whole = int(abs(steps) + Fraction(1, 2))  # floor of |x| + 1/2: half up, exact
-    return (Decimal(sign * whole) * quantum).quantize(quantum)
-
-
-def percent_one_decimal(part: int, whole: int) -> Decimal:
-    """``part`` of ``whole`` in per cent, one decimal, half up on the exact fraction."""
-    if whole <= 0:
-        raise ValueError("whole must be positive")
-    return round_half_up(Fraction(100 * part, whole))
 
 
 def service_shares(
@@ -140,4 +126,4 @@ def change_points(current: ServiceShare | None, previous: ServiceShare | None) -
     now, before = current.fraction, previous.fraction
     if now is None or before is None:
         return None
-    return round_half_up(100 * (now - before))
+    return round_half_up(100 * (now - before), 1)

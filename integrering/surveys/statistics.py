@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from scipy import stats
@@ -34,8 +35,14 @@ def percent_one_decimal(part: int, whole: int) -> Decimal:
     return (Decimal(tenths) / 10).quantize(Decimal("0.1"))
 
 
-def round_half_up(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+def round_half_up(value: Decimal | Fraction, decimals: int) -> Decimal:
+    """``value`` rounded half up (away from zero) to ``decimals`` places, computed exactly: a
+    ``Fraction`` (a share of counts) is rounded as it is, never through a binary float."""
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    steps = value * 10**decimals
+    whole = int(abs(steps) + Fraction(1, 2))  # floor of |x| + 1/2: half up, exact
+    return Decimal(-whole if steps < 0 else whole).scaleb(-decimals)
 
 
 # --- Response rates (seed 004 table 1) ---------------------------------------------------------

@@ -40,6 +40,7 @@ from integrering.accounts.roles import Role
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError, conflict_message, version_bump
 from integrering.organisations.models import County, CountyGovernor, Municipality
+from integrering.programme.selectors import county_governor_id_of
 from integrering.rules.parameters import value
 
 from ..capacity_summary import (
@@ -75,13 +76,11 @@ REMINDER_TASK = "integrering.surveys.tasks.capacity_reminders_send"
 
 
 def user_governor(user: Any) -> CountyGovernor | None:
-    """The county governor a county governor officer works for; None for anyone else."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(
-        Role.COUNTY_GOVERNOR_OFFICER
-    ):
+    """The county governor a county governor officer works for; None for anyone else (who is
+    decided once, in ``programme.selectors.county_governor_id_of``)."""
+    if county_governor_id_of(user) is None:
         return None
-    organisation = getattr(user, "organisation", None)
-    return organisation.county_governor if organisation is not None else None
+    return user.organisation.county_governor
 
 
 def user_leader_municipality(user: Any) -> Municipality | None:

@@ -33,7 +33,7 @@ from integrering.web.charts import DIVERGING, Series, bar_chart, number_nb, perc
 from integrering.web.forms import DateInput, DsForm, form_add_service_errors
 from integrering.web.http import no_store
 
-from ..capacity_summary import ServiceShare, round_half_up
+from ..capacity_summary import ServiceShare
 from ..models import CapacityLevel, CapacityRound, CapacityService
 from ..services.capacity import (
     COMMENT_MAX,
@@ -65,6 +65,7 @@ from ..services.capacity import (
     user_governor,
     user_leader_municipality,
 )
+from ..statistics import round_half_up
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUARTER_PARAM = re.compile(r"^(\d{4})-([1-4])$")
@@ -81,7 +82,7 @@ def share_sentence(share: ServiceShare) -> str:
     fraction = share.fraction
     if fraction is None:
         return "Ingen kommuner har svart."
-    whole = round_half_up(100 * fraction, Decimal("1"))
+    whole = round_half_up(100 * fraction, 0)
     return (
         f"Utfordrende eller kritisk i {percent_nb(int(whole))} av kommunene "
         f"({share.challenging_or_critical} av {share.answered})."
