@@ -8,23 +8,13 @@ from typing import Any
 
 from django import forms
 
-from integrering.web.forms import DateInput, DsForm
+from integrering.web.forms import DateInput, DsForm, YearField
 
 from .models import InvitationStatus, Question, QuestionKind, Questionnaire, Survey, SurveyRole
 
 
 class SurveyForm(DsForm):
-    year = forms.IntegerField(
-        label="År",
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "required": "Oppgi året.",
-            "invalid": "Skriv året med fire sifre, for eksempel 2026.",
-            "min_value": "Året må være fra 2000.",
-            "max_value": "Året må være til og med 2100.",
-        },
-    )
+    year = YearField()
     title = forms.CharField(
         label="Tittel", max_length=200, error_messages={"required": "Gi undersøkelsen en tittel."}
     )

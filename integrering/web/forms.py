@@ -87,3 +87,47 @@ def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> int:
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
     return 422
+
+
+class YearField(forms.IntegerField):
+    """A calendar year within the product's range (2000-2100), with messages in Norwegian.
+    ``required`` is what to ask for when it is left empty («Skriv året tabellen gjelder.»)."""
+
+    FIRST, LAST = 2000, 2100
+
+    def __init__(self, *, required_message: str = "Oppgi året.", **kwargs: Any) -> None:
+        kwargs.setdefault("label", "År")
+        super().__init__(
+            min_value=self.FIRST,
+            max_value=self.LAST,
+            error_messages={
+                "required": required_message,
+                "invalid": "Skriv et årstall, for eksempel 2026.",
+                "min_value": f"Skriv et årstall fra {self.FIRST}.",
+                "max_value": f"Skriv et årstall til og med {self.LAST}.",
+            },
+            **kwargs,
+        )
+
+
+class TableFileField(forms.FileField):
+    """A CSV or Excel (.xlsx) table to import, no larger than ``settings.IMPORT_MAX_BYTES`` (the
+    same limit as the household import)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Fil (CSV eller Excel)")
+        kwargs.setdefault("error_messages", {"required": "Velg en fil.", "empty": "Filen er tom."})
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        from django.conf import settings
+
+        from integrering.people.imports import megabytes
+
+        upload = super().clean(data, initial)
+        if upload and upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                f"Filen er for stor (høyst {megabytes(settings.IMPORT_MAX_BYTES)})."
+            )
+        return upload

@@ -98,6 +98,24 @@ def test_a_missing_column_is_named(analyst: Client) -> None:
     assert not CostCoverageReport.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("year", "file_size", "message"),
+    [
+        ("1999", 10, "Skriv et årstall fra 2000."),
+        ("neste", 10, "Skriv et årstall, for eksempel 2026."),
+        ("2017", 101, "Filen er for stor (høyst 1 kB)."),
+    ],
+)
+def test_a_bad_year_or_a_too_large_file_is_refused_and_nothing_is_written(
+    analyst: Client, settings: object, year: str, file_size: int, message: str
+) -> None:
+    settings.IMPORT_MAX_BYTES = 100  # type: ignore[attr-defined]
+    response = _upload(analyst, b"x" * file_size, year=year)
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert message in response.content.decode()  # type: ignore[attr-defined]
+    assert not CostCoverageReport.objects.exists()
+
+
 def test_the_export_is_real_excel_and_csv_with_the_sum_row(analyst: Client) -> None:
     _upload(analyst, seed_csv(fte_decimals=2).encode())
     report = CostCoverageReport.objects.get()

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from integrering.audit.services import AccessContext
 from integrering.web.charts import DIVERGING, Series, bar_chart, number_nb, percent_nb
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.web.forms import DateInput, DsForm, YearField, form_add_service_errors
 from integrering.web.http import no_store
 
 from ..capacity_summary import ServiceShare
@@ -171,17 +171,7 @@ LEVEL_LABELS = [str(label) for label in CapacityLevel.labels]
 
 
 class RoundOpenForm(DsForm):
-    year = forms.IntegerField(
-        label="År",
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "required": "Oppgi året.",
-            "invalid": "Skriv et årstall, for eksempel 2026.",
-            "min_value": "Oppgi et årstall fra 2000.",
-            "max_value": "Oppgi et årstall til og med 2100.",
-        },
-    )
+    year = YearField()
     quarter = forms.TypedChoiceField(
         label="Kvartal",
         coerce=int,

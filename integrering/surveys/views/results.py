@@ -8,8 +8,6 @@ Analysts only: anyone else gets 403 on the features page and 404 on every object
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from integrering.web.forms import DsForm, form_add_service_errors
+from integrering.web.forms import DsForm, TableFileField, YearField, form_add_service_errors
 
 from ..models import QuestionKind, SurveyRole
 from ..report import XLSX_TYPE, survey_report_pdf, survey_tables_xlsx
@@ -37,37 +35,18 @@ from ..services.results import (
     tag_names,
 )
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
 
 class FeaturesImportForm(DsForm):
-    year = forms.IntegerField(
-        label="År",
-        min_value=2000,
-        max_value=2100,
+    year = YearField(
+        required_message="Skriv året kjennetegnene gjelder.",
         help_text="Året undersøkelsen gjelder; en ny import erstatter årets kjennetegn.",
-        error_messages={
-            "required": "Skriv året kjennetegnene gjelder.",
-            "invalid": "Skriv et årstall, for eksempel 2026.",
-            "min_value": "Skriv et årstall fra 2000.",
-            "max_value": "Skriv et årstall til og med 2100.",
-        },
     )
-    file = forms.FileField(
-        label="Fil (CSV eller Excel)",
+    file = TableFileField(
         help_text=(
             "Kolonnene municipality_number, population, immigrants, centrality, "
             "settled_last_5_years og settled_last_10_years, med overskriftsrad."
         ),
-        error_messages={"required": "Velg en fil.", "empty": "Filen er tom."},
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Filen er for stor (høyst 5 MB).")
-        return upload
 
 
 class TagForm(DsForm):
