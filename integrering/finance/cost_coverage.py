@@ -26,40 +26,30 @@ CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
-class CostLine:
+class CostSum:
+    """Money, hours and FTE, of one municipality or of the sum row, with what follows from them."""
+
+    expenses: Decimal
+    income: Decimal
+    hours: Decimal
+    fte: Decimal
+
+    @property
+    def result(self) -> Decimal:
+        return self.income - self.expenses
+
+    @property
+    def hours_per_fte(self) -> Decimal | None:
+        return hours_per_fte(self.hours, self.fte)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostLine(CostSum):
     """One municipality's line (``line``: its line in the file, the header being 1)."""
 
     line: int
     municipality_number: str
     name: str
-    expenses: Decimal
-    income: Decimal
-    hours: Decimal
-    fte: Decimal
-
-    @property
-    def result(self) -> Decimal:
-        return self.income - self.expenses
-
-    @property
-    def hours_per_fte(self) -> Decimal | None:
-        return hours_per_fte(self.hours, self.fte)
-
-
-@dataclass(frozen=True)
-class CostSum:
-    expenses: Decimal
-    income: Decimal
-    hours: Decimal
-    fte: Decimal
-
-    @property
-    def result(self) -> Decimal:
-        return self.income - self.expenses
-
-    @property
-    def hours_per_fte(self) -> Decimal | None:
-        return hours_per_fte(self.hours, self.fte)
 
 
 def hours_per_fte(hours: Decimal, fte: Decimal) -> Decimal | None:
