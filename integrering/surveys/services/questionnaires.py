@@ -285,6 +285,30 @@ def _validate(
         raise ValidationError(errors)
 
 
+def _stored(
+    kind: str,
+    text: str,
+    help_text: str,
+    group: str,
+    choices: list[str],
+    required: bool,
+    show_if_question: Question | None,
+    show_if_value: str,
+) -> dict[str, Any]:
+    """A checked question's fields as stored: a group only on Likert items, choices only on
+    choice questions, a condition value only with its question."""
+    return {
+        "kind": kind,
+        "text": text.strip(),
+        "help_text": help_text.strip(),
+        "group": group.strip() if kind == QuestionKind.LIKERT else "",
+        "choices": choices if kind in CHOICE_KINDS else [],
+        "required": required,
+        "show_if_question": show_if_question,
+        "show_if_value": show_if_value if show_if_question else "",
+    }
+
+
 @transaction.atomic
 def question_add(
     *,
@@ -320,14 +344,7 @@ def question_add(
         questionnaire=questionnaire,
         position=position,
         code=code or _code_free(questionnaire, text),
-        kind=kind,
-        text=text.strip(),
-        help_text=help_text.strip(),
-        group=group.strip() if kind == QuestionKind.LIKERT else "",
-        choices=choices if kind in CHOICE_KINDS else [],
-        required=required,
-        show_if_question=show_if_question,
-        show_if_value=show_if_value if show_if_question else "",
+        **_stored(kind, text, help_text, group, choices, required, show_if_question, show_if_value),
     )
 
 
@@ -362,14 +379,11 @@ def question_update(
         show_if_value=show_if_value,
     )
     question.code = code
-    question.kind = kind
-    question.text = text.strip()
-    question.help_text = help_text.strip()
-    question.group = group.strip() if kind == QuestionKind.LIKERT else ""
-    question.choices = choices if kind in CHOICE_KINDS else []
-    question.required = required
-    question.show_if_question = show_if_question
-    question.show_if_value = show_if_value if show_if_question else ""
+    stored = _stored(
+        kind, text, help_text, group, choices, required, show_if_question, show_if_value
+    )
+    for name, value in stored.items():
+        setattr(question, name, value)
     question.save()
     return question
 
