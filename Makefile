@@ -52,11 +52,13 @@ test: $(DEV_STAMP) chromium
 test-fast: $(DEV_STAMP)
 	$(BIN)/pytest -m "not browser"
 
-## lint: ruff and mypy
+## lint: ruff, mypy, bandit (security lint; reviewed findings carry `# nosec`) and pip-audit (known vulnerabilities in the pinned dependencies)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	INTEGRERING_TESTING=1 $(BIN)/mypy integrering tests conftest.py
+	$(BIN)/bandit -c pyproject.toml -r integrering -q -x 'integrering/*/tests,integrering/*/migrations'
+	$(BIN)/pip-audit --progress-spinner off --skip-editable $(PIP_AUDIT_FLAGS)
 
 ## bench: the benchmarks under benchmarks/ (each prints its figure)
 bench: $(DEV_STAMP)

@@ -16,7 +16,7 @@ from integrering.people.models import Household
 from integrering.people.services import PersonInput, household_register
 
 _counter = itertools.count(1)
-_rng = random.Random(4711)
+_rng = random.Random(4711)  # test factories, not secrets # nosec B311
 
 
 def municipality(number: str) -> Municipality:

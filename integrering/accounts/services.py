@@ -16,7 +16,7 @@ from integrering.organisations.models import Organisation
 from .models import ApiToken, User, UserRole
 from .roles import ROLE_ORGANISATION_KIND, Role
 
-TOKEN_PREFIX = "intg_"  # noqa: S105 - a public marker, not a secret
+TOKEN_PREFIX = "intg_"  # noqa: S105 - a public marker, not a secret # nosec B105
 TOKEN_DEFAULT_DAYS = 90
 
 

@@ -407,7 +407,7 @@ def _surveys(rng: random.Random, today: datetime.date) -> int:
 
 def demo_monitoring_create(*, seed: int, today: datetime.date) -> MonitoringDemoResult:
     """Capacity rounds, municipal features, the cost table and news for the demo."""
-    rng = random.Random(seed + 11)
+    rng = random.Random(seed + 11)  # demo data, not secrets # nosec B311
     # Municipal leaders get an e-mail address, so capacity reminders reach them.
     for user in User.objects.filter(roles__role=Role.MUNICIPAL_LEADER, email=""):
         User.objects.filter(pk=user.pk).update(email=f"{user.username}@demo.integrering.no")

@@ -150,7 +150,7 @@ def _decide_start(
 
 def demo_programmes_create(*, seed: int, today: datetime.date, caseworkers: dict[str, User]) -> int:
     """Start the programme for the main adult of every settled demo household old enough for it."""
-    rng = random.Random(seed + 1)  # noqa: S311 - demo data, not secrets
+    rng = random.Random(seed + 1)  # noqa: S311 - demo data, not secrets # nosec B311
     count = letters = 0
     mains = (
         Person.objects.filter(
@@ -204,7 +204,7 @@ def demo_historic_households_create(
 ) -> tuple[int, int]:
     """Households settled 2014-2018 in one municipality (the 2018 grant claim has them); how
     many households and persons."""
-    rng = random.Random(seed + 2)  # noqa: S311 - demo data, not secrets
+    rng = random.Random(seed + 2)  # noqa: S311 - demo data, not secrets # nosec B311
     ctx = AccessContext.command("demo-data", user=caseworker)
     persons = 0
     for index, settled in enumerate(HISTORIC_SETTLEMENTS, start=1):

@@ -290,7 +290,7 @@ def _waiting(
 
 def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemoResult:
     """The settlement planner's year: reception, need, facts, requests, decisions, waiting."""
-    rng = random.Random(seed + 7)
+    rng = random.Random(seed + 7)  # demo data, not secrets # nosec B311
     year = today.year
     municipalities = list(
         Municipality.objects.filter(valid_to__isnull=True)

@@ -25,7 +25,7 @@ from integrering.people.identity import synthetic_duf_number, synthetic_identity
 from integrering.people.models import Category, Relation, Sex
 from integrering.people.services import PersonInput
 
-DEMO_PASSWORD = "demo"  # noqa: S105 - only accepted when the demo settings are in use
+DEMO_PASSWORD = "demo"  # noqa: S105 - only accepted when the demo settings are in use # nosec B105
 
 # (username, first name, last name, organisation: municipality number / governor name / None, roles)
 DEMO_USERS: list[tuple[str, str, str, str | None, list[str]]] = [
@@ -222,7 +222,7 @@ def demo_world_create(
     progress: Callable[[int], None] | None = None,
 ) -> DemoResult:
     """Create the demo users, the Hallingdal cooperation and ``households`` households."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # demo data, not secrets # nosec B311
     for username, first, last, org, roles in DEMO_USERS:
         user = user_create(
             username=username,

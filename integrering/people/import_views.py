@@ -152,7 +152,7 @@ EXAMPLE_HEADER = [c.name for c in COLUMNS]
 
 def example_rows(municipality_number: str = "0301") -> list[list[str]]:
     """Two fictitious households whose numbers are synthetic (month + 80): never a real person."""
-    rng = random.Random(5)  # noqa: S311 - a fixed example, not a secret
+    rng = random.Random(5)  # noqa: S311 - a fixed example, not a secret # nosec B311
     born = [
         datetime.date(1986, 4, 12),
         datetime.date(1989, 11, 3),

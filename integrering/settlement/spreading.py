@@ -306,7 +306,7 @@ def spread(
         lines.append(
             SpreadLine(
                 row.municipality,
-                requests.get(i, 0),
+                requests.get(i, 0),  # a dict named requests, not HTTP # nosec B113
                 " ".join(reasons),
                 weight=weights[i],
                 raw=raw.get(i, Fraction(0)),

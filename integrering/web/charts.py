@@ -25,7 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # escaping our own output, no XML is parsed # nosec B406
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
