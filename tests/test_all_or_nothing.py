@@ -1,0 +1,104 @@
+"""Data safety (issue 9 part 5): imports and batch runs are all or nothing.
+
+Each test lets the first rows of a batch be written and makes a row in the middle fail with an
+error nobody checked for (a crash, not a validation message), then proves that nothing of the
+batch is left: no household, person, line or audit record of the rows that did succeed. The
+validation side (every bad row listed, nothing written) is proven next to each import; the
+matcher's confirm is proven in settlement/tests/test_matching_service.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import time_machine
+
+from conftest import World
+from integrering.audit.models import AuditAction, AuditEvent
+from integrering.casework.services import arrival
+from integrering.people.models import Household, HouseholdImport, ImportStatus, Person
+from integrering.people.tests.test_import import csv_bytes, execute, good_rows, row
+from integrering.programme.models import BenefitLine, BenefitRun, BenefitRunStatus
+from integrering.programme.services import benefit_run as benefit_run_service
+from integrering.programme.services.benefit_run import benefit_run_compute, benefit_run_prepare
+from integrering.programme.tests.test_benefit_run import oslo_ctx, participant
+from integrering.testing import municipality
+
+
+class Crash(RuntimeError):
+    """What a disk, a network or a bug does in the middle of a batch."""
+
+
+def crashing_on_call(real: Callable[..., Any], number: int) -> Callable[..., Any]:
+    calls = 0
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == number:
+            raise Crash(f"call {number} failed")
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+def test_a_household_import_that_crashes_in_the_middle_leaves_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [
+        *good_rows(),
+        row(husstand="MID-2", fornavn="Andre", etternavn="Midtsen", fodselsdato="02.02.1982"),
+        row(husstand="MID-3", fornavn="Tredje", etternavn="Midtsen", fodselsdato="03.03.1983"),
+    ]
+    before = (Household.objects.count(), Person.objects.count())
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    monkeypatch.setattr(
+        arrival, "household_receive", crashing_on_call(arrival.household_receive, 2)
+    )
+
+    with pytest.raises(Crash):
+        execute(world, csv_bytes(rows))
+
+    failed = HouseholdImport.objects.get()
+    assert failed.status == ImportStatus.FAILED
+    assert failed.content == b""  # the file's personal data are not kept after the import
+    # The first household was written before the crash: it is gone with the rest.
+    assert not Household.objects.filter(reference__in=["IMP-1", "MID-2", "MID-3"]).exists()
+    assert (Household.objects.count(), Person.objects.count()) == before
+    # Nor is the record of having created the first household's persons (it went with them).
+    assert not AuditEvent.objects.filter(pk__gt=last_event, action=AuditAction.CREATE).exists()
+
+
+def test_a_benefit_run_that_crashes_in_the_middle_writes_no_line(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with time_machine.travel(datetime.date(2024, 6, 10)):
+        for family in ("Forste", "Andre", "Tredje"):
+            participant(family, datetime.date(1990, 1, 1))
+        run = benefit_run_prepare(
+            ctx=oslo_ctx(world), municipality=municipality("0301"), month=datetime.date(2024, 5, 1)
+        )
+        monkeypatch.setattr(
+            benefit_run_service, "_line", crashing_on_call(benefit_run_service._line, 2)
+        )
+
+        with pytest.raises(Crash):
+            benefit_run_compute(run_id=run.pk)
+
+    failed = BenefitRun.objects.get(pk=run.pk)
+    assert failed.status == BenefitRunStatus.FAILED
+    assert "call 2 failed" in failed.error
+    assert not BenefitLine.objects.filter(run=run).exists()
+
+    # The same month computes in full once the fault is gone.
+    monkeypatch.undo()
+    with time_machine.travel(datetime.date(2024, 6, 10)):
+        again = benefit_run_prepare(
+            ctx=oslo_ctx(world), municipality=municipality("0301"), month=datetime.date(2024, 5, 1)
+        )
+        done = benefit_run_compute(run_id=again.pk)
+    assert done is not None and done.status == BenefitRunStatus.PREVIEW
+    assert BenefitLine.objects.filter(run=again).count() == 3
