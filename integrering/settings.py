@@ -175,6 +175,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    if TESTING:
+        # The test database is a file, as in production, not SQLite's shared in-memory database:
+        # that one locks whole tables and fails concurrent writers at once instead of letting
+        # them wait, so the concurrency tests would test SQLite's test mode, not the product.
+        # One file per test process, so that two runs side by side do not share it.
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(DATABASES["default"]["NAME"]).with_name(f"test-{os.getpid()}.sqlite3"))
+        }
 
 FORM_RENDERER = "integrering.web.forms.FormRenderer"
 
