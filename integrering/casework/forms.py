@@ -85,6 +85,7 @@ class DeadlineFilterForm(DsForm):
         label="Kontaktperson", coerce=int, choices=[("", "Alle")], required=False, empty_value=None
     )
     include_met = forms.BooleanField(label="Vis også oppfylte frister", required=False)
+    side = forms.IntegerField(label="Side", min_value=1, max_value=10_000, required=False)
 
 
 class DeadlineMeetForm(DsForm):

@@ -194,6 +194,11 @@ class Deadline(models.Model):
             models.Index(
                 fields=["municipality", "met_on", "due_on"], name="deadline_dashboard_idx"
             ),
+            # The dashboard of a service (NAV, school, ...) and the filter by service.
+            models.Index(
+                fields=["municipality", "service", "met_on", "due_on"],
+                name="deadline_service_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from integrering.accounts.models import User
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
+from integrering.people.models import Household
 from integrering.people.selectors import (
     municipality_ids_served_by,
     person_get,
@@ -79,6 +82,51 @@ def deadlines_for(user: object) -> QuerySet[Deadline]:
     return deadlines
 
 
+def household_caseworkers(user: object) -> QuerySet[User]:
+    """The contact persons of the households the user reaches (the dashboard's filter)."""
+    # EXISTS per user, not a DISTINCT over every household of the municipality.
+    households = Household.objects.filter(
+        caseworker=OuterRef("pk"), municipality_id__in=municipality_ids_served_by(user)
+    )
+    return User.objects.filter(Exists(households)).order_by("first_name", "last_name")
+
+
+DEADLINES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DeadlinePage:
+    """One page of the deadline dashboard."""
+
+    deadlines: list[Deadline]
+    number: int
+    has_next: bool
+
+
+def _deadlines_ordered(
+    user: object, *, service: str, caseworker_id: int | None, include_met: bool
+) -> QuerySet[Deadline]:
+    deadlines = deadlines_for(user)
+    if not include_met:
+        deadlines = deadlines.filter(met_on__isnull=True)
+    if service:
+        deadlines = deadlines.filter(service=service)
+    if caseworker_id is not None:
+        deadlines = deadlines.filter(person__household__caseworker_id=caseworker_id)
+    return deadlines.select_related(
+        "person", "person__household", "person__household__caseworker", "met_by"
+    ).order_by("met_on", "due_on", "pk")
+
+
+def _audit_listed(ctx: AccessContext, deadlines: list[Deadline]) -> None:
+    audit_record_many(
+        ctx=ctx,
+        person_ids=sorted({d.person_id for d in deadlines}),
+        action=AuditAction.LIST,
+        detail="fristoversikt",
+    )
+
+
 def deadlines_due(
     *,
     ctx: AccessContext,
@@ -91,25 +139,39 @@ def deadlines_due(
 
     Filterable by responsible service and by the household's caseworker. Audited as a list.
     """
-    deadlines = deadlines_for(ctx.user)
-    if not include_met:
-        deadlines = deadlines.filter(met_on__isnull=True)
-    if service:
-        deadlines = deadlines.filter(service=service)
-    if caseworker_id is not None:
-        deadlines = deadlines.filter(person__household__caseworker_id=caseworker_id)
     found = list(
-        deadlines.select_related(
-            "person", "person__household", "person__household__caseworker", "met_by"
-        ).order_by("met_on", "due_on", "pk")[:limit]
+        _deadlines_ordered(
+            ctx.user, service=service, caseworker_id=caseworker_id, include_met=include_met
+        )[:limit]
     )
-    audit_record_many(
-        ctx=ctx,
-        person_ids=sorted({d.person_id for d in found}),
-        action=AuditAction.LIST,
-        detail="fristoversikt",
-    )
+    _audit_listed(ctx, found)
     return found
+
+
+def deadlines_page(
+    *,
+    ctx: AccessContext,
+    service: str = "",
+    caseworker_id: int | None = None,
+    include_met: bool = False,
+    page: int = 1,
+    per_page: int = DEADLINES_PER_PAGE,
+) -> DeadlinePage:
+    """One page of ``deadlines_due``, for the dashboard; only the deadlines shown are audited.
+
+    Pages of 50: the dashboard used to render 200 rows with a form each, which took most of its
+    time under load (issue 9, ``benchmarks/load.py``), and no caseworker reads that far at once.
+    """
+    page = max(1, page)
+    start = (page - 1) * per_page
+    rows = list(
+        _deadlines_ordered(
+            ctx.user, service=service, caseworker_id=caseworker_id, include_met=include_met
+        )[start : start + per_page + 1]
+    )
+    shown = rows[:per_page]
+    _audit_listed(ctx, shown)
+    return DeadlinePage(deadlines=shown, number=page, has_next=len(rows) > per_page)
 
 
 def deadline_get(*, ctx: AccessContext, deadline_id: int) -> Deadline:

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from integrering.organisations.models import Municipality
@@ -61,6 +62,8 @@ class Household(models.Model):
         verbose_name = "husstand"
         verbose_name_plural = "husstander"
         ordering = ["reference"]
+        # The person search looks a household up by its reference in any case (people/0003).
+        indexes = [models.Index(Upper("reference"), name="household_reference_upper_idx")]
 
     def __str__(self) -> str:
         return self.reference
@@ -139,6 +142,16 @@ class Person(models.Model):
         indexes = [
             models.Index(
                 fields=["municipality", "family_name", "given_name"], name="person_muni_name_idx"
+            ),
+            # The search by the start of a number (LIKE 'term%' in any collation); the names
+            # have trigram indexes on PostgreSQL, made in people/0003.
+            models.Index(
+                fields=["identity_number"],
+                name="person_identity_like_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["duf_number"], name="person_duf_like_idx", opclasses=["varchar_pattern_ops"]
             ),
         ]
 

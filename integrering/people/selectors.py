@@ -32,7 +32,7 @@ from integrering.casework.models import Consent, InformationCategory
 from integrering.organisations.models import OrganisationKind, RefugeeServiceCooperation
 
 from .models import Household, Person
-from .services import person_search_q
+from .services import person_name_q, person_number_q
 
 PERSON_ROLES = (*MUNICIPAL_SERVICE_ROLES, Role.MUNICIPAL_LEADER)
 WHOLE_CASE_ROLES = (Role.REFUGEE_SERVICE_CASEWORKER, Role.MUNICIPAL_LEADER)
@@ -247,7 +247,8 @@ def persons_search(*, ctx: AccessContext, query: str = "", limit: int = 50) -> l
     finds the person by name only (never by number or household) and sees no more than the name.
     """
     persons = persons_visible_to(ctx.user)
-    if sees_whole_case(ctx.user):
+    whole_case = sees_whole_case(ctx.user)
+    if whole_case:
         persons = persons.annotate(details_visible=Value(True, output_field=BooleanField()))
     else:
         persons = persons.annotate(
@@ -257,8 +258,13 @@ def persons_search(*, ctx: AccessContext, query: str = "", limit: int = 50) -> l
         )
     terms = query.split()
     for term in terms:
-        by_name = Q(given_name__icontains=term) | Q(family_name__icontains=term)
-        persons = persons.filter(by_name | (person_search_q(term) & Q(details_visible=True)))
+        # By name, or by number or household when the details are visible. Written as
+        # (name or number) and (name or details visible), so that the first part can be read
+        # from the indexes alone.
+        by_name = person_name_q(term)
+        persons = persons.filter(by_name | person_number_q(term))
+        if not whole_case:
+            persons = persons.filter(by_name | Q(details_visible=True))
     found: list[Person] = list(persons.order_by("family_name", "given_name", "pk")[:limit])
     audit_record_many(
         ctx=ctx,

@@ -66,7 +66,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "categories": InformationCategory,
     }
     if access.whole_case:
-        context["deadlines"] = person.deadlines.order_by("met_on", "due_on")
+        context["deadlines"] = person.deadlines.select_related("met_by").order_by(
+            "met_on", "due_on"
+        )
         context["consents"] = person.consents.prefetch_related("service_rows")
         context["meetings"] = person.meetings.order_by("scheduled_on")
         context["mapping"] = getattr(person, "mapping", None)

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from integrering.accounts.models import User
 from integrering.audit.services import AccessContext
-from integrering.people.selectors import municipality_ids_served_by, sees_whole_case
+from integrering.people.selectors import sees_whole_case
 
 from .. import selectors
 from ..deadline_labels import deadline_label
@@ -23,12 +22,14 @@ from ..services.deadlines import deadline_meet
 
 
 def _caseworker_choices(user: object) -> list[tuple[object, str]]:
-    caseworkers = (
-        User.objects.filter(households__municipality_id__in=municipality_ids_served_by(user))
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
+    caseworkers = selectors.household_caseworkers(user)
     return [("", "Alle"), *[(u.pk, u.get_full_name() or u.username) for u in caseworkers]]
+
+
+def _page_query(request: HttpRequest, page: int) -> str:
+    params = request.GET.copy()
+    params["side"] = str(page)
+    return params.urlencode()
 
 
 @require_GET
@@ -37,23 +38,25 @@ def deadline_dashboard(request: HttpRequest) -> HttpResponse:
     form = DeadlineFilterForm(request.GET or None)
     form.fields["caseworker"].choices = _caseworker_choices(request.user)  # type: ignore[attr-defined]
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    deadlines = selectors.deadlines_due(
+    page = selectors.deadlines_page(
         ctx=AccessContext.from_request(request),
         service=filters.get("service") or "",
         caseworker_id=filters.get("caseworker"),
         include_met=bool(filters.get("include_met")),
+        page=filters.get("side") or 1,
     )
     today = timezone.localdate()
-    for deadline in deadlines:
-        deadline.label = deadline_label(deadline.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "casework/deadline_dashboard.html",
         {
             "form": form,
-            "deadlines": deadlines,
+            "deadlines": page.deadlines,
+            "page": page,
+            "previous_query": _page_query(request, page.number - 1) if page.number > 1 else "",
+            "next_query": _page_query(request, page.number + 1) if page.has_next else "",
             "today": today,
-            "overdue": sum(1 for d in deadlines if d.is_overdue(today)),
+            "overdue": sum(1 for d in page.deadlines if d.is_overdue(today)),
             "whole_case": sees_whole_case(request.user),
         },
     )

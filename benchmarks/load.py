@@ -1,0 +1,566 @@
+"""Load test: 50 caseworkers at once against gunicorn on PostgreSQL with 100 000 persons.
+
+Loads the registry of ``benchmarks/loader.py`` (100 000 persons in ten municipalities, with their
+households and deadlines) into its own PostgreSQL database, creates the users, starts the product
+with gunicorn in production settings (DEBUG off, manifest static files), and lets each virtual
+user log in through the login form (not measured) and then loop, for a bounded time, over
+
+1. the person search (``/personer/?q=``: a family name, a given name, a name and a family-name
+   start, or the start of an identity number),
+2. the page of a person found by that search (``/personer/<id>/``, which writes its audit record),
+3. the deadline dashboard (``/frister/``; now and then filtered by service or by "my households"),
+4. with ``--api``, the API person list (``/api/v1/persons/?q=``, with the browser session).
+
+Think time. Between two requests a virtual user waits a random time, uniform between half and
+one and a half times ``--think`` (default 3 s, mean 3 s). A caseworker who reads a search result,
+opens a person and reads the page spends 10-30 s per page, so 3 s is several times busier than a
+real office: 50 such users make the load of about 150-300 real caseworkers at work, more than the
+largest refugee service (Oslo) has. ``--think 0`` is a stress test of the server's capacity.
+
+Users. ``--users`` caseworkers spread over the ten municipalities like the persons are (Oslo
+has the most); one in five works in the health service, the school or NAV (who see what consent
+allows, worked out in SQL), the others in the refugee service (the whole case), each the contact
+person of a share of the municipality's households. Each logs in as its own user name:
+django-axes locks per user name, and the users' password is new every run (the lockout counters
+of earlier runs are reset first).
+
+gunicorn. ``--workers 2 --threads 4`` (gthread) by default: one process per core for the Python
+work, four threads each to overlap the waits on PostgreSQL, which runs on the same two cores.
+More processes than cores only add switching; 8 requests in flight keep both cores busy.
+
+Errors: a response that is not 2xx, or an exception (timeout, refused or broken connection).
+Goal (issue 9): p95 under 200 ms for every page and 0 errors; the exit status is 1 otherwise.
+
+    make bench-load                # or:
+    LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/integrering_load .venv/bin/python benchmarks/load.py [--keep] [--seconds 60] [--users 50] [--think 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/integrering_load"
+LOAD_URL = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
+os.environ["DATABASE_URL"] = LOAD_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrering.settings")
+os.environ.setdefault("INTEGRERING_TESTING", "1")  # this process only; the server runs without
+
+from benchmarks.loader import GIVEN, NAMES, SPREAD, load, recreate_database
+
+GOAL_P95_MS = 200.0
+HOST = "127.0.0.1"
+USER_PREFIX = "load-"
+TIMEOUT_SECONDS = 30.0
+PAGES = ["person search", "person page", "deadline dashboard", "API person list"]
+
+
+@dataclass(frozen=True)
+class VirtualUser:
+    username: str
+    user_id: int
+    service_user: bool
+
+
+@dataclass
+class Sample:
+    page: str
+    ms: float
+    error: str = ""  # "" for a 2xx response
+
+
+@dataclass
+class Results:
+    samples: list[Sample] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds the server used in the run
+
+    def add(self, sample: Sample) -> None:
+        with self.lock:
+            self.samples.append(sample)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=50, help="concurrent virtual users")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long the load runs")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=3.0,
+        help="mean think time between a user's requests, seconds (uniform 0.5x-1.5x)",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--api", action="store_true", help="also the API person list")
+    parser.add_argument("--keep", action="store_true", help="reuse the loaded database")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    if not args.keep:
+        recreate_database(LOAD_URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from integrering.people.models import Person
+
+    if not args.keep or not Person.objects.exists():
+        started = time.perf_counter()
+        load(args.persons)
+        print(f"loaded {Person.objects.count()} persons in {time.perf_counter() - started:.1f} s")
+    password = secrets.token_urlsafe(24)
+    users = make_users(args.users, password)
+    describe_data()
+    from django.db import connections
+
+    connections.close_all()
+
+    port = free_port()
+    server = start_server(port, args.workers, args.threads)
+    try:
+        results = drive(port, users, password, args, server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    ok = report(results, args)
+    sys.exit(0 if ok else 1)
+
+
+def make_users(count: int, password: str) -> list[VirtualUser]:
+    """``count`` caseworkers over the municipalities (by their share of persons); one in five
+    works in the health service, the school or NAV, the others in the refugee service."""
+    from axes.utils import reset
+
+    from integrering.accounts.models import User
+    from integrering.accounts.roles import Role
+    from integrering.testing import make_user
+
+    SERVICE_ROLES = [Role.HEALTH_CASEWORKER, Role.SCHOOL_CASEWORKER, Role.NAV_CASEWORKER]
+    numbers = list(SPREAD)
+    weights = [SPREAD[n] for n in numbers]
+    # Deterministic spread: the largest remainders, so 50 users give Oslo 15, Bergen 10, ...
+    total = sum(weights)
+    quotas = {n: count * w / total for n, w in zip(numbers, weights, strict=True)}
+    seats = {n: int(q) for n, q in quotas.items()}
+    for n in sorted(numbers, key=lambda n: quotas[n] - seats[n], reverse=True)[
+        : count - sum(seats.values())
+    ]:
+        seats[n] += 1
+    users: list[VirtualUser] = []
+    i = 0
+    for number in numbers:
+        for _ in range(seats[number]):
+            service_user = i % 5 == 4
+            username = f"{USER_PREFIX}{i:03d}-{number}"
+            role = SERVICE_ROLES[i // 5 % 3] if service_user else Role.REFUGEE_SERVICE_CASEWORKER
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = make_user(
+                    municipality_number=number, roles=[role], username=username, password=password
+                )
+            else:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            users.append(VirtualUser(username, user.pk, service_user))
+            i += 1
+    assign_households(users)
+    reset()  # django-axes: forget failed logins of earlier runs
+    return users
+
+
+def assign_households(users: list[VirtualUser]) -> None:
+    """Make each refugee-service user the contact person of a share of their municipality's
+    households without one, so that the dashboard's filter "my households" has rows."""
+    from django.db import connection
+
+    from integrering.accounts.models import User
+
+    by_municipality: dict[int, list[int]] = {}
+    for user in User.objects.filter(
+        pk__in=[u.user_id for u in users if not u.service_user]
+    ).select_related("organisation"):
+        assert user.organisation is not None
+        by_municipality.setdefault(user.organisation.municipality_id or 0, []).append(user.pk)
+    with connection.cursor() as cursor:
+        for municipality_id, ids in by_municipality.items():
+            for j, user_id in enumerate(sorted(ids)):
+                cursor.execute(
+                    "UPDATE people_household SET caseworker_id = %s WHERE municipality_id = %s "
+                    "AND caseworker_id IS NULL AND id %% %s = %s",
+                    [user_id, municipality_id, len(ids), j],
+                )
+        cursor.execute("ANALYZE people_household")
+
+
+def describe_data() -> None:
+    from integrering.audit.models import AuditEvent
+    from integrering.casework.models import Deadline
+    from integrering.people.models import Household, Person
+
+    print(
+        f"data: {Person.objects.count()} persons in {Household.objects.count()} households, "
+        f"{Deadline.objects.count()} deadlines "
+        f"({Deadline.objects.filter(met_on__isnull=True).count()} open), "
+        f"{AuditEvent.objects.count()} audit records before the run"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def server_environment() -> dict[str, str]:
+    """Production settings: no debug, demo or test mode; a fresh secret key."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"INTEGRERING_TESTING", "INTEGRERING_DEBUG", "INTEGRERING_DEMO"}
+    }
+    env["DATABASE_URL"] = LOAD_URL
+    env["INTEGRERING_SECRET_KEY"] = secrets.token_urlsafe(50)
+    env["INTEGRERING_LOG_LEVEL"] = "WARNING"
+    return env
+
+
+def static_files_stale() -> bool:
+    """Whether ``collectstatic`` must run: no manifest yet, or a static file newer than it."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(
+        f.stat().st_mtime > built
+        for f in (ROOT / "integrering").glob("*/static/**/*")
+        if f.is_file()
+    )
+
+
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    env = server_environment()
+    python = sys.executable
+    if static_files_stale():
+        subprocess.run(  # noqa: S603 - our own console command, fixed arguments # nosec B603
+            [python, "-m", "integrering", "collectstatic", "--no-input", "--verbosity", "0"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+    log = ROOT / "var" / "load-gunicorn.log"
+    log.parent.mkdir(exist_ok=True)
+    command = [
+        str(Path(python).parent / "gunicorn"),
+        "integrering.wsgi",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "60",
+        "--error-logfile",
+        str(log),
+    ]
+    # our own fixed command
+    server = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603 # nosec B603
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/logg-inn/")
+            if connection.getresponse().status == 200:
+                connection.close()
+                print(
+                    f"server: gunicorn on {HOST}:{port}, {workers} workers x {threads} threads "
+                    f"(gthread), production settings, log {log.relative_to(ROOT)}"
+                )
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer on port {port} within 60 s (see {log})")
+
+
+class Browser:
+    """One virtual user's cookies and requests (a new connection per request, as after idling)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(
+        self, method: str, path: str, body: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT_SECONDS)
+        headers = {"Connection": "close", "Accept": "text/html,application/json"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = f"http://{HOST}:{self.port}"
+        try:
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return response.status, text
+        finally:
+            connection.close()
+
+    def login(self, username: str, password: str) -> None:
+        status, page = self.request("GET", "/logg-inn/")
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or match is None:
+            raise RuntimeError(f"login page answered {status}")
+        status, _ = self.request(
+            "POST",
+            "/logg-inn/",
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": match.group(1),
+                "next": "/personer/",
+            },
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"login as {username} answered {status}")
+
+
+def search_term(rng: random.Random) -> str:
+    """What a caseworker types: mostly names, sometimes the start of a number."""
+    roll = rng.random()
+    if roll < 0.45:
+        return rng.choice(NAMES)[: rng.randint(4, 8)]
+    if roll < 0.70:
+        return rng.choice(GIVEN)
+    if roll < 0.90:
+        return f"{rng.choice(GIVEN)} {rng.choice(NAMES)[:3]}"
+    return f"{rng.randint(1, 28):02d}{rng.randint(1, 12) + 80:02d}"  # day and synthetic month
+
+
+PERSON_LINK = re.compile(r'href="/personer/(\d+)/"')
+
+
+def virtual_user(
+    user: VirtualUser,
+    port: int,
+    password: str,
+    args: argparse.Namespace,
+    index: int,
+    start: threading.Barrier,
+    logins: threading.Semaphore,
+    stop_at: list[float],
+    results: Results,
+) -> None:
+    rng = random.Random(args.seed * 1000 + index)
+    browser = Browser(port)
+    try:
+        # A few at a time: each login hashes the password (PBKDF2, on purpose slow), and 50 at
+        # once would only queue behind each other. Logins are not measured.
+        with logins:
+            browser.login(user.username, password)
+    except (OSError, RuntimeError, http.client.HTTPException) as exc:
+        results.add(Sample("login", 0.0, f"{type(exc).__name__}: {exc}"))
+        start.wait()
+        return
+    start.wait()
+    # Spread the first requests over one think time, as users do not all click at once.
+    time.sleep(rng.uniform(0, args.think))
+    found: list[str] = []
+
+    def measured(page: str, path: str, check: Callable[[str], None] | None = None) -> None:
+        started = time.perf_counter()
+        error = ""
+        try:
+            status, text = browser.request("GET", path)
+            if not 200 <= status < 300:
+                error = f"HTTP {status}"
+            elif check is not None:
+                check(text)
+        except (OSError, http.client.HTTPException) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        results.add(Sample(page, (time.perf_counter() - started) * 1000, error))
+
+    def remember(text: str) -> None:
+        nonlocal found
+        found = PERSON_LINK.findall(text) or found
+
+    def dashboard_path() -> str:
+        roll = rng.random()
+        if roll < 0.15 and not user.service_user:
+            return f"/frister/?caseworker={user.user_id}"
+        if roll < 0.30:
+            return f"/frister/?service={rng.choice(['school', 'nav', 'health', 'adult_education'])}"
+        return "/frister/"
+
+    steps: list[Callable[[], None]] = [
+        lambda: measured(
+            "person search",
+            "/personer/?" + urllib.parse.urlencode({"q": search_term(rng)}),
+            remember,
+        ),
+        lambda: measured("person page", f"/personer/{rng.choice(found)}/") if found else None,
+        lambda: measured("deadline dashboard", dashboard_path()),
+    ]
+    if args.api:
+        steps.append(
+            lambda: measured(
+                "API person list",
+                "/api/v1/persons/?" + urllib.parse.urlencode({"q": search_term(rng)}),
+            )
+        )
+    while True:
+        for step in steps:
+            if time.monotonic() >= stop_at[0]:
+                return
+            step()
+            time.sleep(rng.uniform(0.5 * args.think, 1.5 * args.think))
+
+
+def drive(
+    port: int, users: list[VirtualUser], password: str, args: argparse.Namespace, master: int
+) -> Results:
+    results = Results()
+    start = threading.Barrier(len(users) + 1)
+    logins = threading.Semaphore(2)
+    stop_at = [float("inf")]
+    threads = [
+        threading.Thread(
+            target=virtual_user,
+            args=(user, port, password, args, i, start, logins, stop_at, results),
+            daemon=True,
+        )
+        for i, user in enumerate(users)
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()  # every user has logged in (logins are not measured)
+    cpu_before = server_cpu(master)
+    began = time.monotonic()
+    stop_at[0] = began + args.seconds
+    for thread in threads:
+        thread.join(timeout=args.seconds + TIMEOUT_SECONDS + 5 * args.think + 10)
+    results.samples.append(Sample("_elapsed", (time.monotonic() - began) * 1000))
+    cpu_after = server_cpu(master)
+    results.cpu = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
+    return results
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used (Linux /proc; 0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_processes(master: int) -> dict[str, list[int]]:
+    """The gunicorn master and workers, and the PostgreSQL backends serving the load database."""
+    found: dict[str, list[int]] = {"gunicorn": [master], "postgres": []}
+    database = LOAD_URL.rpartition("/")[2]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+            found["gunicorn"].append(int(entry.name))
+        elif command.startswith("postgres:") and f" {database} " in command:
+            found["postgres"].append(int(entry.name))
+    return found
+
+
+def server_cpu(master: int) -> dict[str, float]:
+    return {
+        name: sum(cpu_seconds(pid) for pid in pids)
+        for name, pids in server_processes(master).items()
+    }
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+def report(results: Results, args: argparse.Namespace) -> bool:
+    elapsed_ms = next(s.ms for s in results.samples if s.page == "_elapsed")
+    samples = [s for s in results.samples if s.page != "_elapsed"]
+    logins = [s for s in samples if s.page == "login"]
+    measured = [s for s in samples if s.page != "login"]
+    print(
+        f"load: {args.users} users for {args.seconds:.0f} s, think time {args.think:g} s mean "
+        f"(uniform {0.5 * args.think:g}-{1.5 * args.think:g} s) between a user's requests; "
+        f"login not measured"
+    )
+    print(f"{'page':<20} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    ok = True
+    rows = [p for p in PAGES if any(s.page == p for s in measured)]
+    for page in [*rows, "overall"]:
+        chosen = measured if page == "overall" else [s for s in measured if s.page == page]
+        if not chosen:
+            continue
+        times = sorted(s.ms for s in chosen if not s.error)
+        errors = sum(1 for s in chosen if s.error)
+        p50 = statistics.median(times) if times else float("nan")
+        p95 = percentile(times, 95) if times else float("nan")
+        p99 = percentile(times, 99) if times else float("nan")
+        ok = ok and errors == 0 and p95 < GOAL_P95_MS
+        print(f"{page:<20} {len(chosen):>8} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>7}")
+    seconds = elapsed_ms / 1000
+    failed = [s for s in samples if s.error]
+    print(
+        f"throughput: {len(measured) / seconds:.1f} requests/s over {seconds:.1f} s; "
+        f"errors: {len(failed)} ({len(logins)} failed logins)"
+    )
+    for message in sorted({f"{s.page}: {s.error}" for s in failed})[:10]:
+        print(f"  error {message}")
+    if measured and results.cpu:
+        per_request = {k: 1000 * v / len(measured) for k, v in results.cpu.items()}
+        print(
+            f"server CPU per request: gunicorn {per_request['gunicorn']:.1f} ms, "
+            f"PostgreSQL {per_request['postgres']:.1f} ms; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (others' work included)"
+        )
+    ok = ok and not logins
+    print(
+        f"goal: p95 under {GOAL_P95_MS:.0f} ms on every page and 0 errors -> "
+        f"{'OK' if ok else 'NOT MET'}"
+    )
+    return ok
+
+
+if __name__ == "__main__":
+    main()
