@@ -78,5 +78,16 @@ bench-benefit: $(DEV_STAMP)
 bench-matcher: $(DEV_STAMP)
 	$(BIN)/python benchmarks/matcher.py
 
+## bench-load: gunicorn on PostgreSQL with 100 000 persons, 50 users for 60 s; p50/p95/p99 and errors (goal p95 under 200 ms, 0 errors)
+.PHONY: bench-load
+bench-load: $(DEV_STAMP)
+	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)
+
+## fuzz: schemathesis on every API operation of a live server: 200 random examples per operation and role, plus the boundary values of every field
+.PHONY: fuzz
+fuzz: $(DEV_STAMP)
+	INTEGRERING_FUZZ_EXAMPLES=$${INTEGRERING_FUZZ_EXAMPLES:-200} INTEGRERING_FUZZ_PHASES=examples,coverage,fuzzing \
+	INTEGRERING_FUZZ_RANDOM=1 $(BIN)/pytest tests/fuzz
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -6,16 +6,23 @@ from the browser, with their session. Each app adds its own router here.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
 
 from integrering.accounts.services import TokenRejected, token_authenticate
 from integrering.concurrency import ConflictError
+from integrering.schemas import ErrorOut, InvalidInputOut
+
+logger = logging.getLogger(__name__)
 
 LOGIN_REQUIRED = "Du må logge inn, eller sende et gyldig token i Authorization: Bearer <token>."
 
@@ -38,7 +45,48 @@ class ActiveSession(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
-api = NinjaAPI(
+class IntegreringAPI(NinjaAPI):
+    """The API, whose schema also declares the answers the framework gives on every operation.
+
+    Every operation may answer 401 (no or a bad token); one with parameters or a body 422 when
+    they do not validate (django-ninja's list of field errors) or a service refuses them
+    (``ErrorOut``); one with a body 400 when it cannot be parsed. The routers declare the rest.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (ErrorOut, InvalidInputOut):
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in model_schema.pop("$defs", {}).items():
+                components.setdefault(name, definition)
+            components.setdefault(model.__name__, model_schema)
+        error = {"$ref": "#/components/schemas/ErrorOut"}
+        # django-ninja's own answer to input that fails the schema, or a service's refusal.
+        invalid = {"anyOf": [error, {"$ref": "#/components/schemas/InvalidInputOut"}]}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                framework: dict[int, tuple[str, dict[str, Any]]] = {
+                    401: ("Ikke innlogget, eller ugyldig token", error)
+                }
+                if operation.get("parameters") or "requestBody" in operation:
+                    framework[422] = ("Ugyldige inndata", invalid)
+                if "requestBody" in operation:
+                    framework[400] = (
+                        "Innholdet kan ikke leses (ikke gyldig JSON eller skjema)",
+                        error,
+                    )
+                for status, (description, body) in framework.items():
+                    response = responses.setdefault(status, {"description": description})
+                    if status == 422 or "content" not in response:
+                        response["content"] = {"application/json": {"schema": body}}
+        return schema
+
+
+api = IntegreringAPI(
     title="Integrering API",
     version="1",
     description="Bosetting og integrering av flyktninger. Alle beløp er strenger med to desimaler.",
@@ -79,6 +127,26 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     body = {"detail": " ".join(exc.messages), "errors": errors}
     return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A multipart body that cannot be parsed (no or a bad boundary): 400 in JSON, not Django's page."""
+    body = {"detail": f"Innholdet kan ikke leses som multipart/form-data: {exc}"}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number or a text the database cannot hold (a safety net behind the schemas' bounds).
+
+    SQLite refuses integers beyond 64 bits with OverflowError, PostgreSQL with a DataError; the
+    transaction it happened in is rolled back. Either is bad input, not a server error.
+    """
+    logger.warning("API input out of range at %s: %s", request.path, exc)
+    body = {"detail": "Et tall eller en tekst er for stor til å lagres eller søkes etter."}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(HttpError)

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from integrering.audit.services import AccessContext
 from integrering.people.selectors import may_edit_case, person_get
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from . import selectors
 from .deadline_labels import deadline_label
@@ -79,7 +79,7 @@ class WithdrawIn(Schema):
     response={200: list[ConsentOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="En persons samtykker",
 )
-def consents_list(request: HttpRequest, person_id: int) -> list[ConsentOut]:
+def consents_list(request: HttpRequest, person_id: ObjectId) -> list[ConsentOut]:
     consents = selectors.consents_of(ctx=AccessContext.from_request(request), person_id=person_id)
     return [ConsentOut.of(c) for c in consents]
 
@@ -89,7 +89,7 @@ def consents_list(request: HttpRequest, person_id: int) -> list[ConsentOut]:
     response={201: ConsentOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Registrer samtykke eller lovhjemmel",
 )
-def consents_create(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status:
+def consents_create(request: HttpRequest, person_id: ObjectId, payload: ConsentIn) -> Status:
     ctx = AccessContext.from_request(request)
     person = person_get(ctx=ctx, person_id=person_id, edit=True)
     consent = consent_give(ctx=ctx, person=person, data=ConsentInput(**payload.model_dump()))
@@ -102,7 +102,7 @@ def consents_create(request: HttpRequest, person_id: int, payload: ConsentIn) ->
     summary="Trekk tilbake et samtykke, helt eller for noen tjenester",
 )
 def consents_withdraw(
-    request: HttpRequest, consent_id: int, payload: WithdrawIn
+    request: HttpRequest, consent_id: ObjectId, payload: WithdrawIn
 ) -> list[ConsentOut]:
     ctx = AccessContext.from_request(request)
     consent = selectors.consent_get(ctx=ctx, consent_id=consent_id)
@@ -177,7 +177,7 @@ def notices_list(request: HttpRequest, filters: Query[NoticeFilter]) -> list[Not
     response={200: NoticeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Marker et varsel som mottatt",
 )
-def notices_acknowledge(request: HttpRequest, notice_id: int) -> NoticeOut:
+def notices_acknowledge(request: HttpRequest, notice_id: ObjectId) -> NoticeOut:
     ctx = AccessContext.from_request(request)
     notice = selectors.notice_get(ctx=ctx, notice_id=notice_id)
     return NoticeOut.of(notice_acknowledge(ctx=ctx, notice=notice))
@@ -215,7 +215,7 @@ class DeadlineOut(Schema):
 
 class DeadlineFilter(Schema):
     service: str = Field("", description="Bare frister for denne tjenesten")
-    caseworker: int | None = Field(
+    caseworker: ObjectId | None = Field(
         None, description="Bare husstander med denne kontaktpersonen (bruker-id)"
     )
     include_met: bool = False
@@ -249,7 +249,7 @@ class MeetIn(Schema):
     response={200: DeadlineOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Registrer at en frist er oppfylt",
 )
-def deadlines_meet(request: HttpRequest, deadline_id: int, payload: MeetIn) -> DeadlineOut:
+def deadlines_meet(request: HttpRequest, deadline_id: ObjectId, payload: MeetIn) -> DeadlineOut:
     ctx = AccessContext.from_request(request)
     deadline = selectors.deadline_get(ctx=ctx, deadline_id=deadline_id)
     met = deadline_meet(ctx=ctx, deadline=deadline, met_on=payload.met_on, note=payload.note)

@@ -20,7 +20,7 @@ from pydantic import ValidationError as SchemaError
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
 from integrering.people.selectors import PersonAccess, person_access_require
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from . import mapping_form
 from .models import InformationCategory, Mapping, MappingStatus
@@ -91,7 +91,7 @@ def _schema_errors(exc: SchemaError) -> dict[str, list[str]]:
     response={200: MappingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Kartleggingen av én person",
 )
-def mapping_get(request: HttpRequest, person_id: int) -> MappingOut:
+def mapping_get(request: HttpRequest, person_id: ObjectId) -> MappingOut:
     access = person_access_require(
         ctx=AccessContext.from_request(request),
         person_id=person_id,
@@ -118,7 +118,7 @@ def mapping_get(request: HttpRequest, person_id: int) -> MappingOut:
         }
     },
 )
-def mapping_put(request: HttpRequest, person_id: int) -> Any:
+def mapping_put(request: HttpRequest, person_id: ObjectId) -> Any:
     # The body is read here, after the access check, so a user out of reach gets 404 whatever
     # they send.
     access = person_access_require(

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from integrering.audit.services import AccessContext
 from integrering.people.selectors import person_get
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import IndividualPlan, InformationCategory, PlanEvaluation
 from .services.plan import (
@@ -77,7 +77,7 @@ class PlanOut(Schema):
     )
 
     @staticmethod
-    def from_plan(person_id: int, plan: IndividualPlan | None) -> PlanOut:
+    def from_plan(person_id: ObjectId, plan: IndividualPlan | None) -> PlanOut:
         if plan is None:
             return PlanOut(
                 person=person_id,
@@ -131,7 +131,7 @@ class EvaluationIn(Schema):
     summary="Den individuelle planen til en person",
     description="Uten plan ennå: final_goal, starts_on og version er null, og listene er tomme.",
 )
-def plan_read(request: HttpRequest, person_id: int) -> PlanOut:
+def plan_read(request: HttpRequest, person_id: ObjectId) -> PlanOut:
     ctx = AccessContext.from_request(request)
     person = person_get(ctx=ctx, person_id=person_id, category=InformationCategory.PLAN)
     return PlanOut.from_plan(person.pk, plan_of(person))
@@ -149,7 +149,7 @@ def plan_read(request: HttpRequest, person_id: int) -> PlanOut:
         }
     },
 )
-def plan_evaluation_create(request: HttpRequest, person_id: int) -> Status[EvaluationOut]:
+def plan_evaluation_create(request: HttpRequest, person_id: ObjectId) -> Status[EvaluationOut]:
     ctx = AccessContext.from_request(request)
     person = person_get(ctx=ctx, person_id=person_id, edit=True)
     # The body is read only now, after the reach check (see the module docstring).

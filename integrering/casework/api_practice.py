@@ -16,7 +16,7 @@ from pydantic import Field
 
 from integrering.audit.services import AccessContext
 from integrering.people.selectors import person_get
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import InformationCategory, PracticeContract
 from .services.practice import (
@@ -111,7 +111,7 @@ class PracticeContractOut(Schema):
     response={200: list[PracticeContractOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="En persons praksisavtaler",
 )
-def practice_contracts_list(request: HttpRequest, person_id: int) -> list[PracticeContractOut]:
+def practice_contracts_list(request: HttpRequest, person_id: ObjectId) -> list[PracticeContractOut]:
     person = person_get(ctx=AccessContext.from_request(request), person_id=person_id, category=PLAN)
     return [PracticeContractOut.of(c) for c in practice_contracts_of(person=person)]
 
@@ -128,7 +128,7 @@ def practice_contracts_list(request: HttpRequest, person_id: int) -> list[Practi
     summary="Ny praksisavtale (bare flyktningtjenesten)",
 )
 def practice_contract_post(
-    request: HttpRequest, person_id: int, payload: PracticeContractIn
+    request: HttpRequest, person_id: ObjectId, payload: PracticeContractIn
 ) -> Status[PracticeContractOut]:
     ctx = AccessContext.from_request(request)
     person = person_get(ctx=ctx, person_id=person_id, category=PLAN, edit=True)
@@ -153,7 +153,7 @@ def practice_contract_post(
     },
 )
 def practice_contract_pdf_get(
-    request: HttpRequest, person_id: int, contract_id: int
+    request: HttpRequest, person_id: ObjectId, contract_id: ObjectId
 ) -> HttpResponse:
     ctx = AccessContext.from_request(request)
     person = person_get(ctx=ctx, person_id=person_id, category=PLAN)

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .cost_coverage import money_text
 from .models import CostCoverageReport
@@ -127,5 +127,5 @@ def cost_report_create(
     response={200: TableOut, 401: ErrorOut, 404: ErrorOut},
     summary="Én tabell med sumrad",
 )
-def cost_report_detail(request: HttpRequest, report_id: int) -> TableOut:
+def cost_report_detail(request: HttpRequest, report_id: ObjectId) -> TableOut:
     return _table(cost_report_get(request.user, report_id))

@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import NewsItem
 from .selectors import news_item_editable_get, news_item_get, news_visible_to
@@ -79,7 +79,7 @@ def news_post(request: HttpRequest, payload: NewsIn) -> Status[NewsOut]:
 @router.get(
     "{news_item_id}", response={200: NewsOut, 401: ErrorOut, 404: ErrorOut}, summary="Én nyhet"
 )
-def news_get(request: HttpRequest, news_item_id: int) -> NewsOut:
+def news_get(request: HttpRequest, news_item_id: ObjectId) -> NewsOut:
     return NewsOut.of(news_item_get(request.user, news_item_id))
 
 
@@ -88,7 +88,7 @@ def news_get(request: HttpRequest, news_item_id: int) -> NewsOut:
     response={200: NewsOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Endre en nyhet, med versjonen du leste",
 )
-def news_put(request: HttpRequest, news_item_id: int, payload: NewsIn) -> NewsOut:
+def news_put(request: HttpRequest, news_item_id: ObjectId, payload: NewsIn) -> NewsOut:
     item = news_item_editable_get(request.user, news_item_id)
     if payload.version is None:
         raise ValidationError({"version": ["Oppgi versjonen nyheten hadde da du leste den."]})

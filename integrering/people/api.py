@@ -13,7 +13,7 @@ from integrering.audit.services import AccessContext
 from integrering.casework.models import InformationCategory
 from integrering.casework.services.arrival import household_receive
 from integrering.organisations.models import Municipality
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from . import selectors
 from .models import Category, Person, Relation
@@ -115,7 +115,7 @@ def persons_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[Per
     response={200: PersonOut, 401: ErrorOut, 404: ErrorOut},
     summary="Én person (det samtykket gir tilgang til)",
 )
-def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
+def person_detail(request: HttpRequest, person_id: ObjectId) -> PersonOut:
     access = selectors.person_access_get(
         ctx=AccessContext.from_request(request), person_id=person_id
     )
@@ -220,7 +220,7 @@ def household_create(request: HttpRequest, payload: HouseholdIn) -> Status:
     response={200: HouseholdOut, 401: ErrorOut, 404: ErrorOut},
     summary="Én husstand",
 )
-def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
+def household_detail(request: HttpRequest, household_id: ObjectId) -> HouseholdOut:
     household, members = selectors.household_get(
         ctx=AccessContext.from_request(request), household_id=household_id
     )

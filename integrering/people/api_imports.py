@@ -12,7 +12,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from integrering.organisations.models import Municipality
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .imports import NOT_REFUGEE_SERVICE, header_errors, household_import_get, upload_errors
 from .models import HouseholdImport
@@ -108,5 +108,5 @@ def household_import_create(
     summary="Status, fremdrift og feil for én import",
     url_name="household_import_detail",
 )
-def household_import_detail(request: HttpRequest, import_id: int) -> ImportOut:
+def household_import_detail(request: HttpRequest, import_id: ObjectId) -> ImportOut:
     return ImportOut.of(household_import_get(user=request.user, import_id=import_id))

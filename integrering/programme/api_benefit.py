@@ -19,7 +19,7 @@ from pydantic import Field
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.rules.money import money_str
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import BenefitLine, BenefitRun
 from .selectors import benefit_run_get, benefit_runs_for, programme_municipality_ids
@@ -169,7 +169,7 @@ def benefit_run_create(request: HttpRequest, payload: BenefitRunIn) -> Status[Be
     summary="Én stønadskjøring med alle linjene",
     url_name="benefit_run_detail",
 )
-def benefit_run_detail(request: HttpRequest, run_id: int) -> BenefitRunDetailOut:
+def benefit_run_detail(request: HttpRequest, run_id: ObjectId) -> BenefitRunDetailOut:
     run = benefit_run_get(user=request.user, run_id=run_id)
     lines = list(benefit_run_lines(run))
     benefit_lines_shown(AccessContext.from_request(request), lines, run)
@@ -183,7 +183,7 @@ def benefit_run_detail(request: HttpRequest, run_id: int) -> BenefitRunDetailOut
     response={200: BenefitRunOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Godkjenn en forhåndsvisning; måneden låses",
 )
-def benefit_run_approve_post(request: HttpRequest, run_id: int) -> BenefitRunOut:
+def benefit_run_approve_post(request: HttpRequest, run_id: ObjectId) -> BenefitRunOut:
     run = benefit_run_get(user=request.user, run_id=run_id)
     run = benefit_run_approve(ctx=AccessContext.from_request(request), run=run)
     return BenefitRunOut.of(run)
@@ -203,7 +203,7 @@ def benefit_run_approve_post(request: HttpRequest, run_id: int) -> BenefitRunOut
         }
     },
 )
-def benefit_run_csv_get(request: HttpRequest, run_id: int) -> HttpResponse:
+def benefit_run_csv_get(request: HttpRequest, run_id: ObjectId) -> HttpResponse:
     run = benefit_run_get(user=request.user, run_id=run_id)
     content = benefit_run_csv(ctx=AccessContext.from_request(request), run=run)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")

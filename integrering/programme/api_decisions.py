@@ -23,7 +23,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import person_get
 from integrering.rules.money import money_str
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import Appeal, AppealStatus, Decision
 from .selectors import (
@@ -181,15 +181,15 @@ class GovernorAppealOut(AppealOut):
 
 class DecisionFilter(Schema):
     status: str = Field("", description="draft, decided eller sent; tom for alle")
-    person_id: int | None = None
+    person_id: ObjectId | None = None
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0)
 
 
 class DecisionIn(Schema):
-    person_id: int
+    person_id: ObjectId
     kind: str = Field(description="refusal, reduction, start, stop eller extension")
-    participation_id: int | None = None
+    participation_id: ObjectId | None = None
     effective_on: datetime.date | None = None
     amount: Decimal | None = Field(None, description="Beløp som trekkes (bare for reduction)")
     facts: str = ""
@@ -300,7 +300,7 @@ def decisions_create(request: HttpRequest, payload: DecisionIn) -> Status[Decisi
 @router.get(
     "decisions/{decision_id}", response={200: DecisionOut, **READ_ERRORS}, summary="Ett vedtak"
 )
-def decisions_detail(request: HttpRequest, decision_id: int) -> DecisionOut:
+def decisions_detail(request: HttpRequest, decision_id: ObjectId) -> DecisionOut:
     return DecisionOut.of(
         decision_get(ctx=AccessContext.from_request(request), decision_id=decision_id)
     )
@@ -312,7 +312,7 @@ def decisions_detail(request: HttpRequest, decision_id: int) -> DecisionOut:
     summary="Endre et utkast (bare mens vedtaket er et utkast)",
 )
 def decisions_update(
-    request: HttpRequest, decision_id: int, payload: DecisionUpdateIn
+    request: HttpRequest, decision_id: ObjectId, payload: DecisionUpdateIn
 ) -> DecisionOut:
     ctx = AccessContext.from_request(request)
     decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
@@ -335,7 +335,7 @@ def decisions_update(
     response={200: DecisionOut, **WRITE_ERRORS},
     summary="Vedta: utkast → vedtatt",
 )
-def decisions_decide(request: HttpRequest, decision_id: int, payload: DecideIn) -> DecisionOut:
+def decisions_decide(request: HttpRequest, decision_id: ObjectId, payload: DecideIn) -> DecisionOut:
     ctx = AccessContext.from_request(request)
     decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
     if payload.decided_on is None:
@@ -351,7 +351,7 @@ def decisions_decide(request: HttpRequest, decision_id: int, payload: DecideIn) 
     response={200: DecisionOut, **WRITE_ERRORS},
     summary="Send: vedtatt → sendt; brevet lagres og klagefristen begynner å løpe",
 )
-def decisions_send(request: HttpRequest, decision_id: int, payload: SendIn) -> DecisionOut:
+def decisions_send(request: HttpRequest, decision_id: ObjectId, payload: SendIn) -> DecisionOut:
     ctx = AccessContext.from_request(request)
     decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
     if payload.sent_on is None:
@@ -373,7 +373,7 @@ def decisions_send(request: HttpRequest, decision_id: int, payload: SendIn) -> D
     url_name="decision_letter",
     openapi_extra=PDF_RESPONSE,
 )
-def decisions_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
+def decisions_letter(request: HttpRequest, decision_id: ObjectId) -> HttpResponse:
     ctx = AccessContext.from_request(request)
     decision = decision_get(ctx=ctx, decision_id=decision_id)
     return _pdf(decision, decision_letter(ctx=ctx, decision=decision))
@@ -385,7 +385,7 @@ def decisions_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
     summary="Registrer en klage på et sendt vedtak",
 )
 def decisions_appeal(
-    request: HttpRequest, decision_id: int, payload: AppealIn
+    request: HttpRequest, decision_id: ObjectId, payload: AppealIn
 ) -> Status[AppealOut]:
     appeal = appeal_register(
         ctx=AccessContext.from_request(request),
@@ -422,7 +422,7 @@ def appeals_list(request: HttpRequest, filters: Query[AppealFilter]) -> list[App
 
 
 @router.get("appeals/{appeal_id}", response={200: AppealOut, **READ_ERRORS}, summary="Én klage")
-def appeals_detail(request: HttpRequest, appeal_id: int) -> AppealOut:
+def appeals_detail(request: HttpRequest, appeal_id: ObjectId) -> AppealOut:
     return AppealOut.of(appeal_get(ctx=AccessContext.from_request(request), appeal_id=appeal_id))
 
 
@@ -431,7 +431,7 @@ def appeals_detail(request: HttpRequest, appeal_id: int) -> AppealOut:
     response={200: AppealOut, **WRITE_ERRORS},
     summary="Send klagen til Statsforvalteren med kommunens vurdering",
 )
-def appeals_forward(request: HttpRequest, appeal_id: int, payload: ReviewIn) -> AppealOut:
+def appeals_forward(request: HttpRequest, appeal_id: ObjectId, payload: ReviewIn) -> AppealOut:
     ctx = AccessContext.from_request(request)
     appeal = appeal_get(ctx=ctx, appeal_id=appeal_id, edit=True)
     return AppealOut.of(
@@ -450,7 +450,7 @@ def appeals_forward(request: HttpRequest, appeal_id: int, payload: ReviewIn) -> 
     response={200: AppealOut, **WRITE_ERRORS},
     summary="Kommunen omgjør vedtaket; et nytt utkast lages (new_decision)",
 )
-def appeals_reverse(request: HttpRequest, appeal_id: int, payload: ReviewIn) -> AppealOut:
+def appeals_reverse(request: HttpRequest, appeal_id: ObjectId, payload: ReviewIn) -> AppealOut:
     ctx = AccessContext.from_request(request)
     appeal = appeal_get(ctx=ctx, appeal_id=appeal_id, edit=True)
     return AppealOut.of(
@@ -469,7 +469,7 @@ def appeals_reverse(request: HttpRequest, appeal_id: int, payload: ReviewIn) -> 
     response={200: AppealOut, **WRITE_ERRORS},
     summary="Avvis en klage som kom for sent",
 )
-def appeals_dismiss(request: HttpRequest, appeal_id: int, payload: ReviewIn) -> AppealOut:
+def appeals_dismiss(request: HttpRequest, appeal_id: ObjectId, payload: ReviewIn) -> AppealOut:
     ctx = AccessContext.from_request(request)
     appeal = appeal_get(ctx=ctx, appeal_id=appeal_id, edit=True)
     return AppealOut.of(
@@ -523,7 +523,9 @@ def governor_appeals_list(request: HttpRequest) -> list[AppealOut]:
     response={200: GovernorAppealOut, **READ_ERRORS},
     summary="Én klagesak med vedtaket det klages på",
 )
-def governor_appeals_detail(request: HttpRequest, governor_appeal_id: int) -> GovernorAppealOut:
+def governor_appeals_detail(
+    request: HttpRequest, governor_appeal_id: ObjectId
+) -> GovernorAppealOut:
     appeal = appeal_get_for_county_governor(
         ctx=AccessContext.from_request(request), appeal_id=governor_appeal_id
     )
@@ -536,7 +538,7 @@ def governor_appeals_detail(request: HttpRequest, governor_appeal_id: int) -> Go
     summary="Statsforvalterens vedtak: upheld, quashed eller changed",
 )
 def governor_appeals_outcome(
-    request: HttpRequest, governor_appeal_id: int, payload: OutcomeIn
+    request: HttpRequest, governor_appeal_id: ObjectId, payload: OutcomeIn
 ) -> GovernorAppealOut:
     ctx = AccessContext.from_request(request)
     appeal = appeal_get_for_county_governor(ctx=ctx, appeal_id=governor_appeal_id)

@@ -22,7 +22,7 @@ from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import person_get
 from integrering.rules.money import money_str
 from integrering.rules.parameters import RulesError
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .benefit import benefit_month
 from .models import Participation
@@ -193,7 +193,7 @@ def programme_list(request: HttpRequest, active: bool = True) -> list[dict[str, 
 
 
 class StartIn(Schema):
-    person_id: int | None = None
+    person_id: ObjectId | None = None
     starts_on: datetime.date | None = None
     final_goal: str = ""
     planned_months: int | None = None
@@ -228,12 +228,14 @@ def programme_create(request: HttpRequest, body: StartIn) -> Any:
 
 
 @router.get("/{participation_id}", response={200: ParticipationDetailOut, **ERRORS})
-def programme_detail(request: HttpRequest, participation_id: int) -> Any:
+def programme_detail(request: HttpRequest, participation_id: ObjectId) -> Any:
     ctx = AccessContext.from_request(request)
     return _out(participation_get(ctx=ctx, participation_id=participation_id), detail=True)
 
 
-def _for_edit(request: HttpRequest, participation_id: int) -> tuple[AccessContext, Participation]:
+def _for_edit(
+    request: HttpRequest, participation_id: ObjectId
+) -> tuple[AccessContext, Participation]:
     ctx = AccessContext.from_request(request)
     return ctx, participation_get(ctx=ctx, participation_id=participation_id, edit=True)
 
@@ -252,7 +254,7 @@ class LeaveIn(Schema):
     response={201: ParticipationDetailOut, **ERRORS},
     summary="Permisjon",
 )
-def programme_leave(request: HttpRequest, participation_id: int, body: LeaveIn) -> Any:
+def programme_leave(request: HttpRequest, participation_id: ObjectId, body: LeaveIn) -> Any:
     ctx, p = _for_edit(request, participation_id)
     values = body.dict()
     _required(values, {"from_on": "Fra-dato", "to_on": "Til-dato"})
@@ -268,7 +270,7 @@ class StopIn(Schema):
 @router.post(
     "/{participation_id}/stops", response={201: ParticipationDetailOut, **ERRORS}, summary="Stans"
 )
-def programme_stop(request: HttpRequest, participation_id: int, body: StopIn) -> Any:
+def programme_stop(request: HttpRequest, participation_id: ObjectId, body: StopIn) -> Any:
     ctx, p = _for_edit(request, participation_id)
     _required(body.dict(), {"from_on": "Fra-dato"})
     assert body.from_on is not None
@@ -285,7 +287,7 @@ class ResumeIn(Schema):
     response={200: ParticipationDetailOut, **ERRORS},
     summary="Gjenoppta",
 )
-def programme_resume(request: HttpRequest, participation_id: int, body: ResumeIn) -> Any:
+def programme_resume(request: HttpRequest, participation_id: ObjectId, body: ResumeIn) -> Any:
     ctx, p = _for_edit(request, participation_id)
     _required(body.dict(), {"resumed_on": "Dato for gjenopptak"})
     assert body.resumed_on is not None
@@ -305,7 +307,7 @@ class AbsenceIn(Schema):
     response={201: ParticipationDetailOut, **ERRORS},
     summary="Fravær",
 )
-def programme_absence(request: HttpRequest, participation_id: int, body: AbsenceIn) -> Any:
+def programme_absence(request: HttpRequest, participation_id: ObjectId, body: AbsenceIn) -> Any:
     ctx, p = _for_edit(request, participation_id)
     _required(body.dict(), {"on": "Dato", "hours": "Timer"})
     assert body.on is not None and body.hours is not None
@@ -333,7 +335,7 @@ class ExtensionIn(Schema):
     response={201: ParticipationDetailOut, **ERRORS},
     summary="Forlengelse",
 )
-def programme_extend(request: HttpRequest, participation_id: int, body: ExtensionIn) -> Any:
+def programme_extend(request: HttpRequest, participation_id: ObjectId, body: ExtensionIn) -> Any:
     ctx, p = _for_edit(request, participation_id)
     values = body.dict()
     _required(values, {"months": "Antall måneder"})
@@ -351,7 +353,7 @@ class EndIn(Schema):
 @router.post(
     "/{participation_id}/end", response={200: ParticipationDetailOut, **ERRORS}, summary="Avslutt"
 )
-def programme_end(request: HttpRequest, participation_id: int, body: EndIn) -> Any:
+def programme_end(request: HttpRequest, participation_id: ObjectId, body: EndIn) -> Any:
     ctx, p = _for_edit(request, participation_id)
     _required(body.dict(), {"ended_on": "Sluttdato", "version": "Versjon"})
     assert body.ended_on is not None and body.version is not None
@@ -383,7 +385,7 @@ class MonthBenefitOut(Schema):
     response={200: MonthBenefitOut | None, **ERRORS},
     summary="Stønad for en måned (beregning, ikke utbetaling)",
 )
-def programme_benefit(request: HttpRequest, participation_id: int, month: str = "") -> Any:
+def programme_benefit(request: HttpRequest, participation_id: ObjectId, month: str = "") -> Any:
     """The benefit the rules give for one month (``month=2024-05``, by default this month); null
     outside the programme."""
     ctx = AccessContext.from_request(request)

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import MatchRun, Placement
 from .selectors import audit_waiting_list, match_run_get, placement_get, planner_require
@@ -106,7 +106,9 @@ def _placement_out(p: Placement) -> dict[str, object]:
     }
 
 
-@router.get("/match-runs", response=list[MatchRunOut], summary="Utsøkinger i et år")
+@router.get(
+    "/match-runs", response={200: list[MatchRunOut], 403: ErrorOut}, summary="Utsøkinger i et år"
+)
 def match_runs_list(request: HttpRequest, year: int) -> list[dict[str, object]]:
     planner_require(request.user)
     return [_run_out(run) for run in MatchRun.objects.filter(year=year)]
@@ -129,7 +131,7 @@ def match_runs_start(request: HttpRequest, payload: MatchRunIn) -> Status:
     response={200: MatchRunDetailOut, 404: ErrorOut},
     summary="En utsøking med plasseringene og forklaringene",
 )
-def match_run_read(request: HttpRequest, match_run_id: int) -> dict[str, object]:
+def match_run_read(request: HttpRequest, match_run_id: ObjectId) -> dict[str, object]:
     run = match_run_get(request.user, match_run_id)
     placements = list(run.placements.select_related("household", "municipality"))
     audit_waiting_list(
@@ -145,7 +147,7 @@ def match_run_read(request: HttpRequest, match_run_id: int) -> dict[str, object]
     response={201: MatchRunOut, 404: ErrorOut, 422: ErrorOut},
     summary="Kjør utsøkingen på nytt rundt de låste plasseringene",
 )
-def match_run_again(request: HttpRequest, match_run_id: int) -> Status:
+def match_run_again(request: HttpRequest, match_run_id: ObjectId) -> Status:
     run = match_run_get(request.user, match_run_id)
     new = match_run_start(
         ctx=AccessContext.from_request(request),
@@ -161,7 +163,7 @@ def match_run_again(request: HttpRequest, match_run_id: int) -> Status:
     response={200: ConfirmOut, 404: ErrorOut, 422: ErrorOut},
     summary="Bekreft forslaget: husstandene overføres til kommunene",
 )
-def match_run_confirm_api(request: HttpRequest, match_run_id: int) -> dict[str, int]:
+def match_run_confirm_api(request: HttpRequest, match_run_id: ObjectId) -> dict[str, int]:
     run = match_run_get(request.user, match_run_id)
     return {"confirmed": match_run_confirm(ctx=AccessContext.from_request(request), run=run)}
 
@@ -171,7 +173,7 @@ def match_run_confirm_api(request: HttpRequest, match_run_id: int) -> dict[str, 
     response={200: PlacementOut, 404: ErrorOut},
     summary="En plassering med forklaring",
 )
-def placement_read(request: HttpRequest, placement_id: int) -> dict[str, object]:
+def placement_read(request: HttpRequest, placement_id: ObjectId) -> dict[str, object]:
     return _placement_out(placement_get(ctx=AccessContext.from_request(request), pk=placement_id))
 
 
@@ -181,7 +183,7 @@ def placement_read(request: HttpRequest, placement_id: int) -> dict[str, object]
     summary="Lås eller endre en plassering",
 )
 def placement_update(
-    request: HttpRequest, placement_id: int, payload: PlacementIn
+    request: HttpRequest, placement_id: ObjectId, payload: PlacementIn
 ) -> dict[str, object]:
     ctx = AccessContext.from_request(request)
     placement = placement_get(ctx=ctx, pk=placement_id)

@@ -224,7 +224,7 @@ def reception_centre_list(request: HttpRequest) -> list[ReceptionCentreOut]:
 
 
 @router.get(
-    "needs/{int:year}",
+    "needs/{year}",
     response={200: NeedOut, 401: ErrorOut, 404: ErrorOut},
     summary="Bosettingsbehovet for et år, med endringshistorikken",
 )
@@ -235,7 +235,7 @@ def need_detail(request: HttpRequest, year: int) -> NeedOut:
 
 
 @router.put(
-    "needs/{int:year}",
+    "needs/{year}",
     response={
         200: NeedOut,
         201: NeedOut,
@@ -255,7 +255,7 @@ def need_update(request: HttpRequest, year: int, payload: NeedIn) -> Status[Need
 
 
 @router.get(
-    "progress/{int:year}",
+    "progress/{year}",
     response={200: ProgressOut, 401: ErrorOut, 404: ErrorOut},
     summary="Fremdrift i bosettingen: behov, anmodet, vedtatt og bosatt per gruppe",
 )

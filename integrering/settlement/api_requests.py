@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import MunicipalDecision, SettlementRequest
 from .selectors import MAX_YEAR, MIN_YEAR, planner_require, settlement_request_get
@@ -34,7 +34,7 @@ from .spreading import DROP
 router = Router(tags=["bosetting"])
 
 
-class DecisionOut(Schema):
+class RequestDecisionOut(Schema):
     decided: int
     unaccompanied_minors: int
     large_dwellings: int | None = Field(description="Store boliger; null betyr ingen grense")
@@ -43,8 +43,8 @@ class DecisionOut(Schema):
     version: int
 
     @staticmethod
-    def of(decision: MunicipalDecision) -> DecisionOut:
-        return DecisionOut(
+    def of(decision: MunicipalDecision) -> RequestDecisionOut:
+        return RequestDecisionOut(
             decided=decision.decided,
             unaccompanied_minors=decision.unaccompanied_minors,
             large_dwellings=decision.large_dwellings,
@@ -67,7 +67,7 @@ class RequestOut(Schema):
     adjustment_reason: str
     reason: str = Field(description="Hvorfor kommunen ikke anmodes, eller hva som var særskilt")
     version: int
-    decision: DecisionOut | None
+    decision: RequestDecisionOut | None
 
     @staticmethod
     def of(request: SettlementRequest, decision: MunicipalDecision | None) -> RequestOut:
@@ -84,7 +84,7 @@ class RequestOut(Schema):
             adjustment_reason=request.adjustment_reason,
             reason=request.reason,
             version=request.version,
-            decision=DecisionOut.of(decision) if decision else None,
+            decision=RequestDecisionOut.of(decision) if decision else None,
         )
 
 
@@ -140,7 +140,7 @@ class AdjustIn(Schema):
     version: int | None = Field(None, description="Versjonen anmodningen hadde da du leste den")
 
 
-class DecisionIn(Schema):
+class RequestDecisionIn(Schema):
     decided: int | None = None
     unaccompanied_minors: int | None = None
     large_dwellings: int | None = Field(None, description="null betyr ingen grense")
@@ -224,7 +224,7 @@ def requests_spread_post(request: HttpRequest, payload: SpreadIn) -> Status[Spre
     response={200: RequestOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Juster én anmodning, med begrunnelse og versjonen du leste",
 )
-def request_patch(request: HttpRequest, request_id: int, payload: AdjustIn) -> RequestOut:
+def request_patch(request: HttpRequest, request_id: ObjectId, payload: AdjustIn) -> RequestOut:
     settlement_request = settlement_request_get(request.user, request_id)
     updated = request_adjust(
         ctx=AccessContext.from_request(request),
@@ -250,7 +250,7 @@ def request_patch(request: HttpRequest, request_id: int, payload: AdjustIn) -> R
     summary="Registrer eller rett kommunens vedtak (201 når det er nytt)",
 )
 def request_decision_put(
-    request: HttpRequest, request_id: int, payload: DecisionIn
+    request: HttpRequest, request_id: ObjectId, payload: RequestDecisionIn
 ) -> Status[RequestOut]:
     settlement_request = settlement_request_get(request.user, request_id)
     version = _version(payload.version, "vedtaket")

@@ -18,7 +18,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .capacity_summary import ServiceShare
 from .models import CapacityLevel, CapacityResponse, CapacityRound
@@ -95,14 +95,14 @@ class ServiceResultOut(Schema):
     counties: list[ShareOut]
 
 
-class ResultsOut(Schema):
+class CapacityResultsOut(Schema):
     label: str
     previous_label: str = Field(description="Kartleggingen det sammenlignes med; tom uten")
     services: list[ServiceResultOut]
 
     @staticmethod
-    def of(results: Results) -> ResultsOut:
-        return ResultsOut(
+    def of(results: Results) -> CapacityResultsOut:
+        return CapacityResultsOut(
             label=results.label,
             previous_label=results.previous_label if results.has_previous else "",
             services=[
@@ -128,7 +128,7 @@ class RoundDetailOut(RoundOut):
     municipalities: list[MunicipalityStatusOut]
     reminded_at: datetime.datetime | None
     reminders_sent: int
-    results: ResultsOut
+    results: CapacityResultsOut
 
 
 class AnswerItem(Schema):
@@ -180,16 +180,16 @@ def rounds_list(request: HttpRequest) -> list[RoundOut]:
 
 @router.get(
     "national",
-    response={200: ResultsOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: CapacityResultsOut, 401: ErrorOut, 403: ErrorOut},
     summary="Hele landet i et kvartal: andel utfordrende eller kritisk per tjeneste og fylke",
 )
 def national_get(
     request: HttpRequest, year: int | None = None, quarter: int | None = None
-) -> ResultsOut:
+) -> CapacityResultsOut:
     national_require(request.user)
     if year is None or quarter is None or not 1 <= quarter <= 4:
         year, quarter = quarter_of(timezone.localdate())
-    return ResultsOut.of(national_results(year, quarter))
+    return CapacityResultsOut.of(national_results(year, quarter))
 
 
 @router.get(
@@ -197,7 +197,7 @@ def national_get(
     response={200: RoundDetailOut, 401: ErrorOut, 404: ErrorOut},
     summary="Én kartlegging: hvem som har svart, og resultatene mot forrige kartlegging",
 )
-def round_get(request: HttpRequest, round_id: int) -> RoundDetailOut:
+def round_get(request: HttpRequest, round_id: ObjectId) -> RoundDetailOut:
     round = capacity_round_get(request.user, round_id)
     base = RoundOut.of(round)
     return RoundDetailOut(
@@ -213,7 +213,7 @@ def round_get(request: HttpRequest, round_id: int) -> RoundDetailOut:
         ],
         reminded_at=round.reminded_at,
         reminders_sent=round.reminders_sent,
-        results=ResultsOut.of(round_results(round)),
+        results=CapacityResultsOut.of(round_results(round)),
     )
 
 
@@ -222,7 +222,7 @@ def round_get(request: HttpRequest, round_id: int) -> RoundDetailOut:
     response={200: AnswerOut, 401: ErrorOut, 404: ErrorOut},
     summary="Kommunens svar på kartleggingen (for kommunens leder)",
 )
-def answer_get(request: HttpRequest, answer_round_id: int) -> AnswerOut:
+def answer_get(request: HttpRequest, answer_round_id: ObjectId) -> AnswerOut:
     round, municipality = capacity_answer_round_get(request.user, answer_round_id)
     return AnswerOut.of(round, municipality.number, response_of(round, municipality))
 
@@ -232,7 +232,7 @@ def answer_get(request: HttpRequest, answer_round_id: int) -> AnswerOut:
     response={200: AnswerOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Lagre kommunens svar som utkast eller send det inn, med versjonen du leste",
 )
-def answer_put(request: HttpRequest, answer_round_id: int, payload: AnswerIn) -> AnswerOut:
+def answer_put(request: HttpRequest, answer_round_id: ObjectId, payload: AnswerIn) -> AnswerOut:
     round, municipality = capacity_answer_round_get(request.user, answer_round_id)
     capacity_answer_save(
         ctx=AccessContext.from_request(request),

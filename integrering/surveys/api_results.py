@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import QuestionKind
 from .selectors import analyst_require, question_get, survey_get
@@ -65,14 +65,14 @@ class LikertItemOut(Schema):
 
 
 class TextQuestionOut(Schema):
-    question_id: int
+    question_id: ObjectId
     role: str
     text: str
     answers: int
 
 
-class ResultsOut(Schema):
-    survey_id: int
+class SurveyResultsOut(Schema):
+    survey_id: ObjectId
     year: int
     last_year: int | None
     response_rates: list[RateRowOut] = Field(description="Tabell 1")
@@ -93,10 +93,10 @@ def _rate(rate: object) -> RateOut | None:
 
 @router.get(
     "{survey_id}/results",
-    response={200: ResultsOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: SurveyResultsOut, 401: ErrorOut, 404: ErrorOut},
     summary="Resultatene: svarprosent, korrelasjoner, skalafordelinger, fritekstspørsmål",
 )
-def survey_results_get(request: HttpRequest, survey_id: int) -> ResultsOut:
+def survey_results_get(request: HttpRequest, survey_id: ObjectId) -> SurveyResultsOut:
     survey = survey_get(request.user, survey_id)
     found = survey_results(survey)
     likert = []
@@ -120,7 +120,7 @@ def survey_results_get(request: HttpRequest, survey_id: int) -> ResultsOut:
                     years=years,
                 )
             )
-    return ResultsOut(
+    return SurveyResultsOut(
         survey_id=survey.pk,
         year=survey.year,
         last_year=found.rates.last_year,
@@ -148,7 +148,7 @@ def survey_results_get(request: HttpRequest, survey_id: int) -> ResultsOut:
 
 
 class OpenAnswerOut(Schema):
-    answer_id: int
+    answer_id: ObjectId
     unit_id: str
     unit_name: str
     text: str
@@ -160,7 +160,7 @@ class OpenAnswerOut(Schema):
     response={200: list[OpenAnswerOut], 401: ErrorOut, 404: ErrorOut},
     summary="De åpne svarene på et fritekstspørsmål, med tema",
 )
-def open_answers_get(request: HttpRequest, question_id: int) -> list[OpenAnswerOut]:
+def open_answers_get(request: HttpRequest, question_id: ObjectId) -> list[OpenAnswerOut]:
     question = question_get(request.user, question_id)
     if question.kind != QuestionKind.TEXT:
         return []
@@ -181,11 +181,11 @@ class TagIn(Schema):
 
 
 class TagsOut(Schema):
-    answer_id: int
+    answer_id: ObjectId
     tags: list[str]
 
 
-def _tags(answer_id: int, request: HttpRequest) -> TagsOut:
+def _tags(answer_id: ObjectId, request: HttpRequest) -> TagsOut:
     answer = answer_get(request.user, answer_id)
     return TagsOut(answer_id=answer.pk, tags=sorted(answer.tags.values_list("name", flat=True)))
 
@@ -195,7 +195,7 @@ def _tags(answer_id: int, request: HttpRequest) -> TagsOut:
     response={200: TagsOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Gi et åpent svar et tema",
 )
-def answer_tag_post(request: HttpRequest, answer_id: int, payload: TagIn) -> TagsOut:
+def answer_tag_post(request: HttpRequest, answer_id: ObjectId, payload: TagIn) -> TagsOut:
     answer = answer_get(request.user, answer_id)
     answer_tag_add(user=request.user, answer=answer, name=payload.name)
     return _tags(answer_id, request)
@@ -206,7 +206,7 @@ def answer_tag_post(request: HttpRequest, answer_id: int, payload: TagIn) -> Tag
     response={200: TagsOut, 401: ErrorOut, 404: ErrorOut},
     summary="Ta et tema av et åpent svar (?name=...)",
 )
-def answer_tag_delete(request: HttpRequest, answer_id: int, name: str) -> TagsOut:
+def answer_tag_delete(request: HttpRequest, answer_id: ObjectId, name: str) -> TagsOut:
     answer = answer_get(request.user, answer_id)
     answer_tag_remove(answer=answer, name=name)
     return _tags(answer_id, request)

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from integrering.schemas import ErrorOut
+from integrering.schemas import ErrorOut, ObjectId
 
 from .models import Question, Questionnaire, Survey
 from .selectors import analyst_require, questionnaire_get, survey_get, surveys_list
@@ -128,7 +128,7 @@ class InvitationsOut(Schema):
     invitations: dict[str, int] = Field(description="Antall invitasjoner per rolle")
 
 
-class SendIn(Schema):
+class SurveySendIn(Schema):
     reminder: bool = False
 
 
@@ -184,7 +184,7 @@ def surveys_post(request: HttpRequest, payload: SurveyIn) -> Status[SurveyOut]:
     response={200: SurveyOut, 401: ErrorOut, 404: ErrorOut},
     summary="Én undersøkelse",
 )
-def survey_get_one(request: HttpRequest, survey_id: int) -> SurveyOut:
+def survey_get_one(request: HttpRequest, survey_id: ObjectId) -> SurveyOut:
     return SurveyOut.of(survey_get(request.user, survey_id))
 
 
@@ -193,7 +193,7 @@ def survey_get_one(request: HttpRequest, survey_id: int) -> SurveyOut:
     response={200: list[QuestionnaireOut], 401: ErrorOut, 404: ErrorOut},
     summary="Undersøkelsens spørreskjemaer med spørsmålene",
 )
-def survey_questionnaires(request: HttpRequest, survey_id: int) -> list[QuestionnaireOut]:
+def survey_questionnaires(request: HttpRequest, survey_id: ObjectId) -> list[QuestionnaireOut]:
     survey = survey_get(request.user, survey_id)
     return [QuestionnaireOut.of(q) for q in survey.questionnaires.order_by("role")]
 
@@ -203,7 +203,7 @@ def survey_questionnaires(request: HttpRequest, survey_id: int) -> list[Question
     response={200: QuestionnaireOut, 401: ErrorOut, 404: ErrorOut},
     summary="Ett spørreskjema med spørsmålene",
 )
-def questionnaire_get_one(request: HttpRequest, questionnaire_id: int) -> QuestionnaireOut:
+def questionnaire_get_one(request: HttpRequest, questionnaire_id: ObjectId) -> QuestionnaireOut:
     return QuestionnaireOut.of(questionnaire_get(request.user, questionnaire_id))
 
 
@@ -213,7 +213,7 @@ def questionnaire_get_one(request: HttpRequest, questionnaire_id: int) -> Questi
     summary="Legg til et spørsmål sist i skjemaet (nektes når skjemaet har svar)",
 )
 def question_post(
-    request: HttpRequest, questionnaire_id: int, payload: QuestionIn
+    request: HttpRequest, questionnaire_id: ObjectId, payload: QuestionIn
 ) -> Status[QuestionOut]:
     questionnaire = questionnaire_get(request.user, questionnaire_id)
     condition = None
@@ -241,7 +241,7 @@ def question_post(
     response={201: InvitationsOut, 401: ErrorOut, 404: ErrorOut},
     summary="Lag invitasjonene som mangler: én per kommune og rolle, og Oslos bydeler der de svarer",
 )
-def invitations_post(request: HttpRequest, survey_id: int) -> Status[InvitationsOut]:
+def invitations_post(request: HttpRequest, survey_id: ObjectId) -> Status[InvitationsOut]:
     survey = survey_get(request.user, survey_id)
     created = invitations_create(survey=survey)
     counts = {q.role: q.invitations.count() for q in survey.questionnaires.order_by("role")}
@@ -253,7 +253,7 @@ def invitations_post(request: HttpRequest, survey_id: int) -> Status[Invitations
     response={202: SendOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Legg utsendingen av lenkene (eller purringen) i kø for bakgrunnsjobben",
 )
-def send_post(request: HttpRequest, survey_id: int, payload: SendIn) -> Status[SendOut]:
+def send_post(request: HttpRequest, survey_id: ObjectId, payload: SurveySendIn) -> Status[SendOut]:
     survey = survey_get(request.user, survey_id)
     task_id = invitations_send_enqueue(survey=survey, reminder=payload.reminder)
     return Status(202, SendOut(task_id=task_id))
