@@ -54,7 +54,9 @@ def _save_together(clients: list[Client], url: str, forms: list[dict[str, Any]])
     return responses
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the tables are emptied after a transactional test; this puts the
+# migrations' reference data (municipalities) back for the tests that come after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_saves_of_one_person_keep_one_whole_and_refuse_the_other() -> None:
     household = make_household(municipality_number="0301", members=1, family_name="Samtidig")
     person = household.members.get()
