@@ -32,6 +32,8 @@ os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrering.settings")
 os.environ.setdefault("INTEGRERING_TESTING", "1")
 
+from benchmarks.loader import recreate_database
+
 GOAL_SECONDS = 5.0
 MAY, JUNE = datetime.date(2024, 5, 1), datetime.date(2024, 6, 1)
 NAMES = ["Kovalenko", "Haddad", "Tesfay", "Ahmadi", "Melnyk", "Khoury", "Kidane", "Rahimi"]
@@ -39,15 +41,6 @@ GIVEN = ["Olena", "Mykola", "Amal", "Omar", "Semhar", "Yonas", "Zahra", "Farid",
 REFERENCE = "BEN-"
 LATE = "bench: registrert etter godkjenning"
 CPU_SECONDS: dict[datetime.date, float] = {}  # this process's share (the database's is not in it)
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:

@@ -50,19 +50,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def recreate_database(url: str) -> None:
+    """Drop and create the PostgreSQL database of ``url`` (connections to it are ended)."""
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def server_database(tmp: Path, name: str) -> str:
     """A fresh database for a live server: ``tmp/NAME.sqlite3``, or ``<test db>_NAME`` on PostgreSQL."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return f"sqlite:///{tmp / f'{name}.sqlite3'}"
-    import psycopg
-
     base, _, database = url.rpartition("/")
-    server_db = f"{database.split('?')[0]}_{name}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{server_db}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{server_db}"')
-    return f"{base}/{server_db}"
+    server_url = f"{base}/{database.split('?')[0]}_{name}"
+    recreate_database(server_url)
+    return server_url
 
 
 @contextmanager

@@ -18,6 +18,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.live_server import recreate_database
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get("INTEGRERING_BACKUP_TEST_SERVER", "postgres://postgres@127.0.0.1:5432")
 SOURCE, TARGET = "integrering_backup_source", "integrering_backup_restored"
@@ -41,12 +43,6 @@ def _readme_block() -> str:
     return found.group("script")
 
 
-def _recreate(name: str) -> None:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def _counts(name: str) -> dict[str, int]:
     with psycopg.connect(f"{SERVER}/{name}") as conn:
         return {
@@ -58,7 +54,7 @@ def _counts(name: str) -> dict[str, int]:
 @pytest.fixture
 def databases() -> object:
     for name in (SOURCE, TARGET):
-        _recreate(name)
+        recreate_database(f"{SERVER}/{name}")
     yield
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
         for name in (SOURCE, TARGET):
