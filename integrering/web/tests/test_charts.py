@@ -5,7 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import cache
 
+from integrering.web import charts
 from integrering.web.charts import (
     DIVERGING,
     MONTHS,
@@ -83,8 +85,34 @@ def test_series_differ_by_more_than_colour() -> None:
 
 
 def test_the_same_figures_give_the_same_bytes_without_a_date() -> None:
-    assert _line() == _line()
+    cache.clear()
+    first = _line()
+    cache.clear()  # drawn again, not served from the cache
+    assert _line() == first
     assert "<metadata" not in _line() and "dc:date" not in _line()
+
+
+def test_a_chart_drawn_before_is_served_from_the_cache_and_new_figures_are_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache.clear()
+    drawn: list[str] = []
+    real_svg = charts._svg
+
+    def counting_svg(figure: object, **kwargs: str) -> str:
+        drawn.append(kwargs["chart_id"])
+        return real_svg(figure, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charts, "_svg", counting_svg)
+    first = _line()
+    assert _line() == first
+    assert len(drawn) == 1
+    changed = line_chart(
+        title="Bosetting 2026",
+        labels=month_labels(),
+        series=[Series("Bosatt, totalt", [120, 480, 1251, None])],
+    )
+    assert len(drawn) == 2 and changed != first
 
 
 def test_numbers_are_written_the_norwegian_way() -> None:
