@@ -23,7 +23,7 @@ from django.utils import timezone
 from conftest import World, client_for
 from integrering.accounts.services import token_create
 from tests.routes import Route
-from tests.test_isolation import OBJECT_KWARGS, OWNER_FOR_KWARG, ROUTES
+from tests.test_isolation import OBJECT_KWARGS, ROUTES, route_owner
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted(ROOT.glob("integrering/*/templates/**/*.html"))
@@ -121,10 +121,7 @@ HTML_ROUTES = [r for r in ROUTES if r.namespace != "api"]
 @pytest.mark.parametrize("route", HTML_ROUTES, ids=lambda r: r.name)
 def test_every_html_route_refuses_a_post_without_the_csrf_token(world: World, route: Route) -> None:
     """A forged cross-site POST, with the victim's session but no token, changes nothing."""
-    user = world.owner
-    for kwarg in route.kwargs:
-        if kwarg in OWNER_FOR_KWARG:
-            user = OWNER_FOR_KWARG[kwarg](world)
+    user = route_owner(route)(world)
     values = {k: OBJECT_KWARGS[k](world) if k in OBJECT_KWARGS else "x" * 40 for k in route.kwargs}
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
