@@ -48,16 +48,16 @@ chromium:
 test: $(DEV_STAMP) chromium
 	$(BIN)/pytest
 
-## test-fast: the suite without the browser tests
+## test-fast: the suite without the browser tests and the API fuzzing (both need a live server)
 test-fast: $(DEV_STAMP)
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser and not fuzz"
 
 ## lint: ruff, mypy, bandit (security lint; reviewed findings carry `# nosec`) and pip-audit (known vulnerabilities in the pinned dependencies)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	INTEGRERING_TESTING=1 $(BIN)/mypy integrering tests conftest.py
-	$(BIN)/bandit -c pyproject.toml -r integrering -q -x 'integrering/*/tests,integrering/*/migrations'
+	$(BIN)/bandit -c pyproject.toml -r integrering benchmarks -q -x 'integrering/*/tests,integrering/*/migrations'
 	$(BIN)/pip-audit --progress-spinner off --skip-editable $(PIP_AUDIT_FLAGS)
 
 ## bench: the benchmarks under benchmarks/ (each prints its figure)

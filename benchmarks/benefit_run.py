@@ -87,7 +87,7 @@ def load(count: int, number: str, *, seed: int) -> None:
     )
     from integrering.testing import municipality
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded synthetic data, not a secret # nosec B311
     place = municipality(number)
     used: set[str] = set()
     with transaction.atomic():
@@ -214,7 +214,7 @@ def late_absences(months: list[datetime.date], count: int, seed: int) -> None:
     """Unapproved absence registered after these months were approved: corrections to come."""
     from integrering.programme.models import Absence, Participation
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded synthetic data, not a secret # nosec B311
     oslo = Participation.objects.filter(municipality__number="0301", ended_on__isnull=True)
     Absence.objects.bulk_create(
         Absence(

@@ -45,7 +45,7 @@ import re
 import secrets
 import socket
 import statistics
-import subprocess
+import subprocess  # starts our own gunicorn and collectstatic, fixed arguments # nosec B404
 import sys
 import threading
 import time
@@ -381,7 +381,7 @@ def virtual_user(
     stop_at: list[float],
     results: Results,
 ) -> None:
-    rng = random.Random(args.seed * 1000 + index)
+    rng = random.Random(args.seed * 1000 + index)  # seeded synthetic data, not a secret # nosec B311
     browser = Browser(port)
     try:
         # A few at a time: each login hashes the password (PBKDF2, on purpose slow), and 50 at

@@ -69,7 +69,7 @@ def load(persons: int) -> None:
     from integrering.rules.deadlines import arrival_deadlines
     from integrering.testing import make_user, municipality
 
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # seeded synthetic data, not a secret # nosec B311
     caseworker = make_user(
         municipality_number="0301", username="bench-oslo", roles=[Role.REFUGEE_SERVICE_CASEWORKER]
     )
