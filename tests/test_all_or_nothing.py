@@ -3,8 +3,8 @@
 Each test lets the first rows of a batch be written and makes a row in the middle fail with an
 error nobody checked for (a crash, not a validation message), then proves that nothing of the
 batch is left: no household, person, line or audit record of the rows that did succeed. The
-validation side (every bad row listed, nothing written) is proven next to each import; the
-matcher's confirm is proven in settlement/tests/test_matching_service.py.
+validation side (every bad row listed, nothing written) is proven next to each import; for the
+matcher's confirm (run by the worker) in settlement/tests/test_matching_confirm.py.
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ from integrering.programme.models import BenefitLine, BenefitRun, BenefitRunStat
 from integrering.programme.services import benefit_run as benefit_run_service
 from integrering.programme.services.benefit_run import benefit_run_compute, benefit_run_prepare
 from integrering.programme.tests.test_benefit_run import oslo_ctx, participant
+from integrering.settlement.models import (
+    ConfirmState,
+    MatchRunStatus,
+    WaitingHousehold,
+    WaitingStatus,
+)
+from integrering.settlement.services import matching as matching_service
+from integrering.settlement.tests.test_matching_confirm import _planner, _proposal
 from integrering.testing import municipality
 
 
@@ -102,3 +110,36 @@ def test_a_benefit_run_that_crashes_in_the_middle_writes_no_line(
         done = benefit_run_compute(run_id=again.pk)
     assert done is not None and done.status == BenefitRunStatus.PREVIEW
     assert BenefitLine.objects.filter(run=again).count() == 3
+
+
+def test_a_matcher_confirm_that_crashes_in_the_middle_registers_no_household(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, ctx = _planner()
+    run, waiting = _proposal(ctx)
+    references = [w.reference for w in waiting]
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    matching_service.match_run_confirm_start(ctx=ctx, run=run)
+    monkeypatch.setattr(
+        matching_service,
+        "household_register",
+        crashing_on_call(matching_service.household_register, 2),
+    )
+
+    with pytest.raises(Crash):
+        matching_service.match_run_confirm_execute(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.status == MatchRunStatus.PROPOSED and run.confirm_state == ConfirmState.FAILED
+    assert run.confirm_problems == [matching_service.CONFIRM_SYSTEM_ERROR]
+    # The first household was registered before the crash: it is gone with the rest.
+    assert not Household.objects.filter(reference__in=references).exists()
+    assert not WaitingHousehold.objects.filter(status=WaitingStatus.CONFIRMED).exists()
+    assert not AuditEvent.objects.filter(pk__gt=last_event, action=AuditAction.CREATE).exists()
+
+    # The same proposal is confirmed in full once the fault is gone.
+    monkeypatch.undo()
+    matching_service.match_run_confirm_start(ctx=ctx, run=run)
+    done = matching_service.match_run_confirm_execute(run_id=run.pk)
+    assert done is not None and done.status == MatchRunStatus.CONFIRMED
+    assert Household.objects.filter(reference__in=references).count() == 3

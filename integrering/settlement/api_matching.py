@@ -1,11 +1,14 @@
 """API for the matcher (utsøking): start a run (computed in the background), read it with its
-placements and their explanations, lock or change a placement, confirm the proposal.
+placements and their explanations, lock or change a placement, confirm the proposal (queued for
+the worker, like the computation: 202, then follow the run's ``confirm`` with GET).
 
 The same services and selectors as the pages: for anyone but a settlement planner every run and
 placement is 404.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,9 +19,9 @@ from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.schemas import ErrorOut, ObjectId
 
-from .models import MatchRun, Placement
+from .models import MatchRun, MatchRunStatus, Placement
 from .selectors import audit_waiting_list, match_run_get, placement_get, planner_require
-from .services.matching import match_run_confirm, match_run_start, placement_change
+from .services.matching import match_run_confirm_start, match_run_start, placement_change
 
 router = Router(tags=["bosetting"])
 
@@ -50,6 +53,22 @@ class PlacementOut(Schema):
     version: int
 
 
+class MatchRunConfirmOut(Schema):
+    state: str = Field(
+        description="Bekreftelsen: «» (ikke startet), queued (i kø), running (overføres), "
+        "done (overført) eller failed (ikke overført; se problems)"
+    )
+    stage: str = Field(description="Steget bekreftelsen er i mens den kjøres")
+    total: int = Field(description="Husstander som skal overføres")
+    done: int = Field(description="Husstander kontrollert så langt")
+    transferred: int = Field(description="Husstander overført til kommunene (0 til den er ferdig)")
+    problems: list[str] = Field(
+        description="Hvorfor ingen husstander ble overført, én linje per problem"
+    )
+    requested_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+
+
 class MatchRunOut(Schema):
     id: int
     year: int
@@ -66,6 +85,7 @@ class MatchRunOut(Schema):
     seconds: float | None
     solver_status: str
     error: str
+    confirm: MatchRunConfirmOut
 
 
 class MatchRunDetailOut(MatchRunOut):
@@ -81,12 +101,22 @@ class PlacementIn(Schema):
     version: int
 
 
-class ConfirmOut(Schema):
-    confirmed: int
+def _confirm_out(run: MatchRun) -> dict[str, object]:
+    return {
+        "state": run.confirm_state,
+        "stage": run.confirm_stage,
+        "total": run.confirm_total,
+        "done": run.confirm_done,
+        "transferred": run.confirm_done if run.status == MatchRunStatus.CONFIRMED else 0,
+        "problems": run.confirm_problems,
+        "requested_at": run.confirm_requested_at,
+        "finished_at": run.confirm_finished_at,
+    }
 
 
 def _run_out(run: MatchRun) -> dict[str, object]:
-    return {name: getattr(run, name) for name in MatchRunOut.model_fields}
+    out = {name: getattr(run, name) for name in MatchRunOut.model_fields if name != "confirm"}
+    return {**out, "confirm": _confirm_out(run)}
 
 
 def _placement_out(p: Placement) -> dict[str, object]:
@@ -160,12 +190,15 @@ def match_run_again(request: HttpRequest, match_run_id: ObjectId) -> Status:
 
 @router.post(
     "/match-runs/{match_run_id}/confirm",
-    response={200: ConfirmOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Bekreft forslaget: husstandene overføres til kommunene",
+    response={202: MatchRunOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Bekreft forslaget: husstandene overføres til kommunene (i bakgrunnen; følg den med GET)",
 )
-def match_run_confirm_api(request: HttpRequest, match_run_id: ObjectId) -> dict[str, int]:
+def match_run_confirm_api(request: HttpRequest, match_run_id: ObjectId) -> Status:
+    """All or nothing: when one household cannot be registered none is, and the run's
+    ``confirm.problems`` lists why. A run already being confirmed is 409."""
     run = match_run_get(request.user, match_run_id)
-    return {"confirmed": match_run_confirm(ctx=AccessContext.from_request(request), run=run)}
+    run = match_run_confirm_start(ctx=AccessContext.from_request(request), run=run)
+    return Status(202, _run_out(run))
 
 
 @router.get(

@@ -362,9 +362,20 @@ class MatchRunStatus(models.TextChoices):
     QUEUED = "queued", "I kø"
     RUNNING = "running", "Beregnes"
     PROPOSED = "proposed", "Forslag"
+    CONFIRMING = "confirming", "Bekreftes"
     CONFIRMED = "confirmed", "Bekreftet"
     SUPERSEDED = "superseded", "Erstattet"
     FAILED = "failed", "Feilet"
+
+
+class ConfirmState(models.TextChoices):
+    """Where the confirmation of a run stands (it runs in the worker, like the computation)."""
+
+    NONE = "", "Ikke startet"
+    QUEUED = "queued", "I kø"
+    RUNNING = "running", "Overføres"
+    DONE = "done", "Overført"
+    FAILED = "failed", "Ikke overført"
 
 
 class MatchRun(models.Model):
@@ -401,6 +412,21 @@ class MatchRun(models.Model):
     confirmed_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The confirmation, queued by the planner and run by the worker: all or nothing; when it
+    # fails the run is a proposal again and ``confirm_problems`` lists every household's problem.
+    confirm_state = models.CharField(
+        "bekreftelse", max_length=10, choices=ConfirmState.choices, blank=True
+    )
+    confirm_stage = models.CharField("steg i bekreftelsen", max_length=200, blank=True)
+    confirm_total = models.PositiveIntegerField("husstander å overføre", default=0)
+    confirm_done = models.PositiveIntegerField("husstander kontrollert", default=0)
+    confirm_problems = models.JSONField("problemer ved bekreftelsen", default=list, blank=True)
+    confirm_task_id = models.CharField(max_length=64, blank=True)
+    confirm_requested_at = models.DateTimeField(null=True, blank=True)
+    confirm_requested_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirm_finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "utsøking"

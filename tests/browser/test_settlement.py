@@ -1,7 +1,8 @@
 """The settlement planner's year, end to end in the browser: next year's need, the requests
 spread over the municipalities, an adjusted request and three municipal decisions, the matcher
 run in the background, a placement explained and moved, a second run around it, and the
-confirmation that hands the households to the municipalities' casework."""
+confirmation (in the background too) that hands the households to the municipalities'
+casework."""
 
 from __future__ import annotations
 
@@ -90,12 +91,15 @@ def test_the_planner_goes_from_the_need_to_confirmed_placements(page: Page, live
     expect(row).to_contain_text("4601 Bergen")
     expect(row).to_contain_text("Låst")
 
-    # 7. Confirm: the households go to the municipalities' refugee services.
+    # 7. Confirm: queued for the worker, which hands the households to the municipalities'
+    # refugee services while the page shows the progress, then the result.
     page.get_by_role("button", name="Bekreft og overfør til kommunene").click()
+    expect(page.get_by_text(re.compile("Bekreftelsen er startet"))).to_be_visible()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", name="Status: Bekreftet")).to_be_visible(timeout=60_000)
     expect(
         page.get_by_text(re.compile("er overført til bosettingskommunenes flyktningtjeneste"))
     ).to_be_visible()
-    expect(page.get_by_role("heading", name="Status: Bekreftet")).to_be_visible()
     assert_accessible(page)
 
     # Bergen's refugee service now finds the household in its own register.

@@ -25,6 +25,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/fuzz/" in str(item.fspath):
             item.add_marker(pytest.mark.fuzz)
 
+
 # The examples hypothesis generates per operation and phase, and the phases: `make test` runs a
 # few random examples, `make fuzz` 200 and the coverage phase's boundary values of every field.
 EXAMPLES = int(os.environ.get("INTEGRERING_FUZZ_EXAMPLES", "5"))

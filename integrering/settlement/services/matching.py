@@ -21,19 +21,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from integrering.audit.services import AccessContext
-from integrering.concurrency import version_bump
+from integrering.concurrency import ConflictError, version_bump
 from integrering.organisations.models import Municipality
 from integrering.people.models import Category, Person
-from integrering.people.services import PersonInput, error_lines, household_register
+from integrering.people.services import (
+    PersonInput,
+    error_lines,
+    household_errors,
+    household_register,
+)
 
 from ..matching import MatchProblem, explain_all, match_solve
 from ..models import (
+    ConfirmState,
     MatchRun,
     MatchRunStatus,
     MunicipalDecision,
@@ -244,6 +250,11 @@ def match_run_start(
         raise ValidationError(
             f"Ingen kommuner har vedtatt å bosette i {year} ennå; registrer vedtakene først."
         )
+    if MatchRun.objects.filter(year=year, status=MatchRunStatus.CONFIRMING).exists():
+        raise ValidationError(
+            f"Et forslag for {year} bekreftes nå; vent til bekreftelsen er ferdig før du kjører "
+            "utsøkingen på nytt."
+        )
     if previous is None:
         previous = MatchRun.objects.filter(year=year, status=MatchRunStatus.PROPOSED).first()
     with transaction.atomic():
@@ -419,6 +430,8 @@ def run_loads(run: MatchRun, *, exclude: Placement | None = None) -> dict[int, d
 
 
 def _editable(run: MatchRun) -> None:
+    if run.status == MatchRunStatus.CONFIRMING:
+        raise ConflictError(ALREADY_CONFIRMING)
     if run.status != MatchRunStatus.PROPOSED:
         raise ValidationError(
             f"Utsøkingen er «{run.get_status_display()}» og kan ikke endres; kjør en ny utsøking."
@@ -523,6 +536,26 @@ def _totals_refresh(run: MatchRun) -> None:
 
 # --- Confirming ---------------------------------------------------------------------------------
 
+NOTHING_TRANSFERRED = "Ingen husstander er overført. Rett dette først:"
+ALREADY_CONFIRMING = (
+    "Forslaget bekreftes allerede i bakgrunnen; vent til bekreftelsen er ferdig. Fremdriften "
+    "vises på siden for utsøkingen."
+)
+CONFIRM_SYSTEM_ERROR = (
+    "Bekreftelsen stoppet på grunn av en feil i systemet. Ingen husstander er overført. Prøv "
+    "igjen senere, eller kontakt brukerstøtte."
+)
+STAGE_QUEUED = "Står i kø"
+STAGE_CHECKING = "Kontrollerer husstandene"
+STAGE_REGISTERING = "Registrerer husstandene hos kommunene"
+
+
+def _confirmable(run: MatchRun) -> Any:
+    """The run's placements that confirming registers: placed, and the household still waiting."""
+    return run.placements.filter(
+        municipality__isnull=False, household__status=WaitingStatus.WAITING
+    ).select_related("household__reception_centre", "municipality")
+
 
 def _members(household: WaitingHousehold) -> list[PersonInput]:
     category = (
@@ -548,18 +581,143 @@ def _members(household: WaitingHousehold) -> list[PersonInput]:
     ]
 
 
+def _problem(reference: str, exc: ValidationError) -> str:
+    detail = (
+        "; ".join(error_lines(exc.message_dict))
+        if hasattr(exc, "error_dict")
+        else "; ".join(exc.messages)
+    )
+    return f"{reference}: {detail}"
+
+
+def match_run_confirm_start(*, ctx: AccessContext, run: MatchRun) -> MatchRun:
+    """Queue the confirmation of a proposal for the worker (``tasks.match_run_confirm``).
+
+    What can be seen at once is checked here: the user is a planner, the run is a proposal (a
+    run already being confirmed is refused), and it has placements to confirm. The run is
+    marked «Bekreftes» in the same transaction as the task is queued, so no one can change or
+    confirm it meanwhile; registering 15 000 households is work for the worker, never for a
+    web request.
+    """
+    planner_require(ctx.user)
+    _editable(run)
+    total = _confirmable(run).count()
+    if not total:
+        raise ValidationError("Utsøkingen har ingen plasseringer å bekrefte.")
+    with transaction.atomic():
+        claimed = MatchRun.objects.filter(pk=run.pk, status=MatchRunStatus.PROPOSED).update(
+            status=MatchRunStatus.CONFIRMING,
+            confirm_state=ConfirmState.QUEUED,
+            confirm_stage=STAGE_QUEUED,
+            confirm_total=total,
+            confirm_done=0,
+            confirm_problems=[],
+            confirm_requested_at=timezone.now(),
+            confirm_requested_by=ctx.acting_user,
+            confirm_finished_at=None,
+        )
+        if not claimed:  # another request claimed it between the check and here
+            run.refresh_from_db()
+            _editable(run)
+            raise ConflictError(ALREADY_CONFIRMING)
+        from ..tasks import match_run_confirm as confirm_task  # the task module imports this one
+
+        result = confirm_task.enqueue(run.pk)
+        MatchRun.objects.filter(pk=run.pk).update(confirm_task_id=str(result.id))
+    run.refresh_from_db()
+    return run
+
+
+def _confirm_check(run: MatchRun) -> list[str]:
+    """Check every household as ``household_register`` will, writing nothing, with the progress
+    on the run (seen by the page while the worker checks; the registration that follows runs
+    in one transaction, whose progress no one else can see)."""
+    placements = list(_confirmable(run).prefetch_related("household__members"))
+    total = len(placements)
+    MatchRun.objects.filter(pk=run.pk).update(confirm_total=total, confirm_done=0)
+    problems: list[str] = []
+    last = time.monotonic()
+    for done, placement in enumerate(placements, start=1):
+        household = placement.household
+        errors = household_errors(
+            reference=household.reference, members=_members(household), settled_on=None
+        )
+        if errors:
+            problems.append(_problem(household.reference, ValidationError(errors)))
+        now = time.monotonic()
+        if now - last >= 0.5 or done == total:
+            last = now
+            MatchRun.objects.filter(pk=run.pk).update(confirm_done=done)
+    return problems
+
+
+def match_run_confirm_execute(*, run_id: int) -> MatchRun | None:
+    """Run a queued confirmation to its end (the body of the background task).
+
+    Runs once: a run whose confirmation is no longer queued is left alone. First every household
+    is checked, with progress; then all are registered in one transaction
+    (``match_run_confirm``). If any household cannot be registered nothing is, the run is a
+    proposal again, and every problem is kept on it for the planner to fix and confirm again.
+    """
+    claimed = MatchRun.objects.filter(
+        pk=run_id, status=MatchRunStatus.CONFIRMING, confirm_state=ConfirmState.QUEUED
+    ).update(confirm_state=ConfirmState.RUNNING, confirm_stage=STAGE_CHECKING)
+    run = MatchRun.objects.select_related("confirm_requested_by").filter(pk=run_id).first()
+    if not claimed or run is None:
+        return run
+    ctx = AccessContext(
+        user=run.confirm_requested_by, route="task:match-run-confirm", method="TASK"
+    )
+    finished = MatchRun.objects.filter(pk=run.pk)
+    try:
+        problems = _confirm_check(run)
+        if problems:
+            raise ValidationError([NOTHING_TRANSFERRED, *problems])
+        finished.update(confirm_stage=STAGE_REGISTERING)
+        count = match_run_confirm(ctx=ctx, run=run)
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        finished.update(
+            status=MatchRunStatus.PROPOSED,
+            confirm_state=ConfirmState.FAILED,
+            confirm_stage="",
+            confirm_problems=[m for m in messages if m != NOTHING_TRANSFERRED],
+            confirm_finished_at=timezone.now(),
+        )
+    except Exception:
+        finished.update(
+            status=MatchRunStatus.PROPOSED,
+            confirm_state=ConfirmState.FAILED,
+            confirm_stage="",
+            confirm_problems=[CONFIRM_SYSTEM_ERROR],
+            confirm_finished_at=timezone.now(),
+        )
+        raise
+    else:
+        finished.update(
+            confirm_state=ConfirmState.DONE,
+            confirm_stage="",
+            confirm_total=count,
+            confirm_done=count,
+            confirm_finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
+
+
 @transaction.atomic
 def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
     """Confirm a proposal: each placed household is registered in its municipality's casework
     (``household_register``: DUF numbers checked, audited) and stops waiting. All or nothing:
-    if one household cannot be registered, nothing is, and every problem is listed."""
+    if one household cannot be registered, nothing is, and every problem is listed.
+
+    Called by the worker for a run being confirmed (``match_run_confirm_execute``); pages and
+    the API queue it with ``match_run_confirm_start``.
+    """
     planner_require(ctx.user)
-    _editable(run)
-    placements = list(
-        run.placements.filter(
-            municipality__isnull=False, household__status=WaitingStatus.WAITING
-        ).select_related("household__reception_centre", "municipality")
-    )
+    if run.status != MatchRunStatus.CONFIRMING:
+        _editable(run)
+    placements = list(_confirmable(run))
     if not placements:
         raise ValidationError("Utsøkingen har ingen plasseringer å bekrefte.")
     problems: list[str] = []
@@ -576,12 +734,7 @@ def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
                     members=_members(household),
                 )
         except ValidationError as exc:
-            detail = (
-                "; ".join(error_lines(exc.message_dict))
-                if hasattr(exc, "error_dict")
-                else "; ".join(exc.messages)
-            )
-            problems.append(f"{household.reference}: {detail}")
+            problems.append(_problem(household.reference, exc))
             continue
         WaitingHousehold.objects.filter(pk=household.pk).update(
             status=WaitingStatus.CONFIRMED,
@@ -591,7 +744,7 @@ def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
             confirmed_by=ctx.acting_user,
         )
     if problems:
-        raise ValidationError(["Ingen husstander er overført. Rett dette først:", *problems])
+        raise ValidationError([NOTHING_TRANSFERRED, *problems])
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRunStatus.CONFIRMED, confirmed_at=now, confirmed_by=ctx.acting_user
     )

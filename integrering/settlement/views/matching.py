@@ -2,7 +2,8 @@
 each placement explained, the planner's lock or change, running again around locked placements,
 and confirming, which hands the households to their municipalities' casework.
 
-A run is computed by the worker; its page polls its progress with htmx and reloads when done.
+A run is computed by the worker, and confirmed by it too; its page polls the progress with htmx
+and reloads when done.
 Everything here is for settlement planners (``selectors.py``); waiting households are personal
 data, so every page that shows them is audit-logged.
 """
@@ -38,7 +39,7 @@ from ..selectors import (
 )
 from ..services.matching import (
     DIMENSIONS,
-    match_run_confirm,
+    match_run_confirm_start,
     match_run_start,
     municipality_capacity,
     placement_change,
@@ -165,14 +166,19 @@ def match_run_detail(request: HttpRequest, match_run_id: int) -> HttpResponse:
     run = match_run_get(request.user, match_run_id)
     ctx = AccessContext.from_request(request)
     running = run.status in {MatchRunStatus.QUEUED, MatchRunStatus.RUNNING}
+    confirming = run.status == MatchRunStatus.CONFIRMING
     context: dict[str, Any] = {
         "run": run,
         "year": run.year,
         "running": running,
+        "confirming": confirming,
+        "polling": running or confirming,
         "poll_seconds": POLL_SECONDS,
+        "problems_shown": run.confirm_problems[:PER_PAGE],
+        "problems_hidden": max(len(run.confirm_problems) - PER_PAGE, 0),
     }
     if request.headers.get("HX-Request"):
-        if running:
+        if running or confirming:
             return no_store(render(request, "settlement/match_run_status.html", context))
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -241,17 +247,20 @@ def match_run_again(request: HttpRequest, match_run_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def match_run_confirm_view(request: HttpRequest, match_run_id: int) -> HttpResponse:
-    """Confirm the proposal: the households are registered in their municipalities."""
+    """Confirm the proposal: queued for the worker, which registers the households in their
+    municipalities; the run's page shows the progress and the result."""
     run = match_run_get(request.user, match_run_id)
     try:
-        count = match_run_confirm(ctx=AccessContext.from_request(request), run=run)
+        run = match_run_confirm_start(ctx=AccessContext.from_request(request), run=run)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("settlement:match-run", match_run_id=run.pk)
+    count = run.confirm_total
     messages.success(
         request,
-        f"{count} husstand{'er' if count != 1 else ''} er overført til bosettingskommunenes flyktningtjeneste.",
+        f"Bekreftelsen er startet: {count} husstand{'er' if count != 1 else ''} kontrolleres og "
+        "overføres i bakgrunnen. Følg fremdriften her.",
     )
     return redirect("settlement:match-run", match_run_id=run.pk)
 
