@@ -2,7 +2,9 @@
 
 Each test lets the first rows of a batch be written and makes a row in the middle fail with an
 error nobody checked for (a crash, not a validation message), then proves that nothing of the
-batch is left: no household, person, line or audit record of the rows that did succeed. The
+batch is left: no household, person, line or audit record of the rows that did succeed, and
+that the batch is marked failed rather than left «running». Each is run twice: with a crash,
+and with the worker stopped mid-task (``SystemExit``, not an ``Exception``). The
 validation side (every bad row listed, nothing written) is proven next to each import; for the
 matcher's confirm (run by the worker) in settlement/tests/test_matching_confirm.py.
 """
@@ -32,7 +34,9 @@ from integrering.settlement.models import (
     WaitingStatus,
 )
 from integrering.settlement.services import matching as matching_service
+from integrering.settlement.testing import make_waiting_household
 from integrering.settlement.tests.test_matching_confirm import _planner, _proposal
+from integrering.settlement.tests.test_matching_service import YEAR, _three_municipalities
 from integrering.testing import municipality
 
 
@@ -40,21 +44,32 @@ class Crash(RuntimeError):
     """What a disk, a network or a bug does in the middle of a batch."""
 
 
-def crashing_on_call(real: Callable[..., Any], number: int) -> Callable[..., Any]:
+class WorkerStopped(SystemExit):
+    """What ``db_worker`` raises inside the running task when it is told to stop a second time
+    (SIGTERM or Ctrl+C twice, as a deploy may do): not an ``Exception``."""
+
+
+FAULTS = pytest.mark.parametrize("fault", [Crash, WorkerStopped], ids=["crash", "worker-stopped"])
+
+
+def crashing_on_call(
+    real: Callable[..., Any], number: int, fault: type[BaseException] = Crash
+) -> Callable[..., Any]:
     calls = 0
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
         if calls == number:
-            raise Crash(f"call {number} failed")
+            raise fault(f"call {number} failed")
         return real(*args, **kwargs)
 
     return wrapper
 
 
+@FAULTS
 def test_a_household_import_that_crashes_in_the_middle_leaves_nothing(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, fault: type[BaseException]
 ) -> None:
     rows = [
         *good_rows(),
@@ -64,10 +79,10 @@ def test_a_household_import_that_crashes_in_the_middle_leaves_nothing(
     before = (Household.objects.count(), Person.objects.count())
     last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     monkeypatch.setattr(
-        arrival, "household_receive", crashing_on_call(arrival.household_receive, 2)
+        arrival, "household_receive", crashing_on_call(arrival.household_receive, 2, fault)
     )
 
-    with pytest.raises(Crash):
+    with pytest.raises(fault):
         execute(world, csv_bytes(rows))
 
     failed = HouseholdImport.objects.get()
@@ -80,8 +95,9 @@ def test_a_household_import_that_crashes_in_the_middle_leaves_nothing(
     assert not AuditEvent.objects.filter(pk__gt=last_event, action=AuditAction.CREATE).exists()
 
 
+@FAULTS
 def test_a_benefit_run_that_crashes_in_the_middle_writes_no_line(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, fault: type[BaseException]
 ) -> None:
     with time_machine.travel(datetime.date(2024, 6, 10)):
         for family in ("Forste", "Andre", "Tredje"):
@@ -90,10 +106,10 @@ def test_a_benefit_run_that_crashes_in_the_middle_writes_no_line(
             ctx=oslo_ctx(world), municipality=municipality("0301"), month=datetime.date(2024, 5, 1)
         )
         monkeypatch.setattr(
-            benefit_run_service, "_line", crashing_on_call(benefit_run_service._line, 2)
+            benefit_run_service, "_line", crashing_on_call(benefit_run_service._line, 2, fault)
         )
 
-        with pytest.raises(Crash):
+        with pytest.raises(fault):
             benefit_run_compute(run_id=run.pk)
 
     failed = BenefitRun.objects.get(pk=run.pk)
@@ -112,8 +128,9 @@ def test_a_benefit_run_that_crashes_in_the_middle_writes_no_line(
     assert BenefitLine.objects.filter(run=again).count() == 3
 
 
+@FAULTS
 def test_a_matcher_confirm_that_crashes_in_the_middle_registers_no_household(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, fault: type[BaseException]
 ) -> None:
     _, ctx = _planner()
     run, waiting = _proposal(ctx)
@@ -123,10 +140,10 @@ def test_a_matcher_confirm_that_crashes_in_the_middle_registers_no_household(
     monkeypatch.setattr(
         matching_service,
         "household_register",
-        crashing_on_call(matching_service.household_register, 2),
+        crashing_on_call(matching_service.household_register, 2, fault),
     )
 
-    with pytest.raises(Crash):
+    with pytest.raises(fault):
         matching_service.match_run_confirm_execute(run_id=run.pk)
 
     run.refresh_from_db()
@@ -143,3 +160,25 @@ def test_a_matcher_confirm_that_crashes_in_the_middle_registers_no_household(
     done = matching_service.match_run_confirm_execute(run_id=run.pk)
     assert done is not None and done.status == MatchRunStatus.CONFIRMED
     assert Household.objects.filter(reference__in=references).count() == 3
+
+
+@FAULTS
+def test_a_matcher_run_that_crashes_while_solving_is_failed_not_left_computing(
+    world: World, monkeypatch: pytest.MonkeyPatch, fault: type[BaseException]
+) -> None:
+    _, ctx = _planner()
+    _three_municipalities(oslo=4)
+    for _ in range(3):
+        make_waiting_household(year=YEAR, members=2)
+    run = matching_service.match_run_start(ctx=ctx, year=YEAR, time_limit=10)
+    monkeypatch.setattr(
+        matching_service, "match_solve", crashing_on_call(matching_service.match_solve, 1, fault)
+    )
+
+    with pytest.raises(fault):
+        matching_service.match_run_compute(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert run.status == MatchRunStatus.FAILED
+    assert fault.__name__ in run.error and "Ingenting er lagret" in run.error
+    assert not run.placements.exists()

@@ -99,7 +99,7 @@ def household_import_execute(
             content=bytes(upload.content),
             progress=recorder,
         )
-    except Exception:
+    except BaseException:  # an error, or SystemExit: the worker was stopped mid-task
         finished.update(
             status=ImportStatus.FAILED,
             errors=[RowError(None, "", SYSTEM_ERROR).as_json()],

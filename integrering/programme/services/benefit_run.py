@@ -517,7 +517,7 @@ def benefit_run_compute(*, run_id: int, progress: Progress | None = None) -> Ben
             )
     except RulesError as exc:
         _fail(run_id, str(exc))
-    except Exception as exc:
+    except BaseException as exc:  # an error, or SystemExit: the worker was stopped mid-task
         _fail(run_id, f"{SYSTEM_ERROR} ({type(exc).__name__}: {exc})"[:2000])
         raise
     return BenefitRun.objects.select_related("municipality").filter(pk=run_id).first()

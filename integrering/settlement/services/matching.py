@@ -340,7 +340,9 @@ def match_run_compute(*, run_id: int) -> MatchRun | None:
     )
     try:
         return _compute(run)
-    except Exception as exc:  # the run must not stay «Beregnes» when something breaks
+    # The run must not stay «Beregnes» when something breaks, or the worker is stopped mid-task
+    # (SystemExit).
+    except BaseException as exc:
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRunStatus.FAILED,
             error=f"Utsøkingen stoppet på grunn av en feil i systemet ({type(exc).__name__}). Ingenting er lagret.",
@@ -684,7 +686,7 @@ def match_run_confirm_execute(*, run_id: int) -> MatchRun | None:
             confirm_problems=[m for m in messages if m != NOTHING_TRANSFERRED],
             confirm_finished_at=timezone.now(),
         )
-    except Exception:
+    except BaseException:  # an error, or SystemExit: the worker was stopped mid-task
         finished.update(
             status=MatchRunStatus.PROPOSED,
             confirm_state=ConfirmState.FAILED,
