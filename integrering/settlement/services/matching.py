@@ -596,13 +596,23 @@ def match_run_confirm_start(*, ctx: AccessContext, run: MatchRun) -> MatchRun:
     """Queue the confirmation of a proposal for the worker (``tasks.match_run_confirm``).
 
     What can be seen at once is checked here: the user is a planner, the run is a proposal (a
-    run already being confirmed is refused), and it has placements to confirm. The run is
+    run already being confirmed is refused), no newer run of the year is being computed, and it
+    has placements to confirm. The run is
     marked «Bekreftes» in the same transaction as the task is queued, so no one can change or
     confirm it meanwhile; registering 15 000 households is work for the worker, never for a
     web request.
     """
     planner_require(ctx.user)
     _editable(run)
+    if MatchRun.objects.filter(
+        year=run.year, status__in=[MatchRunStatus.QUEUED, MatchRunStatus.RUNNING]
+    ).exists():
+        # A newer run will replace this proposal when it is done, so confirming this one now
+        # would leave two proposals for the year, or one placing households already confirmed.
+        raise ValidationError(
+            f"En ny utsøking for {run.year} beregnes nå. Vent til den er ferdig, og bekreft "
+            "forslaget den gir."
+        )
     total = _confirmable(run).count()
     if not total:
         raise ValidationError("Utsøkingen har ingen plasseringer å bekrefte.")

@@ -192,6 +192,30 @@ def test_a_run_without_placements_or_not_a_proposal_is_refused_at_once(world: Wo
 
 
 @pytest.mark.django_db
+def test_a_proposal_is_not_confirmed_while_a_newer_run_of_the_year_is_computed(
+    world: World,
+) -> None:
+    """The newer run replaces the proposal when done: confirming it now would leave two
+    proposals for the year, or one that places households already confirmed."""
+    planner, ctx = _planner()
+    run, waiting = _proposal(ctx)
+    newer = match_run_start(ctx=ctx, year=YEAR, time_limit=10)  # queued, not computed
+    page = client_for(planner).post(f"{_url(run)}bekreft/", follow=True).content.decode()
+    assert f"En ny utsøking for {YEAR} beregnes nå" in page
+    run.refresh_from_db()
+    assert run.status == MatchRunStatus.PROPOSED and run.confirm_state == ConfirmState.NONE
+    assert not DBTaskResult.objects.filter(task_path__endswith=".match_run_confirm").exists()
+
+    # Once the newer run is done, its proposal is the one to confirm.
+    computed = match_run_compute(run_id=newer.pk)
+    assert computed is not None and computed.status == MatchRunStatus.PROPOSED
+    assert match_run_confirm_start(ctx=ctx, run=computed).status == MatchRunStatus.CONFIRMING
+    assert {w.status for w in WaitingHousehold.objects.filter(pk__in=[w.pk for w in waiting])} == {
+        WaitingStatus.WAITING
+    }
+
+
+@pytest.mark.django_db
 def test_the_page_shows_the_confirm_progress_while_the_worker_checks_and_registers(
     world: World,
 ) -> None:
