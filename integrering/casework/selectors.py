@@ -103,6 +103,19 @@ class DeadlinePage:
     has_next: bool
 
 
+_USER_NAME = ("first_name", "last_name", "username")
+# A deadline whole, and of the rest the names a deadline row shows: the dashboard reads 50 rows
+# of four models, and loading every column (passwords and timestamps included) was a good part
+# of its time (issue 9, benchmarks/load.py).
+_DEADLINE_ROW_FIELDS = (
+    *(field.name for field in Deadline._meta.concrete_fields),
+    *(f"person__{name}" for name in ("given_name", "middle_name", "family_name", "household")),
+    "person__household__caseworker",
+    *(f"person__household__caseworker__{name}" for name in _USER_NAME),
+    *(f"met_by__{name}" for name in _USER_NAME),
+)
+
+
 def _deadlines_ordered(
     user: object, *, service: str, caseworker_id: int | None, include_met: bool
 ) -> QuerySet[Deadline]:
@@ -113,9 +126,13 @@ def _deadlines_ordered(
         deadlines = deadlines.filter(service=service)
     if caseworker_id is not None:
         deadlines = deadlines.filter(person__household__caseworker_id=caseworker_id)
-    return deadlines.select_related(
-        "person", "person__household", "person__household__caseworker", "met_by"
-    ).order_by("met_on", "due_on", "pk")
+    return (
+        deadlines.select_related(
+            "person", "person__household", "person__household__caseworker", "met_by"
+        )
+        .only(*_DEADLINE_ROW_FIELDS)
+        .order_by("met_on", "due_on", "pk")
+    )
 
 
 def _audit_listed(ctx: AccessContext, deadlines: list[Deadline]) -> None:

@@ -62,8 +62,13 @@ class Household(models.Model):
         verbose_name = "husstand"
         verbose_name_plural = "husstander"
         ordering = ["reference"]
-        # The person search looks a household up by its reference in any case (people/0003).
-        indexes = [models.Index(Upper("reference"), name="household_reference_upper_idx")]
+        indexes = [
+            # The person search looks a household up by its reference in any case (people/0003).
+            models.Index(Upper("reference"), name="household_reference_upper_idx"),
+            # The dashboard's list of contact persons asks, per user, whether they have a
+            # household in the municipality (people/0004).
+            models.Index(fields=["caseworker", "municipality"], name="household_caseworker_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

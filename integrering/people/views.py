@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
+from integrering.casework.deadline_rows import deadline_rows
 from integrering.casework.models import InformationCategory
 from integrering.casework.services.arrival import household_receive, household_settle
 from integrering.organisations.models import Municipality
@@ -59,15 +60,19 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         ctx=AccessContext.from_request(request), person_id=person_id
     )
     person = access.person
+    today = timezone.localdate()
     context: dict[str, object] = {
         "access": access,
         "person": person,
-        "today": timezone.localdate(),
+        "today": today,
         "categories": InformationCategory,
     }
     if access.whole_case:
-        context["deadlines"] = person.deadlines.select_related("met_by").order_by(
-            "met_on", "due_on"
+        context["deadline_rows"] = deadline_rows(
+            person.deadlines.select_related("met_by").order_by("met_on", "due_on"),
+            today=today,
+            with_person=False,
+            whole_case=True,
         )
         context["consents"] = person.consents.prefetch_related("service_rows")
         context["meetings"] = person.meetings.order_by("scheduled_on")

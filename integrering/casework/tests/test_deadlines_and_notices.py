@@ -11,6 +11,7 @@ import time_machine
 from conftest import World, client_for
 from integrering.accounts.roles import Role, Service
 from integrering.audit.services import AccessContext
+from integrering.casework.deadline_labels import deadline_label
 from integrering.casework.models import Deadline, Notice
 from integrering.casework.selectors import deadlines_due, notices_inbox
 from integrering.casework.services.arrival import household_settle
@@ -54,6 +55,38 @@ def test_the_dashboard_filters_by_service_and_by_caseworker(world: World) -> Non
     response = client_for(world.owner).get("/frister/", {"service": "school"})
     assert "Skolestart" in response.content.decode()
     assert "Tilbud om helseundersøkelse" not in response.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_dashboard_row_shows_its_person_contact_person_status_and_form(world: World) -> None:
+    settle(world)
+    world.owner.first_name, world.owner.last_name = "Olga", "Eier"
+    world.owner.save()
+    world.household.caseworker = world.owner
+    world.household.save()
+    met = Deadline.objects.filter(person=world.person, kind="health_examination").get()
+    client_for(world.colleague).post(f"/frister/{met.pk}/oppfylt/", {"met_on": "2024-05-20"})
+    still_open = Deadline.objects.filter(person=world.person, met_on__isnull=True).first()
+    assert still_open is not None
+
+    body = client_for(world.owner).get("/frister/", {"include_met": "on"}).content.decode()
+    assert f'href="/personer/{world.person.pk}/">{world.person.full_name}</a>' in body
+    assert "<td>Olga Eier</td>" in body
+    assert "Oppfylt 20.05.2024 av colleague" in body
+    assert f'action="/frister/{still_open.pk}/oppfylt/"' in body
+    assert f'id="met-{still_open.pk}" name="met_on" value="2024-06-15" max="2024-06-15"' in body
+    assert f'action="/frister/{met.pk}/oppfylt/"' not in body  # a met deadline has no form
+    label = deadline_label(still_open.kind).lower()
+    assert f'<span class="ds-sr-only"> for {label}, {world.person.full_name}</span>' in body
+
+    # The health service answers for its deadlines without seeing the whole case: the persons'
+    # names, but no link to their pages.
+    health = make_user(municipality_number="0301", roles=[Role.HEALTH_CASEWORKER])
+    body = client_for(health).get("/frister/").content.decode()
+    assert "Tilbud om helseundersøkelse" in body
+    assert any(member.full_name in body for member in world.household.members.all())
+    table = body[body.index("<table") : body.index("</table>")]
+    assert 'href="/personer/' not in table
 
 
 @time_machine.travel(TODAY, tick=False)

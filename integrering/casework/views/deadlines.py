@@ -17,6 +17,7 @@ from integrering.people.selectors import sees_whole_case
 
 from .. import selectors
 from ..deadline_labels import deadline_label
+from ..deadline_rows import deadline_rows
 from ..forms import DeadlineFilterForm, DeadlineMeetForm
 from ..services.deadlines import deadline_meet
 
@@ -46,18 +47,20 @@ def deadline_dashboard(request: HttpRequest) -> HttpResponse:
         page=filters.get("side") or 1,
     )
     today = timezone.localdate()
+    rows = deadline_rows(
+        page.deadlines, today=today, with_person=True, whole_case=sees_whole_case(request.user)
+    )
     return render(
         request,
         "casework/deadline_dashboard.html",
         {
             "form": form,
-            "deadlines": page.deadlines,
+            "rows": rows,
             "page": page,
             "previous_query": _page_query(request, page.number - 1) if page.number > 1 else "",
             "next_query": _page_query(request, page.number + 1) if page.has_next else "",
             "today": today,
-            "overdue": sum(1 for d in page.deadlines if d.is_overdue(today)),
-            "whole_case": sees_whole_case(request.user),
+            "overdue": sum(1 for row in rows if row.overdue),
         },
     )
 
