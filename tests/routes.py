@@ -48,3 +48,9 @@ def _walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str)
 
 def all_routes() -> list[Route]:
     return _walk(get_resolver().url_patterns, "", "")
+
+
+# What the sweeps have checked in this run, for the summary at the end (tests/conftest.py):
+# the access matrix's (route, role) pairs, and the isolation sweep's routes probed as an outsider.
+MATRIX_PROBES: set[tuple[str, str]] = set()
+ISOLATION_PROBES: set[str] = set()

@@ -33,7 +33,7 @@ from integrering.casework.models import Consent, Notice
 from integrering.casework.services.consent import consent_withdraw
 from integrering.casework.tests.test_plan import _plan
 from integrering.testing import make_user
-from tests.routes import Route
+from tests.routes import MATRIX_PROBES, Route
 from tests.test_isolation import (
     CAPABILITY_KWARGS,
     OBJECT_KWARGS,
@@ -425,6 +425,7 @@ def test_each_role_reaches_exactly_what_the_policy_allows(world: World, route: R
         user = _user_for(world, role)
         client = client_for(user) if user else Client()
         response = _probe(client, route, url)
+        MATRIX_PROBES.add((route.name, role))
         if _reached(response) != (role in allowed):
             wrong.append(f"{role}: {response.status_code}")
         body = response.content.decode(errors="replace")

@@ -35,7 +35,7 @@ from integrering.settlement import testing as settlement_testing
 from integrering.surveys import testing as surveys_testing
 from integrering.surveys.models import Invitation, Survey
 from integrering.testing import make_user
-from tests.routes import Route, all_routes
+from tests.routes import ISOLATION_PROBES, Route, all_routes
 
 
 # How to fill in each object kwarg with an object that belongs to municipality A (the owner's).
@@ -324,6 +324,7 @@ def test_outsider_gets_404_for_an_object_of_another_municipality(
                 statuses[method] = 404  # the same answer for every id: nothing is revealed
         assert set(statuses.values()) <= {404, 405}, f"outsider ({how}) reached {url}: {statuses}"
         assert 404 in statuses.values(), f"outsider ({how}) on {url}: expected 404, got {statuses}"
+    ISOLATION_PROBES.add(route.name)
 
 
 def _body(route: Route, method: str) -> dict[str, object]:
@@ -357,6 +358,7 @@ def test_outsider_sees_no_person_of_another_municipality_on_any_list(
         body = response.content.decode(errors="replace")
         leaked = [s for s in secrets if s and s in body]
         assert not leaked, f"outsider ({how}) saw {leaked} on {url}"
+    ISOLATION_PROBES.add(route.name)
 
 
 def test_the_person_list_does_show_the_owner_their_own_people(world: World) -> None:
