@@ -77,4 +77,12 @@ def audit_record_many(
     *, ctx: AccessContext, person_ids: Iterable[int], action: str, detail: str = ""
 ) -> None:
     """Record that several persons' data were shown (a list or a search result)."""
-    AuditEvent.objects.bulk_create([_event(ctx, pid, action, True, detail) for pid in person_ids])
+    # One event worked out, then copied per person: a page of 50 rows audits 50 persons on
+    # every view (issue 9, benchmarks/load.py).
+    template = _event(ctx, None, action, True, detail)
+    fields = {
+        field.attname: getattr(template, field.attname)
+        for field in AuditEvent._meta.concrete_fields
+        if not field.primary_key and field.attname != "person_id"
+    }
+    AuditEvent.objects.bulk_create([AuditEvent(**fields, person_id=pid) for pid in person_ids])
