@@ -145,16 +145,18 @@ def main() -> None:
         server.wait(timeout=30)
     ok = report(results, args)
     print(
-        f"host: a pure-Python reference loop takes {host_reference_ms():.0f} ms here (best of 3); "
-        "the figures above scale with it, so compare hosts by it"
+        f"host: a pure-Python reference loop takes {host_reference_ms():.0f} ms here (best of 3): "
+        "a rough gauge of the cores; contention for memory and cache from other tenants of a "
+        "virtual machine is not in it"
     )
     sys.exit(0 if ok else 1)
 
 
 def host_reference_ms() -> float:
     """How fast this host runs plain Python, on its own: the same load gives other latencies on
-    a host whose cores are slower (virtual machines differ by several times), and this figure
-    lets two runs on two hosts be compared."""
+    a host whose cores are slower (virtual machines differ by several times). Only a rough gauge:
+    the loop stays in the cache, so it does not see the memory and cache contention that slowed
+    the same code by up to two times between runs on one virtual machine."""
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
