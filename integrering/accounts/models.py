@@ -33,6 +33,11 @@ class User(AbstractUser):
     def role_set(self) -> frozenset[str]:
         return frozenset(self.roles.values_list("role", flat=True))
 
+    @property
+    def display_name(self) -> str:
+        """The name to show for the user: the full name, or the user name when none is set."""
+        return self.get_full_name() or self.get_username()
+
     def has_role(self, *roles: str) -> bool:
         return any(role in self.role_set for role in roles)
 

@@ -19,7 +19,6 @@ from .models import Deadline
 
 @dataclass(frozen=True)
 class DeadlineRow:
-    pk: int
     field_id: str  # the id of the row's date field, "met-<pk>"
     label: str
     service: str
@@ -39,12 +38,6 @@ def _date(on: datetime.date) -> str:
     return f"{on:%d.%m.%Y}"
 
 
-def _user_name(user: object | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username  # type: ignore[attr-defined, no-any-return]
-
-
 def deadline_rows(
     deadlines: Iterable[Deadline], *, today: datetime.date, with_person: bool, whole_case: bool
 ) -> list[DeadlineRow]:
@@ -55,28 +48,30 @@ def deadline_rows(
     rows = []
     for deadline in deadlines:
         label = deadline_label(deadline.kind)
-        person_name = deadline.person.full_name if with_person else ""
+        overdue = deadline.is_overdue(today)
         if deadline.met_on is not None:
-            met_by = _user_name(deadline.met_by)
+            met_by = deadline.met_by.display_name if deadline.met_by else ""
             status = f"Oppfylt {_date(deadline.met_on)}" + (f" av {met_by}" if met_by else "")
         else:
-            status = "Forfalt" if deadline.due_on < today else "Åpen"
+            status = "Forfalt" if overdue else "Åpen"
+        person_name = caseworker = ""
+        if with_person:
+            person_name = deadline.person.full_name
+            contact = deadline.person.household.caseworker
+            caseworker = contact.display_name if contact else "–"
         rows.append(
             DeadlineRow(
-                pk=deadline.pk,
                 field_id=f"met-{deadline.pk}",
                 label=label,
                 service=deadline.get_service_display(),
                 due=_date(deadline.due_on),
                 status=status,
-                overdue=deadline.is_overdue(today),
+                overdue=overdue,
                 person_name=person_name,
                 person_url=person_url.format(deadline.person_id),
                 meet_url="" if deadline.met_on else meet_url.format(deadline.pk),
                 described=label.lower() + (f", {person_name}" if with_person else ""),
-                caseworker=(
-                    (_user_name(deadline.person.household.caseworker) or "–") if with_person else ""
-                ),
+                caseworker=caseworker,
             )
         )
     return rows

@@ -140,7 +140,7 @@ def person_contact(person: Person) -> str:
     service = f"Flyktningtjenesten i {person.municipality.name}"
     if caseworker is None:
         return service
-    return f"{caseworker.get_full_name() or caseworker.get_username()}, {service.lower()}"
+    return f"{caseworker.display_name}, {service.lower()}"
 
 
 def _access(user: object, person: Person) -> PersonAccess:

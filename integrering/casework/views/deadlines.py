@@ -24,7 +24,7 @@ from ..services.deadlines import deadline_meet
 
 def _caseworker_choices(user: object) -> list[tuple[object, str]]:
     caseworkers = selectors.household_caseworkers(user)
-    return [("", "Alle"), *[(u.pk, u.get_full_name() or u.username) for u in caseworkers]]
+    return [("", "Alle"), *[(u.pk, u.display_name) for u in caseworkers]]
 
 
 def _page_query(request: HttpRequest, page: int) -> str:

@@ -399,9 +399,7 @@ def letter_context(decision: Decision) -> dict[str, Any]:
         "county_governor": municipality.county.county_governor,
         "draft": decision.status == DecisionStatus.DRAFT,
         "letter_date": decision.sent_on or decision.decided_on or today,
-        "caseworker": (decided_by.get_full_name() or decided_by.get_username())
-        if decided_by is not None
-        else "",
+        "caseworker": decided_by.display_name if decided_by is not None else "",
         "appeal_period": period_text(value(CASEWORK_DEADLINES, on)[APPEAL]),
         "appeal_reference": _in_sentence(str(texts["appeal"])),
         "late_appeal_reference": _in_sentence(str(texts["late_appeal"])),

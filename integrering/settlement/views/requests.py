@@ -258,7 +258,7 @@ def _xlsx(request: HttpRequest, year: int, filters: FilterForm) -> HttpResponse:
 
 
 def _by(user: Any) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+    return user.display_name if user is not None else ""
 
 
 def request_history(
