@@ -328,7 +328,6 @@ def test_every_route_has_a_policy() -> None:
     assert not missing, f"declare who reaches these routes in POLICY: {missing}"
     stale = sorted(set(POLICY) - {r.name for r in SWEPT})
     assert not stale, f"POLICY names routes that no longer exist: {stale}"
-    print(f"\naccess matrix: {len(SWEPT)} routes x {len(ROLES)} roles = {len(SWEPT) * len(ROLES)}")
 
 
 def _user_for(world: World, role: str) -> User | None:
