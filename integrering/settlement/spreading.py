@@ -273,7 +273,7 @@ def spread(
     else:
         raw, below, iterations = _raise(need, weights, minimum)
     numbers = [row.municipality for row in rows]
-    requests = _largest_remainder(need, raw, numbers)
+    persons_requested = _largest_remainder(need, raw, numbers)
 
     limit = percent_text(criteria.max_immigrant_share)
     lines = []
@@ -306,7 +306,7 @@ def spread(
         lines.append(
             SpreadLine(
                 row.municipality,
-                requests.get(i, 0),  # a dict named requests, not HTTP # nosec B113
+                persons_requested.get(i, 0),
                 " ".join(reasons),
                 weight=weights[i],
                 raw=raw.get(i, Fraction(0)),
