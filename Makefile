@@ -62,6 +62,7 @@ lint: $(DEV_STAMP)
 
 ## bench: the benchmarks under benchmarks/ (each prints its figure)
 bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/rules.py
 
 ## bench-casework: 100 000 persons in PostgreSQL; p50/p95 of the deadline dashboard and person search

@@ -193,10 +193,8 @@ def load(count: int, number: str, *, seed: int) -> None:
 
 def timed_run(month: datetime.date) -> tuple[float, object]:
     from integrering.audit.services import AccessContext
-    from integrering.programme.services.benefit_run import (
-        benefit_run_compute,
-        benefit_run_prepare,
-    )
+    from integrering.programme.services.benefit_compute import benefit_run_compute
+    from integrering.programme.services.benefit_run import benefit_run_prepare
     from integrering.testing import municipality
 
     run = benefit_run_prepare(

@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands that only calculate from their arguments and the dated parameters: they touch no
+# database and no session, so they run without INTEGRERING_SECRET_KEY.
+NO_SECRET = frozenset({"rules", "help"})
+
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
@@ -25,6 +29,11 @@ def main(argv: list[str] | None = None) -> None:
         from django.core.management import execute_from_command_line
 
         django.setup()
+        from django.conf import settings
+
+        command = argv[1] if len(argv) > 1 else "help"
+        if not settings.SECRET_KEY_SET and command not in NO_SECRET and not command.startswith("-"):
+            raise ImproperlyConfigured(settings.KEY_MISSING_MESSAGE)
         execute_from_command_line(argv)
     except ImproperlyConfigured as exc:
         print(f"integrering: configuration error: {exc}", file=sys.stderr)

@@ -19,7 +19,6 @@ Environment variables (all optional unless noted):
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,17 +83,21 @@ def database_from_url(url: str) -> dict[str, Any]:
 
 DEBUG = env_bool("INTEGRERING_DEBUG")
 DEMO = env_bool("INTEGRERING_DEMO")
-# The test settings: set by the test runner itself, which imports settings before any conftest.
-TESTING = env_bool("INTEGRERING_TESTING") or "pytest" in sys.modules
+# The test settings, by an explicit variable: the test run sets it (``integrering.testing_env``,
+# loaded by pytest before the settings), and so do the benchmarks and the test servers.
+TESTING = env_bool("INTEGRERING_TESTING")
 
+KEY_MISSING_MESSAGE = (
+    "INTEGRERING_SECRET_KEY is not set; set it to a long random string in production "
+    "(or set INTEGRERING_DEMO=1 to run the demo)."
+)
 SECRET_KEY = env_str("INTEGRERING_SECRET_KEY")
-if not SECRET_KEY:
-    if not (DEBUG or DEMO or TESTING):
-        raise ImproperlyConfigured(
-            "INTEGRERING_SECRET_KEY is not set; set it to a long random string in production "
-            "(or set INTEGRERING_DEMO=1 to run the demo)."
-        )
+if not SECRET_KEY and (DEBUG or DEMO or TESTING):
     SECRET_KEY = "insecure-demo-key-do-not-use-in-production"  # noqa: S105 - refused unless DEBUG, DEMO or tests # nosec B105
+SECRET_KEY_SET = bool(SECRET_KEY)  # Django refuses to read an empty SECRET_KEY: ask this instead
+# Without a key, only a pure calculation runs (``integrering rules ...``): the console script and
+# the WSGI application refuse everything else with KEY_MISSING_MESSAGE, and Django itself refuses
+# any use of the empty key.
 
 ALLOWED_HOSTS = env_list("INTEGRERING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
@@ -116,6 +119,7 @@ INSTALLED_APPS = [
     "integrering.accounts",
     "integrering.people",
     "integrering.audit",
+    "integrering.ui",
     "integrering.web",
     "integrering.demo",
     "integrering.rules",
@@ -184,7 +188,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "NAME": str(Path(DATABASES["default"]["NAME"]).with_name(f"test-{os.getpid()}.sqlite3"))
         }
 
-FORM_RENDERER = "integrering.web.forms.FormRenderer"
+FORM_RENDERER = "integrering.ui.forms.FormRenderer"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

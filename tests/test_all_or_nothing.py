@@ -24,8 +24,9 @@ from integrering.casework.services import arrival
 from integrering.people.models import Household, HouseholdImport, ImportStatus, Person
 from integrering.people.tests.test_import import csv_bytes, execute, good_rows, row
 from integrering.programme.models import BenefitLine, BenefitRun, BenefitRunStatus
-from integrering.programme.services import benefit_run as benefit_run_service
-from integrering.programme.services.benefit_run import benefit_run_compute, benefit_run_prepare
+from integrering.programme.services import benefit_compute as benefit_run_service
+from integrering.programme.services.benefit_compute import benefit_run_compute
+from integrering.programme.services.benefit_run import benefit_run_prepare
 from integrering.programme.tests.test_benefit_run import oslo_ctx, participant
 from integrering.settlement.models import (
     ConfirmState,
@@ -34,6 +35,7 @@ from integrering.settlement.models import (
     WaitingStatus,
 )
 from integrering.settlement.services import matching as matching_service
+from integrering.settlement.services import matching_compute, matching_confirm
 from integrering.settlement.testing import make_waiting_household
 from integrering.settlement.tests.test_matching_confirm import _planner, _proposal
 from integrering.settlement.tests.test_matching_service import YEAR, _three_municipalities
@@ -138,17 +140,17 @@ def test_a_matcher_confirm_that_crashes_in_the_middle_registers_no_household(
     last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     matching_service.match_run_confirm_start(ctx=ctx, run=run)
     monkeypatch.setattr(
-        matching_service,
+        matching_confirm,
         "household_register",
-        crashing_on_call(matching_service.household_register, 2, fault),
+        crashing_on_call(matching_confirm.household_register, 2, fault),
     )
 
     with pytest.raises(fault):
-        matching_service.match_run_confirm_execute(run_id=run.pk)
+        matching_confirm.match_run_confirm_execute(run_id=run.pk)
 
     run.refresh_from_db()
     assert run.status == MatchRunStatus.PROPOSED and run.confirm_state == ConfirmState.FAILED
-    assert run.confirm_problems == [matching_service.CONFIRM_SYSTEM_ERROR]
+    assert run.confirm_problems == [matching_confirm.CONFIRM_SYSTEM_ERROR]
     # The first household was registered before the crash: it is gone with the rest.
     assert not Household.objects.filter(reference__in=references).exists()
     assert not WaitingHousehold.objects.filter(status=WaitingStatus.CONFIRMED).exists()
@@ -157,7 +159,7 @@ def test_a_matcher_confirm_that_crashes_in_the_middle_registers_no_household(
     # The same proposal is confirmed in full once the fault is gone.
     monkeypatch.undo()
     matching_service.match_run_confirm_start(ctx=ctx, run=run)
-    done = matching_service.match_run_confirm_execute(run_id=run.pk)
+    done = matching_confirm.match_run_confirm_execute(run_id=run.pk)
     assert done is not None and done.status == MatchRunStatus.CONFIRMED
     assert Household.objects.filter(reference__in=references).count() == 3
 
@@ -172,11 +174,11 @@ def test_a_matcher_run_that_crashes_while_solving_is_failed_not_left_computing(
         make_waiting_household(year=YEAR, members=2)
     run = matching_service.match_run_start(ctx=ctx, year=YEAR, time_limit=10)
     monkeypatch.setattr(
-        matching_service, "match_solve", crashing_on_call(matching_service.match_solve, 1, fault)
+        matching_compute, "match_solve", crashing_on_call(matching_compute.match_solve, 1, fault)
     )
 
     with pytest.raises(fault):
-        matching_service.match_run_compute(run_id=run.pk)
+        matching_compute.match_run_compute(run_id=run.pk)
 
     run.refresh_from_db()
     assert run.status == MatchRunStatus.FAILED

@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from integrering.web.links import id_url_format
+from integrering.ui.links import id_url_format
 
 from .deadline_labels import deadline_label
 from .models import Deadline

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from integrering.accounts.roles import Service
-from integrering.web.forms import DateInput, DsForm
+from integrering.ui.forms import DateInput, DsForm
 
 from .models import ConsentBasis, InformationCategory
 from .services.consent import SHAREABLE_SERVICES, ConsentInput

@@ -24,7 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.formsets import BaseFormSet, formset_factory
 
-from integrering.web.forms import DateInput, DsForm
+from integrering.ui.forms import DateInput, DsForm
 
 from .models import InformationCategory
 

@@ -11,8 +11,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import user_create
@@ -120,18 +118,13 @@ NAMES = {
 
 
 @dataclass(frozen=True)
-class DemoResult:
-    users: int
+class WorldResult:
+    """The households' part of the demo world, and the caseworkers the other parts build on."""
+
     households: int
     persons: int
-    programmes: int = 0
-    historic_households: int = 0
-    waiting_households: int = 0
-    settlement_requests: int = 0
-    settlement_decisions: int = 0
-    capacity_rounds: int = 0
-    capacity_responses: int = 0
-    survey_invitations: int = 0
+    caseworkers: dict[str, User]
+    municipalities: dict[str, Municipality]
 
 
 def _random_date(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
@@ -213,14 +206,13 @@ def _organisation(key: str | None) -> Organisation:
     return Organisation.objects.get(county_governor__name=key)
 
 
-@transaction.atomic
-def demo_world_create(
+def demo_households_create(
     *,
     households: int,
     seed: int,
     today: datetime.date,
     progress: Callable[[int], None] | None = None,
-) -> DemoResult:
+) -> WorldResult:
     """Create the demo users, the Hallingdal cooperation and ``households`` households."""
     rng = random.Random(seed)  # demo data, not secrets # nosec B311
     for username, first, last, org, roles in DEMO_USERS:
@@ -298,28 +290,9 @@ def demo_world_create(
         persons += len(members)
         if progress:
             progress(index)
-    from .programme import demo_historic_households_create, demo_programmes_create
-
-    programmes = demo_programmes_create(seed=seed, today=today, caseworkers=caseworkers)
-    historic, historic_persons = demo_historic_households_create(
-        seed=seed, municipality=municipalities["0301"], caseworker=caseworkers["0301"]
-    )
-    from .settlement import demo_settlement_create
-
-    settlement = demo_settlement_create(seed=seed, today=today)
-    from .monitoring import demo_monitoring_create
-
-    monitoring = demo_monitoring_create(seed=seed, today=today)
-    return DemoResult(
-        users=len(DEMO_USERS),
+    return WorldResult(
         households=households,
-        persons=persons + historic_persons,
-        programmes=programmes,
-        historic_households=historic,
-        waiting_households=settlement.waiting_households,
-        settlement_requests=settlement.requests,
-        settlement_decisions=settlement.decisions,
-        capacity_rounds=monitoring.capacity_rounds,
-        capacity_responses=monitoring.capacity_responses,
-        survey_invitations=monitoring.survey_invitations,
+        persons=persons,
+        caseworkers=caseworkers,
+        municipalities=municipalities,
     )

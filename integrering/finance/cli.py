@@ -23,8 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from integrering.surveys.statistics import TableError, round_half_up, table_read
-from integrering.web.charts import NBSP
+from integrering.tables import TableError, table_read
+from integrering.ui.numbers import number_nb, round_half_up
 
 from .cost_coverage import COLUMNS, CostLine, cost_rows_read, cost_sum, cost_table_json
 
@@ -58,17 +58,16 @@ def cost_file_read(path_text: str) -> tuple[list[CostLine], list[str]]:
     return cost_rows_read(table)
 
 
-def number_nb(value: Decimal, decimals: int = 0) -> str:
+def number_half_up(value: Decimal, decimals: int = 0) -> str:
     """A Norwegian number, rounded half up on the exact value (40,55 -> 40,6)."""
-    text = f"{round_half_up(value, decimals):,.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
+    return number_nb(round_half_up(value, decimals), decimals)
 
 
 def cost_table_lines(lines: list[CostLine]) -> list[str]:
     """The table as in seed 001, with Norwegian numbers."""
 
     def hpf(value: Any) -> str:
-        return "" if value is None else number_nb(value, 1)
+        return "" if value is None else number_half_up(value, 1)
 
     header = (
         f"{'Kommune':<28} {'Utgifter':>14} {'Inntekter':>14} {'Resultat':>14} "
@@ -78,15 +77,15 @@ def cost_table_lines(lines: list[CostLine]) -> list[str]:
     for line in lines:
         out.append(
             f"{(line.municipality_number + ' ' + line.name)[:28]:<28} "
-            f"{number_nb(line.expenses):>14} {number_nb(line.income):>14} "
-            f"{number_nb(line.result):>14} {number_nb(line.hours):>9} "
-            f"{number_nb(line.fte, 1):>8} {hpf(line.hours_per_fte):>13}"
+            f"{number_half_up(line.expenses):>14} {number_half_up(line.income):>14} "
+            f"{number_half_up(line.result):>14} {number_half_up(line.hours):>9} "
+            f"{number_half_up(line.fte, 1):>8} {hpf(line.hours_per_fte):>13}"
         )
     total = cost_sum(lines)
     out.append(
-        f"{'Sum':<28} {number_nb(total.expenses):>14} {number_nb(total.income):>14} "
-        f"{number_nb(total.result):>14} {number_nb(total.hours):>9} "
-        f"{number_nb(total.fte, 1):>8} {hpf(total.hours_per_fte):>13}"
+        f"{'Sum':<28} {number_half_up(total.expenses):>14} {number_half_up(total.income):>14} "
+        f"{number_half_up(total.result):>14} {number_half_up(total.hours):>9} "
+        f"{number_half_up(total.fte, 1):>8} {hpf(total.hours_per_fte):>13}"
     )
     return out
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from integrering.surveys.statistics import Table, number_parse, round_half_up
+from integrering.tables import Table, number_parse
+from integrering.ui.numbers import round_half_up
 
 COLUMNS = ("municipality_number", "name", "expenses", "income", "hours", "fte")
 NUMBER_COLUMNS = ("expenses", "income", "hours", "fte")

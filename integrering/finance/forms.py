@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from integrering.web.forms import DsForm, TableFileField, YearField
+from integrering.ui.forms import DsForm, TableFileField, YearField
 
 
 class CostImportForm(DsForm):

@@ -19,8 +19,9 @@ from django.http import Http404
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from integrering.surveys.selectors import is_analyst
-from integrering.surveys.statistics import TableError, round_half_up, table_read
+from integrering.accounts.access import is_analyst
+from integrering.tables import TableError, table_read
+from integrering.ui.numbers import round_half_up
 
 from .cost_coverage import COLUMNS, CostSum, cost_rows_read, cost_sum, hours_per_fte
 from .models import CostCoverageReport, CostCoverageRow

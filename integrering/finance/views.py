@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from integrering.web.forms import form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
 from .forms import CostImportForm
 from .services import (

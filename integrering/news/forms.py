@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from integrering.web.forms import DsForm
+from integrering.ui.forms import DsForm
 
 from .models import NewsKind
 from .services import BODY_MAX, TITLE_MAX

@@ -19,8 +19,8 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from integrering.audit.services import AccessContext
-from integrering.web.forms import form_add_service_errors
-from integrering.web.http import no_store
+from integrering.ui.forms import form_add_service_errors
+from integrering.ui.http import no_store
 
 from .forms import NewsItemForm
 from .selectors import (

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from integrering.organisations.models import Municipality
-from integrering.web.forms import DateInput, DsForm
+from integrering.ui.forms import DateInput, DsForm
 
 from .models import Category, Relation, Sex
 from .services import PersonInput

@@ -21,7 +21,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.organisations.models import Municipality
-from integrering.web.forms import DsForm
+from integrering.ui.forms import DsForm
+from integrering.ui.numbers import megabytes
 
 from .identity import synthetic_duf_number, synthetic_identity_number
 from .imports import (
@@ -30,7 +31,6 @@ from .imports import (
     header_errors,
     household_import_get,
     imports_visible_to,
-    megabytes,
     upload_errors,
 )
 from .models import ImportStatus

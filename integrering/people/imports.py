@@ -65,6 +65,8 @@ from django.utils import timezone
 from integrering.accounts.models import User
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
+from integrering.tables import XLSX_MAGIC
+from integrering.ui.numbers import megabytes
 
 from .identity import duf_number_parse, identity_number_parse
 from .models import Category, HouseholdImport, Relation, Sex
@@ -187,7 +189,6 @@ CONTENT_TYPES = {
         "",
     },
 }
-XLSX_MAGIC = b"PK\x03\x04"
 NOT_REFUGEE_SERVICE = "Bare flyktningtjenesten kan importere husstander."
 
 Cell = str | int | float | bool | datetime.date | None
@@ -445,13 +446,6 @@ def header_errors(*, filename: str, content: bytes) -> list[str]:
     except ImportRejected as exc:
         return [e.text for e in exc.errors]
     return []
-
-
-def megabytes(size: int) -> str:
-    """A file size as a caseworker reads it: "5 MB", "6,2 MB", "12 kB"."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} kB"
-    return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " MB"
 
 
 # --- Reading one field -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from integrering.casework.deadline_rows import deadline_rows
 from integrering.casework.models import InformationCategory
 from integrering.casework.services.arrival import household_receive, household_settle
 from integrering.organisations.models import Municipality
-from integrering.web.forms import form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
 from . import selectors
 from .forms import HouseholdForm, MemberForms, MemberFormSet, PersonEditForm, errors_to_forms

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from integrering.rules.benefit import INTEGRATION_ACT, INTRODUCTION_ACT
-from integrering.web.forms import DateInput, DecimalCommaField, DsForm
+from integrering.ui.forms import DateInput, DecimalCommaField, DsForm
 
 from .models import EndReason, ExtensionKind, LeaveReason
 from .periods import final_goals

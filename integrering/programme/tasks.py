@@ -7,7 +7,7 @@ from typing import Any
 
 from django_tasks import task
 
-from .services.benefit_run import benefit_run_compute as compute
+from .services.benefit_compute import benefit_run_compute as compute
 
 
 @task()

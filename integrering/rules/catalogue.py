@@ -10,6 +10,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from integrering.ui.numbers import number_nb
+
 from .money import fraction_str
 from .parameters import parameters
 
@@ -42,9 +44,7 @@ def display_lines(value: Any, prefix: str = "") -> list[str]:
             for line in display_lines(item, f"{prefix}{i} · ")
         ]
     if isinstance(value, Decimal):
-        text = (
-            f"{value:,.0f}".replace(",", "\u00a0") if value == value.to_integral() else f"{value}"
-        )
+        text = number_nb(value) if value == value.to_integral() else f"{value}"
     elif isinstance(value, Fraction):
         text = fraction_str(value)
     elif isinstance(value, datetime.date):

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from integrering.rules.parameters import RulesError
+from integrering.ui.numbers import number_nb
 
 from .spreading import BELOW_MINIMUM, DROP, SpreadError, SpreadResult, spread, spread_file_read
 
@@ -76,7 +77,7 @@ def result_json(result: SpreadResult) -> dict[str, Any]:
 
 
 def _number(n: int) -> str:
-    return f"{n:,}".replace(",", "\u00a0")
+    return number_nb(n)
 
 
 def result_table(result: SpreadResult) -> list[str]:

@@ -8,13 +8,15 @@ from typing import Any
 
 from django_tasks import task
 
-from .services.matching import match_run_compute as compute
-from .services.matching import match_run_confirm_execute
+from .services.matching_confirm import match_run_confirm_execute
 
 
 @task()
 def match_run_compute(run_id: int) -> dict[str, Any]:
-    """Compute one queued matcher run into a proposal (``services/matching.py``)."""
+    """Compute one queued matcher run into a proposal (``services/matching_compute.py``)."""
+    # numpy, pandas and HiGHS load here, in the worker, not in every web process that queues.
+    from .services.matching_compute import match_run_compute as compute
+
     run = compute(run_id=run_id)
     if run is None:
         return {"id": run_id, "status": "missing"}

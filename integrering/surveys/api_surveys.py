@@ -19,8 +19,9 @@ from integrering.schemas import ErrorOut, ObjectId
 
 from .models import Question, Questionnaire, Survey
 from .selectors import analyst_require, questionnaire_get, survey_get, surveys_list
-from .services.invitations import invitations_create, invitations_send_enqueue
+from .services.invitations import invitations_create
 from .services.questionnaires import question_add, survey_create
+from .services.sending import invitations_send_enqueue
 
 router = Router(tags=["kommuneundersøkelsen"])
 

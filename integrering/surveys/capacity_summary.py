@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from integrering.ui.numbers import percent_one_decimal, round_half_up
+
 from .models import CHALLENGING_OR_CRITICAL, CapacityLevel, CapacityService
-from .statistics import percent_one_decimal, round_half_up
 
 SERVICES: tuple[str, ...] = tuple(CapacityService.values)
 LEVELS: tuple[str, ...] = tuple(CapacityLevel.values)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from integrering.web.charts import number_nb
+from integrering.ui.numbers import number_nb
 
 from .capacity_summary import AnswerRow, ServiceShare, service_shares
 from .models import CapacityLevel, CapacityService

@@ -25,16 +25,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from integrering.tables import TableError, number_parse, table_read
+
 from .models import SurveyRole
 from .statistics import (
     Correlation,
     ResponseRates,
     StatisticsError,
-    TableError,
-    number_parse,
     pearson,
     response_rates,
-    table_read,
 )
 
 HELP = "Svarprosent per rolle og «minst en besvarelse», eller korrelasjon (Pearsons r)."

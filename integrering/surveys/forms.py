@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from integrering.web.forms import DateInput, DsForm, YearField
+from integrering.ui.forms import DateInput, DsForm, YearField
 
 from .models import InvitationStatus, Question, QuestionKind, Questionnaire, Survey, SurveyRole
 

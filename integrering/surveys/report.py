@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from integrering.casework.pdf import pdf_from_template
+from integrering.pdf import pdf_from_template
 
 from .models import LikertValue, QuestionKind, Survey
 from .services.results import (

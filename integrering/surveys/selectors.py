@@ -14,21 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from integrering.accounts.roles import Role
-from integrering.organisations.models import OrganisationKind
+from integrering.accounts.access import is_analyst
 
 from .models import Invitation, InvitationStatus, Question, Questionnaire, Survey
 
 NOT_ANALYST = "Kommuneundersøkelsen er for direktoratets analytikere."
 NOT_FOUND = "Finner ikke det du ba om."
-
-
-def is_analyst(user: Any) -> bool:
-    """An analyst of the directorate (the role is a directorate role)."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.ANALYST):
-        return False
-    organisation = getattr(user, "organisation", None)
-    return organisation is None or organisation.kind == OrganisationKind.DIRECTORATE
 
 
 def analyst_require(user: Any) -> None:

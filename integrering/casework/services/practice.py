@@ -20,11 +20,11 @@ from django.utils import timezone
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.concurrency import version_bump
+from integrering.pdf import pdf_from_template
 from integrering.people.models import Person
 from integrering.rules.parameters import RulesError, value
 
 from ..models import PracticeContract
-from ..pdf import pdf_from_template
 
 FULL_TIME_PARAMETER = "programme/full_time_hours_per_week"
 PDF_TEMPLATE = "casework/practice_contract_pdf.html"

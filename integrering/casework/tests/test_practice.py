@@ -21,7 +21,6 @@ from integrering.accounts.roles import Role, Service
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.audit.services import AccessContext
 from integrering.casework.models import InformationCategory, PracticeContract
-from integrering.casework.pdf import pdf_from_template
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.casework.services.practice import (
     PracticeContractInput,
@@ -29,6 +28,7 @@ from integrering.casework.services.practice import (
     practice_contract_update,
 )
 from integrering.concurrency import ConflictError
+from integrering.pdf import pdf_from_template
 from integrering.testing import make_user
 
 FORM: dict[str, str] = {

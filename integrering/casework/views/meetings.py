@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from integrering.audit.services import AccessContext
 from integrering.people.selectors import may_edit_case
-from integrering.web.forms import form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
 from .. import selectors
 from ..forms import MeetingForm

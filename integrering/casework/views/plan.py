@@ -25,7 +25,7 @@ from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
 from integrering.people.models import Person
 from integrering.people.selectors import may_edit_case, person_get, sees_whole_case
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
 
 from ..models import IndividualPlan, InformationCategory, Mapping
 from ..services.plan import (

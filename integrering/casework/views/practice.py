@@ -24,7 +24,7 @@ from integrering.audit.services import AccessContext
 from integrering.people.models import Person
 from integrering.people.selectors import may_edit_case, person_get
 from integrering.rules.parameters import RulesError
-from integrering.web.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
+from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
 
 from ..models import InformationCategory, PracticeContract
 from ..services.practice import (

@@ -27,9 +27,9 @@ from django.utils import timezone
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.casework.models import Deadline
-from integrering.casework.pdf import pdf_from_template
 from integrering.casework.services.deadlines import deadlines_meet_kind
 from integrering.concurrency import version_bump
+from integrering.pdf import pdf_from_template
 from integrering.people.models import Person
 from integrering.rules.benefit import act_for
 from integrering.rules.deadlines import deadline_due

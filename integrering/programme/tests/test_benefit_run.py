@@ -43,10 +43,10 @@ from integrering.programme.models import (
     LeaveReason,
     Participation,
 )
+from integrering.programme.services.benefit_compute import benefit_run_compute
 from integrering.programme.services.benefit_run import (
     approved_refusal,
     benefit_run_approve,
-    benefit_run_compute,
     benefit_run_delete,
     benefit_run_prepare,
     benefit_run_start,

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import may_edit_case
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
-from integrering.web.http import no_store
+from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.http import no_store
 
 from ..models import Appeal, AppealStatus, DecisionStatus
 from ..selectors import appeal_get, appeals_for_municipality, decision_get

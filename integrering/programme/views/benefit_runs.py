@@ -41,7 +41,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
-from integrering.web.forms import DsForm, form_add_service_errors
+from integrering.ui.forms import DsForm, form_add_service_errors
 
 from ..models import BenefitRun, BenefitRunStatus
 from ..selectors import benefit_run_get, benefit_runs_for, programme_municipality_ids

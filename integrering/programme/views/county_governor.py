@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
-from integrering.web.http import no_store
+from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.http import no_store
 
 from ..models import AppealStatus
 from ..selectors import (

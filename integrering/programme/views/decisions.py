@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import may_edit_case, person_get
-from integrering.web.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
-from integrering.web.http import no_store
+from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
+from integrering.ui.http import no_store
 
 from ..models import Decision, DecisionKind, DecisionStatus, Participation
 from ..selectors import decision_get, decisions_for, participations_of

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
-from integrering.web.forms import DateInput, DsForm
+from integrering.ui.forms import DateInput, DsForm
 
 from ..services import grant_claims, register_export
 from ..services.grant_claims import (

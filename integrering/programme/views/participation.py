@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import may_edit_case, person_get
-from integrering.web.forms import DsForm, form_add_service_errors
+from integrering.ui.forms import DsForm, form_add_service_errors
 
 from ..forms import (
     AbsenceForm,

@@ -32,15 +32,15 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
-from integrering.people.models import Category, Person
-from integrering.web.charts import (
+from integrering.charts import (
     MONTH_NAMES,
     ReferenceLine,
     Series,
     line_chart,
     month_labels,
-    number_nb,
 )
+from integrering.people.models import Category, Person
+from integrering.ui.numbers import number_nb
 
 from ..models import (
     MunicipalDecision,

@@ -25,12 +25,12 @@ from integrering.settlement.models import (
     WaitingStatus,
 )
 from integrering.settlement.services.matching import (
-    match_run_compute,
-    match_run_confirm_execute,
     match_run_confirm_start,
     match_run_start,
     placement_change,
 )
+from integrering.settlement.services.matching_compute import match_run_compute
+from integrering.settlement.services.matching_confirm import match_run_confirm_execute
 from integrering.settlement.testing import make_waiting_household, municipality
 from integrering.settlement.tests.test_matching_service import YEAR, _three_municipalities
 from integrering.testing import make_user

@@ -21,14 +21,10 @@ from integrering.settlement.models import (
     WaitingHousehold,
     WaitingStatus,
 )
-from integrering.settlement.services.matching import (
-    match_input_build,
-    match_run_compute,
-    match_run_confirm,
-    match_run_start,
-    municipality_capacity,
-    placement_change,
-)
+from integrering.settlement.services.match_capacity import municipality_capacity
+from integrering.settlement.services.matching import match_run_start, placement_change
+from integrering.settlement.services.matching_compute import match_input_build, match_run_compute
+from integrering.settlement.services.matching_confirm import match_run_confirm
 from integrering.settlement.testing import (
     make_facts,
     make_request,

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
-from integrering.web.forms import DsForm, form_add_service_errors
-from integrering.web.http import no_store
+from integrering.ui.forms import DsForm, form_add_service_errors
+from integrering.ui.http import no_store
 
 from ..models import MatchRun, MatchRunStatus, Placement, WaitingStatus
 from ..selectors import (
@@ -37,14 +37,8 @@ from ..selectors import (
     waiting_household_get,
     waiting_households_for,
 )
-from ..services.matching import (
-    DIMENSIONS,
-    match_run_confirm_start,
-    match_run_start,
-    municipality_capacity,
-    placement_change,
-    run_loads,
-)
+from ..services.match_capacity import DIMENSIONS, municipality_capacity, run_loads
+from ..services.matching import match_run_confirm_start, match_run_start, placement_change
 
 POLL_SECONDS = 2
 PER_PAGE = 100

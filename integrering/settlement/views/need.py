@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
-from integrering.web.forms import DsForm, form_add_service_errors
+from integrering.ui.forms import DsForm, form_add_service_errors
 
 from ..forms import CountField
 from ..selectors import NOT_FOUND, planner_require, planner_require_or_404

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
 
 from ..forms import CountField
 from ..models import ReceptionCentre, ReceptionCount, ReceptionKind

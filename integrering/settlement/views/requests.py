@@ -30,8 +30,8 @@ from django.views.decorators.http import require_http_methods
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import County
 from integrering.rules.parameters import RulesError
-from integrering.web.forms import DateInput, DsForm, form_add_service_errors
-from integrering.web.http import no_store
+from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.http import no_store
 
 from ..forms import CountField
 from ..models import MunicipalDecision, MunicipalityFacts, SettlementNeed, SettlementRequest

@@ -69,7 +69,6 @@ CLOSED = (
 NOTE_MAX = 2000
 COMMENT_MAX = 1000
 MIN_YEAR, MAX_YEAR = 2000, 2100
-REMINDER_TASK = "integrering.surveys.tasks.capacity_reminders_send"
 
 
 # --- Who may do what -----------------------------------------------------------------------
@@ -417,23 +416,6 @@ def capacity_answer_save(
 # --- Reminders -----------------------------------------------------------------------------
 
 
-def capacity_reminders_start(*, ctx: AccessContext, round: CapacityRound) -> str:
-    """Queue the reminders of a round for the background worker; return the task's id.
-
-    Only the round's governor's officers remind, and only while the round is open.
-    """
-    if user_governor(ctx.user) != round.county_governor:
-        raise ValidationError(NOT_FOUND)
-    if not round_is_open(round):
-        raise ValidationError(
-            f"Svarfristen gikk ut {round.closes_on:%d.%m.%Y}: det sendes ingen purringer."
-        )
-    from ..tasks import capacity_reminders_send as task  # the task module imports this one
-
-    result = task.enqueue(round_id=round.pk)
-    return str(result.id)
-
-
 def leaders_to_remind(round: CapacityRound) -> dict[Municipality, list[User]]:
     """The municipalities of the round that have not submitted, with their leaders (active,
     with an e-mail address; an empty list when there is none)."""
@@ -514,31 +496,6 @@ def capacity_reminders_send(*, round_id: int) -> dict[str, Any]:
         "without_address": sum(1 for users in targets.values() if not users),
         "closed": False,
     }
-
-
-@dataclass(frozen=True)
-class ReminderStatus:
-    status: str  # READY, RUNNING, SUCCESSFUL, FAILED
-    enqueued_at: datetime.datetime
-    result: dict[str, Any] | None
-
-    @property
-    def running(self) -> bool:
-        return self.status in {"READY", "RUNNING"}
-
-
-def reminder_status(round: CapacityRound) -> ReminderStatus | None:
-    """The last reminder task of a round, from the task queue: its state and counts."""
-    from django_tasks_db.models import DBTaskResult
-
-    candidates = DBTaskResult.objects.filter(task_path=REMINDER_TASK).order_by("-enqueued_at")
-    for row in candidates[:200]:
-        kwargs = (row.args_kwargs or {}).get("kwargs", {})
-        if kwargs.get("round_id") == round.pk:
-            return ReminderStatus(
-                status=row.status, enqueued_at=row.enqueued_at, result=row.return_value
-            )
-    return None
 
 
 # --- Results -------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import Count
 
 from integrering.organisations.models import Municipality
+from integrering.tables import TableError, number_parse, table_read
 
 from ..models import MunicipalFeatures
 from ..selectors import analyst_require
-from ..statistics import TableError, number_parse, table_read
 
 COLUMNS = (
     "municipality_number",

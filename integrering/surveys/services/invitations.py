@@ -253,33 +253,3 @@ def invitations_send(*, survey_id: int, reminder: bool = False) -> dict[str, Any
         "failed_units": failed[:50],
         "without_email": without_email,
     }
-
-
-def invitations_send_enqueue(*, survey: Survey, reminder: bool = False) -> str:
-    """Queue the sending (or the reminders) for the background worker; returns the task id.
-    Refused when there is nobody to send to."""
-    invitations = Invitation.objects.filter(questionnaire__survey=survey)
-    if not invitations.exists():
-        raise ValidationError("Lag invitasjonene først.")
-    with_email = invitations.exclude(recipient_email="")
-    if reminder:
-        if not survey_is_open(survey):
-            raise ValidationError(
-                f"Undersøkelsen er ikke åpen (svarfrist {survey.closes_on:%d.%m.%Y}), så det "
-                "sendes ingen purring."
-            )
-        if (
-            not with_email.filter(sent_at__isnull=False)
-            .exclude(status=InvitationStatus.SUBMITTED)
-            .exists()
-        ):
-            raise ValidationError("Alle som har fått lenken, har svart: ingen å purre på.")
-    elif not with_email.filter(sent_at__isnull=True).exists():
-        raise ValidationError(
-            "Ingen invitasjoner med e-postadresse venter på lenken. Importer e-postadresser, "
-            "eller lag en lenke på invitasjonens side."
-        )
-    from ..tasks import survey_invitations_send  # the task module imports this one
-
-    result = survey_invitations_send.enqueue(survey.pk, reminder)
-    return str(result.id)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 
+from integrering.accounts.access import is_analyst
 from integrering.rules.parameters import value
 
 from ..models import (
@@ -34,7 +35,7 @@ from ..models import (
     Survey,
     SurveyRole,
 )
-from ..selectors import NOT_FOUND, is_analyst
+from ..selectors import NOT_FOUND
 from ..statistics import (
     AtLeastOne,
     Distribution,
@@ -272,7 +273,7 @@ def survey_likert(survey: Survey) -> list[LikertGroup]:
 
 def likert_chart_svg(group: LikertGroup, *, year: int, chart_id: str) -> str:
     """A 100 % stacked horizontal bar per item and year, this year above last year's."""
-    from integrering.web.charts import Series, bar_chart
+    from integrering.charts import Series, bar_chart
 
     categories: list[str] = []
     columns: list[Distribution] = []

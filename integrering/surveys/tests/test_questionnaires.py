@@ -11,9 +11,9 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from conftest import client_for
+from integrering.accounts.access import is_analyst
 from integrering.accounts.roles import Role
 from integrering.surveys.models import Question, QuestionKind, SurveyRole
-from integrering.surveys.selectors import is_analyst
 from integrering.surveys.services.questionnaires import (
     question_add,
     question_delete,

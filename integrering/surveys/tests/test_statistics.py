@@ -18,10 +18,10 @@ from integrering.surveys.statistics import (
     StatisticsError,
     likert_distribution,
     pearson,
-    percent_one_decimal,
     response_rates,
     significance_stars,
 )
+from integrering.ui.numbers import percent_one_decimal
 
 STARS = [
     (limit, mark)

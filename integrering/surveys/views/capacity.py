@@ -29,9 +29,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from integrering.audit.services import AccessContext
-from integrering.web.charts import DIVERGING, Series, bar_chart, number_nb, percent_nb
-from integrering.web.forms import DateInput, DsForm, YearField, form_add_service_errors
-from integrering.web.http import no_store
+from integrering.charts import DIVERGING, Series, bar_chart
+from integrering.ui.forms import DateInput, DsForm, YearField, form_add_service_errors
+from integrering.ui.http import no_store
+from integrering.ui.numbers import number_nb, percent_nb, round_half_up
 
 from ..capacity_summary import ServiceShare
 from ..models import CapacityLevel, CapacityRound, CapacityService
@@ -43,7 +44,6 @@ from ..services.capacity import (
     capacity_answer_round_get,
     capacity_answer_save,
     capacity_reader_require,
-    capacity_reminders_start,
     capacity_round_get,
     capacity_round_manage_get,
     capacity_round_open,
@@ -57,7 +57,6 @@ from ..services.capacity import (
     open_rounds_for_leader,
     quarter_of,
     quarters_with_rounds,
-    reminder_status,
     response_of,
     round_is_open,
     round_results,
@@ -65,7 +64,7 @@ from ..services.capacity import (
     user_governor,
     user_leader_municipality,
 )
-from ..statistics import round_half_up
+from ..services.sending import capacity_reminders_start, reminder_status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUARTER_PARAM = re.compile(r"^(\d{4})-([1-4])$")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from integrering.concurrency import ConflictError
-from integrering.web.http import no_store
+from integrering.ui.http import no_store
 
 from ..models import Invitation, InvitationStatus, Question, QuestionKind
 from ..services.questionnaires import question_options

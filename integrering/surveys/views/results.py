@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from integrering.web.forms import DsForm, TableFileField, YearField, form_add_service_errors
+from integrering.ui.forms import DsForm, TableFileField, YearField, form_add_service_errors
 
 from ..models import QuestionKind, SurveyRole
 from ..report import XLSX_TYPE, survey_report_pdf, survey_tables_xlsx

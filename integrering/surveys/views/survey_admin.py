@@ -29,8 +29,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from integrering.web.forms import form_add_service_errors
-from integrering.web.http import no_store
+from integrering.ui.forms import form_add_service_errors
+from integrering.ui.http import no_store
 
 from ..forms import (
     ContactsForm,
@@ -56,7 +56,6 @@ from ..services.invitations import (
     contacts_import,
     invitation_link_new,
     invitations_create,
-    invitations_send_enqueue,
     survey_is_open,
 )
 from ..services.questionnaires import (
@@ -70,6 +69,7 @@ from ..services.questionnaires import (
     survey_create,
     survey_update,
 )
+from ..services.sending import invitations_send_enqueue
 
 POLL_SECONDS = 2
 

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from integrering.accounts.models import User
-from integrering.demo.world import DEMO_USERS, demo_world_create
+from integrering.demo.build import demo_world_create
+from integrering.demo.world import DEMO_USERS
 
 
 class Command(BaseCommand):

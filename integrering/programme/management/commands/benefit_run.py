@@ -14,11 +14,10 @@ from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.programme.api_benefit import BenefitLineOut, BenefitRunOut
 from integrering.programme.models import BenefitRunStatus
+from integrering.programme.services.benefit_compute import Progress, benefit_run_compute
 from integrering.programme.services.benefit_run import (
-    Progress,
     benefit_lines_shown,
     benefit_run_approve,
-    benefit_run_compute,
     benefit_run_lines,
     benefit_run_prepare,
     benefit_run_totals,

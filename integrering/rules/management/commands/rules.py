@@ -53,6 +53,8 @@ def _table(data: Any, indent: str = "") -> list[str]:
 
 class Command(BaseCommand):
     help = "Calculate benefits, grants, establishment support and integration packages from the dated parameters."
+    # A pure calculation: no database, no routes to check, no secret (``__main__.NO_SECRET``).
+    requires_system_checks: list[str] = []
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)

@@ -31,14 +31,16 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr  # escaping our own output, no XML is parsed # nosec B406
 
-import matplotlib
 from django.core.cache import cache
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from integrering.ui.numbers import number_nb, percent_nb
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies; ordered so that the first
 # five have at least 3:1 contrast against white (WCAG 1.4.11). Yellow (1.5:1) is left out.
@@ -85,7 +87,6 @@ MONTH_NAMES = (
 
 WIDTH_INCHES = 7.5
 HEIGHT_INCHES = 4.2
-NBSP = "\u00a0"
 
 # rcParams are global: one chart at a time, so that two requests do not mix their settings.
 _LOCK = threading.Lock()
@@ -149,18 +150,6 @@ class ReferenceLine:
     value: float | int
 
 
-def number_nb(value: float | int, decimals: int = 0) -> str:
-    """A number as written in Norwegian: digit groups split by a (non-breaking) space, a
-    decimal comma: ``1 250``, ``12,5``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
-
-
-def percent_nb(value: float | int, decimals: int = 0) -> str:
-    """``40 %``: Norwegian puts a space before the per cent sign."""
-    return f"{number_nb(value, decimals)}{NBSP}%"
-
-
 def month_labels(first_month: int = 1, count: int = 12) -> list[str]:
     """Short Norwegian month names, from ``first_month`` (1-12)."""
     return [MONTHS[(first_month - 1 + i) % 12] for i in range(count)]
@@ -172,6 +161,8 @@ def _slug(text: str) -> str:
 
 
 def _tick_formatter(percent: bool) -> FuncFormatter:
+    from matplotlib.ticker import FuncFormatter
+
     def fmt(value: float, _position: int) -> str:
         decimals = 0 if float(value).is_integer() else 1
         return percent_nb(value, decimals) if percent else number_nb(value, decimals)
@@ -180,6 +171,10 @@ def _tick_formatter(percent: bool) -> FuncFormatter:
 
 
 def _new_figure(height: float = HEIGHT_INCHES) -> Figure:
+    # matplotlib takes about half a second to import: only a page or report that draws pays it.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
@@ -220,6 +215,9 @@ def line_chart(
     (unique per page when several charts are inlined; by default from the title).
     """
     chart_id = chart_id or _slug(title)
+    import matplotlib
+    from matplotlib.ticker import MaxNLocator
+
     with _LOCK, matplotlib.rc_context(_rc(chart_id)):
         figure = _new_figure()
         axes = figure.add_subplot()
@@ -294,6 +292,9 @@ def bar_chart(
             for row in rows
         ]
     height = max(HEIGHT_INCHES, 1.2 + 0.45 * len(categories)) if horizontal else HEIGHT_INCHES
+    import matplotlib
+    from matplotlib.ticker import MaxNLocator
+
     with _LOCK, matplotlib.rc_context(_rc(chart_id)):
         figure = _new_figure(height)
         axes = figure.add_subplot()

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.cache import cache
 
-from integrering.web import charts
-from integrering.web.charts import (
+from integrering import charts
+from integrering.charts import (
     DIVERGING,
     MONTHS,
     PALETTE,
@@ -17,9 +17,8 @@ from integrering.web.charts import (
     bar_chart,
     line_chart,
     month_labels,
-    number_nb,
-    percent_nb,
 )
+from integrering.ui.numbers import number_nb, percent_nb
 
 SVG = "{http://www.w3.org/2000/svg}"
 

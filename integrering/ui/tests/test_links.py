@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from integrering.web.links import id_url, id_url_format
+from integrering.ui.links import id_url, id_url_format
 
 ROUTES = [
     "people:person-detail",

@@ -15,6 +15,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
 from integrering.concurrency import ConflictError
+from integrering.ui.numbers import megabytes
 
 NO_DS_INPUT = (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -122,8 +123,6 @@ class TableFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         from django.conf import settings
-
-        from integrering.people.imports import megabytes
 
         upload = super().clean(data, initial)
         if upload and upload.size > settings.IMPORT_MAX_BYTES:

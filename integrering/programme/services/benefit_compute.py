@@ -1,0 +1,400 @@
+"""Computing a benefit run in the worker: every participant's month, and the corrections of
+approved months (the body of the background task ``programme.tasks.benefit_run_compute``).
+
+Started by ``services/benefit_run.py`` (``benefit_run_start``); the rules of the run are
+described there.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from integrering.rules.benefit import age_on
+from integrering.rules.deadlines import add_months
+from integrering.rules.parameters import RulesError, value
+
+from ..benefit import MonthBenefit, benefit_month, unapproved_hours
+from ..models import (
+    Absence,
+    BenefitLine,
+    BenefitLineKind,
+    BenefitRun,
+    BenefitRunStatus,
+    Extension,
+    Participation,
+    ProgrammePeriod,
+)
+from ..periods import last_day, month_bounds
+
+Progress = Callable[[int, int], None]  # (participants done, participants in all)
+
+LOOKBACK = "benefit/correction_lookback_months"
+PROGRESS_EVERY = 500  # how often the run row's progress is written while computing
+SYSTEM_ERROR = "Beregningen stoppet på grunn av en feil i systemet. Ingenting er lagret."
+ZERO = Decimal(0)
+
+
+# --- Computing -------------------------------------------------------------------------------------
+
+
+MonthCache = dict[tuple[Any, ...], MonthBenefit | None]
+DAY = datetime.timedelta(days=1)
+
+
+@lru_cache(maxsize=4096)
+def _full_rate_age(on: datetime.date) -> int:
+    return int(value("benefit/full_rate_age", on))
+
+
+def _full_rate(birth_date: datetime.date, on: datetime.date) -> bool:
+    return age_on(birth_date, on) >= _full_rate_age(on)
+
+
+_month_bounds = lru_cache(maxsize=512)(month_bounds)
+
+
+@dataclass
+class _Participant:
+    """A participation with its rows, loaded in bulk."""
+
+    participation: Participation
+    periods: list[ProgrammePeriod]
+    extensions: list[Extension]
+    absences: list[Absence]
+
+    def __post_init__(self) -> None:
+        self.last_day = last_day(self.participation, self.extensions)
+        self.absences_by_month: dict[datetime.date, list[Absence]] = {}
+        for absence in self.absences:
+            self.absences_by_month.setdefault(absence.on.replace(day=1), []).append(absence)
+
+    def month_key(self, month: datetime.date) -> tuple[Any, ...]:
+        """Everything one month's benefit can depend on, seen from inside that month.
+
+        ``benefit_month`` computes a month from the days the participant is in the programme in
+        it, so every date is clipped to one day either side of those days (which keeps each
+        comparison with a day of the month), the extensions enter through the last day, the
+        absences through their unapproved hours (``unapproved_hours``, the engine's own sum),
+        the birth date through whether the full-rate age is reached (as in the engine's rate
+        cache; the same on every day when it is the same on the first and the last), and the
+        rest of the participation is taken as it is. Participants whose months look the same
+        from inside get the same key, and the month is computed once.
+        """
+        p = self.participation
+        first, last = _month_bounds(month)
+        start, end = max(first, p.starts_on), min(last, self.last_day)
+        if end < start:
+            return (month, "not in the programme")
+        absences = self.absences_by_month.get(month)
+        low, high = start - DAY, end + DAY
+
+        def clip(day: datetime.date | None) -> datetime.date | None:
+            return None if day is None else min(max(day, low), high)
+
+        periods = (
+            ()
+            if not self.periods
+            else tuple(
+                sorted(
+                    (
+                        x.kind,
+                        x.with_benefit,
+                        x.leave_reason,
+                        x.sick_percent or 0,
+                        clip(x.from_on),
+                        clip(x.to_on) or high,
+                    )
+                    for x in self.periods
+                    if x.from_on <= end and (x.to_on is None or x.to_on >= start)
+                )
+            )
+        )
+        birth = p.person.birth_date
+        full_rate = (_full_rate(birth, start), _full_rate(birth, end))
+        return (
+            month,
+            start,
+            end,
+            periods,
+            unapproved_hours(absences, month) if absences else ZERO,
+            full_rate if full_rate[0] == full_rate[1] else birth,
+            p.act,
+            p.final_goal,
+            p.full_time,
+            p.collective_protection,
+            p.lives_with_parent,
+            p.end_reason,
+            clip(p.permit_date),
+            clip(p.norwegian_training_ends_on),
+        )
+
+    def month(self, month: datetime.date, cache: MonthCache | None = None) -> MonthBenefit | None:
+        """``benefit_month`` for this participant, once per distinct case when given a cache."""
+        key = self.month_key(month) if cache is not None else None
+        if cache is not None and key in cache:
+            return cache[key]
+        try:
+            result = benefit_month(
+                self.participation,
+                month,
+                birth_date=self.participation.person.birth_date,
+                periods=self.periods,
+                extensions=self.extensions,
+                absences=self.absences_by_month.get(month, []),
+            )
+        except RulesError as exc:
+            person = self.participation.person
+            raise RulesError(
+                f"{person.given_name} {person.family_name} (født {person.birth_date:%d.%m.%Y}): {exc}"
+            ) from None
+        if cache is not None and key is not None:
+            cache[key] = result
+        return result
+
+
+@dataclass(frozen=True)
+class _Paid:
+    """What was approved for one participation and month, regular and corrections together."""
+
+    gross: Decimal = ZERO
+    absence_hours: Decimal = ZERO
+    deduction: Decimal = ZERO
+    amount: Decimal = ZERO
+
+
+def correction_months(municipality_id: int, month: datetime.date) -> list[datetime.date]:
+    """Earlier months with an approved run, within ``benefit/correction_lookback_months``."""
+    back = int(value(LOOKBACK, month))
+    return list(
+        BenefitRun.objects.filter(
+            municipality_id=municipality_id,
+            status=BenefitRunStatus.APPROVED,
+            month__gte=add_months(month, -back),
+            month__lt=month,
+        )
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+
+
+def _approved_lines(municipality_id: int, months: list[datetime.date]) -> QuerySet[BenefitLine]:
+    return BenefitLine.objects.filter(
+        run__municipality_id=municipality_id,
+        run__status=BenefitRunStatus.APPROVED,
+        period__in=months,
+    )
+
+
+def _paid(
+    municipality_id: int, months: list[datetime.date]
+) -> dict[tuple[int, datetime.date], _Paid]:
+    """Everything approved per participation and month, in one query."""
+    rows = (
+        _approved_lines(municipality_id, months)
+        .values("participation_id", "period")
+        .annotate(
+            gross=Sum("gross"),
+            hours=Sum("absence_hours"),
+            deduction=Sum("deduction"),
+            amount=Sum("amount"),
+        )
+        .values_list("participation_id", "period", "gross", "hours", "deduction", "amount")
+    )
+    return {(pid, period): _Paid(*sums) for pid, period, *sums in rows}
+
+
+def _participants(
+    municipality_id: int,
+    first: datetime.date,
+    last: datetime.date,
+    correction_for: list[datetime.date],
+) -> list[_Participant]:
+    """Every participation of the municipality in the programme between ``first`` and ``last``,
+    and every one paid in a month that may be corrected, with their rows: four queries."""
+    in_window = Q(starts_on__lte=last) & (Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+    paid = _approved_lines(municipality_id, correction_for).values("participation_id")
+    participations = Participation.objects.filter(municipality_id=municipality_id).filter(
+        in_window | Q(pk__in=paid)
+    )
+    ids = participations.values("pk")
+    periods: dict[int, list[ProgrammePeriod]] = defaultdict(list)
+    for period in ProgrammePeriod.objects.filter(participation_id__in=ids).order_by("from_on"):
+        periods[period.participation_id].append(period)
+    extensions: dict[int, list[Extension]] = defaultdict(list)
+    for extension in Extension.objects.filter(participation_id__in=ids):
+        extensions[extension.participation_id].append(extension)
+    absences: dict[int, list[Absence]] = defaultdict(list)
+    for absence in Absence.objects.filter(
+        participation_id__in=ids, on__gte=first, on__lte=last
+    ).only("participation_id", "on", "hours", "approved"):
+        absences[absence.participation_id].append(absence)
+    return [
+        _Participant(p, periods[p.pk], extensions[p.pk], absences[p.pk])
+        for p in participations.select_related("person").only(
+            *(f.name for f in Participation._meta.concrete_fields),
+            "person__given_name",
+            "person__family_name",
+            "person__birth_date",
+        )
+    ]
+
+
+def _line(
+    run: BenefitRun, participant: _Participant, kind: str, result: MonthBenefit, **changes: Any
+) -> BenefitLine:
+    fields: dict[str, Any] = {
+        "days": result.days,
+        "monthly_rate": result.monthly_rate,
+        "gross": result.gross,
+        "absence_hours": result.absence_hours,
+        "deduction": result.deduction,
+        "amount": result.amount,
+        "needs_decision": result.needs_decision,
+        "note": result.note,
+        **changes,
+    }
+    fields["note"] = fields["note"][:300]
+    return BenefitLine(
+        run=run,
+        person_id=participant.participation.person_id,
+        participation=participant.participation,
+        kind=kind,
+        period=result.period,
+        **fields,
+    )
+
+
+def _hours(hours: Decimal) -> str:
+    return f"{hours:+}".replace(".", ",")
+
+
+def _correction_note(period: datetime.date, now: MonthBenefit, paid: _Paid) -> str:
+    """Why a month is corrected, in words the payroll and the participant can follow."""
+    reasons = []
+    hours = now.absence_hours - paid.absence_hours
+    if hours > 0:
+        reasons.append(f"fravær registrert etter godkjenning ({_hours(hours)} t)")
+    elif hours < 0:
+        reasons.append(f"fravær fjernet eller godkjent etter godkjenning ({_hours(hours)} t)")
+    if now.gross != paid.gross:
+        reasons.append(f"{now.days} dager med stønad etter endring")
+    if now.note:
+        reasons.append(now.note)
+    return f"Korreksjon for {period:%m.%Y}" + (": " + "; ".join(reasons) if reasons else "")
+
+
+def correction_line(
+    run: BenefitRun,
+    participant: _Participant,
+    period: datetime.date,
+    paid: _Paid,
+    cache: MonthCache | None = None,
+) -> BenefitLine | None:
+    """The difference between a month as it is computed today and what was approved for it."""
+    now = participant.month(period, cache) or MonthBenefit(
+        period, 0, ZERO, ZERO, ZERO, ZERO, ZERO, False, "ikke i programmet"
+    )
+    difference = now.amount - paid.amount
+    if difference == 0:
+        return None
+    deduction = now.deduction - paid.deduction
+    return _line(
+        run,
+        participant,
+        BenefitLineKind.CORRECTION,
+        now,
+        gross=now.gross - paid.gross,
+        absence_hours=now.absence_hours - paid.absence_hours,
+        deduction=deduction,
+        amount=difference,
+        needs_decision=now.needs_decision and deduction > 0,
+        note=_correction_note(period, now, paid),
+    )
+
+
+def benefit_run_lines_compute(
+    run: BenefitRun, progress: Progress | None = None
+) -> tuple[list[BenefitLine], int]:
+    """The lines of a run (not saved) and how many participants were looked at.
+
+    Regular lines for everyone in the programme during the month; correction lines for every
+    earlier approved month within the lookback (module docstring). Each distinct case of a
+    month is computed once (``_Participant.month_key``): with a year of approved months, most
+    participants' earlier months are whole months without events.
+    """
+    first, last = month_bounds(run.month)
+    earlier = correction_months(run.municipality_id, run.month)
+    paid = _paid(run.municipality_id, earlier)
+    participants = _participants(
+        run.municipality_id, earlier[0] if earlier else first, last, earlier
+    )
+    count = len(participants)
+    BenefitRun.objects.filter(pk=run.pk).update(participants=count)
+    lines: list[BenefitLine] = []
+    cache: MonthCache = {}
+    for done, participant in enumerate(participants, start=1):
+        result = participant.month(run.month, cache)
+        if result is not None:
+            lines.append(_line(run, participant, BenefitLineKind.REGULAR, result))
+        for period in earlier:
+            key = (participant.participation.pk, period)
+            correction = correction_line(run, participant, period, paid.get(key, _Paid()), cache)
+            if correction is not None:
+                lines.append(correction)
+        if done % PROGRESS_EVERY == 0 or done == count:
+            BenefitRun.objects.filter(pk=run.pk).update(processed=done)
+            if progress is not None:
+                progress(done, count)
+    return lines, count
+
+
+def _fail(run_id: int, message: str) -> None:
+    BenefitRun.objects.filter(pk=run_id, status=BenefitRunStatus.RUNNING).update(
+        status=BenefitRunStatus.FAILED, error=message, computed_at=timezone.now()
+    )
+
+
+def benefit_run_compute(*, run_id: int, progress: Progress | None = None) -> BenefitRun | None:
+    """Compute a queued run into a preview (the body of the background task).
+
+    Runs once: a run that is no longer queued is left alone, and one replaced while it was
+    computed is not written. Any error leaves the run FAILED with a message for the user (the
+    rules' messages are Norwegian and name the participant) and no lines.
+    """
+    claimed = BenefitRun.objects.filter(pk=run_id, status=BenefitRunStatus.QUEUED).update(
+        status=BenefitRunStatus.RUNNING, processed=0, error=""
+    )
+    run = BenefitRun.objects.select_related("municipality").filter(pk=run_id).first()
+    if not claimed or run is None:
+        return run
+    try:
+        lines, _ = benefit_run_lines_compute(run, progress)
+        with transaction.atomic():
+            locked = BenefitRun.objects.select_for_update().filter(
+                pk=run_id, status=BenefitRunStatus.RUNNING
+            )
+            if not locked.exists():
+                return None
+            BenefitLine.objects.bulk_create(lines, batch_size=1000)
+            locked.update(
+                status=BenefitRunStatus.PREVIEW,
+                participants=len({line.participation_id for line in lines}),
+                total=sum((line.amount for line in lines), ZERO),
+                computed_at=timezone.now(),
+            )
+    except RulesError as exc:
+        _fail(run_id, str(exc))
+    except BaseException as exc:  # an error, or SystemExit: the worker was stopped mid-task
+        _fail(run_id, f"{SYSTEM_ERROR} ({type(exc).__name__}: {exc})"[:2000])
+        raise
+    return BenefitRun.objects.select_related("municipality").filter(pk=run_id).first()

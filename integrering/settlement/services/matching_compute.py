@@ -1,0 +1,272 @@
+"""Computing a matcher run in the worker (the body of ``tasks.match_run_compute``): the problem
+built from the database, solved with HiGHS (``settlement/matching``), each placement explained.
+
+Started by ``matching.py`` (``match_run_start``), whose docstring describes the capacities."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from integrering.organisations.models import Municipality
+from integrering.people.models import Person
+
+from ..matching import MatchProblem, explain_all, match_solve
+from ..models import (
+    MatchRun,
+    MatchRunStatus,
+    MunicipalityFacts,
+    Placement,
+    WaitingHousehold,
+    WaitingStatus,
+)
+from ..scoring import HouseholdFacts, pair_scores
+from .match_capacity import (
+    CAPACITY_LABELS,
+    DIMENSIONS,
+    household_demand,
+    households_waiting,
+    municipality_capacity,
+)
+
+EXPLAIN_TOP = 3
+
+
+@dataclass
+class MatchInput:
+    """The matcher's problem built from the database, with the rows each index stands for."""
+
+    problem: MatchProblem
+    households: list[WaitingHousehold]
+    municipalities: list[Municipality]
+    scores: np.ndarray  # (n, m): every pair's score, allowed or not
+
+    def municipality_index(self) -> dict[int, int]:
+        return {m.pk: j for j, m in enumerate(self.municipalities)}
+
+
+def _network(year: int, municipality_ids: list[int]) -> dict[str, np.ndarray]:
+    """Persons settled before the year, per mother tongue and municipality (for the score)."""
+    index = {pk: j for j, pk in enumerate(municipality_ids)}
+    network: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(len(municipality_ids)))
+    rows = (
+        Person.objects.filter(municipality_id__in=municipality_ids)
+        .filter(
+            Q(settled_on__lt=datetime.date(year, 1, 1))
+            | Q(household__settled_on__lt=datetime.date(year, 1, 1))
+        )
+        .exclude(language="")
+        .values_list("language", "municipality_id")
+        .annotate(n=Count("id"))
+    )
+    for language, municipality_id, n in rows:
+        network[language.strip().lower()][index[municipality_id]] += n
+    return dict(network)
+
+
+def match_input_build(
+    *,
+    year: int,
+    households: list[WaitingHousehold],
+    consumed: dict[int, dict[str, float]] | None = None,
+    on: datetime.date | None = None,
+) -> MatchInput:
+    """Build the problem for ``households`` against the year's remaining capacity, less what
+    ``consumed`` (locked placements) takes."""
+    on = on or datetime.date(year, 1, 1)
+    capacity = municipality_capacity(year)
+    for municipality_id, used in (consumed or {}).items():
+        if municipality_id in capacity:
+            for key, amount in used.items():
+                capacity[municipality_id][key] -= amount
+    municipalities = list(
+        Municipality.objects.filter(pk__in=capacity).select_related("county").order_by("number")
+    )
+    ids = [m.pk for m in municipalities]
+    shares = dict(
+        MunicipalityFacts.objects.filter(year=year, municipality_id__in=ids).values_list(
+            "municipality_id", "results_score"
+        )
+    )
+    results_share = np.array([float(shares.get(pk, 0)) / 100 for pk in ids])
+    facts = [
+        HouseholdFacts(
+            birth_dates=tuple(p.birth_date for p in h.members.all()),
+            language=next((p.language for p in h.members.all() if p.relation == "main"), "")
+            .strip()
+            .lower(),
+        )
+        for h in households
+    ]
+    scores = (
+        pair_scores(facts, results_share, _network(year, ids), on=on)
+        if households and municipalities
+        else np.zeros((len(households), len(municipalities)))
+    )
+    index = {pk: j for j, pk in enumerate(ids)}
+    allowed = np.ones(scores.shape, dtype=bool)
+    for i, h in enumerate(households):
+        if h.required_municipality_id is not None:
+            allowed[i] = False
+            if h.required_municipality_id in index:
+                allowed[i, index[h.required_municipality_id]] = True
+    pair_h, pair_m = np.nonzero(allowed)
+    problem = MatchProblem(
+        household_ids=[h.reference for h in households],
+        municipality_numbers=[m.number for m in municipalities],
+        persons=np.array([household_demand(h)["persons"] for h in households], dtype=np.int64),
+        dimensions=list(DIMENSIONS),
+        demand=np.array(
+            [[getattr(h, d) for d in DIMENSIONS] for h in households], dtype=np.int64
+        ).reshape(len(households), len(DIMENSIONS)),
+        capacity_persons=np.array([max(capacity[pk]["persons"], 0) for pk in ids], dtype=np.int64),
+        capacity=np.array(
+            [[max(capacity[pk][d], 0) for d in DIMENSIONS] for pk in ids], dtype=float
+        ).reshape(len(ids), len(DIMENSIONS)),
+        pair_household=pair_h.astype(np.int64),
+        pair_municipality=pair_m.astype(np.int64),
+        pair_score=scores[pair_h, pair_m].astype(float),
+    )
+    return MatchInput(problem, households, municipalities, scores)
+
+
+def _progress_writer(run_id: int) -> Any:
+    last = [0.0]
+
+    def write(stage: str, percent: int) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.5 and percent < 100:
+            return
+        last[0] = now
+        MatchRun.objects.filter(pk=run_id).update(stage=stage[:200], progress=min(percent, 99))
+
+    return write
+
+
+def _locked_from(previous: MatchRun | None) -> list[Placement]:
+    if previous is None:
+        return []
+    return list(
+        previous.placements.filter(
+            locked=True, municipality__isnull=False, household__status=WaitingStatus.WAITING
+        ).select_related("household", "municipality")
+    )
+
+
+def _explained_placements(
+    run: MatchRun, data: MatchInput, assignment: np.ndarray
+) -> list[Placement]:
+    """A placement per household of the problem, each with its explanation (all explained at
+    once by ``explain_all``)."""
+    names = {m.number: m.name for m in data.municipalities}
+    placements = []
+    for i, explanation in enumerate(explain_all(data.problem, assignment, top=EXPLAIN_TOP)):
+        j = int(assignment[i])
+        placements.append(
+            Placement(
+                run=run,
+                household=data.households[i],
+                municipality=data.municipalities[j] if j >= 0 else None,
+                score=None if explanation.score is None else float(explanation.score),
+                rank=explanation.rank,
+                allowed=explanation.allowed,
+                best_score=None
+                if explanation.best_score is None
+                else float(explanation.best_score),
+                explanation=[
+                    {
+                        "municipality": option.municipality,
+                        "name": names[option.municipality],
+                        "score": round(float(option.score), 4),
+                        "stopped_by": [CAPACITY_LABELS.get(s, s) for s in option.stopped_by],
+                    }
+                    for option in explanation.better
+                ],
+            )
+        )
+    return placements
+
+
+def match_run_compute(*, run_id: int) -> MatchRun | None:
+    """Compute a queued run (in the worker): solve, explain, store the placements."""
+    run = MatchRun.objects.filter(pk=run_id, status=MatchRunStatus.QUEUED).first()
+    if run is None:
+        return None
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRunStatus.RUNNING, stage="Leser husstander og kapasitet", progress=1
+    )
+    try:
+        return _compute(run)
+    # The run must not stay «Beregnes» when something breaks, or the worker is stopped mid-task
+    # (SystemExit).
+    except BaseException as exc:
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRunStatus.FAILED,
+            error=f"Utsøkingen stoppet på grunn av en feil i systemet ({type(exc).__name__}). Ingenting er lagret.",
+            finished_at=timezone.now(),
+        )
+        raise
+
+
+def _compute(run: MatchRun) -> MatchRun:
+    started = time.monotonic()
+    locked = _locked_from(run.previous)
+    locked_ids = {p.household_id for p in locked}
+    households = [h for h in households_waiting(run.year) if h.pk not in locked_ids]
+    consumed: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for placement in locked:
+        for key, amount in household_demand(placement.household).items():
+            consumed[placement.municipality_id][key] += amount  # type: ignore[index]
+    data = match_input_build(year=run.year, households=households, consumed=consumed)
+    result = match_solve(data.problem, time_limit=run.time_limit, progress=_progress_writer(run.pk))
+    MatchRun.objects.filter(pk=run.pk).update(stage="Forklarer plasseringene", progress=95)
+    placements = [
+        Placement(
+            run=run,
+            household_id=p.household_id,
+            municipality_id=p.municipality_id,
+            score=p.score,
+            rank=p.rank,
+            allowed=p.allowed,
+            best_score=p.best_score,
+            locked=True,
+            changed_by_planner=p.changed_by_planner,
+            explanation=p.explanation,
+        )
+        for p in locked
+    ]
+    placements += _explained_placements(run, data, result.assignment)
+    locked_score = sum(p.score or 0 for p in locked)
+    locked_persons = sum(household_demand(p.household)["persons"] for p in locked)
+    objective = result.objective + locked_score
+    bound = result.lp_bound + locked_score
+    with transaction.atomic():
+        Placement.objects.bulk_create(placements)
+        MatchRun.objects.filter(year=run.year, status=MatchRunStatus.PROPOSED).exclude(
+            pk=run.pk
+        ).update(status=MatchRunStatus.SUPERSEDED)
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRunStatus.PROPOSED,
+            stage="Ferdig",
+            progress=100,
+            households=len(households) + len(locked),
+            placed=result.placed + len(locked),
+            persons_placed=result.persons_placed + locked_persons,
+            objective=objective,
+            lp_bound=bound,
+            gap_percent=0.0 if bound <= 0 else 100 * (bound - objective) / bound,
+            greedy_objective=result.greedy_objective + locked_score,
+            seconds=time.monotonic() - started,
+            solver_status=result.status,
+            finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run

@@ -1,0 +1,226 @@
+"""Confirming a matcher proposal in the worker (the body of ``tasks.match_run_confirm``): every
+household checked with progress, then all registered in their municipalities' casework in one
+transaction, or none. Queued by ``matching.py`` (``match_run_confirm_start``)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from integrering.audit.services import AccessContext
+from integrering.concurrency import ConflictError
+from integrering.people.models import Category
+from integrering.people.services import (
+    PersonInput,
+    error_lines,
+    household_errors,
+    household_register,
+)
+
+from ..models import (
+    ConfirmState,
+    MatchRun,
+    MatchRunStatus,
+    WaitingHousehold,
+    WaitingStatus,
+)
+from ..selectors import planner_require
+
+NOTHING_TRANSFERRED = "Ingen husstander er overført. Rett dette først:"
+
+
+ALREADY_CONFIRMING = (
+    "Forslaget bekreftes allerede i bakgrunnen; vent til bekreftelsen er ferdig. Fremdriften "
+    "vises på siden for utsøkingen."
+)
+
+
+CONFIRM_SYSTEM_ERROR = (
+    "Bekreftelsen stoppet på grunn av en feil i systemet. Ingen husstander er overført. Prøv "
+    "igjen senere, eller kontakt brukerstøtte."
+)
+
+
+STAGE_QUEUED = "Står i kø"
+
+
+STAGE_CHECKING = "Kontrollerer husstandene"
+
+
+STAGE_REGISTERING = "Registrerer husstandene hos kommunene"
+
+
+def run_editable_require(run: MatchRun) -> None:
+    if run.status == MatchRunStatus.CONFIRMING:
+        raise ConflictError(ALREADY_CONFIRMING)
+    if run.status != MatchRunStatus.PROPOSED:
+        raise ValidationError(
+            f"Utsøkingen er «{run.get_status_display()}» og kan ikke endres; kjør en ny utsøking."
+        )
+
+
+def placements_confirmable(run: MatchRun) -> Any:
+    """The run's placements that confirming registers: placed, and the household still waiting."""
+    return run.placements.filter(
+        municipality__isnull=False, household__status=WaitingStatus.WAITING
+    ).select_related("household__reception_centre", "municipality")
+
+
+def _members(household: WaitingHousehold) -> list[PersonInput]:
+    category = (
+        Category.UNACCOMPANIED_MINOR
+        if household.unaccompanied_minors
+        else household.category or Category.FROM_RECEPTION
+    )
+    centre = household.reception_centre.name if household.reception_centre else ""
+    return [
+        PersonInput(
+            given_name=p.given_name,
+            family_name=p.family_name,
+            birth_date=p.birth_date,
+            duf_number=p.duf_number,
+            sex=p.sex,
+            relation=p.relation,
+            category=category,
+            citizenship=p.citizenship,
+            language=p.language,
+            reception_centre=centre,
+        )
+        for p in household.members.all()
+    ]
+
+
+def _problem(reference: str, exc: ValidationError) -> str:
+    detail = (
+        "; ".join(error_lines(exc.message_dict))
+        if hasattr(exc, "error_dict")
+        else "; ".join(exc.messages)
+    )
+    return f"{reference}: {detail}"
+
+
+def _confirm_check(run: MatchRun) -> list[str]:
+    """Check every household as ``household_register`` will, writing nothing, with the progress
+    on the run (seen by the page while the worker checks; the registration that follows runs
+    in one transaction, whose progress no one else can see)."""
+    placements = list(placements_confirmable(run).prefetch_related("household__members"))
+    total = len(placements)
+    MatchRun.objects.filter(pk=run.pk).update(confirm_total=total, confirm_done=0)
+    problems: list[str] = []
+    last = time.monotonic()
+    for done, placement in enumerate(placements, start=1):
+        household = placement.household
+        errors = household_errors(
+            reference=household.reference, members=_members(household), settled_on=None
+        )
+        if errors:
+            problems.append(_problem(household.reference, ValidationError(errors)))
+        now = time.monotonic()
+        if now - last >= 0.5 or done == total:
+            last = now
+            MatchRun.objects.filter(pk=run.pk).update(confirm_done=done)
+    return problems
+
+
+def match_run_confirm_execute(*, run_id: int) -> MatchRun | None:
+    """Run a queued confirmation to its end (the body of the background task).
+
+    Runs once: a run whose confirmation is no longer queued is left alone. First every household
+    is checked, with progress; then all are registered in one transaction
+    (``match_run_confirm``). If any household cannot be registered nothing is, the run is a
+    proposal again, and every problem is kept on it for the planner to fix and confirm again.
+    """
+    claimed = MatchRun.objects.filter(
+        pk=run_id, status=MatchRunStatus.CONFIRMING, confirm_state=ConfirmState.QUEUED
+    ).update(confirm_state=ConfirmState.RUNNING, confirm_stage=STAGE_CHECKING)
+    run = MatchRun.objects.select_related("confirm_requested_by").filter(pk=run_id).first()
+    if not claimed or run is None:
+        return run
+    ctx = AccessContext(
+        user=run.confirm_requested_by, route="task:match-run-confirm", method="TASK"
+    )
+    finished = MatchRun.objects.filter(pk=run.pk)
+    try:
+        problems = _confirm_check(run)
+        if problems:
+            raise ValidationError([NOTHING_TRANSFERRED, *problems])
+        finished.update(confirm_stage=STAGE_REGISTERING)
+        count = match_run_confirm(ctx=ctx, run=run)
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        finished.update(
+            status=MatchRunStatus.PROPOSED,
+            confirm_state=ConfirmState.FAILED,
+            confirm_stage="",
+            confirm_problems=[m for m in messages if m != NOTHING_TRANSFERRED],
+            confirm_finished_at=timezone.now(),
+        )
+    except BaseException:  # an error, or SystemExit: the worker was stopped mid-task
+        finished.update(
+            status=MatchRunStatus.PROPOSED,
+            confirm_state=ConfirmState.FAILED,
+            confirm_stage="",
+            confirm_problems=[CONFIRM_SYSTEM_ERROR],
+            confirm_finished_at=timezone.now(),
+        )
+        raise
+    else:
+        finished.update(
+            confirm_state=ConfirmState.DONE,
+            confirm_stage="",
+            confirm_total=count,
+            confirm_done=count,
+            confirm_finished_at=timezone.now(),
+        )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
+    """Confirm a proposal: each placed household is registered in its municipality's casework
+    (``household_register``: DUF numbers checked, audited) and stops waiting. All or nothing:
+    if one household cannot be registered, nothing is, and every problem is listed.
+
+    Called by the worker for a run being confirmed (``match_run_confirm_execute``); pages and
+    the API queue it with ``match_run_confirm_start``.
+    """
+    planner_require(ctx.user)
+    if run.status != MatchRunStatus.CONFIRMING:
+        run_editable_require(run)
+    placements = list(placements_confirmable(run))
+    if not placements:
+        raise ValidationError("Utsøkingen har ingen plasseringer å bekrefte.")
+    problems: list[str] = []
+    now = timezone.now()
+    for placement in placements:
+        household = placement.household
+        assert placement.municipality is not None  # filtered above
+        try:
+            with transaction.atomic():
+                registered = household_register(
+                    ctx=ctx,
+                    municipality=placement.municipality,
+                    reference=household.reference,
+                    members=_members(household),
+                )
+        except ValidationError as exc:
+            problems.append(_problem(household.reference, exc))
+            continue
+        WaitingHousehold.objects.filter(pk=household.pk).update(
+            status=WaitingStatus.CONFIRMED,
+            household=registered,
+            confirmed_municipality=placement.municipality,
+            confirmed_at=now,
+            confirmed_by=ctx.acting_user,
+        )
+    if problems:
+        raise ValidationError([NOTHING_TRANSFERRED, *problems])
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRunStatus.CONFIRMED, confirmed_at=now, confirmed_by=ctx.acting_user
+    )
+    return len(placements)

@@ -1,0 +1,49 @@
+"""Numbers as Norwegian readers write them («1 250», «12,5», «40 %», «6,2 MB»), and exact rounding
+half up for the figures they read (38,25 % is 38,3 %, never 38,2 % from a binary float)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+NBSP = "\u00a0"
+
+
+def number_nb(value: float | int | Decimal, decimals: int = 0) -> str:
+    """A number as written in Norwegian: digit groups split by a (non-breaking) space, a
+    decimal comma: ``1 250``, ``12,5``."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def percent_nb(value: float | int | Decimal, decimals: int = 0) -> str:
+    """``40 %``: Norwegian puts a space before the per cent sign."""
+    return f"{number_nb(value, decimals)}{NBSP}%"
+
+
+def percent_one_decimal(part: int, whole: int) -> Decimal:
+    """``part`` of ``whole`` in per cent with one decimal, rounded half up on the exact fraction
+    (integer arithmetic, no float); 0 when ``whole`` is 0."""
+    if whole <= 0:
+        return Decimal("0.0")
+    tenths, remainder = divmod(1000 * part, whole)
+    if 2 * remainder >= whole:
+        tenths += 1
+    return (Decimal(tenths) / 10).quantize(Decimal("0.1"))
+
+
+def round_half_up(value: Decimal | Fraction, decimals: int) -> Decimal:
+    """``value`` rounded half up (away from zero) to ``decimals`` places, computed exactly: a
+    ``Fraction`` (a share of counts) is rounded as it is, never through a binary float."""
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    steps = value * 10**decimals
+    whole = int(abs(steps) + Fraction(1, 2))  # floor of |x| + 1/2: half up, exact
+    return Decimal(-whole if steps < 0 else whole).scaleb(-decimals)
+
+
+def megabytes(size: int) -> str:
+    """A file size as a caseworker reads it: "5 MB", "6,2 MB", "12 kB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " MB"
