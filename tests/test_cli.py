@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -61,6 +62,32 @@ def test_production_settings_without_a_secret_key_are_refused() -> None:
     assert result.returncode == 2
     assert "INTEGRERING_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_rules_calculation_runs_with_production_settings_and_no_secret_key() -> None:
+    """A pure calculation touches no database and no session: it needs no secret (issue 19)."""
+    result = run(
+        *("rules", "benefit", "--on", "2025-06-01", "--birth-date", "1990-03-01", "--json"),
+        INTEGRERING_TESTING="0",
+        INTEGRERING_DEBUG="0",
+        INTEGRERING_DEMO="0",
+        INTEGRERING_SECRET_KEY="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["monthly"] == "21693.33"
+
+
+def test_production_settings_without_a_secret_key_refuse_the_database_commands() -> None:
+    result = run(
+        "migrate",
+        "--check",
+        INTEGRERING_TESTING="0",
+        INTEGRERING_DEBUG="0",
+        INTEGRERING_DEMO="0",
+        INTEGRERING_SECRET_KEY="",
+    )
+    assert result.returncode == 2
+    assert "INTEGRERING_SECRET_KEY is not set" in result.stderr
 
 
 def test_command_names_take_dashes(tmp_path: Path) -> None:
