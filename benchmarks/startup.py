@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
+import subprocess  # nosec B404 - runs our own console command and this Python, fixed arguments
 import sys
 import time
 from pathlib import Path
