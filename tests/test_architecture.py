@@ -259,3 +259,27 @@ def _by_app(pairs: set[tuple[str, str]]) -> dict[str, int]:
     for a, b in pairs:
         counts[f"{a.split('.')[1]} -> {b.split('.')[1]}"] += 1
     return counts
+
+
+def _calls_of_the_machine_clock(path: Path) -> Iterator[int]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "today"
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "date"
+        ):
+            yield node.lineno
+
+
+def test_today_is_the_day_in_oslo_never_the_machine_clock() -> None:
+    # date.today() is the server's day; between 23:00 and 01:00 UTC it is not Oslo's, and a
+    # deadline or a default date would be off by one (it failed CI once, in a browser test).
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for folder in (PACKAGE, ROOT / "tests", ROOT / "benchmarks")
+        for path in sorted(folder.rglob("*.py"))
+        for line in _calls_of_the_machine_clock(path)
+    ]
+    assert found == [], "use django.utils.timezone.localdate(): " + ", ".join(found)

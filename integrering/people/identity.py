@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from stdnum.no import fodselsnummer
 
 SYNTHETIC_MONTH_OFFSET = 80
@@ -81,7 +82,7 @@ def identity_number_parse(value: str, *, birth_date: datetime.date | None = None
         born = datetime.date(century + year2, month, day)
     except ValueError:
         raise ValidationError("Fødselsnummeret inneholder ikke en gyldig fødselsdato.") from None
-    if born > datetime.date.today():
+    if born > timezone.localdate():
         raise ValidationError("Fødselsdatoen i fødselsnummeret er i fremtiden.")
     if birth_date is not None and born != birth_date:
         raise ValidationError(
@@ -131,7 +132,7 @@ def duf_number_parse(value: str, *, birth_date: datetime.date | None = None) -> 
     if len(number) != 12:
         raise ValidationError(f"DUF-nummeret må ha 12 siffer (fikk {len(number)}).")
     year = int(number[:4])
-    if not DUF_FIRST_YEAR <= year <= datetime.date.today().year:
+    if not DUF_FIRST_YEAR <= year <= timezone.localdate().year:
         raise ValidationError(f"DUF-nummeret begynner med et årstall som ikke er gyldig ({year}).")
     if birth_date is not None and year < birth_date.year:
         raise ValidationError(

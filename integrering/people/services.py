@@ -68,7 +68,7 @@ def person_input_errors(
     not belong to another registered person: the message names where that person is.
     """
     errors: Errors = {}
-    today = datetime.date.today()
+    today = timezone.localdate()
     if not member.given_name.strip():
         _add(errors, "given_name", "Fornavn må fylles ut.")
     if not member.family_name.strip():
@@ -134,7 +134,7 @@ def household_errors(
         _add(errors, "reference", "Husstandsnummer må fylles ut.")
     elif Household.objects.filter(reference=reference.strip()).exists():
         _add(errors, "reference", f"Husstandsnummeret {reference} er allerede i bruk.")
-    if settled_on is not None and settled_on > datetime.date.today() + datetime.timedelta(days=366):
+    if settled_on is not None and settled_on > timezone.localdate() + datetime.timedelta(days=366):
         _add(errors, "settled_on", "Bosettingsdatoen er mer enn ett år fram i tid.")
     if not members:
         _add(errors, "members", "En husstand må ha minst én person.")

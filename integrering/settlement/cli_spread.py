@@ -24,6 +24,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
 from integrering.rules.parameters import RulesError
 from integrering.ui.numbers import number_nb
 
@@ -112,7 +114,7 @@ def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
     if below_minimum not in BELOW_MINIMUM:
         problems.append(f"--below-minimum må være drop eller raise, ikke «{below_minimum}».")
     year_text = (options.get("year") or "").strip()
-    on = datetime.date.today()
+    on = timezone.localdate()
     if year_text:
         if year_text.isdigit() and 1900 < int(year_text) < 2200:
             on = datetime.date(int(year_text), 1, 1)

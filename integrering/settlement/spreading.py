@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from django.utils import timezone
+
 from integrering.rules.parameters import value
 
 DROP = "drop"
@@ -250,7 +252,7 @@ def spread(
         if row.municipality in seen:
             raise SpreadError(f"Kommune {row.municipality} er med flere ganger.")
         seen.add(row.municipality)
-    criteria = Criteria.in_force(on or datetime.date.today())
+    criteria = Criteria.in_force(on or timezone.localdate())
     minimum = criteria.minimum
     eligible = [
         i

@@ -14,7 +14,6 @@ CSV, SVG, JSON: anything not HTML) are fetched once in the session and checked b
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections import deque
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Response
 
 from tests.browser.conftest import AXE_PAGES, AXE_TAGS, BLOCKING_IMPACTS, login
@@ -269,7 +269,7 @@ def survey_link_new(browser: Browser, live_url: str) -> str:
     page = context.new_page()
     login(page, live_url, "analytiker")
     page.goto(f"{live_url}/kommuneundersokelse/")
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     page.locator("#main table").get_by_role("link", name=f"Kommuneundersøkelsen {year}").click()
     page.locator("#main").get_by_role("link", name=re.compile(r"^Invitasjoner")).click()
     page.locator("#main").get_by_label(re.compile(r"^Status")).select_option(label="Invitert")

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, login
 
 # A quarter the demo does not use: the round is opened today and stays open two weeks.
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 YEAR, QUARTER = TODAY.year + 1, 1
 LABEL = f"{QUARTER}. kvartal {YEAR}"
 SERVICES = {

@@ -10,17 +10,15 @@ moved on (WCAG 2.4.7).
 from __future__ import annotations
 
 import contextlib
-import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from playwright.sync_api import Browser, ElementHandle, Error, JSHandle, Locator, Page, expect
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.crawl import survey_link_new
-
-TODAY = datetime.date.today()
 
 _FOCUS_STYLE = """el => {
   const s = getComputedStyle(el);
@@ -251,7 +249,7 @@ def test_a_caseworker_finds_a_person_and_records_a_consent_with_the_keyboard(
     expect(school).to_be_checked()
     valid_from = form.get_by_label(re.compile("^Gjelder fra"))
     keys.tab_to(valid_from)
-    expect(valid_from).to_have_value(TODAY.isoformat())  # today, unless changed
+    expect(valid_from).to_have_value(timezone.localdate().isoformat())  # today in Oslo
     keys.tab_to(form.get_by_label(re.compile("^Merknader")))
     keys.type("Registrert med tastaturet.")
     keys.tab_to(form.get_by_role("button", name="Registrer samtykket"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from integrering.casework.services.plan import final_goal_options
@@ -15,7 +16,7 @@ from tests.browser.conftest import assert_accessible, login
 def _oslo_adults(page: Page, live_url: str) -> list[int]:
     """The ids of the persons of 18 or more in Oslo on the caseworker's list."""
     page.goto(f"{live_url}/personer/")
-    today = datetime.date.today()
+    today = timezone.localdate()
     adult_born_before = today.replace(year=today.year - 18)
     rows = page.locator("#person-results tbody tr")
     expect(rows.first).to_be_visible()

@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
@@ -15,7 +16,7 @@ from tests.browser.conftest import assert_accessible, login
 def _an_oslo_adult(page: Page, live_url: str) -> tuple[int, str]:
     """(id, "Family, Given") of the first person of 18 or more on the caseworker's list."""
     page.goto(f"{live_url}/personer/")
-    adult_born_before = datetime.date.today().replace(year=datetime.date.today().year - 18)
+    adult_born_before = timezone.localdate().replace(year=timezone.localdate().year - 18)
     rows = page.locator("#person-results tbody tr")
     expect(rows.first).to_be_visible()
     for row in rows.all():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, login
@@ -35,7 +36,7 @@ def test_a_caseworker_records_absence_for_a_participant(page: Page, live_url: st
     expect(page.get_by_text(f"Deltakeren var ikke i programmet {before:%d.%m.%Y}")).to_be_visible()
     assert_accessible(page)
 
-    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     page.get_by_label(re.compile(r"^Dato\s*\*?$")).fill(yesterday.isoformat())
     page.get_by_role("button", name="Registrer fravær").click()
     expect(page.get_by_text(f"Fraværet {yesterday:%d.%m.%Y} er registrert.")).to_be_visible()

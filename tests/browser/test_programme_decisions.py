@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
@@ -26,7 +27,7 @@ def _field(page: Page, label: str) -> Locator:
 def _an_oslo_adult(page: Page, live_url: str) -> tuple[int, str]:
     """(id, "Family, Given") of the first person of 18 or more on the caseworker's list."""
     page.goto(f"{live_url}/personer/")
-    adult_born_before = datetime.date.today().replace(year=datetime.date.today().year - 18)
+    adult_born_before = timezone.localdate().replace(year=timezone.localdate().year - 18)
     rows = page.locator("#person-results tbody tr")
     expect(rows.first).to_be_visible()
     for row in rows.all():
@@ -101,7 +102,7 @@ def test_a_caseworker_decides_and_sends_a_decision_and_downloads_the_letter(
     _edit_decide_send(page, check=True)
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("Sendt")
-    deadline = (datetime.date.today() + datetime.timedelta(weeks=3)).strftime("%d.%m.%Y")
+    deadline = (timezone.localdate() + datetime.timedelta(weeks=3)).strftime("%d.%m.%Y")
     expect(facts).to_contain_text(deadline)
     assert_accessible(page)
     legal_basis = page.locator("#texts-heading ~ p").nth(1).inner_text()
@@ -205,7 +206,7 @@ def test_an_appeal_goes_to_the_county_governor_and_back(page: Page, live_url: st
     page.goto(appeal_url)
     expect(page.locator("#appeal-status")).to_contain_text("Stadfestet")
     expect(page.locator("#appeal-outcome")).to_contain_text(
-        datetime.date.today().strftime("%d.%m.%Y")
+        timezone.localdate().strftime("%d.%m.%Y")
     )
     expect(page.locator("main")).to_contain_text("Statsforvalteren er enig i kommunens vurdering.")
     assert name.split(",")[0] in page.locator("main").inner_text()

@@ -6,14 +6,14 @@ casework."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import assert_accessible, login
 
-YEAR = datetime.date.today().year + 1  # the demo has next year's facts and waiting households
+YEAR = timezone.localdate().year + 1  # the demo has next year's facts and waiting households
 DECISIONS = {"4601 Bergen": "30", "5001 Trondheim": "30", "1103 Stavanger": "30"}
 
 
@@ -57,7 +57,7 @@ def test_the_planner_goes_from_the_need_to_confirmed_placements(page: Page, live
             page.get_by_role("button", name="Lagre anmodningen").click()
             expect(page.get_by_text("Anmodningen er endret.")).to_be_visible()
         _field(page, "Vedtatt antall (personer)").fill(decided)
-        _field(page, "Vedtaksdato").fill(datetime.date.today().isoformat())
+        _field(page, "Vedtaksdato").fill(timezone.localdate().isoformat())
         page.get_by_role("button", name="Registrer vedtaket").click()
         expect(page.get_by_text("Vedtaket er registrert.")).to_be_visible()
 

@@ -8,11 +8,12 @@ import datetime
 import re
 from urllib.parse import urlsplit
 
+from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import assert_accessible, login
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 YEAR = 2090  # a year no demo survey uses
 
 

@@ -4,17 +4,17 @@ open answers given a theme, the PDF report and the Excel tables; and the cost-co
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
 
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import assert_accessible, login
 
-LAST_YEAR = datetime.date.today().year - 1
+LAST_YEAR = timezone.localdate().year - 1
 
 
 def test_the_analyst_reads_last_years_results_and_downloads_the_report(

@@ -6,6 +6,7 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.utils import timezone
 
 from integrering.people.identity import identity_number_parse, synthetic_identity_number
 
@@ -79,7 +80,7 @@ def test_synthetic_numbers_are_refused_when_the_setting_is_off() -> None:
 
 
 def test_a_birth_date_in_the_future_is_refused() -> None:
-    next_year = datetime.date.today().replace(month=1, day=1) + datetime.timedelta(days=400)
+    next_year = timezone.localdate().replace(month=1, day=1) + datetime.timedelta(days=400)
     number = synthetic_identity_number(next_year, random.Random(5))
     with pytest.raises(ValidationError, match="fremtiden"):
         identity_number_parse(number)

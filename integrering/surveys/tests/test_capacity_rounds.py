@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conftest import World, client_for
 from integrering.accounts.models import User
@@ -264,7 +265,7 @@ def test_reminders_mail_the_leaders_of_municipalities_that_have_not_submitted(
 
 @WORKER_DB
 def test_send_purring_is_queued_and_sent_by_the_worker(governor: User, leader: User) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()
     round = make_capacity_round(
         year=today.year,
         quarter=(today.month - 1) // 3 + 1,
