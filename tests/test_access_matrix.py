@@ -29,9 +29,10 @@ from conftest import World, client_for
 from integrering.accounts.models import User
 from integrering.accounts.roles import ROLE_SERVICE, Role
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Consent, Notice
+from integrering.casework.models import Notice
 from integrering.casework.services.consent import consent_withdraw
 from integrering.casework.tests.test_plan import _plan
+from integrering.people.models import Consent
 from integrering.testing import make_user
 from tests.routes import MATRIX_PROBES, Route
 from tests.test_isolation import (
@@ -126,7 +127,7 @@ allow(NOBODY, "api:api-root")
 
 # A person: every municipal service sees that the person exists and whom to contact (seed 002
 # Vedlegg 3); the details are checked by consent below.
-allow(MUNICIPAL, "people:person-detail", "api:person_detail")
+allow(MUNICIPAL, "casework:person-detail", "api:person_detail")
 # A household: the whole case, or a service with consent for one of its members.
 allow(CONSENTED, "people:household-detail", "api:household_detail")
 # The whole case, read: the coordinator and the leader.
@@ -183,8 +184,8 @@ allow(CASE, "casework:deadline-meet", "api:deadlines_meet")
 allow(
     CASE_EDIT,
     "people:person-edit",
-    "people:household-register",
-    "people:household-settle",
+    "casework:household-register",
+    "casework:household-settle",
     "people:household-import",
     "people:household-import-detail",
     "casework:consent-withdraw",

@@ -68,13 +68,8 @@ LAYERS: list[list[tuple[str, ...]]] = [
 KNOWN_UPWARD: set[tuple[str, str]] = {
     # people <-> casework: consent moves to people, arrival orchestration and the person page's
     # case sections to casework.
-    ("integrering.people.api", "integrering.casework.models"),
     ("integrering.people.api", "integrering.casework.services.arrival"),
     ("integrering.people.imports", "integrering.casework.services.arrival"),
-    ("integrering.people.selectors", "integrering.casework.models"),
-    ("integrering.people.views", "integrering.casework.deadline_rows"),
-    ("integrering.people.views", "integrering.casework.models"),
-    ("integrering.people.views", "integrering.casework.services.arrival"),
 }
 
 

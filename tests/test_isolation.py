@@ -20,11 +20,11 @@ from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import token_create
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Deadline, InformationCategory, PracticeContract
+from integrering.casework.models import Deadline, PracticeContract
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.finance.models import CostCoverageReport
-from integrering.people.models import Household, HouseholdImport, Person
+from integrering.people.models import Household, HouseholdImport, InformationCategory, Person
 from integrering.programme.models import BenefitRun, BenefitRunStatus, Participation
 from integrering.programme.testing import (
     make_forwarded_appeal,
@@ -272,7 +272,7 @@ LIST_ROUTES = [r for r in ROUTES if not r.kwargs]
 
 def test_the_sweep_finds_the_person_routes_of_both_html_and_api() -> None:
     names = {r.name for r in ROUTES}
-    assert {"people:person-detail", "people:household-detail", "people:person-list"} <= names
+    assert {"casework:person-detail", "people:household-detail", "people:person-list"} <= names
     assert any(r.namespace == "api" and r.kwargs == ("person_id",) for r in ROUTES)
     print(f"\nisolation sweep: {len(ROUTES)} routes, {len(OBJECT_ROUTES)} with an object id")
 

@@ -26,12 +26,12 @@ from conftest import MUNICIPALITY_A, client_for
 from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Deadline, InformationCategory
+from integrering.casework.models import Deadline
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.casework.services.deadlines import deadline_meet, deadline_open
 from integrering.people.identity import synthetic_identity_number
-from integrering.people.models import Household, Person
+from integrering.people.models import Household, InformationCategory, Person
 from integrering.people.services import PersonInput, household_register
 from integrering.testing import make_household, make_user, municipality
 

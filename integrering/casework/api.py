@@ -11,12 +11,13 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
+from integrering.people.models import Consent, ConsentBasis
 from integrering.people.selectors import may_edit_case, person_get
 from integrering.schemas import ErrorOut, ObjectId
 
 from . import selectors
 from .deadline_labels import deadline_label
-from .models import Consent, ConsentBasis, Deadline, Notice
+from .models import Deadline, Notice
 from .services.consent import ConsentInput, consent_give, consent_withdraw
 from .services.deadlines import deadline_meet
 from .services.notices import notice_acknowledge

@@ -19,11 +19,12 @@ from pydantic import ValidationError as SchemaError
 
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
+from integrering.people.models import InformationCategory
 from integrering.people.selectors import PersonAccess, person_access_require
 from integrering.schemas import ErrorOut, ObjectId
 
 from . import mapping_form
-from .models import InformationCategory, Mapping, MappingStatus
+from .models import Mapping, MappingStatus
 from .services.mapping import mapping_initial_data, mapping_of, mapping_save
 
 router = Router(tags=["kartlegging"])

@@ -16,10 +16,11 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
+from integrering.people.models import InformationCategory
 from integrering.people.selectors import person_get
 from integrering.schemas import ErrorOut, ObjectId
 
-from .models import IndividualPlan, InformationCategory, PlanEvaluation
+from .models import IndividualPlan, PlanEvaluation
 from .services.plan import (
     EvaluationInput,
     final_goal_option,

@@ -15,10 +15,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
+from integrering.people.models import InformationCategory
 from integrering.people.selectors import person_get
 from integrering.schemas import ErrorOut, ObjectId
 
-from .models import InformationCategory, PracticeContract
+from .models import PracticeContract
 from .services.practice import (
     PracticeContractInput,
     practice_contract_create,

@@ -43,7 +43,7 @@ def deadline_rows(
 ) -> list[DeadlineRow]:
     """One row per deadline. ``with_person`` adds the person and the household's contact
     person (the dashboard), ``whole_case`` links the person's page."""
-    person_url = id_url_format("people:person-detail") if with_person and whole_case else ""
+    person_url = id_url_format("casework:person-detail") if with_person and whole_case else ""
     meet_url = id_url_format("casework:deadline-meet")
     rows = []
     for deadline in deadlines:

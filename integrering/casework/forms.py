@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from integrering.accounts.roles import Service
+from integrering.people.models import ConsentBasis, InformationCategory
 from integrering.ui.forms import DateInput, DsForm
 
-from .models import ConsentBasis, InformationCategory
 from .services.consent import SHAREABLE_SERVICES, ConsentInput
 
 
@@ -116,3 +116,9 @@ class MeetingForm(DsForm):
         label="Referat", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SettleForm(forms.Form):
+    """The settlement date of a household registered without one (posted from its page)."""
+
+    settled_on = forms.DateField(label="Bosatt dato")

@@ -24,9 +24,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.formsets import BaseFormSet, formset_factory
 
+from integrering.people.models import InformationCategory
 from integrering.ui.forms import DateInput, DsForm
-
-from .models import InformationCategory
 
 EXTRA_ROWS = 2  # empty rows offered below the filled ones; saving offers new ones
 MAX_ROWS = 50

@@ -12,14 +12,14 @@ from django.utils import timezone
 from integrering.accounts.models import User
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
-from integrering.people.models import Household
+from integrering.people.models import Consent, Household
 from integrering.people.selectors import (
     municipality_ids_served_by,
     person_get,
     sees_whole_case,
 )
 
-from .models import Consent, Deadline, Meeting, Notice
+from .models import Deadline, Meeting, Notice
 
 
 def _services_of(user: object) -> frozenset[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .views import consent, deadlines, mapping, meetings, notices, plan, practice
+from .views import consent, deadlines, mapping, meetings, notices, plan, practice, reception
 
 app_name = "casework"
 
@@ -14,4 +14,5 @@ urlpatterns: list = [
     *notices.urlpatterns,
     *plan.urlpatterns,
     *practice.urlpatterns,
+    *reception.urlpatterns,
 ]

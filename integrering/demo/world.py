@@ -15,12 +15,11 @@ from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import user_create
 from integrering.audit.services import AccessContext
-from integrering.casework.models import InformationCategory
 from integrering.casework.services.arrival import household_receive
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.organisations.models import Municipality, Organisation, RefugeeServiceCooperation
 from integrering.people.identity import synthetic_duf_number, synthetic_identity_number
-from integrering.people.models import Category, Relation, Sex
+from integrering.people.models import Category, InformationCategory, Relation, Sex
 from integrering.people.services import PersonInput
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - only accepted when the demo settings are in use # nosec B105

@@ -10,9 +10,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from integrering.audit.services import AccessContext
-from integrering.casework.models import InformationCategory
 from integrering.casework.services.arrival import household_receive
 from integrering.organisations.models import Municipality
+from integrering.people.models import InformationCategory
 from integrering.schemas import ErrorOut, ObjectId
 
 from . import selectors

@@ -138,3 +138,11 @@ def errors_to_forms(
             field = key if key in household.fields else None
             for message in messages:
                 household.add_error(field, message)
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Søk på navn, fødselsnummer, DUF-nummer eller husstandsnummer",
+        required=False,
+        max_length=100,
+    )

@@ -1,4 +1,8 @@
-"""Households and persons settled in a municipality. Reached only through ``selectors``."""
+"""Households and persons settled in a municipality, and the consents that govern who sees them.
+
+Reached only through ``selectors``: the tenant and consent selector reads ``Consent`` on every
+request, which is why consent lives here and not with the case.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from integrering.accounts.roles import Service
 from integrering.organisations.models import Municipality
 
 
@@ -216,3 +221,108 @@ class HouseholdImport(models.Model):
         if not self.total_rows:
             return 100 if self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED} else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class InformationCategory(models.TextChoices):
+    """What a consent lets the services share (seed 002 Vedlegg 3: "hvilke opplysninger")."""
+
+    PERSONAL = "personal", "Personopplysninger, familie og kontaktinformasjon"
+    MAPPING = "mapping", "Kartlegging: språk, utdanning og arbeid"
+    HEALTH = "health", "Helse, bakgrunn og livssituasjon"
+    PLAN = "plan", "Individuell plan, tiltak og praksis"
+
+
+class ConsentBasis(models.TextChoices):
+    CONSENT = "consent", "Samtykke"
+    LEGAL = "legal", "Lovhjemmel"
+
+
+class Consent(models.Model):
+    """A signed consent (or a recorded legal basis) for sharing a person's data between services.
+
+    Seed 002 Vedlegg 3: the person (or a guardian) agrees that the named services exchange the
+    necessary confidential information, from a date to a date, and may withdraw it at any time,
+    wholly or partly. Withdrawal takes effect at once.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="consents", verbose_name="person"
+    )
+    basis = models.CharField(
+        "grunnlag", max_length=10, choices=ConsentBasis.choices, default=ConsentBasis.CONSENT
+    )
+    legal_reference = models.CharField("lovhjemmel", max_length=200, blank=True)
+    # One flag per information category, so the selectors can filter on them in SQL.
+    shares_personal = models.BooleanField(InformationCategory.PERSONAL.label, default=True)
+    shares_mapping = models.BooleanField(InformationCategory.MAPPING.label, default=False)
+    shares_health = models.BooleanField(InformationCategory.HEALTH.label, default=False)
+    shares_plan = models.BooleanField(InformationCategory.PLAN.label, default=False)
+    valid_from = models.DateField("gjelder fra")
+    valid_to = models.DateField("gjelder til", null=True, blank=True)
+    signed_on = models.DateField("signert dato", null=True, blank=True)
+    signed_by_guardian = models.CharField(
+        "signert av hjelpeverge/foresatt", max_length=150, blank=True
+    )
+    remarks = models.TextField("merknader og begrensninger", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("trukket tilbake", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="Ved delvis tilbaketrekking: samtykket dette erstatter.",
+    )
+
+    class Meta:
+        db_table = "casework_consent"  # the table kept its name when the model moved here
+        verbose_name = "samtykke"
+        verbose_name_plural = "samtykker"
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="consent_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} for {self.person_id} fra {self.valid_from}"
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(c for c in InformationCategory.values if getattr(self, f"shares_{c}"))
+
+    @property
+    def services(self) -> list[str]:
+        return sorted(row.service for row in self.service_rows.all())
+
+    def is_active(self, on: datetime.date) -> bool:
+        return (
+            self.withdrawn_at is None
+            and self.valid_from <= on
+            and (self.valid_to is None or on <= self.valid_to)
+        )
+
+
+class ConsentService(models.Model):
+    """One service a consent covers (a row each, so the selectors can filter by service)."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="service_rows")
+    service = models.CharField("tjeneste", max_length=20, choices=Service.choices)
+
+    class Meta:
+        db_table = "casework_consentservice"
+        constraints = [
+            models.UniqueConstraint(fields=["consent", "service"], name="consent_service_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_service_display()

@@ -28,8 +28,8 @@ from django.utils import timezone
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
-from integrering.casework.models import Consent, InformationCategory
 from integrering.organisations.models import OrganisationKind, RefugeeServiceCooperation
+from integrering.people.models import Consent, InformationCategory
 
 from .models import Household, Person
 from .services import person_name_q, person_number_q

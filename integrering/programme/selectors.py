@@ -18,8 +18,8 @@ from django.http import Http404
 from integrering.accounts.roles import Role
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
-from integrering.casework.models import InformationCategory
 from integrering.organisations.models import OrganisationKind
+from integrering.people.models import InformationCategory
 from integrering.people.selectors import (
     PersonAccess,
     municipality_ids_served_by,

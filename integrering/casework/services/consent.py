@@ -16,9 +16,13 @@ from django.utils import timezone
 from integrering.accounts.roles import Service
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
-from integrering.people.models import Person
-
-from ..models import Consent, ConsentBasis, ConsentService, InformationCategory
+from integrering.people.models import (
+    Consent,
+    ConsentBasis,
+    ConsentService,
+    InformationCategory,
+    Person,
+)
 
 SHAREABLE_SERVICES = [s for s in Service.values if s != Service.REFUGEE_SERVICE]
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from django import template
 
 from integrering.accounts.roles import Service
+from integrering.people.models import Consent, InformationCategory
 
 from ..deadline_labels import deadline_label as _deadline_label
-from ..models import Consent, InformationCategory
 
 register = template.Library()
 

@@ -13,8 +13,8 @@ from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
 from integrering.audit.models import AuditEvent
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Consent, ConsentBasis, InformationCategory
 from integrering.casework.services.consent import ConsentInput, consent_give, consent_withdraw
+from integrering.people.models import Consent, ConsentBasis, InformationCategory
 from integrering.people.selectors import person_access_get, persons_search
 from integrering.testing import make_user
 

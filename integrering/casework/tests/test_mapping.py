@@ -16,10 +16,11 @@ from integrering.accounts.roles import Role, Service
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.audit.services import AccessContext
 from integrering.casework.mapping_form import SECTIONS
-from integrering.casework.models import InformationCategory, Mapping, MappingStatus
+from integrering.casework.models import Mapping, MappingStatus
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.casework.services.mapping import mapping_history, mapping_save
 from integrering.concurrency import ConflictError
+from integrering.people.models import InformationCategory
 from integrering.testing import make_user
 
 D = datetime.date

@@ -20,7 +20,6 @@ from integrering.audit.services import AccessContext
 from integrering.casework.models import (
     Deadline,
     IndividualPlan,
-    InformationCategory,
     PlanEvaluation,
     PlanVersion,
 )
@@ -35,6 +34,7 @@ from integrering.casework.services.plan import (
     plan_update,
 )
 from integrering.casework.views.plan import PlanForm
+from integrering.people.models import InformationCategory
 from integrering.rules.deadlines import add_months
 from integrering.rules.parameters import value
 from integrering.testing import make_user

@@ -20,7 +20,7 @@ from conftest import World, client_for
 from integrering.accounts.roles import Role, Service
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.audit.services import AccessContext
-from integrering.casework.models import InformationCategory, PracticeContract
+from integrering.casework.models import PracticeContract
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.casework.services.practice import (
     PracticeContractInput,
@@ -29,6 +29,7 @@ from integrering.casework.services.practice import (
 )
 from integrering.concurrency import ConflictError
 from integrering.pdf import pdf_from_template
+from integrering.people.models import InformationCategory
 from integrering.testing import make_user
 
 FORM: dict[str, str] = {

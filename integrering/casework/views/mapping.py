@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
+from integrering.people.models import InformationCategory
 from integrering.people.selectors import PersonAccess, person_access_require
 
 from .. import mapping_form
-from ..models import InformationCategory, Mapping, MappingStatus
+from ..models import Mapping, MappingStatus
 from ..services.mapping import (
     REQUIRED_FOR_COMPLETION,
     mapping_history,

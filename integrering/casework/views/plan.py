@@ -23,11 +23,11 @@ from django.utils import timezone
 from integrering.accounts.roles import Service
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
-from integrering.people.models import Person
+from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import may_edit_case, person_get, sees_whole_case
 from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
 
-from ..models import IndividualPlan, InformationCategory, Mapping
+from ..models import IndividualPlan, Mapping
 from ..services.plan import (
     EvaluationInput,
     MeasureInput,

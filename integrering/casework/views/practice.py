@@ -21,12 +21,12 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
-from integrering.people.models import Person
+from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import may_edit_case, person_get
 from integrering.rules.parameters import RulesError
 from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
 
-from ..models import InformationCategory, PracticeContract
+from ..models import PracticeContract
 from ..services.practice import (
     FIELDS,
     REQUIRED_MESSAGES,

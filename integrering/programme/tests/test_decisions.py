@@ -21,10 +21,11 @@ from conftest import World, client_for
 from integrering.accounts.roles import Role, Service
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Deadline, InformationCategory
+from integrering.casework.models import Deadline
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.concurrency import ConflictError
+from integrering.people.models import InformationCategory
 from integrering.programme.models import (
     Act,
     Decision,

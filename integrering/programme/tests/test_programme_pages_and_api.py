@@ -12,8 +12,8 @@ from conftest import World, client_for
 from integrering.accounts.roles import Role, Service
 from integrering.audit.models import AuditEvent
 from integrering.audit.services import AccessContext
-from integrering.casework.models import InformationCategory
 from integrering.casework.services.consent import ConsentInput, consent_give
+from integrering.people.models import InformationCategory
 from integrering.programme.models import Participation, ProgrammePeriod
 from integrering.programme.testing import make_participation
 from integrering.testing import make_user

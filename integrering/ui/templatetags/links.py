@@ -1,4 +1,4 @@
-"""``{{ person.pk|id_url:"people:person-detail" }}``: a row's link without ``{% url %}``'s cost."""
+"""``{{ person.pk|id_url:"casework:person-detail" }}``: a row's link without ``{% url %}``'s cost."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script
 from integrering.ui.links import id_url, id_url_format
 
 ROUTES = [
-    "people:person-detail",
+    "casework:person-detail",
     "people:household-detail",
     "casework:deadline-meet",
     "casework:mapping",
@@ -24,10 +24,10 @@ def test_an_id_url_is_what_reverse_gives(viewname: str, object_id: int) -> None:
 def test_it_follows_the_script_prefix_the_product_is_served_under() -> None:
     try:
         set_script_prefix("/integrering/")
-        assert id_url("people:person-detail", 7) == "/integrering/personer/7/"
+        assert id_url("casework:person-detail", 7) == "/integrering/personer/7/"
     finally:
         clear_script_prefix()
-    assert id_url("people:person-detail", 7) == "/personer/7/"
+    assert id_url("casework:person-detail", 7) == "/personer/7/"
 
 
 def test_it_refuses_a_route_that_does_not_take_one_id() -> None:
@@ -38,7 +38,7 @@ def test_it_refuses_a_route_that_does_not_take_one_id() -> None:
 def test_the_template_filter_gives_the_same_link() -> None:
     from django.template import Context, Template
 
-    rendered = Template("{% load links %}{{ pk|id_url:'people:person-detail' }}").render(
+    rendered = Template("{% load links %}{{ pk|id_url:'casework:person-detail' }}").render(
         Context({"pk": 12})
     )
-    assert rendered == reverse("people:person-detail", args=[12])
+    assert rendered == reverse("casework:person-detail", args=[12])
