@@ -20,6 +20,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from integrering.accounts.services import TokenRejected, token_authenticate
 from integrering.concurrency import ConflictError
+from integrering.errors import NotFound
 from integrering.schemas import ErrorOut, InvalidInputOut
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": message}, status=404)
 
 
+@api.exception_handler(NotFound)
+def _domain_not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=404)
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     message = str(exc) or "Du har ikke tilgang til dette."
@@ -157,32 +163,34 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from integrering.accounts.api import router as accounts_router
     from integrering.casework.api import router as casework_router
-    from integrering.casework.api_mapping import router as mapping_router
-    from integrering.casework.api_plan import router as plan_router
-    from integrering.casework.api_practice import router as practice_router
+    from integrering.casework.api.household_import import router as imports_router
+    from integrering.casework.api.mapping import router as mapping_router
+    from integrering.casework.api.plan import router as plan_router
+    from integrering.casework.api.practice import router as practice_router
+    from integrering.casework.api.reception import router as reception_router
     from integrering.finance.api import router as finance_router
     from integrering.news.api import router as news_router
     from integrering.people.api import household_router
     from integrering.people.api import router as people_router
-    from integrering.people.api_imports import router as imports_router
-    from integrering.programme.api_benefit import router as benefit_router
-    from integrering.programme.api_decisions import router as decisions_router
-    from integrering.programme.api_grants import register_router
-    from integrering.programme.api_grants import router as grants_router
-    from integrering.programme.api_programme import router as programme_router
+    from integrering.programme.api.benefit import router as benefit_router
+    from integrering.programme.api.decisions import router as decisions_router
+    from integrering.programme.api.grants import register_router
+    from integrering.programme.api.grants import router as grants_router
+    from integrering.programme.api.programme import router as programme_router
     from integrering.rules.api import router as rules_router
-    from integrering.settlement.api_matching import router as settlement_matching_router
-    from integrering.settlement.api_planning import router as settlement_planning_router
-    from integrering.settlement.api_requests import router as settlement_requests_router
-    from integrering.surveys.api_capacity import router as capacity_router
-    from integrering.surveys.api_results import router as survey_results_router
-    from integrering.surveys.api_surveys import router as surveys_router
+    from integrering.settlement.api.matching import router as settlement_matching_router
+    from integrering.settlement.api.planning import router as settlement_planning_router
+    from integrering.settlement.api.requests import router as settlement_requests_router
+    from integrering.surveys.api.capacity import router as capacity_router
+    from integrering.surveys.api.results import router as survey_results_router
+    from integrering.surveys.api.surveys import router as surveys_router
 
     api.add_router("/", accounts_router)
     api.add_router("/persons/", people_router)
     api.add_router("/persons/", practice_router)
     api.add_router("/persons/", plan_router)
     api.add_router("/persons/", mapping_router)
+    api.add_router("/households/", reception_router)
     api.add_router("/households/", household_router)
     api.add_router("/household-imports/", imports_router)
     api.add_router("/", casework_router)

@@ -13,6 +13,8 @@ Environment variables (all optional unless noted):
   Default ``http://127.0.0.1:8000``.
 - E-mail: ``INTEGRERING_EMAIL_HOST`` (SMTP host; when empty the e-mails are
   written as files to ``INTEGRERING_EMAIL_DIR``, default ``var/mail/``), ``INTEGRERING_EMAIL_PORT`` (25), ``INTEGRERING_EMAIL_FROM``.
+- ``INTEGRERING_JOB_STALE_MINUTES``: a background job with no heartbeat for this long is failed
+  (15).
 - ``OIDC_RP_CLIENT_ID`` and friends: switch on OpenID Connect login (see README).
 """
 
@@ -146,6 +148,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
+    "integrering.ui.http.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "integrering.urls"
@@ -198,6 +201,9 @@ AUTH_USER_MODEL = "accounts.User"
 # database, picked up by `integrering db_worker` (a separate process; `make demo` starts one).
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A job (an import, a benefit run, a matcher run) with no heartbeat for this long lost its worker:
+# the worker fails it when it starts and every minute (integrering/jobs.py).
+JOB_STALE_MINUTES = env_int("INTEGRERING_JOB_STALE_MINUTES", 15)
 
 # E-mail: survey links and reminders. Without an SMTP host the messages are written as files to
 # var/mail/ (the demo), so nothing leaves the machine; tests use Django's in-memory outbox.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -27,6 +27,24 @@ class Table:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
+UNREADABLE = {
+    "encoding": "Filen er ikke lagret som UTF-8 (CSV UTF-8).",
+    "binary": "Filen kan ikke leses som CSV.",  # a NUL: a binary file, or UTF-16
+    "quotes": "Filen kan ikke leses som CSV; sjekk anførselstegnene.",
+    "xlsx": "Filen kan ikke leses som en Excel-fil (.xlsx).",
+}
+
+
+class TableUnreadable(TableError):
+    """A file that cannot be read at all, for a ``reason`` (``UNREADABLE`` words each one); a CSV
+    row that the csv module refuses has its ``line``."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__([UNREADABLE[reason]])
+        self.reason = reason
+        self.line = line
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -35,43 +53,66 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _csv_lines(content: bytes) -> list[list[str]]:
+def _csv_lines(content: bytes) -> Iterator[tuple[int, list[object]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError(["Filen er ikke lagret som UTF-8 (CSV UTF-8)."]) from None
+        raise TableUnreadable("encoding") from None
+    if "\x00" in text:
+        raise TableUnreadable("binary")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
+    number = 0
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for number, cells in enumerate(reader, start=1):
+            yield number, list(cells)
     except csv.Error:
-        raise TableError(["Filen kan ikke leses som CSV; sjekk anførselstegnene."]) from None
+        raise TableUnreadable("quotes", line=number + 1) from None
 
 
-def _xlsx_lines(content: bytes) -> list[list[str]]:
+def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[object]]]:
     from openpyxl import load_workbook
 
-    unreadable = TableError(["Filen kan ikke leses som en Excel-fil (.xlsx)."])
     if not content.startswith(XLSX_MAGIC):
-        raise unreadable
+        raise TableUnreadable("xlsx")
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        lines = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        workbook.close()
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for broken files
-        raise unreadable from None
-    return lines
+        raise TableUnreadable("xlsx") from None
+    try:
+        if not workbook.worksheets:
+            raise TableUnreadable("xlsx")
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        try:
+            for number, values in enumerate(rows, start=1):
+                yield number, list(values)
+        except Exception:  # a broken sheet shows only as it is read
+            raise TableUnreadable("xlsx") from None
+    finally:
+        workbook.close()
+
+
+def table_lines(*, content: bytes, xlsx: bool) -> Iterator[tuple[int, list[object]]]:
+    """The lines of a CSV file (UTF-8 with or without a byte order mark; comma or semicolon, as
+    the first line has more of) or of an .xlsx file's first sheet, numbered from 1, blank ones
+    too: a CSV's cells as text, an .xlsx file's as stored (text, numbers, dates). Read as they are
+    used, so that a caller may stop after the header. ``TableUnreadable`` when the file cannot be
+    read."""
+    return _xlsx_lines(content) if xlsx else _csv_lines(content)
 
 
 def table_read(*, filename: str, content: bytes, required: Sequence[str]) -> Table:
     """The rows of a CSV (comma or semicolon, UTF-8) or .xlsx file (first sheet) as dicts keyed by
     the header's column names (lower case). Line numbers count the header as line 1. Blank lines
     are skipped. A missing required column, or no rows, is a ``TableError``."""
-    lines = _xlsx_lines(content) if filename.lower().endswith(".xlsx") else _csv_lines(content)
+    xlsx = filename.lower().endswith(".xlsx")
+    # Every line is read before any is used: an unreadable file is that, whatever its header.
+    lines = [
+        (n, [_cell_text(c) for c in cells]) for n, cells in table_lines(content=content, xlsx=xlsx)
+    ]
     table: Table | None = None
-    for number, cells in enumerate(lines, start=1):
-        cells = [c.strip() for c in cells]
+    for number, cells in lines:
         if not any(cells):
             continue
         if table is None:

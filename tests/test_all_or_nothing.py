@@ -21,8 +21,8 @@ import time_machine
 from conftest import World
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.casework.services import arrival
+from integrering.casework.tests.test_household_import import csv_bytes, execute, good_rows, row
 from integrering.people.models import Household, HouseholdImport, ImportStatus, Person
-from integrering.people.tests.test_import import csv_bytes, execute, good_rows, row
 from integrering.programme.models import BenefitLine, BenefitRun, BenefitRunStatus
 from integrering.programme.services import benefit_compute as benefit_run_service
 from integrering.programme.services.benefit_compute import benefit_run_compute

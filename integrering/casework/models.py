@@ -59,11 +59,6 @@ class Notice(models.Model):
         return f"{self.get_service_display()}: {self.subject}"
 
 
-class DeadlineStatus(models.TextChoices):
-    OPEN = "open", "Åpen"
-    MET = "met", "Oppfylt"
-
-
 class Deadline(models.Model):
     """A statutory or agreed deadline for one person, computed from the dates of the case.
 

@@ -6,18 +6,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from integrering.accounts.access import municipality_ids_served_by, sees_whole_case
 from integrering.accounts.models import User
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
+from integrering.errors import NotFound
 from integrering.people.models import Consent, Household
-from integrering.people.selectors import (
-    municipality_ids_served_by,
-    person_get,
-    sees_whole_case,
-)
+from integrering.people.selectors import person_get
 
 from .models import Deadline, Meeting, Notice
 
@@ -63,7 +60,7 @@ def notice_get(*, ctx: AccessContext, notice_id: int) -> Notice:
             allowed=False,
             detail=f"varsel {notice_id}",
         )
-        raise Http404("Finner ikke varselet, eller det er ikke sendt til din tjeneste.")
+        raise NotFound("Finner ikke varselet, eller det er ikke sendt til din tjeneste.")
     audit_record_many(
         ctx=ctx,
         person_ids=[p.pk for p in notice.persons.all()],
@@ -202,7 +199,7 @@ def deadline_get(*, ctx: AccessContext, deadline_id: int) -> Deadline:
         detail=f"frist {deadline_id}",
     )
     if deadline is None:
-        raise Http404("Finner ikke fristen, eller du har ikke tilgang til den.")
+        raise NotFound("Finner ikke fristen, eller du har ikke tilgang til den.")
     return deadline
 
 
@@ -244,13 +241,9 @@ def consent_get(*, ctx: AccessContext, consent_id: int) -> Consent:
             allowed=False,
             detail=f"samtykke {consent_id}",
         )
-        raise Http404("Finner ikke samtykket, eller du har ikke tilgang til det.")
+        raise NotFound("Finner ikke samtykket, eller du har ikke tilgang til det.")
     person_get(ctx=ctx, person_id=consent.person_id)
     return consent
-
-
-def meetings_of_household(household_id: int) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(household_id=household_id).prefetch_related("persons")
 
 
 def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
@@ -270,7 +263,7 @@ def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
             allowed=False,
             detail=f"møte {meeting_id}",
         )
-        raise Http404("Finner ikke møtet, eller du har ikke tilgang til det.")
+        raise NotFound("Finner ikke møtet, eller du har ikke tilgang til det.")
     audit_record_many(
         ctx=ctx,
         person_ids=[p.pk for p in meeting.persons.all()],

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from .views import consent, deadlines, mapping, meetings, notices, plan, practice, reception
+from .views import (
+    consent,
+    deadlines,
+    household_import,
+    mapping,
+    meetings,
+    notices,
+    plan,
+    practice,
+    reception,
+)
 
 app_name = "casework"
 
 urlpatterns: list = [
     *consent.urlpatterns,
     *deadlines.urlpatterns,
+    *household_import.urlpatterns,
     *mapping.urlpatterns,
     *meetings.urlpatterns,
     *notices.urlpatterns,

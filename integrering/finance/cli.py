@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from integrering.commands import problems_report
 from integrering.tables import TableError, table_read
 from integrering.ui.numbers import number_nb, round_half_up
 
@@ -35,13 +36,6 @@ PROG = "integrering finance cost-coverage"
 def add_arguments(parser: Any) -> None:
     parser.add_argument("--file", metavar="FIL.csv", help=f"kommunene: {','.join(COLUMNS)}")
     parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
-
-
-def _fail(stderr: Any, problems: list[str]) -> int:
-    stderr.write(f"{PROG}: {len(problems)} feil, ingenting er beregnet:\n")
-    for problem in problems:
-        stderr.write(f"  - {problem}\n")
-    return 2
 
 
 def cost_file_read(path_text: str) -> tuple[list[CostLine], list[str]]:
@@ -93,7 +87,7 @@ def cost_table_lines(lines: list[CostLine]) -> list[str]:
 def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
     lines, problems = cost_file_read(options.get("file") or "")
     if problems:
-        return _fail(stderr, problems)
+        return problems_report(stderr, PROG, problems)
     if options.get("json"):
         stdout.write(json.dumps(cost_table_json(lines), ensure_ascii=False, indent=2) + "\n")
     else:

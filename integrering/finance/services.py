@@ -6,20 +6,17 @@ and 404 on a report, so that no one learns which ids exist.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from integrering.accounts.access import is_analyst
+from integrering.accounts.access import finance_require, is_analyst
+from integrering.errors import NotFound
+from integrering.exports import INTEGER, ONE_DECIMAL, Column, Sheet, csv_bytes, xlsx_bytes
 from integrering.tables import TableError, table_read
 from integrering.ui.numbers import round_half_up
 
@@ -41,12 +38,6 @@ HEADERS = (
 )
 
 
-def finance_require(user: Any) -> None:
-    """For the list page: 403 for anyone who is not an analyst."""
-    if not is_analyst(user):
-        raise PermissionDenied(NOT_ANALYST)
-
-
 def reports_for(user: Any) -> QuerySet[CostCoverageReport]:
     finance_require(user)
     return CostCoverageReport.objects.order_by("-year", "-imported_at")
@@ -55,10 +46,10 @@ def reports_for(user: Any) -> QuerySet[CostCoverageReport]:
 def cost_report_get(user: Any, report_id: int) -> CostCoverageReport:
     """One report; 404 for anyone who is not an analyst, and for an unknown id."""
     if not is_analyst(user):
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     report = CostCoverageReport.objects.filter(pk=report_id).first()
     if report is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return report
 
 
@@ -163,43 +154,18 @@ def cost_export_rows(table: CostTable) -> list[list[Any]]:
 
 def cost_export_csv(table: CostTable) -> bytes:
     """The table as CSV (UTF-8 with BOM so that Excel reads æøå; semicolons, decimal comma)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in cost_export_rows(table):
-        writer.writerow(
-            [
-                ""
-                if cell is None
-                else (str(cell).replace(".", ",") if isinstance(cell, Decimal) else cell)
-                for cell in row
-            ]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(HEADERS, cost_export_rows(table))
 
 
 def cost_export_xlsx(table: CostTable) -> bytes:
     """The table as an Excel workbook: one sheet, numbers as numbers, the sum row in bold."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Kostnadsdekning"
-    sheet.append(list(HEADERS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in cost_export_rows(table):
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
-        for column, cell in enumerate(sheet[sheet.max_row], start=1):
-            if column in (2, 3, 4, 5):
-                cell.number_format = "#,##0"
-            elif column in (6, 7):
-                cell.number_format = "#,##0.0"
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 28
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    columns = [
+        Column(HEADERS[0], width=28),
+        *[Column(header, number_format=INTEGER) for header in HEADERS[1:5]],
+        *[Column(header, number_format=ONE_DECIMAL) for header in HEADERS[5:]],
+    ]
+    sheet = Sheet("Kostnadsdekning", columns, cost_export_rows(table), sum_row=True)
+    return xlsx_bytes([sheet])
 
 
 def cost_export_filename(report: CostCoverageReport, fmt: str) -> str:

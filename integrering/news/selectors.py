@@ -15,14 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from integrering.accounts.roles import Role
+from integrering.accounts.access import news_governor_id, publisher_of
+from integrering.errors import NotFound
 
 from .models import NewsItem
 
 NOT_FOUND = "Finner ikke nyheten, eller du har ikke tilgang til den."
-DIRECTORATE_PUBLISHERS = (Role.ANALYST, Role.SETTLEMENT_PLANNER, Role.ADMINISTRATOR)
 
 
 def _organisation(user: Any) -> Any:
@@ -31,40 +30,12 @@ def _organisation(user: Any) -> Any:
     return getattr(user, "organisation", None)
 
 
-def user_governor_id(user: Any) -> int | None:
-    """The governor whose items the user reads: its own office, or its municipality's county's."""
-    organisation = _organisation(user)
-    if organisation is None:
-        return None
-    if organisation.kind == "county_governor":
-        return int(organisation.county_governor_id)
-    if organisation.kind == "municipality" and organisation.municipality_id:
-        return int(organisation.municipality.county.county_governor_id)
-    return None
-
-
-def publisher_of(user: Any) -> tuple[bool, int | None]:
-    """Whether the user may write news, and for which governor (None: the directorate)."""
-    organisation = _organisation(user)
-    if organisation is None:
-        return False, None
-    if organisation.kind == "county_governor" and user.has_role(Role.COUNTY_GOVERNOR_OFFICER):
-        return True, int(organisation.county_governor_id)
-    if organisation.kind == "directorate" and user.has_role(*DIRECTORATE_PUBLISHERS):
-        return True, None
-    return False, None
-
-
-def is_publisher(user: Any) -> bool:
-    return publisher_of(user)[0]
-
-
 def news_visible_to(user: Any) -> QuerySet[NewsItem]:
     """Every item the user may read: published items of the audience, and the drafts of the
     user's own publishing organisation. Newest first."""
     if _organisation(user) is None and not getattr(user, "is_authenticated", False):
         return NewsItem.objects.none()
-    governor_id = user_governor_id(user)
+    governor_id = news_governor_id(user)
     published = Q(published_on__isnull=False) & (
         Q(county_governor__isnull=True)
         | (Q(county_governor_id=governor_id) if governor_id else Q(pk__in=[]))
@@ -93,7 +64,7 @@ def news_item_get(user: Any, news_item_id: int) -> NewsItem:
     """One item the user may read; 404 otherwise."""
     item = news_visible_to(user).filter(pk=news_item_id).first()
     if item is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return item
 
 
@@ -102,10 +73,5 @@ def news_item_editable_get(user: Any, news_item_id: int) -> NewsItem:
     may_publish, own_governor = publisher_of(user)
     item = news_item_get(user, news_item_id) if may_publish else None
     if item is None or item.county_governor_id != own_governor:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return item
-
-
-def may_edit(user: Any, item: NewsItem) -> bool:
-    may_publish, own_governor = publisher_of(user)
-    return may_publish and item.county_governor_id == own_governor

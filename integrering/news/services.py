@@ -10,11 +10,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from integrering.accounts.access import may_edit_news, publisher_of
 from integrering.audit.services import AccessContext
 from integrering.concurrency import version_bump
 
 from .models import NewsItem, NewsKind
-from .selectors import may_edit, publisher_of
 
 NOT_PUBLISHER = (
     "Nyheter og veiledning skrives av Statsforvalteren og direktoratet (analytikere, "
@@ -72,7 +72,7 @@ def news_item_update(
 ) -> NewsItem:
     """Change an item of the publisher's own organisation. Publishing a draft dates it today; a
     published item keeps its date; ``publish=False`` takes it back to a draft."""
-    if not may_edit(ctx.user, item):
+    if not may_edit_news(ctx.user, item):
         raise PermissionDenied(NOT_PUBLISHER)
     _check(kind=kind, title=title, body=body)
     published_on = (item.published_on or timezone.localdate()) if publish else None

@@ -18,18 +18,13 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from integrering.accounts.access import is_publisher, may_edit_news
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
 from .forms import NewsItemForm
-from .selectors import (
-    is_publisher,
-    may_edit,
-    news_item_editable_get,
-    news_item_get,
-    news_visible_to,
-)
+from .selectors import news_item_editable_get, news_item_get, news_visible_to
 from .services import NOT_PUBLISHER, news_item_create, news_item_update
 
 
@@ -85,7 +80,7 @@ def news_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def news_detail(request: HttpRequest, news_item_id: int) -> HttpResponse:
     item = news_item_get(request.user, news_item_id)
-    context: dict[str, Any] = {"item": item, "can_edit": may_edit(request.user, item)}
+    context: dict[str, Any] = {"item": item, "can_edit": may_edit_news(request.user, item)}
     return no_store(render(request, "news/detail.html", context))
 
 

@@ -1,23 +1,24 @@
-"""API for persons and households. Every endpoint reads through the selectors (tenant, consent, audit)."""
+"""API for persons and households. Every endpoint reads through the selectors (tenant, consent, audit).
+
+Registering a household, and the household import, are casework's (``casework/api``), with the
+operation ids they had here.
+"""
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 from pydantic import Field
 
+from integrering.accounts.access import sees_whole_case
 from integrering.audit.services import AccessContext
-from integrering.casework.services.arrival import household_receive
-from integrering.organisations.models import Municipality
 from integrering.people.models import InformationCategory
 from integrering.schemas import ErrorOut, ObjectId
 
 from . import selectors
-from .models import Category, Person, Relation
-from .services import PersonInput
+from .models import Person
 
 router = Router(tags=["personer"])
 household_router = Router(tags=["husstander"])
@@ -97,7 +98,7 @@ class PersonFilter(Schema):
 )
 def persons_list(request: HttpRequest, filters: Query[PersonFilter]) -> list[PersonOut]:
     ctx = AccessContext.from_request(request)
-    whole = selectors.sees_whole_case(request.user)
+    whole = sees_whole_case(request.user)
     found = selectors.persons_search(ctx=ctx, query=filters.q, limit=filters.limit)
     return [
         PersonOut.from_person(
@@ -127,35 +128,6 @@ def person_detail(request: HttpRequest, person_id: ObjectId) -> PersonOut:
     )
 
 
-class PersonIn(Schema):
-    given_name: str = Field(max_length=100)
-    family_name: str = Field(max_length=100)
-    birth_date: datetime.date
-    middle_name: str = Field("", max_length=100)
-    sex: str = Field("", description="female, male eller tom")
-    identity_number: str | None = Field(None, max_length=14)
-    duf_number: str | None = Field(None, max_length=14)
-    relation: str = Field(Relation.MAIN, description=", ".join(Relation.values))
-    category: str = Field(Category.FROM_RECEPTION, description=", ".join(Category.values))
-    citizenship: str = Field("", max_length=100)
-    language: str = Field("", max_length=100)
-    interpreter_needed: bool = False
-    interpreter_language: str = Field("", max_length=100)
-    arrival_date: datetime.date | None = None
-    settled_on: datetime.date | None = None
-    reception_centre: str = Field("", max_length=150)
-    disability: bool = False
-
-
-class HouseholdIn(Schema):
-    municipality: str = Field(description="Kommunenummeret (4 siffer)", pattern=r"^\d{4}$")
-    reference: str = Field(max_length=30)
-    settled_on: datetime.date | None = Field(
-        None, description="Med dato sendes varsler til tjenestene og fristene begynner å løpe."
-    )
-    members: list[PersonIn] = Field(min_length=1, max_length=20)
-
-
 class HouseholdOut(Schema):
     id: int
     reference: str
@@ -163,56 +135,6 @@ class HouseholdOut(Schema):
     settled_on: datetime.date | None
     members: list[int]
     notices: int
-
-
-@household_router.post(
-    "",
-    response={201: HouseholdOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
-    summary="Registrer en husstand (og bosett den når datoen er gitt)",
-)
-def household_create(request: HttpRequest, payload: HouseholdIn) -> Status:
-    if not selectors.may_edit_case(request.user):
-        raise PermissionDenied("Bare flyktningtjenesten kan registrere husstander.")
-    municipality = Municipality.objects.filter(
-        number=payload.municipality,
-        pk__in=selectors.municipality_ids_served_by(request.user),
-    ).first()
-    if municipality is None:
-        raise ValidationError(
-            {
-                "municipality": [
-                    f"Kommune {payload.municipality} finnes ikke, eller du bosetter ikke der."
-                ]
-            }
-        )
-    household = household_receive(
-        ctx=AccessContext.from_request(request),
-        municipality=municipality,
-        reference=payload.reference,
-        members=[
-            PersonInput(
-                **{
-                    **m.model_dump(),
-                    "identity_number": m.identity_number or None,
-                    "duf_number": m.duf_number or None,
-                }
-            )
-            for m in payload.members
-        ],
-        settled_on=payload.settled_on,
-        caseworker=request.user,  # type: ignore[arg-type]
-    )
-    return Status(
-        201,
-        HouseholdOut(
-            id=household.pk,
-            reference=household.reference,
-            municipality=municipality.number,
-            settled_on=household.settled_on,
-            members=list(household.members.values_list("pk", flat=True)),
-            notices=household.notices.count(),
-        ),
-    )
 
 
 @household_router.get(

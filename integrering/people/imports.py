@@ -48,29 +48,24 @@ a settlement date (notices and deadlines, seed 002 §2.4-2.11), in one transacti
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, TextChoices
-from django.http import Http404
 from django.utils import timezone
 
-from integrering.accounts.models import User
-from integrering.audit.services import AccessContext
+from integrering.accounts.access import may_edit_case, municipality_ids_served_by
+from integrering.errors import NotFound
 from integrering.organisations.models import Municipality
-from integrering.tables import XLSX_MAGIC
+from integrering.tables import TableUnreadable, table_lines
 from integrering.ui.numbers import megabytes
 
 from .identity import duf_number_parse, identity_number_parse
 from .models import Category, HouseholdImport, Relation, Sex
-from .selectors import may_edit_case, municipality_ids_served_by
 from .services import PersonInput, household_errors
 
 
@@ -265,70 +260,29 @@ def _blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
+# How the import words a file that cannot be read (``integrering.tables.UNREADABLE``): with what to
+# do about it, since a caseworker uploads it.
+UNREADABLE = {
+    "encoding": "Filen er ikke lagret som UTF-8. I Excel: velg «Lagre som» og filtypen "
+    "«CSV UTF-8 (kommadelt)».",
+    "binary": "Filen kan ikke leses som en CSV-fil.",
+    "quotes": "Raden kan ikke leses; sjekk anførselstegnene.",
+    "xlsx": "Filen kan ikke leses som en Excel-fil (.xlsx). Lagre den på nytt fra Excel, "
+    "eller som CSV UTF-8.",
+}
+
+
+def _file_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    xlsx = file_extension(filename) == XLSX_EXTENSION
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected(
-            [
-                RowError(
-                    None,
-                    "",
-                    "Filen er ikke lagret som UTF-8. I Excel: velg «Lagre som» og filtypen "
-                    "«CSV UTF-8 (kommadelt)».",
-                )
-            ]
-        ) from None
-    if "\x00" in text:
-        raise ImportRejected([RowError(None, "", "Filen kan ikke leses som en CSV-fil.")])
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    number = 0
-    try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, list(cells)
-    except csv.Error:
-        raise ImportRejected(
-            [RowError(number + 1, "", "Raden kan ikke leses; sjekk anførselstegnene.")]
-        ) from None
+        for number, values in table_lines(content=content, xlsx=xlsx):
+            yield number, [_cell(v) for v in values]
+    except TableUnreadable as unreadable:
+        error = RowError(unreadable.line, "", UNREADABLE[unreadable.reason])
+        raise ImportRejected([error]) from None
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
-    from openpyxl import load_workbook
-
-    unreadable = ImportRejected(
-        [
-            RowError(
-                None,
-                "",
-                "Filen kan ikke leses som en Excel-fil (.xlsx). Lagre den på nytt fra Excel, "
-                "eller som CSV UTF-8.",
-            )
-        ]
-    )
-    if not content.startswith(XLSX_MAGIC):
-        raise unreadable
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for broken files
-        raise unreadable from None
-    try:
-        if not workbook.worksheets:
-            raise unreadable
-        sheet = workbook.worksheets[0]
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [_xlsx_cell(v) for v in values]
-        except ImportRejected:
-            raise
-        except Exception:
-            raise unreadable from None
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell(value: object) -> Cell:
+def _cell(value: object) -> Cell:
     if isinstance(value, datetime.datetime):
         return value.date()
     if value is None or isinstance(value, str | int | float | bool | datetime.date):
@@ -342,11 +296,9 @@ def table_read(*, filename: str, content: bytes, header_only: bool = False) -> T
     Checks the header too: unknown, repeated and missing columns are each an error on row 1.
     With ``header_only`` it stops after the header (what the upload form checks at once).
     """
-    extension = file_extension(filename)
-    source = _xlsx_rows(content) if extension == XLSX_EXTENSION else _csv_rows(content)
     columns: list[str] | None = None
     rows: list[tuple[int, dict[str, Cell]]] = []
-    for number, cells in source:
+    for number, cells in _file_rows(filename, content):
         if all(_blank(c) for c in cells):
             continue
         if columns is None:
@@ -776,7 +728,7 @@ def _household_check(
 
     if members:
         found = household_errors(reference=reference, members=members, settled_on=first.settled_on)
-        errors += _service_errors(found, first_row=first.number, member_rows=member_rows)
+        errors += service_errors(found, first_row=first.number, member_rows=member_rows)
     if errors or any(r.errors for r in rows) or isinstance(municipality, str):
         return None, errors
     return (
@@ -791,7 +743,7 @@ def _household_check(
     )
 
 
-def _service_errors(
+def service_errors(
     found: dict[str, list[str]], *, first_row: int, member_rows: list[int]
 ) -> list[RowError]:
     """The registry's errors (``field`` or ``members.N.field``) as errors on rows and columns."""
@@ -844,88 +796,6 @@ def import_check(
 COLUMN_ORDER = {c.name: i for i, c in enumerate(COLUMNS)}
 
 
-def households_create(
-    *, ctx: AccessContext, plans: list[HouseholdPlan], progress: Progress | None = None
-) -> tuple[int, int]:
-    """Register (and settle) every planned household in one transaction: all or none.
-
-    A registry check that fails now (someone registered the same person after the check) rolls
-    everything back and is reported on the household's rows.
-    """
-    from integrering.casework.services.arrival import household_receive
-
-    # The importing caseworker becomes the households' contact, as when registering by hand.
-    user = ctx.user
-    caseworker = user if isinstance(user, User) and user.is_authenticated else None
-    total = sum(len(p.rows) for p in plans)
-    done = 0
-    persons = 0
-    with transaction.atomic():
-        for plan in plans:
-            try:
-                household_receive(
-                    ctx=ctx,
-                    municipality=plan.municipality,
-                    reference=plan.reference,
-                    members=plan.members,
-                    settled_on=plan.settled_on,
-                    caseworker=caseworker,
-                )
-            except ValidationError as exc:
-                found = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-                raise ImportRejected(
-                    _service_errors(found, first_row=plan.rows[0], member_rows=plan.rows)
-                ) from exc
-            except IntegrityError as exc:
-                raise ImportRejected(
-                    [
-                        RowError(
-                            plan.rows[0],
-                            "husstand",
-                            "Noen registrerte husstanden eller en av personene i den mens "
-                            "importen pågikk. Ingenting er lagret; last opp filen på nytt.",
-                        )
-                    ]
-                ) from exc
-            persons += len(plan.members)
-            done += len(plan.rows)
-            if progress is not None:
-                progress("save", done, total)
-    return len(plans), persons
-
-
-def household_import(
-    *,
-    ctx: AccessContext,
-    municipality: Municipality,
-    filename: str,
-    content: bytes,
-    progress: Progress | None = None,
-) -> ImportOutcome:
-    """Read, check and register a household list, all or nothing (issue 5).
-
-    ``ctx.user`` is the importing user: the rows may name only municipalities that user serves,
-    and the created persons are audited as created by that user.
-    """
-    try:
-        table = table_read(filename=filename, content=content)
-    except ImportRejected as exc:
-        return ImportOutcome(total_rows=0, errors=exc.errors)
-    total = len(table.rows)
-    if progress is not None:
-        progress("check", 0, total)
-    plans, errors = import_check(
-        user=ctx.user, municipality=municipality, table=table, progress=progress
-    )
-    if errors:
-        return ImportOutcome(total_rows=total, errors=errors)
-    try:
-        households, persons = households_create(ctx=ctx, plans=plans, progress=progress)
-    except ImportRejected as exc:
-        return ImportOutcome(total_rows=total, errors=exc.errors)
-    return ImportOutcome(total_rows=total, households_created=households, persons_created=persons)
-
-
 def imports_visible_to(user: object) -> QuerySet[HouseholdImport]:
     """The imports of the municipalities the user serves (they name persons in their errors)."""
     return HouseholdImport.objects.filter(
@@ -937,7 +807,7 @@ def household_import_get(*, user: object, import_id: int) -> HouseholdImport:
     """One import the user may follow: 404 out of the user's municipalities, 403 for other services."""
     found = imports_visible_to(user).filter(pk=import_id).first()
     if found is None:
-        raise Http404("Finner ikke importen, eller du har ikke tilgang til den.")
+        raise NotFound("Finner ikke importen, eller du har ikke tilgang til den.")
     if not may_edit_case(user):
         raise PermissionDenied(NOT_REFUGEE_SERVICE)
     return found

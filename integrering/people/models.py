@@ -7,6 +7,7 @@ request, which is why consent lives here and not with the case.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from integrering.accounts.roles import Service
+from integrering.jobs import Job, JobFields
 from integrering.organisations.models import Municipality
 
 
@@ -185,8 +187,24 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Avvist"
 
 
-class HouseholdImport(models.Model):
+def _import_failed(message: str) -> dict[str, Any]:
+    """A failed import shows its message as the list's one error (as ``RowError(None, "",
+    message).as_json()``) and keeps no file: the persons' data live in the register only."""
+    return {
+        "errors": [{"row": None, "column": "", "message": message, "text": message}],
+        "content": b"",
+    }
+
+
+class HouseholdImport(Job):
     """An uploaded household list (CSV or Excel), read by a background task, all or nothing."""
+
+    job_fields = JobFields(
+        done_status=ImportStatus.SUCCEEDED,
+        progress="processed_rows",
+        total="total_rows",
+        failed_values=_import_failed,
+    )
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="imports", verbose_name="kommune"
@@ -204,9 +222,7 @@ class HouseholdImport(models.Model):
     errors = models.JSONField("feil", default=list, blank=True)
     households_created = models.PositiveIntegerField("husstander opprettet", default=0)
     persons_created = models.PositiveIntegerField("personer opprettet", default=0)
-    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField("lastet opp", default=timezone.now)
-    finished_at = models.DateTimeField("ferdig", null=True, blank=True)
 
     class Meta:
         verbose_name = "import av husstander"

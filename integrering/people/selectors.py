@@ -22,54 +22,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
-from django.http import Http404
 from django.utils import timezone
 
-from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
+from integrering.accounts.access import may_edit_case, municipality_ids_served_by, sees_whole_case
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
-from integrering.organisations.models import OrganisationKind, RefugeeServiceCooperation
+from integrering.errors import NotFound
 from integrering.people.models import Consent, InformationCategory
 
 from .models import Household, Person
 from .services import person_name_q, person_number_q
 
-PERSON_ROLES = (*MUNICIPAL_SERVICE_ROLES, Role.MUNICIPAL_LEADER)
-WHOLE_CASE_ROLES = (Role.REFUGEE_SERVICE_CASEWORKER, Role.MUNICIPAL_LEADER)
 NOT_FOUND = "Finner ikke personen, eller du har ikke tilgang til den."
-
-
-def municipality_ids_served_by(user: object) -> frozenset[int]:
-    """The municipalities whose persons this user may work with."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return frozenset()
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or organisation.kind != OrganisationKind.MUNICIPALITY:
-        return frozenset()
-    if not user.has_role(*PERSON_ROLES):  # type: ignore[attr-defined]
-        return frozenset()
-    own = organisation.municipality_id
-    ids = {own}
-    if user.has_role(Role.REFUGEE_SERVICE_CASEWORKER):  # type: ignore[attr-defined]
-        partners = (
-            RefugeeServiceCooperation.objects.valid_on(timezone.localdate())
-            .filter(host_id=own)
-            .values_list("partners", flat=True)
-        )
-        ids.update(pid for pid in partners if pid is not None)
-    return frozenset(ids)
-
-
-def sees_whole_case(user: object) -> bool:
-    """The refugee service and the municipal leader see the whole case of the persons they reach."""
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*WHOLE_CASE_ROLES)  # type: ignore[attr-defined]
-
-
-def may_edit_case(user: object) -> bool:
-    """Only the refugee service (the coordinator, seed 002 §2.2) changes the case."""
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(  # type: ignore[attr-defined]
-        Role.REFUGEE_SERVICE_CASEWORKER
-    )
 
 
 def active_consents(user: object, on: datetime.date | None = None) -> QuerySet[Consent]:
@@ -159,7 +123,7 @@ def person_access_get(
     person = persons_visible_to(ctx.user).filter(pk=person_id).first()
     if person is None:
         audit_record(ctx=ctx, person_id=person_id, action=action, allowed=False)
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     access = _access(ctx.user, person)
     detail = (
         ""
@@ -227,7 +191,7 @@ def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, 
             allowed=False,
             detail=f"husstand {household_id}",
         )
-        raise Http404("Finner ikke husstanden, eller du har ikke tilgang til den.")
+        raise NotFound("Finner ikke husstanden, eller du har ikke tilgang til den.")
     members = list(
         persons_with_details_visible_to(ctx.user).filter(household=household).order_by("birth_date")
     )

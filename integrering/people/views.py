@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts.access import may_edit_case, sees_whole_case
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import form_add_service_errors
 
@@ -29,7 +30,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "persons": persons,
         "query": query,
-        "may_register": selectors.may_edit_case(request.user),
+        "may_register": may_edit_case(request.user),
     }
     template = (
         "people/_person_results.html"
@@ -78,12 +79,12 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     household, members = selectors.household_get(
         ctx=AccessContext.from_request(request), household_id=household_id
     )
-    whole_case = selectors.sees_whole_case(request.user)
+    whole_case = sees_whole_case(request.user)
     context = {
         "household": household,
         "members": members,
         "whole_case": whole_case,
-        "may_edit": selectors.may_edit_case(request.user),
+        "may_edit": may_edit_case(request.user),
         "notices": household.notices.prefetch_related("persons") if whole_case else [],
         "meetings": household.meetings.prefetch_related("persons") if whole_case else [],
         "today": timezone.localdate(),

@@ -21,9 +21,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
-from integrering.rules.benefit import BenefitResult, age_on, benefit_for_age
+from integrering.rules.benefit import BenefitInputs, age_on, benefit_rates
 from integrering.rules.money import to_ore
 from integrering.rules.parameters import RulesError, value
 
@@ -44,18 +43,6 @@ class MonthBenefit:
     amount: Decimal
     needs_decision: bool
     note: str
-
-
-@lru_cache(maxsize=4096)
-def _rates(
-    on: datetime.date, full_rate: bool, act: str, lives_with_parent: bool, hours: Decimal
-) -> BenefitResult:
-    # Only whether the participant has reached the full-rate age matters for the amount.
-    full_age = int(value("benefit/full_rate_age", on))
-    age = full_age if full_rate else full_age - 1
-    return benefit_for_age(
-        on=on, age=age, act=act, lives_with_parent=lives_with_parent, absence_hours=hours
-    )
 
 
 def unapproved_hours(absences: Iterable[Absence], month: datetime.date) -> Decimal:
@@ -93,9 +80,15 @@ def benefit_month(
             f"Stønaden for {period:%m.%Y} regnes fra {on:%d.%m.%Y}, før oppholdstillatelsen "
             f"({participation.permit_date:%d.%m.%Y})."
         )
-    full_rate = age_on(birth_date, on) >= int(value("benefit/full_rate_age", on))
-    lives_with_parent = participation.lives_with_parent and not full_rate
-    rates = _rates(on, full_rate, participation.act, lives_with_parent, hours)
+    rates = benefit_rates(
+        BenefitInputs.of(
+            on=on,
+            age=age_on(birth_date, on),
+            act=participation.act,
+            lives_with_parent=participation.lives_with_parent,
+            absence_hours=hours,
+        )
+    )
     if days.with_benefit == days.days_in_month:
         gross = rates.monthly
     else:

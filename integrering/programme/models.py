@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from integrering.jobs import Job, JobFields
 from integrering.organisations.models import CountyGovernor, Municipality
 from integrering.people.models import Person
 
@@ -394,12 +395,16 @@ class BenefitRunStatus(models.TextChoices):
     FAILED = "failed", "Feilet"
 
 
-class BenefitRun(models.Model):
+class BenefitRun(Job):
     """The introduction benefit of one municipality for one month (seed 002 §3.2).
 
     Computed in the background into a preview; once approved it is locked. One approved run per
     municipality and month; changes found later become correction lines in the next month.
     """
+
+    job_fields = JobFields(
+        done_status=BenefitRunStatus.PREVIEW, progress="processed", total="participants"
+    )
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     month = models.DateField("måned")
@@ -409,13 +414,10 @@ class BenefitRun(models.Model):
     participants = models.PositiveIntegerField("deltakere", default=0)
     processed = models.PositiveIntegerField("beregnet", default=0)
     total = models.DecimalField("sum", max_digits=14, decimal_places=2, default=0)
-    error = models.TextField("feil", blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    computed_at = models.DateTimeField("beregnet", null=True, blank=True)
     approved_at = models.DateTimeField("godkjent", null=True, blank=True)
     approved_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -436,6 +438,15 @@ class BenefitRun(models.Model):
 
     def __str__(self) -> str:
         return f"Introduksjonsstønad {self.month:%m.%Y} ({self.get_status_display().lower()})"
+
+    @property
+    def computed_at(self) -> datetime.datetime | None:
+        """When the run was computed (its job's end), as the pages and the API call it."""
+        return self.finished_at
+
+    @computed_at.setter
+    def computed_at(self, value: datetime.datetime | None) -> None:
+        self.finished_at = value
 
     @property
     def progress_percent(self) -> int:

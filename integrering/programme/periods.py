@@ -9,7 +9,6 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from integrering.rules.benefit import INTEGRATION_ACT
 from integrering.rules.deadlines import add_months
@@ -176,20 +175,3 @@ def month_days(
         benefit_days[0] if benefit_days else None,
         tuple(notes),
     )
-
-
-def describe_goal(act: str, final_goal: str, starts_on: datetime.date) -> str:
-    try:
-        return goal_limits(act=act, final_goal=final_goal, starts_on=starts_on).description
-    except RulesError:
-        return final_goal
-
-
-def as_dict(limits: GoalLimits) -> dict[str, Any]:
-    return {
-        "goal": limits.goal,
-        "description": limits.description,
-        "min_months": limits.min_months,
-        "max_months": limits.max_months,
-        "extension_max_months": limits.extension_max_months,
-    }

@@ -13,19 +13,17 @@ with them the decision appealed and the person's name: what it needs to hear the
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from integrering.accounts.roles import Role
+from integrering.accounts.access import (
+    county_governor_id_of,
+    municipality_ids_served_by,
+    programme_municipality_ids,
+)
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
-from integrering.organisations.models import OrganisationKind
+from integrering.errors import NotFound
 from integrering.people.models import InformationCategory
-from integrering.people.selectors import (
-    PersonAccess,
-    municipality_ids_served_by,
-    person_access_require,
-    sees_whole_case,
-)
+from integrering.people.selectors import PersonAccess, person_access_require
 
 from .models import Appeal, AppealStatus, BenefitRun, Decision, DecisionStatus, Participation
 
@@ -34,13 +32,6 @@ NOT_FOUND_PARTICIPATION = "Finner ikke deltakelsen i introduksjonsprogrammet."
 NOT_FOUND_DECISION = "Finner ikke vedtaket."
 NOT_FOUND_APPEAL = "Finner ikke klagen."
 NOT_FOUND_RUN = "Finner ikke stønadskjøringen."
-
-
-def programme_municipality_ids(user: object) -> frozenset[int]:
-    """Municipalities whose programme, payments and grants the user works with."""
-    if not sees_whole_case(user):
-        return frozenset()
-    return municipality_ids_served_by(user)
 
 
 def _person_access(
@@ -72,7 +63,7 @@ def _reach_through_person(
         audit_record(
             ctx=ctx, person_id=None, action=AuditAction.READ, allowed=False, detail=f"{what} {pk}"
         )
-        raise Http404(not_found)
+        raise NotFound(not_found)
     _person_access(ctx, person_id, edit=edit)
 
 
@@ -149,18 +140,6 @@ def appeal_get(*, ctx: AccessContext, appeal_id: int, edit: bool = False) -> App
     )
 
 
-def county_governor_id_of(user: object) -> int | None:
-    """The county governor's office a county governor officer works for, if any."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return None
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or organisation.kind != OrganisationKind.COUNTY_GOVERNOR:
-        return None
-    if not user.has_role(Role.COUNTY_GOVERNOR_OFFICER):  # type: ignore[attr-defined]
-        return None
-    return organisation.county_governor_id
-
-
 def appeals_for_county_governor(user: object) -> QuerySet[Appeal]:
     """The county governor's inbox: appeals forwarded to it from municipalities in its counties."""
     governor = county_governor_id_of(user)
@@ -184,7 +163,7 @@ def appeal_get_for_county_governor(*, ctx: AccessContext, appeal_id: int) -> App
             allowed=False,
             detail=f"klage {appeal_id} (Statsforvalteren)",
         )
-        raise Http404(NOT_FOUND_APPEAL)
+        raise NotFound(NOT_FOUND_APPEAL)
     audit_record(
         ctx=ctx,
         person_id=appeal.decision.person_id,
@@ -202,7 +181,7 @@ def benefit_runs_for(user: object) -> QuerySet[BenefitRun]:
 def benefit_run_get(*, user: object, run_id: int) -> BenefitRun:
     run = benefit_runs_for(user).select_related("municipality").filter(pk=run_id).first()
     if run is None:
-        raise Http404(NOT_FOUND_RUN)
+        raise NotFound(NOT_FOUND_RUN)
     return run
 
 

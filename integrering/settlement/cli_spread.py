@@ -26,6 +26,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from integrering.commands import problems_report
 from integrering.rules.parameters import RulesError
 from integrering.ui.numbers import number_nb
 
@@ -57,13 +58,6 @@ def add_arguments(parser: Any) -> None:
         help="året som fordeles: kriteriene som gjelder 1. januar det året (standard: i år)",
     )
     parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
-
-
-def _fail(stderr: Any, problems: list[str]) -> int:
-    stderr.write(f"{PROG}: {len(problems)} feil, ingenting er beregnet:\n")
-    for problem in problems:
-        stderr.write(f"  - {problem}\n")
-    return 2
 
 
 def result_json(result: SpreadResult) -> dict[str, Any]:
@@ -137,12 +131,12 @@ def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
             problems += [f"{path_text}: {problem}" for problem in read.problems]
             rows = read.rows
     if problems or rows is None:
-        return _fail(stderr, problems)
+        return problems_report(stderr, PROG, problems)
 
     try:
         result = spread(need, rows, below_minimum=below_minimum, on=on)
     except (SpreadError, RulesError) as exc:
-        return _fail(stderr, [str(exc)])
+        return problems_report(stderr, PROG, [str(exc)])
     if options.get("json"):
         stdout.write(json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -9,11 +9,14 @@ A confirmed placement registers the household in its municipality's casework.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from integrering.jobs import Job, JobFields
 from integrering.organisations.models import Municipality
 from integrering.people.models import Household, Relation, Sex
 
@@ -378,9 +381,32 @@ class ConfirmState(models.TextChoices):
     FAILED = "failed", "Ikke overført"
 
 
-class MatchRun(models.Model):
+def _confirm_failed(message: str) -> dict[str, Any]:
+    """A confirmation that fails leaves the run a proposal, with the message as its problem."""
+    return {"status": MatchRunStatus.PROPOSED, "confirm_stage": "", "confirm_problems": [message]}
+
+
+class MatchRun(Job):
     """One run of the matcher (utsøking) over the households waiting in one year, computed by the
-    background worker; its placements are a proposal until the planner confirms them."""
+    background worker; its placements are a proposal until the planner confirms them.
+
+    A row holds two jobs: the computation (``Job``'s fields, ``progress`` in percent) and the
+    confirmation (the ``confirm_`` fields, ``confirm_job_fields``).
+    """
+
+    job_fields = JobFields(done_status=MatchRunStatus.PROPOSED, progress="progress")
+    confirm_job_fields: ClassVar[JobFields] = JobFields(
+        status="confirm_state",
+        done_status=ConfirmState.DONE,
+        progress="confirm_done",
+        total="confirm_total",
+        started_at="confirm_started_at",
+        heartbeat_at="confirm_heartbeat_at",
+        finished_at="confirm_finished_at",
+        error="",
+        task_id="confirm_task_id",
+        failed_values=_confirm_failed,
+    )
 
     year = models.PositiveSmallIntegerField("år")
     status = models.CharField(
@@ -398,8 +424,6 @@ class MatchRun(models.Model):
     greedy_objective = models.FloatField("grådig skår", null=True, blank=True)
     seconds = models.FloatField("sekunder", null=True, blank=True)
     solver_status = models.CharField("løserstatus", max_length=30, blank=True)
-    error = models.TextField("feil", blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -407,7 +431,6 @@ class MatchRun(models.Model):
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    finished_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -426,6 +449,8 @@ class MatchRun(models.Model):
     confirm_requested_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    confirm_started_at = models.DateTimeField(null=True, blank=True)
+    confirm_heartbeat_at = models.DateTimeField(null=True, blank=True)
     confirm_finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -435,6 +460,10 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"Utsøking {self.year} #{self.pk}"
+
+    @classmethod
+    def jobs_on_row(cls) -> tuple[JobFields, ...]:
+        return (cls.job_fields, cls.confirm_job_fields)
 
 
 class Placement(models.Model):

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
-from integrering.accounts.roles import Role
+from integrering.accounts.access import is_planner, planner_require, planner_require_or_404
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
+from integrering.errors import NotFound
 
 from .models import (
     MatchRun,
@@ -29,31 +28,14 @@ from .models import (
 
 # The years settlement planning takes in a URL or a form; others are 404 or refused.
 MIN_YEAR, MAX_YEAR = 2000, 2100
-NOT_PLANNER = "Bosettingsplanlegging er for direktoratets bosettingsplanleggere."
 NOT_FOUND = "Finner ikke det du ba om."
-
-
-def is_planner(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.SETTLEMENT_PLANNER))
-
-
-def planner_require(user: Any) -> None:
-    """For list pages: 403 with a clear message for anyone who is not a settlement planner."""
-    if not is_planner(user):
-        raise PermissionDenied(NOT_PLANNER)
-
-
-def planner_require_or_404(user: Any) -> None:
-    """For pages of one object (or one year): 404 for anyone who is not a settlement planner."""
-    if not is_planner(user):
-        raise Http404(NOT_FOUND)
 
 
 def planning_year_require(user: Any, year: int) -> int:
     """For a page of one year: 404 for anyone but a planner, and for a year out of range."""
     planner_require_or_404(user)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return year
 
 
@@ -61,7 +43,7 @@ def _get(user: Any, queryset: QuerySet[Any], pk: int) -> Any:
     planner_require_or_404(user)
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return found
 
 
@@ -101,7 +83,7 @@ def _audited_get(
         detail=f"{what} {pk}" if found is None else detail(found),
     )
     if found is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return found
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from integrering.commands import problems_report
 from integrering.ui.numbers import number_nb
 
 from .capacity_summary import AnswerRow, ServiceShare, service_shares
@@ -138,26 +139,21 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument("--json", action="store_true", help="skriv resultatet som JSON")
 
 
-def _fail(stderr: Any, problems: list[str]) -> int:
-    stderr.write(f"{PROG}: {len(problems)} feil, ingenting er beregnet:\n")
-    for problem in problems:
-        stderr.write(f"  - {problem}\n")
-    return 2
-
-
 def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
     path_text = options.get("file") or ""
     if not path_text:
-        return _fail(stderr, ["--file mangler: oppgi CSV-filen med svarene."])
+        return problems_report(stderr, PROG, ["--file mangler: oppgi CSV-filen med svarene."])
     try:
         text = Path(path_text).read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return _fail(stderr, [f"Kan ikke lese {path_text}: {exc.strerror or exc}."])
+        return problems_report(stderr, PROG, [f"Kan ikke lese {path_text}: {exc.strerror or exc}."])
     except UnicodeDecodeError:
-        return _fail(stderr, [f"{path_text} er ikke en tekstfil i UTF-8."])
+        return problems_report(stderr, PROG, [f"{path_text} er ikke en tekstfil i UTF-8."])
     read = answers_file_read(text)
     if read.problems:
-        return _fail(stderr, [f"{path_text}: {problem}" for problem in read.problems])
+        return problems_report(
+            stderr, PROG, [f"{path_text}: {problem}" for problem in read.problems]
+        )
     shares = service_shares(read.rows, only_answered=True)
     if options.get("json"):
         stdout.write(json.dumps(summary_json(shares), ensure_ascii=False, indent=2) + "\n")

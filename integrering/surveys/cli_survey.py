@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from integrering.commands import problems_report
 from integrering.tables import TableError, number_parse, table_read
 
 from .models import SurveyRole
@@ -37,13 +38,6 @@ from .statistics import (
 )
 
 HELP = "Svarprosent per rolle og «minst en besvarelse», eller korrelasjon (Pearsons r)."
-
-
-def _fail(stderr: Any, prog: str, problems: list[str]) -> int:
-    stderr.write(f"{prog}: {len(problems)} feil, ingenting er beregnet:\n")
-    for problem in problems:
-        stderr.write(f"  - {problem}\n")
-    return 2
 
 
 def _read(path_text: str, required: list[str]) -> tuple[Any, list[str]]:
@@ -168,7 +162,7 @@ class ResponseRatesCommand:
     def run(cls, options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
         rates, problems = response_rates_file(options.get("invitations") or "")
         if rates is None:
-            return _fail(stderr, cls.PROG, problems)
+            return problems_report(stderr, cls.PROG, problems)
         if options.get("json"):
             stdout.write(json.dumps(rates.to_json(), ensure_ascii=False, indent=2) + "\n")
         else:
@@ -193,7 +187,7 @@ class CorrelateCommand:
         x, y = (options.get("x") or "").strip(), (options.get("y") or "").strip()
         result, problems = correlate_file(options.get("file") or "", x, y)
         if result is None:
-            return _fail(stderr, cls.PROG, problems)
+            return problems_report(stderr, cls.PROG, problems)
         if options.get("json"):
             stdout.write(json.dumps(result.to_json()) + "\n")
         else:

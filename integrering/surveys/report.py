@@ -1,5 +1,5 @@
 """The municipal survey's report as PDF (WeasyPrint, like the casework letters) and its tables as
-Excel (openpyxl, one sheet per table): table 1 (response rates, seed 004), table 2 (correlations
+Excel (one sheet per table): table 1 (response rates, seed 004), table 2 (correlations
 with significance stars), the Likert distributions (charts as SVG in the PDF, the figures in the
 Excel), and the open answers by theme.
 """
@@ -7,13 +7,11 @@ Excel), and the open answers by theme.
 from __future__ import annotations
 
 import base64
-import io
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
+from integrering.exports import Cell, Column, Sheet, xlsx_bytes
 from integrering.pdf import pdf_from_template
 
 from .models import LikertValue, QuestionKind, Survey
@@ -69,56 +67,52 @@ def survey_report_pdf(survey: Survey) -> bytes:
     return pdf_from_template("surveys/report_pdf.html", report_context(survey_results(survey)))
 
 
-def _bold_header(sheet: Any) -> None:
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-
-
 def survey_tables_xlsx(survey: Survey) -> bytes:
     """The tables as an Excel workbook: «Tabell 1» (response rates), «Tabell 2»
     (correlations), «Likert» (counts and shares per item and year), «Åpne svar»."""
     results = survey_results(survey)
-    workbook = Workbook()
-    rates = workbook.active
-    assert rates is not None
-    rates.title = "Tabell 1"
     last_year = results.rates.last_year
-    header = ["", f"Invitert {survey.year}", f"Besvart {survey.year}", f"Prosent {survey.year}"]
+    header: list[Column | str] = [
+        Column("", width=26),
+        f"Invitert {survey.year}",
+        f"Besvart {survey.year}",
+        f"Prosent {survey.year}",
+    ]
     if last_year:
         header += [f"Invitert {last_year}", f"Besvart {last_year}", f"Prosent {last_year}"]
-    rates.append(header)
-    _bold_header(rates)
+    rate_rows: list[list[Cell]] = []
     for row in results.rates.rows:
-        cells: list[Any] = [row.label]
+        cells: list[Cell] = [row.label]
         for rate in (row.this, row.last) if last_year else (row.this,):
             if rate is None:
                 cells += [None, None, None]
             else:
                 cells += [rate.invited, rate.answered, float(rate.percent)]
-        rates.append(cells)
-    rates.column_dimensions["A"].width = 26
+        rate_rows.append(cells)
+    rates = Sheet("Tabell 1", header, rate_rows)
 
-    correlations = workbook.create_sheet("Tabell 2")
-    correlations.append(["Kjennetegn", "r", "p", "Signifikans", "n", "Merknad"])
-    _bold_header(correlations)
-    for c in results.correlations:
-        correlations.append([c.label, c.r, c.p, c.stars, c.n, c.note])
-    correlations.column_dimensions["A"].width = 28
-    for r_cell, p_cell in correlations.iter_rows(min_row=2, min_col=2, max_col=3):
-        r_cell.number_format = "0.00"
-        p_cell.number_format = "0.000"
+    correlations = Sheet(
+        "Tabell 2",
+        [
+            Column("Kjennetegn", width=28),
+            Column("r", number_format="0.00"),
+            Column("p", number_format="0.000"),
+            "Signifikans",
+            "n",
+            "Merknad",
+        ],
+        [[c.label, c.r, c.p, c.stars, c.n, c.note] for c in results.correlations],
+    )
 
-    likert = workbook.create_sheet("Likert")
     labels = [label for _, label in LikertValue.choices]
-    likert.append(["Rolle", "Gruppe", "Kode", "Spørsmål", "År", "Antall svar", *labels])
-    _bold_header(likert)
+    likert_rows: list[list[Cell]] = []
     for group in results.likert:
         for item in group.items:
             pairs = [(survey.year, item.this)]
             if item.last is not None:
                 pairs.append((survey.year - 1, item.last))
             for year, distribution in pairs:
-                likert.append(
+                likert_rows.append(
                     [
                         group.role_label,
                         group.group,
@@ -129,26 +123,27 @@ def survey_tables_xlsx(survey: Survey) -> bytes:
                         *[distribution.counts[code] for code in LikertValue.values],
                     ]
                 )
+    likert = Sheet(
+        "Likert",
+        ["Rolle", "Gruppe", "Kode", "Spørsmål", "År", "Antall svar", *labels],
+        likert_rows,
+    )
 
-    answers = workbook.create_sheet("Åpne svar")
-    answers.append(["Rolle", "Spørsmål", "Tema", "Enhet", "Svar"])
-    _bold_header(answers)
-    for tq in results.text_questions:
-        for tag_group in open_answer_groups(open_answers(tq.question)):
-            for answer in tag_group.answers:
-                answers.append(
-                    [
-                        tq.role_label,
-                        tq.question.text,
-                        tag_group.name or "(uten tema)",
-                        answer.unit_name,
-                        answer.text,
-                    ]
-                )
-    for row in answers.iter_rows(min_row=2, min_col=5, max_col=5):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    answers.column_dimensions["E"].width = 80
-
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    answer_rows: list[list[Cell]] = [
+        [
+            tq.role_label,
+            tq.question.text,
+            tag_group.name or "(uten tema)",
+            answer.unit_name,
+            answer.text,
+        ]
+        for tq in results.text_questions
+        for tag_group in open_answer_groups(open_answers(tq.question))
+        for answer in tag_group.answers
+    ]
+    answers = Sheet(
+        "Åpne svar",
+        ["Rolle", "Spørsmål", "Tema", "Enhet", Column("Svar", width=80, wrap=True)],
+        answer_rows,
+    )
+    return xlsx_bytes([rates, correlations, likert, answers])

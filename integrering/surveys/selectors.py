@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
-from integrering.accounts.access import is_analyst
+from integrering.accounts.access import analyst_require, analyst_require_or_404
+from integrering.errors import NotFound
 
 from .models import Invitation, InvitationStatus, Question, Questionnaire, Survey
 
@@ -22,23 +21,11 @@ NOT_ANALYST = "Kommuneundersøkelsen er for direktoratets analytikere."
 NOT_FOUND = "Finner ikke det du ba om."
 
 
-def analyst_require(user: Any) -> None:
-    """For list pages: 403 with a clear message for anyone who is not an analyst."""
-    if not is_analyst(user):
-        raise PermissionDenied(NOT_ANALYST)
-
-
-def analyst_require_or_404(user: Any) -> None:
-    """For pages of one object: 404 for anyone who is not an analyst."""
-    if not is_analyst(user):
-        raise Http404(NOT_FOUND)
-
-
 def _get(user: Any, queryset: QuerySet[Any], pk: int) -> Any:
     analyst_require_or_404(user)
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return found
 
 

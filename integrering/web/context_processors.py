@@ -9,8 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from integrering.accounts.access import PERSON_ROLES
 from integrering.accounts.roles import Role, Service
-from integrering.people.selectors import PERSON_ROLES
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from integrering.accounts.access import municipality_ids_served_by
 from integrering.accounts.models import User
 from integrering.organisations.models import County, CountyGovernor, Municipality, Organisation
-from integrering.people.selectors import (
-    households_visible_to,
-    municipality_ids_served_by,
-    persons_visible_to,
-)
+from integrering.people.selectors import households_visible_to, persons_visible_to
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.concurrency import version_bump
+from integrering.errors import NotFound
 from integrering.pdf import pdf_from_template
 from integrering.people.models import Person
 from integrering.rules.parameters import RulesError, value
@@ -216,7 +216,7 @@ def practice_contract_of(*, person: Person, contract_id: int) -> PracticeContrac
     """One contract of the person; 404 when it belongs to someone else or does not exist."""
     contract = PracticeContract.objects.filter(person=person, pk=contract_id).first()
     if contract is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return contract
 
 

@@ -11,8 +11,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from integrering.accounts.access import may_edit_case
 from integrering.audit.services import AccessContext
-from integrering.people.selectors import may_edit_case, person_get
+from integrering.people.selectors import person_get
 from integrering.ui.forms import form_add_service_errors
 
 from .. import selectors

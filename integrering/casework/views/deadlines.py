@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts.access import sees_whole_case
 from integrering.audit.services import AccessContext
-from integrering.people.selectors import sees_whole_case
 
 from .. import selectors
 from ..deadline_labels import deadline_label

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from integrering.accounts.access import may_edit_case
 from integrering.audit.services import AccessContext
-from integrering.people.selectors import may_edit_case
 from integrering.ui.forms import form_add_service_errors
 
 from .. import selectors

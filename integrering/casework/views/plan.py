@@ -20,11 +20,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from integrering.accounts.access import may_edit_case, sees_whole_case
 from integrering.accounts.roles import Service
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
 from integrering.people.models import InformationCategory, Person
-from integrering.people.selectors import may_edit_case, person_get, sees_whole_case
+from integrering.people.selectors import person_get
 from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
 
 from ..models import IndividualPlan, Mapping

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts.access import may_edit_case
 from integrering.audit.services import AccessContext
 from integrering.people.models import InformationCategory, Person
-from integrering.people.selectors import may_edit_case, person_get
+from integrering.people.selectors import person_get
 from integrering.rules.parameters import RulesError
 from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
 

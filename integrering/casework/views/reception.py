@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts.access import may_edit_case, municipality_ids_served_by
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.people import selectors
@@ -59,16 +60,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _municipalities_for(user: object) -> object:
-    return Municipality.objects.filter(pk__in=selectors.municipality_ids_served_by(user)).order_by(
-        "name"
-    )
+    return Municipality.objects.filter(pk__in=municipality_ids_served_by(user)).order_by("name")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def household_register(request: HttpRequest) -> HttpResponse:
     """Register a household with its members; with a settlement date it is settled at once."""
-    if not selectors.may_edit_case(request.user):
+    if not may_edit_case(request.user):
         raise PermissionDenied("Bare flyktningtjenesten kan registrere husstander.")
     ctx = AccessContext.from_request(request)
     municipalities = _municipalities_for(request.user)
@@ -136,7 +135,7 @@ def _check_complete_members(form: HouseholdForm, members: MemberFormSet) -> None
 def household_settle_view(request: HttpRequest, household_id: int) -> HttpResponse:
     ctx = AccessContext.from_request(request)
     household, _ = selectors.household_get(ctx=ctx, household_id=household_id)
-    if not selectors.may_edit_case(request.user):
+    if not may_edit_case(request.user):
         raise PermissionDenied("Bare flyktningtjenesten kan registrere bosetting.")
     form = SettleForm(request.POST)
     if not form.is_valid():

@@ -5,12 +5,12 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
 from conftest import World
 from integrering.accounts.roles import Role
 from integrering.audit.models import AuditEvent
 from integrering.audit.services import AccessContext
+from integrering.errors import NotFound
 from integrering.organisations.models import Municipality, RefugeeServiceCooperation
 from integrering.people.identity import synthetic_identity_number
 from integrering.people.models import Household, Person
@@ -29,7 +29,7 @@ def test_owner_and_colleague_see_their_municipalitys_people_and_the_outsider_doe
     for user in (world.owner, world.colleague):
         assert set(persons_visible_to(user)) == set(world.household.members.all())
     assert set(persons_visible_to(world.outsider)) == set(world.outsider_household.members.all())
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         person_get(ctx=ctx(world.outsider), person_id=world.person.pk)
     assert person_get(ctx=ctx(world.owner), person_id=world.person.pk) == world.person
 
@@ -78,7 +78,7 @@ def test_the_host_of_a_cooperation_serves_its_partners_but_a_partner_sees_only_i
 
     partner_user = make_user(municipality_number="3326")
     assert {p.municipality.number for p in persons_visible_to(partner_user)} == {"3326"}
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         person_get(ctx=ctx(partner_user), person_id=people["3322"].members.get().pk)
 
     # The host's other services (NAV) do not get the partners' people through the cooperation.

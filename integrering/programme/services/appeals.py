@@ -14,16 +14,17 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
+from integrering.accounts.access import county_governor_id_of
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.concurrency import version_bump
+from integrering.errors import NotFound
 from integrering.rules.parameters import value
 
 from ..models import APPEAL_OUTCOMES, Appeal, AppealStatus, Decision, DecisionStatus
-from ..selectors import NOT_FOUND_APPEAL, county_governor_id_of, decision_get
+from ..selectors import NOT_FOUND_APPEAL, decision_get
 from .decisions import TEXTS, decision_draft
 
 WHAT = "klagen"
@@ -63,8 +64,8 @@ def appeal_register(
     """
     try:
         decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
-    except Http404:
-        raise Http404(
+    except NotFound:
+        raise NotFound(
             f"Finner ikke vedtaket (nr. {decision_id}): det finnes ikke, eller du har ikke "
             "tilgang til det. Klagen er ikke registrert."
         ) from None
@@ -283,7 +284,7 @@ def appeal_decide_outcome(
             allowed=False,
             detail=f"klage {appeal.pk} (Statsforvalteren)",
         )
-        raise Http404(NOT_FOUND_APPEAL)
+        raise NotFound(NOT_FOUND_APPEAL)
     if appeal.status != AppealStatus.FORWARDED:
         when = f" {appeal.outcome_on:%d.%m.%Y}" if appeal.outcome_on else ""
         raise ValidationError(

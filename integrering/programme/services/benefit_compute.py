@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
 
-from integrering.rules.benefit import age_on
+from integrering.jobs import job_done, job_fail, job_progress, job_start
+from integrering.rules.benefit import age_on, full_rate_reached
 from integrering.rules.deadlines import add_months
 from integrering.rules.parameters import RulesError, value
 
@@ -51,13 +51,8 @@ MonthCache = dict[tuple[Any, ...], MonthBenefit | None]
 DAY = datetime.timedelta(days=1)
 
 
-@lru_cache(maxsize=4096)
-def _full_rate_age(on: datetime.date) -> int:
-    return int(value("benefit/full_rate_age", on))
-
-
 def _full_rate(birth_date: datetime.date, on: datetime.date) -> bool:
-    return age_on(birth_date, on) >= _full_rate_age(on)
+    return full_rate_reached(age=age_on(birth_date, on), on=on)
 
 
 _month_bounds = lru_cache(maxsize=512)(month_bounds)
@@ -85,10 +80,10 @@ class _Participant:
         it, so every date is clipped to one day either side of those days (which keeps each
         comparison with a day of the month), the extensions enter through the last day, the
         absences through their unapproved hours (``unapproved_hours``, the engine's own sum),
-        the birth date through whether the full-rate age is reached (as in the engine's rate
-        cache; the same on every day when it is the same on the first and the last), and the
-        rest of the participation is taken as it is. Participants whose months look the same
-        from inside get the same key, and the month is computed once.
+        the birth date through whether the full-rate age is reached (as in the rules'
+        ``BenefitInputs``; the same on every day when it is the same on the first and the last),
+        and the rest of the participation is taken as it is. Participants whose months look the
+        same from inside get the same key, and the month is computed once.
         """
         p = self.participation
         first, last = _month_bounds(month)
@@ -144,14 +139,7 @@ class _Participant:
         if cache is not None and key in cache:
             return cache[key]
         try:
-            result = benefit_month(
-                self.participation,
-                month,
-                birth_date=self.participation.person.birth_date,
-                periods=self.periods,
-                extensions=self.extensions,
-                absences=self.absences_by_month.get(month, []),
-            )
+            result = self.compute(month)
         except RulesError as exc:
             person = self.participation.person
             raise RulesError(
@@ -160,6 +148,34 @@ class _Participant:
         if cache is not None and key is not None:
             cache[key] = result
         return result
+
+    def compute(self, month: datetime.date) -> MonthBenefit | None:
+        """``benefit_month`` from the rows loaded with the participation."""
+        return benefit_month(
+            self.participation,
+            month,
+            birth_date=self.participation.person.birth_date,
+            periods=self.periods,
+            extensions=self.extensions,
+            absences=self.absences_by_month.get(month, []),
+        )
+
+
+def benefit_month_compute(
+    *, participation: Participation, month: datetime.date
+) -> MonthBenefit | None:
+    """One participant's benefit for one month as the benefit run computes it, without paying it
+    (the API's preview): the same rows, ``benefit_month`` and its one rate cache. None when the
+    participant had no day in the programme that month. Seed 002 §3.2 (``programme/benefit.py``).
+    """
+    first, last = month_bounds(month)
+    participant = _Participant(
+        participation,
+        list(participation.periods.all()),
+        list(participation.extensions.all()),
+        list(participation.absences.filter(on__gte=first, on__lte=last)),
+    )
+    return participant.compute(first)
 
 
 @dataclass(frozen=True)
@@ -339,7 +355,7 @@ def benefit_run_lines_compute(
         run.municipality_id, earlier[0] if earlier else first, last, earlier
     )
     count = len(participants)
-    BenefitRun.objects.filter(pk=run.pk).update(participants=count)
+    job_progress(run, 0, count)
     lines: list[BenefitLine] = []
     cache: MonthCache = {}
     for done, participant in enumerate(participants, start=1):
@@ -352,16 +368,10 @@ def benefit_run_lines_compute(
             if correction is not None:
                 lines.append(correction)
         if done % PROGRESS_EVERY == 0 or done == count:
-            BenefitRun.objects.filter(pk=run.pk).update(processed=done)
+            job_progress(run, done, count)
             if progress is not None:
                 progress(done, count)
     return lines, count
-
-
-def _fail(run_id: int, message: str) -> None:
-    BenefitRun.objects.filter(pk=run_id, status=BenefitRunStatus.RUNNING).update(
-        status=BenefitRunStatus.FAILED, error=message, computed_at=timezone.now()
-    )
 
 
 def benefit_run_compute(*, run_id: int, progress: Progress | None = None) -> BenefitRun | None:
@@ -371,11 +381,8 @@ def benefit_run_compute(*, run_id: int, progress: Progress | None = None) -> Ben
     computed is not written. Any error leaves the run FAILED with a message for the user (the
     rules' messages are Norwegian and name the participant) and no lines.
     """
-    claimed = BenefitRun.objects.filter(pk=run_id, status=BenefitRunStatus.QUEUED).update(
-        status=BenefitRunStatus.RUNNING, processed=0, error=""
-    )
     run = BenefitRun.objects.select_related("municipality").filter(pk=run_id).first()
-    if not claimed or run is None:
+    if run is None or not job_start(run, processed=0, error=""):
         return run
     try:
         lines, _ = benefit_run_lines_compute(run, progress)
@@ -386,15 +393,14 @@ def benefit_run_compute(*, run_id: int, progress: Progress | None = None) -> Ben
             if not locked.exists():
                 return None
             BenefitLine.objects.bulk_create(lines, batch_size=1000)
-            locked.update(
-                status=BenefitRunStatus.PREVIEW,
+            job_done(
+                run,
                 participants=len({line.participation_id for line in lines}),
                 total=sum((line.amount for line in lines), ZERO),
-                computed_at=timezone.now(),
             )
     except RulesError as exc:
-        _fail(run_id, str(exc))
+        job_fail(run, str(exc))
     except BaseException as exc:  # an error, or SystemExit: the worker was stopped mid-task
-        _fail(run_id, f"{SYSTEM_ERROR} ({type(exc).__name__}: {exc})"[:2000])
+        job_fail(run, f"{SYSTEM_ERROR} ({type(exc).__name__}: {exc})"[:2000])
         raise
     return BenefitRun.objects.select_related("municipality").filter(pk=run_id).first()

@@ -37,8 +37,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
+from integrering.exports import AMOUNT, Cell, Column, Sheet, xlsx_bytes
+from integrering.jobs import job_enqueue
 from integrering.organisations.models import Municipality
 from integrering.rules.money import money_str
 
@@ -49,7 +52,6 @@ from ..models import (
     BenefitRun,
     BenefitRunStatus,
 )
-from ..selectors import programme_municipality_ids
 
 NO_ACCESS = "Du arbeider ikke med introduksjonsprogrammet i denne kommunen."
 ZERO = Decimal(0)
@@ -144,9 +146,7 @@ def benefit_run_start(
     if municipality.pk not in programme_municipality_ids(ctx.user):
         raise ValidationError({"municipality": [NO_ACCESS]})
     run = benefit_run_prepare(ctx=ctx, municipality=municipality, month=month)
-    result = tasks.benefit_run_compute.enqueue(run.pk)
-    run.task_id = str(result.id)
-    run.save(update_fields=["task_id"])
+    job_enqueue(tasks.benefit_run_compute, run)
     return run
 
 
@@ -206,18 +206,6 @@ def benefit_run_approve(*, ctx: AccessContext, run: BenefitRun) -> BenefitRun:
     )
     run.refresh_from_db()
     return run
-
-
-def benefit_run_delete(*, ctx: AccessContext, run: BenefitRun) -> None:
-    """Delete a run that is not approved (an approved run is the record of what was paid)."""
-    _require_access(ctx, run.municipality_id)
-    deleted, _ = (
-        BenefitRun.objects.filter(pk=run.pk).exclude(status=BenefitRunStatus.APPROVED).delete()
-    )
-    if not deleted:
-        raise ValidationError(
-            f"Stønaden for {run.month:%m.%Y} er godkjent; en godkjent kjøring kan ikke slettes."
-        )
 
 
 # --- Reading ---------------------------------------------------------------------------------------
@@ -368,37 +356,18 @@ def benefit_run_csv(*, ctx: AccessContext, run: BenefitRun) -> bytes:
 
 def benefit_run_xlsx(*, ctx: AccessContext, run: BenefitRun) -> bytes:
     """The run as an Excel workbook: a header row, numbers as numbers, a sum row; audited."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     _exportable(run)
     rows = export_rows(run)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"Stønad {run.month:%m.%Y}"
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in rows:
-        sheet.append(
-            [
-                ("ja" if row[n] else "nei") if n == "needs_decision" else row[n]
-                for n in EXPORT_COLUMNS
-            ]
-        )
+    lines: list[list[Cell]] = [
+        [("ja" if row[n] else "nei") if n == "needs_decision" else row[n] for n in EXPORT_COLUMNS]
+        for row in rows
+    ]
     sums = {name: sum((row[name] for row in rows), ZERO) for name in SUM_COLUMNS}
-    sheet.append(["Sum"])
-    last = sheet.max_row
-    for index, name in enumerate(EXPORT_COLUMNS, start=1):
-        if name in sums:
-            sheet.cell(row=last, column=index, value=sums[name])
-        if name in MONEY_COLUMNS:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "#,##0.00"
-    bold = Font(bold=True)
-    for cell in (*sheet[1], *sheet[last]):
-        cell.font = bold
-    sheet.freeze_panes = "A2"
+    lines.append(["Sum", *[sums.get(name) for name in EXPORT_COLUMNS[1:]]])
+    columns = [
+        Column(name, number_format=AMOUNT if name in MONEY_COLUMNS else None)
+        for name in EXPORT_COLUMNS
+    ]
+    content = xlsx_bytes([Sheet(f"Stønad {run.month:%m.%Y}", columns, lines, sum_row=True)])
     _export_audit(ctx, run, "Excel")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return content

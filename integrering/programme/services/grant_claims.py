@@ -30,14 +30,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.casework.services.arrival import person_facts
+from integrering.errors import NotFound
+from integrering.exports import AMOUNT, Cell, Column, Sheet, xlsx_bytes
 from integrering.organisations.models import Municipality
 from integrering.people.models import Category, Person
 from integrering.rules.benefit import age_on
@@ -62,7 +62,6 @@ from integrering.rules.references import reference
 
 from ..models import Extension, ExtensionKind, Participation
 from ..periods import last_day
-from ..selectors import programme_municipality_ids
 
 INTEGRATION = "integration"
 NORWEGIAN_GRANT = "norwegian"
@@ -173,7 +172,7 @@ def claim_municipality_get(*, user: object, number: str | None) -> Municipality:
         return next((m for m in choices if m.pk == own), choices[0])
     found = next((m for m in choices if m.number == number), None)
     if found is None:
-        raise Http404(NOT_FOUND_MUNICIPALITY)
+        raise NotFound(NOT_FOUND_MUNICIPALITY)
     return found
 
 
@@ -871,34 +870,20 @@ def grant_claim_xlsx(claim: GrantClaim, grant: str) -> bytes:
     if section is None:
         raise ValueError(f"Kravet har ikke {grant}")
     header, rows = _rows(claim, section)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Linjer"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    amount_column = header.index("beløp") + 1
-    for row in rows:
-        sheet.append(row)
-        current = sheet.max_row
-        for cell in sheet[current]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD.MM.YYYY"
-        sheet.cell(row=current, column=amount_column).number_format = "#,##0.00"
-    sums = workbook.create_sheet("Summer")
-    sums.append(["beskrivelse", "antall", "beløp"])
-    for cell in sums[1]:
-        cell.font = Font(bold=True)
-    for total in section.sums:
-        sums.append([total.label, total.count, total.amount])
-    sums.append(["Sum", len(section.lines), section.total])
-    sums.cell(row=sums.max_row, column=1).font = Font(bold=True)
-    for (cell,) in sums.iter_rows(min_row=2, min_col=3, max_col=3):
-        cell.number_format = "#,##0.00"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    lines = Sheet(
+        "Linjer",
+        [Column(name, number_format=AMOUNT if name == "beløp" else None) for name in header],
+        rows,
+    )
+    sum_rows: list[list[Cell]] = [[t.label, t.count, t.amount] for t in section.sums]
+    sum_rows.append(["Sum", len(section.lines), section.total])
+    sums = Sheet(
+        "Summer",
+        ["beskrivelse", "antall", Column("beløp", number_format=AMOUNT)],
+        sum_rows,
+        sum_row=True,
+    )
+    return xlsx_bytes([lines, sums])
 
 
 def default_budget_year() -> int:

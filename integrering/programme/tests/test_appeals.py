@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -21,6 +20,7 @@ from conftest import World, client_for
 from integrering.accounts.models import User
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
+from integrering.errors import NotFound
 from integrering.organisations.models import CountyGovernor
 from integrering.programme.models import (
     Appeal,
@@ -135,7 +135,7 @@ def test_an_appeal_the_day_after_the_deadline_is_late_but_registered(world: Worl
 
 def test_an_appeal_against_a_decision_that_does_not_exist_is_refused(world: World) -> None:
     missing = (Decision.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 100
-    with pytest.raises(Http404, match=r"Finner ikke vedtaket \(nr\. \d+\)"):
+    with pytest.raises(NotFound, match=r"Finner ikke vedtaket \(nr\. \d+\)"):
         appeal_register(
             ctx=_ctx(world.owner), decision_id=missing, received_on=TODAY, grounds="Klage"
         )
@@ -144,7 +144,7 @@ def test_an_appeal_against_a_decision_that_does_not_exist_is_refused(world: Worl
 
 def test_an_appeal_against_another_municipalitys_decision_is_refused(world: World) -> None:
     decision = _sent(world)
-    with pytest.raises(Http404, match="Finner ikke vedtaket"):
+    with pytest.raises(NotFound, match="Finner ikke vedtaket"):
         appeal_register(
             ctx=_ctx(world.outsider), decision_id=decision.pk, received_on=TODAY, grounds="Klage"
         )
@@ -327,7 +327,7 @@ def test_only_the_county_governor_it_was_sent_to_decides(world: World, user_kind
         user = _governor(VESTLAND_GOVERNOR)
     else:
         user = world.owner if user_kind == "owner" else world.outsider
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         appeal_decide_outcome(
             ctx=_ctx(user),
             appeal=appeal,
@@ -380,7 +380,7 @@ def test_the_outcome_needs_a_valid_outcome_a_reasoning_and_a_possible_date(world
 
 def test_an_appeal_not_forwarded_is_not_the_county_governors(world: World) -> None:
     appeal = _register(world, _sent(world), D(2024, 7, 10))
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         appeal_decide_outcome(
             ctx=_ctx(_governor()),
             appeal=appeal,

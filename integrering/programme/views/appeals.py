@@ -21,9 +21,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from integrering.accounts.access import may_edit_case
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
-from integrering.people.selectors import may_edit_case
 from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
 from integrering.ui.http import no_store
 

@@ -39,12 +39,13 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.ui.forms import DsForm, form_add_service_errors
 
 from ..models import BenefitRun, BenefitRunStatus
-from ..selectors import benefit_run_get, benefit_runs_for, programme_municipality_ids
+from ..selectors import benefit_run_get, benefit_runs_for
 from ..services.benefit_run import (
     benefit_lines_shown,
     benefit_run_approve,

@@ -20,6 +20,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts.access import county_governor_id_of
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
@@ -30,7 +31,6 @@ from ..selectors import (
     NOT_FOUND_APPEAL,
     appeal_get_for_county_governor,
     appeals_for_county_governor,
-    county_governor_id_of,
 )
 from ..services.appeals import appeal_decide_outcome
 from ..services.decisions import decision_letter, decision_letter_filename

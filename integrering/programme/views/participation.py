@@ -20,9 +20,10 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts.access import may_edit_case
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
-from integrering.people.selectors import may_edit_case, person_get
+from integrering.people.selectors import person_get
 from integrering.ui.forms import DsForm, form_add_service_errors
 
 from ..forms import (

@@ -177,6 +177,7 @@ def test_bad_input_exits_2_with_one_clear_line(
     assert excinfo.value.code == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("integrering rules: "), err  # a subcommand's argument errors too
     assert message in err
     assert "Traceback" not in err
 

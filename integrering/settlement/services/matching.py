@@ -21,8 +21,10 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from integrering.accounts.access import planner_require
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError, version_bump
+from integrering.jobs import job_enqueue
 from integrering.organisations.models import Municipality
 
 from .. import tasks
@@ -35,7 +37,6 @@ from ..models import (
     WaitingHousehold,
     WaitingStatus,
 )
-from ..selectors import planner_require
 from .match_capacity import CAPACITY_LABELS, household_demand, municipality_capacity, run_loads
 from .matching_confirm import (
     ALREADY_CONFIRMING,
@@ -85,9 +86,7 @@ def match_run_start(
             created_by=ctx.acting_user,
             stage="Står i kø",
         )
-        result = tasks.match_run_compute.enqueue(run.pk)
-        run.task_id = str(result.id)
-        run.save(update_fields=["task_id"])
+        job_enqueue(tasks.match_run_compute, run)
     return run
 
 
@@ -236,7 +235,6 @@ def match_run_confirm_start(*, ctx: AccessContext, run: MatchRun) -> MatchRun:
             run.refresh_from_db()
             run_editable_require(run)
             raise ConflictError(ALREADY_CONFIRMING)
-        result = tasks.match_run_confirm.enqueue(run.pk)
-        MatchRun.objects.filter(pk=run.pk).update(confirm_task_id=str(result.id))
+        job_enqueue(tasks.match_run_confirm, run, fields=MatchRun.confirm_job_fields)
     run.refresh_from_db()
     return run

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from integrering.jobs import job_done, job_fail, job_progress, job_start
 from integrering.organisations.models import Municipality
 from integrering.people.models import Person
 
@@ -138,7 +138,7 @@ def match_input_build(
     return MatchInput(problem, households, municipalities, scores)
 
 
-def _progress_writer(run_id: int) -> Any:
+def _progress_writer(run: MatchRun) -> Any:
     last = [0.0]
 
     def write(stage: str, percent: int) -> None:
@@ -146,7 +146,7 @@ def _progress_writer(run_id: int) -> Any:
         if now - last[0] < 0.5 and percent < 100:
             return
         last[0] = now
-        MatchRun.objects.filter(pk=run_id).update(stage=stage[:200], progress=min(percent, 99))
+        job_progress(run, min(percent, 99), 100, stage=stage[:200])
 
     return write
 
@@ -198,20 +198,16 @@ def _explained_placements(
 def match_run_compute(*, run_id: int) -> MatchRun | None:
     """Compute a queued run (in the worker): solve, explain, store the placements."""
     run = MatchRun.objects.filter(pk=run_id, status=MatchRunStatus.QUEUED).first()
-    if run is None:
+    if run is None or not job_start(run, stage="Leser husstander og kapasitet", progress=1):
         return None
-    MatchRun.objects.filter(pk=run.pk).update(
-        status=MatchRunStatus.RUNNING, stage="Leser husstander og kapasitet", progress=1
-    )
     try:
         return _compute(run)
     # The run must not stay «Beregnes» when something breaks, or the worker is stopped mid-task
     # (SystemExit).
     except BaseException as exc:
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRunStatus.FAILED,
-            error=f"Utsøkingen stoppet på grunn av en feil i systemet ({type(exc).__name__}). Ingenting er lagret.",
-            finished_at=timezone.now(),
+        job_fail(
+            run,
+            f"Utsøkingen stoppet på grunn av en feil i systemet ({type(exc).__name__}). Ingenting er lagret.",
         )
         raise
 
@@ -226,8 +222,8 @@ def _compute(run: MatchRun) -> MatchRun:
         for key, amount in household_demand(placement.household).items():
             consumed[placement.municipality_id][key] += amount  # type: ignore[index]
     data = match_input_build(year=run.year, households=households, consumed=consumed)
-    result = match_solve(data.problem, time_limit=run.time_limit, progress=_progress_writer(run.pk))
-    MatchRun.objects.filter(pk=run.pk).update(stage="Forklarer plasseringene", progress=95)
+    result = match_solve(data.problem, time_limit=run.time_limit, progress=_progress_writer(run))
+    job_progress(run, 95, 100, stage="Forklarer plasseringene")
     placements = [
         Placement(
             run=run,
@@ -253,8 +249,8 @@ def _compute(run: MatchRun) -> MatchRun:
         MatchRun.objects.filter(year=run.year, status=MatchRunStatus.PROPOSED).exclude(
             pk=run.pk
         ).update(status=MatchRunStatus.SUPERSEDED)
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRunStatus.PROPOSED,
+        job_done(
+            run,
             stage="Ferdig",
             progress=100,
             households=len(households) + len(locked),
@@ -266,7 +262,6 @@ def _compute(run: MatchRun) -> MatchRun:
             greedy_objective=result.greedy_objective + locked_score,
             seconds=time.monotonic() - started,
             solver_status=result.status,
-            finished_at=timezone.now(),
         )
     run.refresh_from_db()
     return run

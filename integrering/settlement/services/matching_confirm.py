@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from integrering.accounts.access import planner_require
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
+from integrering.jobs import job_done, job_fail, job_heartbeat, job_progress, job_start
 from integrering.people.models import Category
 from integrering.people.services import (
     PersonInput,
@@ -22,13 +24,11 @@ from integrering.people.services import (
 )
 
 from ..models import (
-    ConfirmState,
     MatchRun,
     MatchRunStatus,
     WaitingHousehold,
     WaitingStatus,
 )
-from ..selectors import planner_require
 
 NOTHING_TRANSFERRED = "Ingen husstander er overført. Rett dette først:"
 
@@ -52,6 +52,9 @@ STAGE_CHECKING = "Kontrollerer husstandene"
 
 
 STAGE_REGISTERING = "Registrerer husstandene hos kommunene"
+
+
+CONFIRM = MatchRun.confirm_job_fields  # the confirmation's fields on the run's row
 
 
 def run_editable_require(run: MatchRun) -> None:
@@ -109,7 +112,7 @@ def _confirm_check(run: MatchRun) -> list[str]:
     in one transaction, whose progress no one else can see)."""
     placements = list(placements_confirmable(run).prefetch_related("household__members"))
     total = len(placements)
-    MatchRun.objects.filter(pk=run.pk).update(confirm_total=total, confirm_done=0)
+    job_progress(run, 0, total, fields=CONFIRM)
     problems: list[str] = []
     last = time.monotonic()
     for done, placement in enumerate(placements, start=1):
@@ -122,7 +125,7 @@ def _confirm_check(run: MatchRun) -> list[str]:
         now = time.monotonic()
         if now - last >= 0.5 or done == total:
             last = now
-            MatchRun.objects.filter(pk=run.pk).update(confirm_done=done)
+            job_progress(run, done, total, fields=CONFIRM)
     return problems
 
 
@@ -134,48 +137,27 @@ def match_run_confirm_execute(*, run_id: int) -> MatchRun | None:
     (``match_run_confirm``). If any household cannot be registered nothing is, the run is a
     proposal again, and every problem is kept on it for the planner to fix and confirm again.
     """
-    claimed = MatchRun.objects.filter(
-        pk=run_id, status=MatchRunStatus.CONFIRMING, confirm_state=ConfirmState.QUEUED
-    ).update(confirm_state=ConfirmState.RUNNING, confirm_stage=STAGE_CHECKING)
     run = MatchRun.objects.select_related("confirm_requested_by").filter(pk=run_id).first()
-    if not claimed or run is None:
+    if run is None or not job_start(run, fields=CONFIRM, confirm_stage=STAGE_CHECKING):
         return run
     ctx = AccessContext(
         user=run.confirm_requested_by, route="task:match-run-confirm", method="TASK"
     )
-    finished = MatchRun.objects.filter(pk=run.pk)
     try:
         problems = _confirm_check(run)
         if problems:
             raise ValidationError([NOTHING_TRANSFERRED, *problems])
-        finished.update(confirm_stage=STAGE_REGISTERING)
+        job_heartbeat(run, fields=CONFIRM, confirm_stage=STAGE_REGISTERING)
         count = match_run_confirm(ctx=ctx, run=run)
     except (ValidationError, PermissionDenied) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        finished.update(
-            status=MatchRunStatus.PROPOSED,
-            confirm_state=ConfirmState.FAILED,
-            confirm_stage="",
-            confirm_problems=[m for m in messages if m != NOTHING_TRANSFERRED],
-            confirm_finished_at=timezone.now(),
-        )
+        problems = [m for m in messages if m != NOTHING_TRANSFERRED]
+        job_fail(run, NOTHING_TRANSFERRED, fields=CONFIRM, confirm_problems=problems)
     except BaseException:  # an error, or SystemExit: the worker was stopped mid-task
-        finished.update(
-            status=MatchRunStatus.PROPOSED,
-            confirm_state=ConfirmState.FAILED,
-            confirm_stage="",
-            confirm_problems=[CONFIRM_SYSTEM_ERROR],
-            confirm_finished_at=timezone.now(),
-        )
+        job_fail(run, CONFIRM_SYSTEM_ERROR, fields=CONFIRM)
         raise
     else:
-        finished.update(
-            confirm_state=ConfirmState.DONE,
-            confirm_stage="",
-            confirm_total=count,
-            confirm_done=count,
-            confirm_finished_at=timezone.now(),
-        )
+        job_done(run, fields=CONFIRM, confirm_stage="", confirm_total=count, confirm_done=count)
     run.refresh_from_db()
     return run
 

@@ -19,17 +19,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from integrering.accounts.access import planner_or_system_require
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError, conflict_message, version_bump
 from integrering.rules.parameters import value
 
 from ..models import SettlementNeed, SettlementNeedRevision
-from ..selectors import planner_require
 
 WHAT = "bosettingsbehovet"
 REASON_MAX = 300
 NOTE_MAX = 2000
-FIGURES = ("from_reception", "outside_reception", "transfer_refugees", "unaccompanied_minors")
 FIGURE_LABELS = {
     "from_reception": "Fra mottak",
     "outside_reception": "Utenfor mottak",
@@ -57,12 +56,6 @@ def need_year_error(year: int, on: datetime.date | None = None) -> str | None:
 def need_for(year: int) -> SettlementNeed | None:
     """The year's need, or None when none is entered yet."""
     return SettlementNeed.objects.filter(year=year).select_related("updated_by").first()
-
-
-def _require_planner_or_system(ctx: AccessContext) -> None:
-    # A management command (the demo data, an import) runs as the system, without a user.
-    if ctx.user is not None:
-        planner_require(ctx.user)
 
 
 def _figure_errors(figures: dict[str, int]) -> dict[str, list[str]]:
@@ -102,7 +95,7 @@ def need_save(
     revision row with the figures saved. Two planners revising at once: the second is refused
     (``ConflictError``) and keeps what they typed.
     """
-    _require_planner_or_system(ctx)
+    planner_or_system_require(ctx.user)
     figures = {
         "from_reception": from_reception,
         "outside_reception": outside_reception,

@@ -32,11 +32,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from integrering.accounts.access import planner_or_system_require
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 
 from ..models import ReceptionCentre, ReceptionCount, ReceptionKind
-from ..selectors import planner_require
 
 NAME_MAX = 150
 STATUS_LABELS = {
@@ -48,12 +48,6 @@ STATUS_LABELS = {
 }
 # The overview's order: those the settlement planner will place first.
 STATUS_ORDER = tuple(STATUS_LABELS)
-
-
-def _require_planner_or_system(ctx: AccessContext) -> None:
-    # A management command (the demo data, an import) runs as the system, without a user.
-    if ctx.user is not None:
-        planner_require(ctx.user)
 
 
 def reception_centre_save(
@@ -73,7 +67,7 @@ def reception_centre_save(
     The name is unique (whatever the case); a new centre lies in a current municipality; a
     centre closes after it opened. Places may be 0 (a centre kept in reserve).
     """
-    _require_planner_or_system(ctx)
+    planner_or_system_require(ctx.user)
     name = (name or "").strip()
     operator = (operator or "").strip()
     errors: dict[str, list[str]] = {}
@@ -137,7 +131,7 @@ def reception_count_record(
     The date cannot be in the future, nor outside the time the centre was open. More residents
     than places is recorded and flagged (``reception_over_capacity``), not refused.
     """
-    _require_planner_or_system(ctx)
+    planner_or_system_require(ctx.user)
     numbers = {
         "asylum_seekers": asylum_seekers,
         "permit_to_settle": permit_to_settle,

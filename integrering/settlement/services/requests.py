@@ -21,7 +21,6 @@ aggregates per municipality, not personal data: nothing here is audit-logged.
 from __future__ import annotations
 
 import datetime
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,11 +29,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from integrering.accounts.access import planner_or_system_require
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError, conflict_message, version_bump
+from integrering.exports import Cell, Sheet, xlsx_bytes
 from integrering.organisations.models import Municipality
 
 from ..models import (
@@ -43,7 +42,7 @@ from ..models import (
     SettlementNeed,
     SettlementRequest,
 )
-from ..selectors import MAX_YEAR, MIN_YEAR, planner_require
+from ..selectors import MAX_YEAR, MIN_YEAR
 from ..spreading import BELOW_MINIMUM, SpreadError, SpreadRow, percent_text, spread
 
 REQUEST = "anmodningen"
@@ -53,12 +52,6 @@ NOTE_MAX = 300
 # MunicipalityFacts: results_score DECIMAL(9, 4), immigrant_share DECIMAL(5, 4).
 RESULTS_MAX = Decimal("99999.9999")
 DECIMAL_PLACES = 4
-
-
-def _require_planner_or_system(ctx: AccessContext) -> None:
-    # A management command (the facts import, the demo data) runs as the system, without a user.
-    if ctx.user is not None:
-        planner_require(ctx.user)
 
 
 def _year_error(year: int) -> str | None:
@@ -88,7 +81,7 @@ def municipality_facts_replace(
     municipality number (the current municipalities), a figure the database cannot hold (more
     than four decimals), or an exception reason over 300 characters.
     """
-    _require_planner_or_system(ctx)
+    planner_or_system_require(ctx.user)
     problems = []
     if error := _year_error(year):
         problems.append(error)
@@ -161,7 +154,7 @@ def requests_spread(
     is not asked. Refused once any municipality's decision is recorded for the year: the
     decisions answer the requests as they were sent.
     """
-    _require_planner_or_system(ctx)
+    planner_or_system_require(ctx.user)
     errors: dict[str, list[str]] = {}
     if error := _year_error(year):
         errors["year"] = [error]
@@ -235,7 +228,7 @@ def request_adjust(
     a reason, with minors above the request, or when someone else saved the request since
     ``version`` (``ConflictError``).
     """
-    _require_planner_or_system(ctx)
+    planner_or_system_require(ctx.user)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if requested is None:
@@ -305,7 +298,7 @@ def decision_record(
     exceed the request (allowed; the pages show it); unaccompanied minors are part of it.
     ``large_dwellings`` None means no limit. The decision date cannot be in the future.
     """
-    _require_planner_or_system(ctx)
+    planner_or_system_require(ctx.user)
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
     if decided is None:
@@ -478,16 +471,6 @@ def _summaries(rows: Iterable[RequestRow]) -> tuple[RequestSummary, list[Request
     return national, [counties[number] for number in sorted(counties)]
 
 
-def requests_summary_counties(year: int) -> list[RequestSummary]:
-    """Per county: municipalities asked, requested, decided, the difference, who has answered."""
-    return _summaries(request_rows(year=year))[1]
-
-
-def requests_summary_national(year: int) -> RequestSummary:
-    """The same sums for the whole country."""
-    return _summaries(request_rows(year=year))[0]
-
-
 def requests_summary(year: int, rows: Iterable[RequestRow] | None = None) -> YearSummary:
     """The national and county sums in one read (``rows``: the year's rows, when at hand)."""
     national, counties = _summaries(rows if rows is not None else request_rows(year=year))
@@ -525,16 +508,10 @@ EXPORT_COLUMNS = (
 
 def requests_xlsx(year: int, rows: Sequence[RequestRow]) -> bytes:
     """The requests table as an Excel workbook (one row per municipality)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"Anmodninger {year}"
-    sheet.append(list(EXPORT_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    lines: list[list[Cell]] = []
     for row in rows:
         request, facts, decision = row.request, row.facts, row.decision
-        sheet.append(
+        lines.append(
             [
                 request.municipality.number,
                 request.municipality.name,
@@ -556,7 +533,4 @@ def requests_xlsx(year: int, rows: Sequence[RequestRow]) -> bytes:
                 row.difference,
             ]
         )
-    sheet.freeze_panes = "C2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes([Sheet(f"Anmodninger {year}", EXPORT_COLUMNS, lines, freeze="C2")])

@@ -13,10 +13,10 @@ from integrering.accounts.models import User
 from integrering.api import api
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.audit.services import AccessContext
+from integrering.casework.tests.test_household_import import WORKER_DB, run_worker
 from integrering.concurrency import ConflictError
 from integrering.people.models import Household, Person
-from integrering.people.tests.test_import import WORKER_DB, run_worker
-from integrering.settlement.api_matching import MatchRunOut
+from integrering.settlement.api.matching import MatchRunOut
 from integrering.settlement.models import (
     ConfirmState,
     MatchRun,

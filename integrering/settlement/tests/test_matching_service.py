@@ -12,8 +12,8 @@ from django.test import Client
 from conftest import World, client_for
 from integrering.audit.models import AuditEvent
 from integrering.audit.services import AccessContext
+from integrering.casework.tests.test_household_import import WORKER_DB, run_worker
 from integrering.people.models import Household, Person
-from integrering.people.tests.test_import import WORKER_DB, run_worker
 from integrering.settlement.models import (
     MatchRun,
     MatchRunStatus,

@@ -17,11 +17,7 @@ from integrering.settlement.models import (
     SettlementNeed,
     SettlementRequest,
 )
-from integrering.settlement.services.requests import (
-    requests_summary,
-    requests_summary_counties,
-    requests_summary_national,
-)
+from integrering.settlement.services.requests import requests_summary
 from integrering.settlement.testing import make_facts
 from integrering.testing import make_user
 
@@ -355,8 +351,8 @@ def test_the_county_sums_add_up_to_the_national_sums(planner: Client, facts: Non
     bergen, kinn = request_of("4601"), request_of("4602")
     _decide("4601", bergen.requested - 30, minors=5)
     _decide("4602", kinn.requested + 4)
-    national = requests_summary_national(YEAR)
-    counties = requests_summary_counties(YEAR)
+    summary = requests_summary(YEAR)
+    national, counties = summary.national, summary.counties
     assert [c.county for c in counties] == ["03", "11", "32", "46", "50"]
     for name in (
         "municipalities",

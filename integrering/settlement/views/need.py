@@ -1,6 +1,6 @@
 """The settlement planner's front page, the year's settlement need, and the year's progress.
 
-Settlement planning is the directorate's (``selectors.planner_require``): anyone else gets 403 on
+Settlement planning is the directorate's (``accounts.access.planner_require``): anyone else gets 403 on
 the front page and 404 on the pages of a year. A year outside ``need_years`` is 404 too.
 """
 
@@ -18,11 +18,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts.access import planner_require, planner_require_or_404
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import DsForm, form_add_service_errors
 
 from ..forms import CountField
-from ..selectors import NOT_FOUND, planner_require, planner_require_or_404
+from ..selectors import NOT_FOUND
 from ..services.need import need_for, need_revisions, need_save, need_year_error, need_years
 from ..services.progress import (
     CHART_GROUPS,

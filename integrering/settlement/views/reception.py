@@ -18,13 +18,14 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from integrering.accounts.access import planner_require
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality
 from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
 
 from ..forms import CountField
 from ..models import ReceptionCentre, ReceptionCount, ReceptionKind
-from ..selectors import planner_require, reception_centre_get
+from ..selectors import reception_centre_get
 from ..services.reception import (
     STATUS_LABELS,
     reception_centre_save,

@@ -14,7 +14,6 @@ The figures are aggregates, not personal data; the pages are still not cached.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -54,7 +53,6 @@ from ..services.requests import (
 from ..spreading import BELOW_MINIMUM, DROP, RAISE, Criteria, percent_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-COUNTY_NUMBER = re.compile(r"^\d{2}$")
 
 
 class SpreadForm(DsForm):

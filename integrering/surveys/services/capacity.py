@@ -18,29 +18,32 @@ user may not see is 404, so an id reveals nothing.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from integrering.accounts.access import (
+    county_governor_of,
+    governor_require,
+    is_national_reader,
+    leader_municipality,
+)
 from integrering.accounts.models import User
 from integrering.accounts.roles import Role
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError, conflict_message, version_bump
-from integrering.organisations.models import County, CountyGovernor, Municipality
-from integrering.programme.selectors import county_governor_id_of
+from integrering.errors import NotFound
+from integrering.exports import Cell, Sheet, xlsx_bytes
+from integrering.organisations.models import County, Municipality
 from integrering.rules.parameters import value
 
 from ..capacity_summary import (
@@ -59,9 +62,6 @@ from ..models import (
 )
 
 NOT_FOUND = "Finner ikke kartleggingen, eller du har ikke tilgang til den."
-NOT_GOVERNOR = "Kapasitetskartleggingen åpnes av Statsforvalteren."
-NOT_READER = "Kapasitetskartleggingen er for Statsforvalteren, kommunenes ledere og direktoratet."
-NOT_NATIONAL = "De nasjonale tallene er for direktoratets analytikere og bosettingsplanleggere."
 CLOSED = (
     "Svarfristen for kartleggingen gikk ut {closes_on:%d.%m.%Y}. Svaret kan ikke lenger endres; "
     "kontakt Statsforvalteren hvis noe må rettes."
@@ -72,49 +72,6 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 # --- Who may do what -----------------------------------------------------------------------
-
-
-def user_governor(user: Any) -> CountyGovernor | None:
-    """The county governor a county governor officer works for; None for anyone else (who is
-    decided once, in ``programme.selectors.county_governor_id_of``)."""
-    if county_governor_id_of(user) is None:
-        return None
-    return user.organisation.county_governor
-
-
-def user_leader_municipality(user: Any) -> Municipality | None:
-    """The municipality a municipal leader answers for; None for anyone else."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.MUNICIPAL_LEADER):
-        return None
-    organisation = getattr(user, "organisation", None)
-    return organisation.municipality if organisation is not None else None
-
-
-def is_national_reader(user: Any) -> bool:
-    """The directorate's analysts and settlement planners read every round and the nation."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(getattr(user, "organisation", None), "kind", "") == "directorate"
-        and user.has_role(Role.ANALYST, Role.SETTLEMENT_PLANNER)
-    )
-
-
-def capacity_reader_require(user: Any) -> None:
-    """For the list page: 403 for anyone with no part in the capacity survey."""
-    if not (user_governor(user) or user_leader_municipality(user) or is_national_reader(user)):
-        raise PermissionDenied(NOT_READER)
-
-
-def governor_require(user: Any) -> CountyGovernor:
-    governor = user_governor(user)
-    if governor is None:
-        raise PermissionDenied(NOT_GOVERNOR)
-    return governor
-
-
-def national_require(user: Any) -> None:
-    if not is_national_reader(user):
-        raise PermissionDenied(NOT_NATIONAL)
 
 
 # --- Reads ---------------------------------------------------------------------------------
@@ -140,8 +97,8 @@ def capacity_rounds_visible(user: Any) -> QuerySet[CapacityRound]:
     rounds = CapacityRound.objects.select_related("county_governor")
     if is_national_reader(user):
         return rounds.all()
-    governor = user_governor(user)
-    municipality = user_leader_municipality(user)
+    governor = county_governor_of(user)
+    municipality = leader_municipality(user)
     condition = Q(pk__in=[])
     if governor is not None:
         condition |= Q(county_governor=governor)
@@ -166,17 +123,17 @@ def capacity_round_get(user: Any, round_id: int) -> CapacityRound:
     """A round for its results page: its governor's officers and the directorate; 404 else."""
     round = CapacityRound.objects.select_related("county_governor").filter(pk=round_id).first()
     if round is None:
-        raise Http404(NOT_FOUND)
-    if is_national_reader(user) or user_governor(user) == round.county_governor:
+        raise NotFound(NOT_FOUND)
+    if is_national_reader(user) or county_governor_of(user) == round.county_governor:
         return round
-    raise Http404(NOT_FOUND)
+    raise NotFound(NOT_FOUND)
 
 
 def capacity_round_manage_get(user: Any, round_id: int) -> CapacityRound:
     """A round its governor's officer acts on (reminders); 404 for anyone else."""
     round = capacity_round_get(user, round_id)
-    if user_governor(user) != round.county_governor:
-        raise Http404(NOT_FOUND)
+    if county_governor_of(user) != round.county_governor:
+        raise NotFound(NOT_FOUND)
     return round
 
 
@@ -185,7 +142,7 @@ def capacity_answer_round_get(
 ) -> tuple[CapacityRound, Municipality]:
     """A round and the municipality the user answers it for: only the leader of a municipality
     asked in the round reaches it; 404 for anyone else."""
-    municipality = user_leader_municipality(user)
+    municipality = leader_municipality(user)
     round = (
         CapacityRound.objects.select_related("county_governor").filter(pk=answer_round_id).first()
     )
@@ -194,7 +151,7 @@ def capacity_answer_round_get(
         or municipality is None
         or not round_municipalities(round).filter(pk=municipality.pk).exists()
     ):
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return round, municipality
 
 
@@ -215,7 +172,7 @@ def response_of(round: CapacityRound, municipality: Municipality) -> CapacityRes
 def open_rounds_for_leader(user: Any) -> list[tuple[CapacityRound, CapacityResponse | None]]:
     """The rounds the leader's municipality can answer now, with its response so far (for the
     capacity page and the municipal start page)."""
-    municipality = user_leader_municipality(user)
+    municipality = leader_municipality(user)
     if municipality is None:
         return []
     today = timezone.localdate()
@@ -334,7 +291,7 @@ def capacity_answer_save(
     ``version`` is the response's version when the form was opened (0 when there was none): a
     save over someone else's newer save is refused with ``ConflictError`` and nothing changes.
     """
-    if user_leader_municipality(ctx.user) != municipality:
+    if leader_municipality(ctx.user) != municipality:
         raise ValidationError(NOT_FOUND)
     if not round_is_open(round):
         if timezone.localdate() < round.opened_on:
@@ -666,13 +623,6 @@ XLSX_COLUMNS = (
 
 def capacity_round_xlsx(round: CapacityRound) -> bytes:
     """The round's submitted answers as an Excel workbook: one row per municipality and service."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = f"Kapasitet {round.quarter}. kv {round.year}"
-    sheet.append(list(XLSX_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     order = {service: i for i, service in enumerate(CapacityService.values)}
     answers = sorted(
         CapacityAnswer.objects.filter(
@@ -680,10 +630,11 @@ def capacity_round_xlsx(round: CapacityRound) -> bytes:
         ).select_related("response__municipality__county"),
         key=lambda a: (a.response.municipality.number, order.get(a.service, 99)),
     )
+    rows: list[list[Cell]] = []
     for answer in answers:
         municipality = answer.response.municipality
         submitted = answer.response.submitted_at
-        sheet.append(
+        rows.append(
             [
                 municipality.number,
                 municipality.name,
@@ -694,7 +645,5 @@ def capacity_round_xlsx(round: CapacityRound) -> bytes:
                 timezone.localtime(submitted).replace(tzinfo=None) if submitted else None,
             ]
         )
-    sheet.freeze_panes = "C2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    title = f"Kapasitet {round.quarter}. kv {round.year}"
+    return xlsx_bytes([Sheet(title, XLSX_COLUMNS, rows, freeze="C2")])

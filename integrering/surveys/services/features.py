@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 
+from integrering.accounts.access import analyst_require
 from integrering.organisations.models import Municipality
 from integrering.tables import TableError, number_parse, table_read
 
 from ..models import MunicipalFeatures
-from ..selectors import analyst_require
 
 COLUMNS = (
     "municipality_number",

@@ -190,11 +190,6 @@ def questionnaire_update(
 # --- Questions ---------------------------------------------------------------------------------
 
 
-def choices_parse(text: str) -> list[str]:
-    """Choices typed one per line: trimmed, empty lines left out."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def _code_free(questionnaire: Questionnaire, text: str, exclude: int | None = None) -> str:
     base = slugify(text)[:50].strip("-") or "sporsmal"
     taken = set(questionnaire.questions.exclude(pk=exclude or 0).values_list("code", flat=True))

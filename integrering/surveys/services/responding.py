@@ -12,7 +12,7 @@ second is refused by its version (``integrering.concurrency``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -202,9 +202,3 @@ def _answers_write(invitation: Invitation, values: Mapping[int, Value]) -> None:
             changed.append(answer)
     Answer.objects.bulk_create(new)
     Answer.objects.bulk_update(changed, ["value"])
-
-
-def required_missing_labels(questions: Iterable[Question], error_keys: Iterable[str]) -> list[str]:
-    """The «2. Har kommunen …» labels of the questions that have an error, for a summary."""
-    keys = set(error_keys)
-    return [f"{q.position}. {q.text}" for q in questions if f"q{q.pk}" in keys]

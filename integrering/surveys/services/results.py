@@ -17,9 +17,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 
 from integrering.accounts.access import is_analyst
+from integrering.errors import NotFound
 from integrering.rules.parameters import value
 
 from ..models import (
@@ -31,7 +31,6 @@ from ..models import (
     MunicipalFeatures,
     Question,
     QuestionKind,
-    Questionnaire,
     Survey,
     SurveyRole,
 )
@@ -401,14 +400,14 @@ def tag_names() -> list[str]:
 def answer_get(user: Any, answer_id: int) -> Answer:
     """One answer; 404 for anyone who is not an analyst, and for an unknown id."""
     if not is_analyst(user):
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     answer = (
         Answer.objects.select_related("question__questionnaire__survey", "invitation")
         .filter(pk=answer_id)
         .first()
     )
     if answer is None:
-        raise Http404(NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return answer
 
 
@@ -456,7 +455,3 @@ def survey_results(survey: Survey) -> SurveyResults:
         features_count=MunicipalFeatures.objects.filter(year=survey.year).count(),
         stars_legend=significance_legend(datetime.date(survey.year, 1, 1)),
     )
-
-
-def questionnaire_role_label(questionnaire: Questionnaire) -> str:
-    return dict(SurveyRole.choices)[questionnaire.role]

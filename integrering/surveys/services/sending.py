@@ -12,11 +12,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from integrering.accounts.access import county_governor_of
 from integrering.audit.services import AccessContext
 
 from .. import tasks
 from ..models import CapacityRound, Invitation, InvitationStatus, Survey
-from .capacity import NOT_FOUND, round_is_open, user_governor
+from .capacity import NOT_FOUND, round_is_open
 from .invitations import survey_is_open
 
 REMINDER_TASK = "integrering.surveys.tasks.capacity_reminders_send"
@@ -27,7 +28,7 @@ def capacity_reminders_start(*, ctx: AccessContext, round: CapacityRound) -> str
 
     Only the round's governor's officers remind, and only while the round is open.
     """
-    if user_governor(ctx.user) != round.county_governor:
+    if county_governor_of(ctx.user) != round.county_governor:
         raise ValidationError(NOT_FOUND)
     if not round_is_open(round):
         raise ValidationError(

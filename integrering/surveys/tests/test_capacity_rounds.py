@@ -20,7 +20,7 @@ from conftest import World, client_for
 from integrering.accounts.models import User
 from integrering.accounts.roles import Role
 from integrering.audit.services import AccessContext
-from integrering.people.tests.test_import import WORKER_DB, run_worker
+from integrering.casework.tests.test_household_import import WORKER_DB, run_worker
 from integrering.surveys.models import (
     CapacityLevel,
     CapacityResponse,

@@ -12,8 +12,8 @@ from django_tasks_db.models import DBTaskResult
 
 from conftest import client_for
 from integrering.accounts.roles import Role
+from integrering.casework.tests.test_household_import import WORKER_DB, run_worker
 from integrering.organisations.models import Municipality
-from integrering.people.tests.test_import import WORKER_DB, run_worker
 from integrering.surveys.city_districts import oslo_city_districts
 from integrering.surveys.models import Invitation, SurveyRole
 from integrering.surveys.services.invitations import (

@@ -28,6 +28,14 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from integrering.accounts.access import (
+    capacity_reader_require,
+    county_governor_of,
+    governor_require,
+    is_national_reader,
+    leader_municipality,
+    national_require,
+)
 from integrering.audit.services import AccessContext
 from integrering.charts import DIVERGING, Series, bar_chart
 from integrering.ui.forms import DateInput, DsForm, YearField, form_add_service_errors
@@ -43,16 +51,12 @@ from ..services.capacity import (
     ServiceAnswer,
     capacity_answer_round_get,
     capacity_answer_save,
-    capacity_reader_require,
     capacity_round_get,
     capacity_round_manage_get,
     capacity_round_open,
     capacity_round_xlsx,
     capacity_rounds_visible,
     default_closes_on,
-    governor_require,
-    is_national_reader,
-    national_require,
     national_results,
     open_rounds_for_leader,
     quarter_of,
@@ -61,8 +65,6 @@ from ..services.capacity import (
     round_is_open,
     round_results,
     round_status,
-    user_governor,
-    user_leader_municipality,
 )
 from ..services.sending import capacity_reminders_start, reminder_status
 
@@ -254,8 +256,8 @@ def capacity_home(request: HttpRequest) -> HttpResponse:
     """The capacity survey for the user's part in it."""
     user = request.user
     capacity_reader_require(user)
-    governor = user_governor(user)
-    municipality = user_leader_municipality(user)
+    governor = county_governor_of(user)
+    municipality = leader_municipality(user)
     context: dict[str, Any] = {
         "governor": governor,
         "municipality": municipality,
@@ -344,7 +346,7 @@ def capacity_round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "round": round,
         "statuses": statuses,
         "answered": sum(1 for s in statuses if s.submitted),
-        "can_manage": user_governor(request.user) == round.county_governor,
+        "can_manage": county_governor_of(request.user) == round.county_governor,
         "is_open": round_is_open(round),
         "results": results,
         "services": results_context(results),

@@ -17,11 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from integrering.accounts.access import analyst_require
 from integrering.ui.forms import DsForm, TableFileField, YearField, form_add_service_errors
 
 from ..models import QuestionKind, SurveyRole
 from ..report import XLSX_TYPE, survey_report_pdf, survey_tables_xlsx
-from ..selectors import analyst_require, question_get, survey_get
+from ..selectors import question_get, survey_get
 from ..services.features import features_import, features_years
 from ..services.results import (
     TAG_MAX_LENGTH,

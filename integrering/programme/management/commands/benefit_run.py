@@ -4,15 +4,15 @@ month's introduction benefit now (the command is itself the background job when 
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from integrering.audit.services import AccessContext
+from integrering.commands import OneLineCommand, fail
 from integrering.organisations.models import Municipality
-from integrering.programme.api_benefit import BenefitLineOut, BenefitRunOut
+from integrering.programme.api.benefit import BenefitLineOut, BenefitRunOut
 from integrering.programme.models import BenefitRunStatus
 from integrering.programme.services.benefit_compute import Progress, benefit_run_compute
 from integrering.programme.services.benefit_run import (
@@ -25,30 +25,17 @@ from integrering.programme.services.benefit_run import (
 )
 
 NAME = "benefit-run"
+PROG = f"integrering {NAME}"
 
 
-def fail(message: str, status: int = 2) -> NoReturn:
-    """One clear line on stderr; exit status 2 for bad input, 1 when the computation failed."""
-    sys.stderr.write(f"integrering {NAME}: {message}\n")
-    sys.exit(status)
-
-
-class OneLineParser(CommandParser):
-    def error(self, message: str) -> NoReturn:
-        fail(message)
-
-
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = (
         "Compute the introduction benefit of a municipality for a month, with correction lines "
         "for earlier approved months, as a preview (replacing an earlier preview); --approve "
         "approves it at once. An approved month is refused (exit 2)."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = OneLineParser
-        return parser
+    prog = PROG
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="municipality number, e.g. 0301")
@@ -64,21 +51,24 @@ class Command(BaseCommand):
             number=options["municipality"].strip(), valid_to__isnull=True
         ).first()
         if municipality is None:
-            fail(f"kommune {options['municipality']!r} finnes ikke.")
+            fail(PROG, f"kommune {options['municipality']!r} finnes ikke.")
         try:
             month = month_parse(options["month"])
             run = benefit_run_prepare(ctx=ctx, municipality=municipality, month=month)
         except ValidationError as exc:
-            fail(" ".join(exc.messages))
+            fail(PROG, " ".join(exc.messages))
         computed = benefit_run_compute(run_id=run.pk, progress=self._progress_bar())
         if computed is None or computed.status != BenefitRunStatus.PREVIEW:
-            fail(computed.error if computed else "kjøringen ble erstattet underveis.", status=1)
+            # Not bad input: the computation failed (status 1).
+            fail(
+                PROG, computed.error if computed else "kjøringen ble erstattet underveis.", status=1
+            )
         run = computed
         if options["approve"]:
             try:
                 run = benefit_run_approve(ctx=ctx, run=run)
             except ValidationError as exc:
-                fail(" ".join(exc.messages))
+                fail(PROG, " ".join(exc.messages))
         if options["json"]:
             lines = list(benefit_run_lines(run))
             benefit_lines_shown(ctx, lines, run)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext
+from integrering.commands import OneLineCommand, fail
 from integrering.programme.services.grant_claims import (
     GRANTS,
     MAX_YEAR,
@@ -22,24 +22,14 @@ from integrering.programme.services.grant_claims import (
 from integrering.rules.money import money_str
 
 NAME = "grant-claim"
-
-
-def fail(message: str) -> NoReturn:
-    """One clear line on stderr and exit status 2."""
-    sys.stderr.write(f"integrering {NAME}: {message}\n")
-    sys.exit(2)
-
-
-class OneLineParser(CommandParser):
-    def error(self, message: str) -> NoReturn:
-        fail(message)
+PROG = f"integrering {NAME}"
 
 
 def _money(amount: Any) -> str:
     return f"{money_str(amount):>14}"
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = (
         "Print a municipality's grant claim for a budget year: the integration grant, the "
         "Norwegian training grant and the covid integration-package report, with sums and the "
@@ -47,10 +37,7 @@ class Command(BaseCommand):
         "printed are written to the audit log. Bad input: one line on stderr, exit status 2."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = OneLineParser
-        return parser
+    prog = PROG
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="municipality number, 4 digits")
@@ -63,16 +50,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         number = str(options["municipality"]).strip()
         if not (len(number) == 4 and number.isdigit()):
-            fail(f"Kommunenummeret har fire siffer, ikke {number!r}.")
+            fail(PROG, f"Kommunenummeret har fire siffer, ikke {number!r}.")
         try:
             year = int(options["budget_year"])
         except ValueError:
-            fail(f"Budsjettåret må være et årstall, ikke {options['budget_year']!r}.")
+            fail(PROG, f"Budsjettåret må være et årstall, ikke {options['budget_year']!r}.")
         if not MIN_YEAR <= year <= MAX_YEAR:
-            fail(f"Budsjettåret {year} er utenfor {MIN_YEAR}-{MAX_YEAR}.")
+            fail(PROG, f"Budsjettåret {year} er utenfor {MIN_YEAR}-{MAX_YEAR}.")
         municipality = municipality_by_number(number)
         if municipality is None:
-            fail(f"Finner ingen kommune med nummer {number}.")
+            fail(PROG, f"Finner ingen kommune med nummer {number}.")
         claim = grant_claim_for(
             ctx=AccessContext.command(NAME),
             municipality=municipality,

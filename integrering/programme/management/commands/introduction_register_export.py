@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from integrering.audit.services import AccessContext
+from integrering.commands import OneLineCommand, fail
 from integrering.programme.services.grant_claims import municipality_by_number
 from integrering.programme.services.register_export import (
     FORMATS,
@@ -19,17 +19,7 @@ from integrering.programme.services.register_export import (
 )
 
 NAME = "introduction-register-export"
-
-
-def fail(message: str) -> NoReturn:
-    """One clear line on stderr and exit status 2."""
-    sys.stderr.write(f"integrering {NAME}: {message}\n")
-    sys.exit(2)
-
-
-class OneLineParser(CommandParser):
-    def error(self, message: str) -> NoReturn:
-        fail(message)
+PROG = f"integrering {NAME}"
 
 
 def _date(text: str | None, what: str) -> datetime.date | None:
@@ -38,10 +28,10 @@ def _date(text: str | None, what: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        fail(f"{what} {text!r} er ikke en dato (ÅÅÅÅ-MM-DD).")
+        fail(PROG, f"{what} {text!r} er ikke en dato (ÅÅÅÅ-MM-DD).")
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = (
         "Export a municipality's introduction programme to the national introduction register "
         "format (JSON or CSV, documented in docs/introduction-register.md): participants, "
@@ -49,10 +39,7 @@ class Command(BaseCommand):
         "written to the audit log. Bad input: one line on stderr, exit status 2."
     )
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = OneLineParser
-        return parser
+    prog = PROG
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="municipality number, 4 digits")
@@ -64,14 +51,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         number = str(options["municipality"]).strip()
         if not (len(number) == 4 and number.isdigit()):
-            fail(f"Kommunenummeret har fire siffer, ikke {number!r}.")
+            fail(PROG, f"Kommunenummeret har fire siffer, ikke {number!r}.")
         from_on = _date(options["from_on"], "--from")
         to_on = _date(options["to_on"], "--to")
         if from_on and to_on and to_on < from_on:
-            fail("--to kan ikke være før --from.")
+            fail(PROG, "--to kan ikke være før --from.")
         municipality = municipality_by_number(number)
         if municipality is None:
-            fail(f"Finner ingen kommune med nummer {number}.")
+            fail(PROG, f"Finner ingen kommune med nummer {number}.")
         export = register_export(
             ctx=AccessContext.command(NAME), municipality=municipality, from_on=from_on, to_on=to_on
         )
@@ -85,7 +72,7 @@ class Command(BaseCommand):
         try:
             out.write_bytes(body)
         except OSError as exc:
-            fail(f"Kan ikke skrive {out}: {exc.strerror}.")
+            fail(PROG, f"Kan ikke skrive {out}: {exc.strerror}.")
         self.stderr.write(
             f"Skrev {export.participant_count} deltakere ({export.participation_count} "
             f"deltakelser) til {out}."

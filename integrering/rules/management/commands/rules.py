@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from integrering.commands import OneLineCommand, fail
 from integrering.rules.calculators import calculate
 from integrering.rules.grants import (
     NORWEGIAN_RATES,
 )
 from integrering.rules.parameters import RulesError
 
-
-def fail(message: str) -> NoReturn:
-    """One clear line on stderr and exit status 2, as every rules command does on bad input."""
-    sys.stderr.write(f"integrering rules: {message}\n")
-    sys.exit(2)
-
-
-class OneLineParser(CommandParser):
-    """Argument errors as one line (no usage dump), exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        fail(message)
+PROG = "integrering rules"
 
 
 def _table(data: Any, indent: str = "") -> list[str]:
@@ -51,18 +40,16 @@ def _table(data: Any, indent: str = "") -> list[str]:
     return rows
 
 
-class Command(BaseCommand):
+class Command(OneLineCommand):
     help = "Calculate benefits, grants, establishment support and integration packages from the dated parameters."
     # A pure calculation: no database, no routes to check, no secret (``__main__.NO_SECRET``).
     requires_system_checks: list[str] = []
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = OneLineParser
-        return parser
+    prog = PROG
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="calculator", required=True, parser_class=OneLineParser)
+        sub = parser.add_subparsers(
+            dest="calculator", required=True, parser_class=self.parser_class
+        )
 
         def add(name: str, help_text: str) -> argparse.ArgumentParser:
             p = sub.add_parser(name, help=help_text, description=help_text)
@@ -122,7 +109,7 @@ class Command(BaseCommand):
             data = {key: value for key, value in options.items() if value is not None}
             result = calculate(options["calculator"], data)
         except RulesError as exc:
-            fail(str(exc))
+            fail(PROG, str(exc))
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:

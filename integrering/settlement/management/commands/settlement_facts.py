@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from integrering.audit.services import AccessContext
+from integrering.commands import problems_report
 from integrering.settlement.services.requests import municipality_facts_replace
 from integrering.settlement.spreading import COLUMNS, spread_file_read
 
@@ -36,10 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--file", required=True, metavar="FIL.csv", help="CSV-filen")
 
     def _fail(self, problems: list[str]) -> NoReturn:
-        self.stderr.write(f"{PROG}: {len(problems)} feil, ingenting er lagret:")
-        for problem in problems:
-            self.stderr.write(f"  - {problem}")
-        sys.exit(2)
+        sys.exit(problems_report(self.stderr, PROG, problems, nothing="lagret"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems: list[str] = []

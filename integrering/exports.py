@@ -1,0 +1,158 @@
+"""Downloads for people: Excel workbooks and CSV files, written the same way everywhere.
+
+A table is a ``Sheet``: a title, its ``Column``s (the header as the caller words it, a width, a
+number format) and its rows. ``xlsx_bytes`` writes sheets as a workbook, ``csv_bytes`` a header
+and rows as a CSV file that Norwegian Excel opens as it is. Either way:
+
+- numbers stay numbers. A workbook stores number formats in Excel's own notation ("#,##0.0"),
+  which Excel shows with the reader's digit groups and decimal sign (``1 250,5`` in Norway); a
+  CSV writes a decimal comma and no digit groups, so that Excel still reads a number;
+- dates are dates, shown dd.mm.yyyy;
+- text that a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a carriage
+  return: OWASP, «CSV injection») is kept as text: in a workbook as a text cell with Excel's quote
+  prefix (what typing ``'=...`` gives), in a CSV behind an apostrophe. A number is never touched:
+  -2 passed as a number stays the number -2;
+- the header row is bold and stays in view.
+
+Files read by machines (the payroll system, the national register) keep their own exact formats
+in their apps; this module is for what people open.
+
+openpyxl is imported in ``xlsx_bytes``: a command that only calculates does not pay for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell as XlsxCell
+
+Cell = str | int | float | Decimal | datetime.date | None  # a datetime is a date too
+
+# Number formats in Excel's notation (comma: digit groups, point: decimals); Excel shows them in
+# the reader's locale.
+INTEGER = "#,##0"
+ONE_DECIMAL = "#,##0.0"
+AMOUNT = "#,##0.00"
+DATE = "DD.MM.YYYY"
+DATE_TIME = "DD.MM.YYYY HH:MM"
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float | None = None  # in characters; None: Excel's default
+    number_format: str | None = None  # for the column's numbers and dates
+    wrap: bool = False  # long text: wrapped and aligned to the top
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: Sequence[Column | str]  # a plain header is a column with nothing else to it
+    rows: Sequence[Sequence[Cell]]
+    freeze: str = "A2"  # the first cell that scrolls: "A2" keeps the header row in view
+    sum_row: bool = False  # the last row sums the others: bold
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would evaluate ``text`` typed into a cell."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def neutralised(text: str) -> str:
+    """``text`` for a CSV cell, behind an apostrophe when a spreadsheet would evaluate it."""
+    return "'" + text if formula_like(text) else text
+
+
+def _column(column: Column | str) -> Column:
+    return column if isinstance(column, Column) else Column(column)
+
+
+def _xlsx_cell(cell: XlsxCell, value: Cell, column: Column) -> None:
+    if isinstance(value, str):
+        cell.value = value
+        if formula_like(value):
+            cell.data_type = "s"  # openpyxl took it for a formula
+            cell.quotePrefix = True
+        return
+    cell.value = value
+    if isinstance(value, bool):
+        return
+    if column.number_format and isinstance(value, int | float | Decimal | datetime.date):
+        cell.number_format = column.number_format
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = DATE_TIME
+    elif isinstance(value, datetime.date):
+        cell.number_format = DATE
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """The sheets as an Excel workbook (.xlsx), in their order."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    workbook = Workbook()
+    workbook.remove(workbook.worksheets[0])
+    for sheet in sheets:
+        out = workbook.create_sheet(sheet.title)
+        columns = [_column(c) for c in sheet.columns]
+        for index, column in enumerate(columns, start=1):
+            cell = out.cell(row=1, column=index)
+            _xlsx_cell(cell, column.header, column)
+            cell.font = bold
+            if column.width is not None:
+                out.column_dimensions[get_column_letter(index)].width = column.width
+        last = len(sheet.rows) + 1
+        for row_number, row in enumerate(sheet.rows, start=2):
+            in_bold = sheet.sum_row and row_number == last
+            for index, value in enumerate(row, start=1):
+                if value is None and not in_bold:
+                    continue
+                cell = out.cell(row=row_number, column=index)
+                column = columns[index - 1] if index <= len(columns) else Column("")
+                _xlsx_cell(cell, value, column)
+                if in_bold:
+                    cell.font = bold
+                if column.wrap:
+                    cell.alignment = wrapped
+        out.freeze_panes = sheet.freeze
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralised(value)
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, datetime.datetime):
+        return f"{value:%d.%m.%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d.%m.%Y}"
+    return str(value).replace(".", ",")  # exactly as given (a Decimal keeps its places)
+
+
+def csv_bytes(columns: Sequence[Column | str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """A header and rows as a CSV file for Excel in Norway: UTF-8 with a byte order mark (else
+    Excel reads æøå wrong), semicolons (its list separator), CRLF, a decimal comma, dates
+    dd.mm.yyyy, «ja»/«nei», and formula-like text behind an apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralised(_column(c).header) for c in columns])
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,317 @@
+"""Background jobs: a row that the worker moves from queued to running to done or failed.
+
+A job is a model row (an import, a benefit run, a matcher run) whose work is done by a task of
+the worker (``integrering db_worker``). The row is what pages and the API show: its status, its
+progress, when it started and ended, and a message for the user when it failed. The pattern:
+
+- the service that starts a job creates the row and queues its task with ``job_enqueue``; the
+  app's ``tasks.py`` calls the worker's body (services -> tasks -> body, never back);
+- the body claims the row with ``job_start`` (a task run twice does the work once), reports
+  ``job_progress`` now and then (which is also the job's heartbeat), does its writing in one
+  transaction, and ends with ``job_done``, or ``job_fail`` after that transaction has rolled
+  back: failed, with nothing written, and a message the user understands;
+- a job whose worker died (``kill -9``, a power cut, a deploy) stops beating: ``jobs_stale_fail``
+  fails every job with no heartbeat for ``INTEGRERING_JOB_STALE_MINUTES`` (15), and the worker
+  runs it when it starts and every minute while it runs (``web/management/commands/db_worker.py``).
+
+The helpers write with ``UPDATE ... WHERE``, so a check and its write are one statement.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db import close_old_connections, connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
+
+logger = logging.getLogger(__name__)
+
+STALE_MESSAGE = (
+    "Jobben stoppet uten å bli ferdig (arbeidsprosessen ble avbrutt). Ingenting ble lagret. "
+    "Start den på nytt."
+)
+STALE_MINUTES_DEFAULT = 15
+WATCH_SECONDS = 60  # how often a running worker looks for stale jobs
+
+
+class JobStatus(models.TextChoices):
+    """The states every job goes through; a model may name «done» its own way (an import
+    «succeeded», a benefit run becomes a «preview») and add states after it."""
+
+    QUEUED = "queued", "I kø"
+    RUNNING = "running", "Kjører"
+    DONE = "done", "Ferdig"
+    FAILED = "failed", "Feilet"
+
+
+def _nothing_more(message: str) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class JobFields:
+    """The fields in which a model keeps one job's state, and the stored value of «done».
+
+    The defaults are ``Job``'s own fields. A model names its progress fields, and a row that
+    holds a second job (a matcher run: its computation and its confirmation) names that job's
+    fields. ``failed_values`` gives what else a failure writes (an import's list of errors, the
+    confirmation's run back to a proposal).
+    """
+
+    status: str = "status"
+    done_status: str = JobStatus.DONE
+    progress: str = ""  # what is done: a count out of ``total``, or whole percent without one
+    total: str = ""
+    started_at: str = "started_at"
+    heartbeat_at: str = "heartbeat_at"
+    finished_at: str = "finished_at"
+    error: str = "error"  # "" when the job keeps its message in ``failed_values`` only
+    task_id: str = "task_id"
+    failed_values: Callable[[str], dict[str, Any]] = _nothing_more
+
+
+class Job(models.Model):
+    """A model whose rows are background jobs (abstract): status, times, heartbeat, message.
+
+    A model may declare ``status`` again with its own choices (the stored values ``queued``,
+    ``running`` and ``failed`` are the same for all), and says in ``job_fields`` which value is
+    «done» and which fields count the progress.
+    """
+
+    status = models.CharField(
+        "status", max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField("startet", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("siste livstegn", null=True, blank=True)
+    finished_at = models.DateTimeField("ferdig", null=True, blank=True)
+    error = models.TextField("feil", blank=True)
+
+    job_fields: ClassVar[JobFields] = JobFields()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def jobs_on_row(cls) -> tuple[JobFields, ...]:
+        """Every job a row of this model holds (checked by ``jobs_stale_fail``)."""
+        return (cls.job_fields,)
+
+
+def _fields(job: Job, fields: JobFields | None) -> JobFields:
+    return fields if fields is not None else type(job).job_fields
+
+
+def _update(job: Job, condition: Q, values: dict[str, Any]) -> bool:
+    """Write ``values`` to the job's row if it meets ``condition``; the instance follows."""
+    updated = type(job)._default_manager.filter(condition, pk=job.pk).update(**values)
+    if updated:
+        for name, value in values.items():
+            setattr(job, name, value)
+    return bool(updated)
+
+
+def _running(fields: JobFields) -> Q:
+    return Q(**{fields.status: JobStatus.RUNNING})
+
+
+def _failure(fields: JobFields, message: str, now: datetime.datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {fields.status: JobStatus.FAILED, fields.finished_at: now}
+    if fields.error:
+        values[fields.error] = message
+    return {**values, **fields.failed_values(message)}
+
+
+def job_enqueue(
+    task: Task[..., Any], job: Job, /, *args: Any, fields: JobFields | None = None, **kwargs: Any
+) -> None:
+    """Queue ``task(job.pk, *args, **kwargs)`` for the worker when the caller's transaction
+    commits, and record the task's id on the job.
+
+    With the database backend (ours) the task's row is written now, in the caller's transaction:
+    the worker sees it exactly when the job's row commits, never for a job that rolled back, and
+    the id is recorded in the same transaction. Any other backend is called on commit
+    (``transaction.on_commit``), so it cannot run the task before the job's row exists.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+
+    fields = _fields(job, fields)
+
+    def enqueue() -> None:
+        result = task.enqueue(job.pk, *args, **kwargs)
+        _update(job, Q(), {fields.task_id: str(result.id)})
+
+    if isinstance(task.get_backend(), DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
+
+
+def job_start(job: Job, *, fields: JobFields | None = None, **values: Any) -> bool:
+    """Claim a queued job for this worker: running, started now, with its first heartbeat.
+
+    False when the job is no longer queued (a task run twice, a job replaced or failed
+    meanwhile): then the caller leaves it alone. ``values`` are written with the claim.
+    """
+    fields = _fields(job, fields)
+    now = timezone.now()
+    return _update(
+        job,
+        Q(**{fields.status: JobStatus.QUEUED}),
+        {
+            fields.status: JobStatus.RUNNING,
+            fields.started_at: now,
+            fields.heartbeat_at: now,
+            **values,
+        },
+    )
+
+
+def job_heartbeat(job: Job, *, fields: JobFields | None = None, **values: Any) -> bool:
+    """Say that a running job is alive (with ``values``, e.g. the step it has come to).
+
+    False when the job is no longer running (failed as stale meanwhile).
+    """
+    fields = _fields(job, fields)
+    return _update(job, _running(fields), {fields.heartbeat_at: timezone.now(), **values})
+
+
+def job_progress(
+    job: Job, done: int, total: int, *, fields: JobFields | None = None, **values: Any
+) -> bool:
+    """Record how far a running job has come (``done`` of ``total``), with its heartbeat.
+
+    Written to the model's progress fields: the count and the total, or whole percent when the
+    model keeps no total.
+    """
+    fields = _fields(job, fields)
+    progress: dict[str, Any] = {}
+    if fields.progress and fields.total:
+        progress = {fields.progress: done, fields.total: total}
+    elif fields.progress:
+        progress = {fields.progress: min(100, 100 * done // total) if total else 0}
+    return job_heartbeat(job, fields=fields, **progress, **values)
+
+
+def job_done(job: Job, *, fields: JobFields | None = None, **values: Any) -> bool:
+    """End a job well: the model's «done» status, finished now, with ``values`` (its results).
+
+    Also over a job failed as stale whose worker came back after all: what it did, it did.
+    False when the row is gone (a benefit run replaced while it was computed).
+    """
+    fields = _fields(job, fields)
+    now = timezone.now()
+    done: dict[str, Any] = {
+        fields.status: fields.done_status,
+        fields.finished_at: now,
+        fields.heartbeat_at: now,
+    }
+    if fields.error:
+        done[fields.error] = ""
+    return _update(job, Q(), {**done, **values})
+
+
+def job_fail(job: Job, message: str, *, fields: JobFields | None = None, **values: Any) -> bool:
+    """End a job as failed with nothing written, with a message for the user.
+
+    Called after the work's transaction has rolled back (outside it, or it would roll back
+    too). A job that has already ended is left as it is. ``values`` go with the failure and
+    win over the model's ``failed_values`` (an import's own list of row errors).
+    """
+    fields = _fields(job, fields)
+    return _update(
+        job,
+        Q(**{f"{fields.status}__in": [JobStatus.QUEUED, JobStatus.RUNNING]}),
+        {**_failure(fields, message, timezone.now()), **values},
+    )
+
+
+# --- Jobs whose worker died ------------------------------------------------------------------------
+
+
+def stale_minutes() -> int:
+    return int(getattr(settings, "JOB_STALE_MINUTES", STALE_MINUTES_DEFAULT))
+
+
+def job_models() -> list[type[Job]]:
+    """Every installed model whose rows are jobs."""
+    return [model for model in apps.get_models() if issubclass(model, Job)]
+
+
+def _picked_before(task_id: str, cutoff: datetime.datetime) -> bool:
+    """Whether the worker took the job's task before ``cutoff`` (and the job is still queued:
+    its worker died, or the task failed, before it claimed the job)."""
+    from django_tasks import default_task_backend
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    if not task_id or not default_task_backend.supports_get_result:
+        return False
+    try:
+        started = default_task_backend.get_result(task_id).started_at
+    except TaskResultDoesNotExist:
+        return False
+    return started is not None and started < cutoff
+
+
+def jobs_stale_fail(*, now: datetime.datetime | None = None) -> int:
+    """Fail every job whose worker stopped without ending it; return how many.
+
+    Stale: running with no heartbeat for ``INTEGRERING_JOB_STALE_MINUTES``, or still queued
+    although the worker took its task that long ago. Such a job's work was in a transaction that
+    died with the worker, so nothing of it was written; the user is told to start it again
+    (``STALE_MESSAGE``). A job that has ended is never touched, nor one queued and waiting.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=stale_minutes())
+    failed = 0
+    for model in job_models():
+        for fields in model.jobs_on_row():
+            silent = Q(**{f"{fields.heartbeat_at}__lt": cutoff}) | Q(
+                **{f"{fields.heartbeat_at}__isnull": True}
+            )
+            values = _failure(fields, STALE_MESSAGE, now)
+            count = model._default_manager.filter(_running(fields), silent).update(**values)
+            queued = Q(**{fields.status: JobStatus.QUEUED})
+            for pk, task_id in model._default_manager.filter(queued).values_list(
+                "pk", fields.task_id
+            ):
+                if _picked_before(task_id, cutoff):
+                    count += model._default_manager.filter(queued, pk=pk).update(**values)
+            if count:
+                logger.warning(
+                    "%s %s job(s) failed: no heartbeat since %s",
+                    count,
+                    model._meta.label,
+                    cutoff.isoformat(timespec="seconds"),
+                )
+            failed += count
+    return failed
+
+
+def jobs_watch(stop: threading.Event, every: float = WATCH_SECONDS) -> None:
+    """Fail stale jobs every ``every`` seconds until ``stop`` is set.
+
+    Run in a thread of its own beside the worker (``db_worker``), which checks once itself
+    before it takes its first task. An error of one check (the database busy or gone for a
+    moment) is logged, and the next check comes as usual.
+    """
+    try:
+        while not stop.wait(every):
+            close_old_connections()
+            try:
+                jobs_stale_fail()
+            except Exception:
+                logger.exception("The check for stale jobs failed; trying again in %s s", every)
+    finally:
+        connection.close()

@@ -1,0 +1,3 @@
+"""Settlement planning's JSON API, one module per part, each with its router (added under
+/api/v1/settlement/ in ``integrering/api.py``): ``planning`` (reception and need), ``requests``
+(requests and decisions), ``matching`` (the matcher)."""
