@@ -23,7 +23,6 @@ from integrering.ui.numbers import round_half_up
 from .cost_coverage import COLUMNS, CostSum, cost_rows_read, cost_sum, hours_per_fte
 from .models import CostCoverageReport, CostCoverageRow
 
-NOT_ANALYST = "Kostnadsdekningen er for direktoratets analytikere."
 NOT_FOUND = "Finner ikke det du ba om."
 EXTENSIONS = (".csv", ".xlsx")
 # The columns of seed 001's table, in its order.

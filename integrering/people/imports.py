@@ -1,4 +1,4 @@
-"""Importing a household list from CSV or Excel: read it, check every row, then register all or nothing.
+"""Reading a household list from CSV or Excel and checking every row; casework registers it.
 
 The file has one row per person and a header row with these columns (the names are not case
 sensitive; æ, ø and å may be written ae, o and a, and spaces or dashes as ``_``). Only
@@ -43,7 +43,8 @@ them), duplicates in the register and within the file, that the municipality exi
 the importing user serves, and that each household has one municipality and one settlement
 date. With one error nothing is written, and every error is reported with its row number as in
 the file (the header is row 1). Otherwise every household is registered, and settled when it has
-a settlement date (notices and deadlines, seed 002 §2.4-2.11), in one transaction.
+a settlement date (notices and deadlines, seed 002 §2.4-2.11), in one transaction, by
+``casework/services/household_import.py`` through arrival.
 """
 
 from __future__ import annotations

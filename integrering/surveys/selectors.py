@@ -17,7 +17,6 @@ from integrering.errors import NotFound
 
 from .models import Invitation, InvitationStatus, Question, Questionnaire, Survey
 
-NOT_ANALYST = "Kommuneundersøkelsen er for direktoratets analytikere."
 NOT_FOUND = "Finner ikke det du ba om."
 
 
