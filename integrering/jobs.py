@@ -42,6 +42,9 @@ STALE_MESSAGE = (
     "Start den på nytt."
 )
 STALE_MINUTES_DEFAULT = 15
+
+# How a job's body hears how far the work has come: (done, total).
+Progress = Callable[[int, int], None]
 WATCH_SECONDS = 60  # how often a running worker looks for stale jobs
 
 
@@ -79,6 +82,9 @@ class JobFields:
     error: str = "error"  # "" when the job keeps its message in ``failed_values`` only
     task_id: str = "task_id"
     failed_values: Callable[[str], dict[str, Any]] = _nothing_more
+    # What a job whose worker died tells the user: most jobs write in one transaction, so
+    # nothing was kept; a job that sends e-mail has sent some, and says so.
+    stale_message: str = STALE_MESSAGE
 
 
 class Job(models.Model):
@@ -270,7 +276,7 @@ def jobs_stale_fail(*, now: datetime.datetime | None = None) -> int:
     Stale: running with no heartbeat for ``INTEGRERING_JOB_STALE_MINUTES``, or still queued
     although the worker took its task that long ago. Such a job's work was in a transaction that
     died with the worker, so nothing of it was written; the user is told to start it again
-    (``STALE_MESSAGE``). A job that has ended is never touched, nor one queued and waiting.
+    (``STALE_MESSAGE``, or the model's own ``stale_message``). A job that has ended is never touched, nor one queued and waiting.
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(minutes=stale_minutes())
@@ -280,7 +286,7 @@ def jobs_stale_fail(*, now: datetime.datetime | None = None) -> int:
             silent = Q(**{f"{fields.heartbeat_at}__lt": cutoff}) | Q(
                 **{f"{fields.heartbeat_at}__isnull": True}
             )
-            values = _failure(fields, STALE_MESSAGE, now)
+            values = _failure(fields, fields.stale_message, now)
             count = model._default_manager.filter(_running(fields), silent).update(**values)
             queued = Q(**{fields.status: JobStatus.QUEUED})
             for pk, task_id in model._default_manager.filter(queued).values_list(

@@ -304,6 +304,7 @@ allow(
     "api:question_post",
     "api:invitations_post",
     "api:send_post",
+    "api:send_get",
     "api:survey_results_get",
     "api:open_answers_get",
     "api:answer_tag_post",

@@ -33,7 +33,7 @@ from integrering.programme.testing import (
 )
 from integrering.settlement import testing as settlement_testing
 from integrering.surveys import testing as surveys_testing
-from integrering.surveys.models import Invitation, Survey
+from integrering.surveys.models import Invitation, Mailing, MailingKind, Survey
 from integrering.testing import make_user
 from tests.routes import ISOLATION_PROBES, Route, all_routes
 
@@ -205,6 +205,9 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
     "round_id": _capacity_round,
     "answer_round_id": _capacity_round,
     "survey_id": lambda w: _survey(w).pk,
+    "mailing_id": lambda w: (
+        Mailing.objects.get_or_create(kind=MailingKind.SURVEY_LINKS, survey=_survey(w))[0].pk
+    ),
     "questionnaire_id": lambda w: _survey(w).questionnaires.first().pk,  # type: ignore[union-attr]
     "question_id": lambda w: _invitation(w).questionnaire.questions.first().pk,  # type: ignore[union-attr]
     "invitation_id": lambda w: _invitation(w).pk,
@@ -233,6 +236,7 @@ OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {
         kwarg: _analyst
         for kwarg in (
             "survey_id",
+            "mailing_id",
             "questionnaire_id",
             "question_id",
             "invitation_id",

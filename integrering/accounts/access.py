@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrering.errors import NOT_FOUND, NotFound
@@ -82,6 +83,11 @@ def municipality_ids_served_by(user: Any) -> frozenset[int]:
         )
         ids.update(pid for pid in partners if pid is not None)
     return frozenset(ids)
+
+
+def municipalities_served_by(user: Any) -> QuerySet[Municipality]:
+    """``municipality_ids_served_by`` as municipalities, for choice lists and lookups by number."""
+    return Municipality.objects.filter(pk__in=municipality_ids_served_by(user))
 
 
 def sees_whole_case(user: Any) -> bool:

@@ -1,5 +1,6 @@
-"""Forms of the programme's lifecycle: what the caseworker types, parsed; the rules are in the
-services, which answer with errors the form shows next to the fields."""
+"""Forms of the programme (its lifecycle, decisions, appeals, benefit runs, grant claims): what
+the caseworker types, parsed; the rules are in the services, which answer with errors the form
+shows next to the fields."""
 
 from __future__ import annotations
 
@@ -7,12 +8,30 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
 
+from integrering.accounts.access import programme_municipality_ids
+from integrering.organisations.models import Municipality
 from integrering.rules.benefit import INTEGRATION_ACT, INTRODUCTION_ACT
 from integrering.ui.forms import DateInput, DecimalCommaField, DsForm
 
-from .models import EndReason, ExtensionKind, LeaveReason
+from .models import (
+    Appeal,
+    AppealStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    EndReason,
+    ExtensionKind,
+    LeaveReason,
+    Participation,
+)
 from .periods import final_goals
+from .services.benefit_run import month_parse
+from .services.decisions import TEXT_REQUIRED
+from .services.grant_claims import GRANTS, MAX_YEAR, MIN_YEAR
 from .services.lifecycle import ExtensionInput, LeaveInput, StartInput
 
 INVALID_DATE = "Ugyldig dato; bruk dd.mm.åååå."
@@ -210,3 +229,349 @@ class UpdateForm(DsForm):
     )
     norwegian_training_ends_on = _date("Norskopplæringen avsluttes", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+# --- Decisions ------------------------------------------------------------------------------------
+
+
+# Made by hand first; start, stop and extension are usually drafted by the programme's events.
+KIND_ORDER = [
+    DecisionKind.REFUSAL,
+    DecisionKind.REDUCTION,
+    DecisionKind.START,
+    DecisionKind.STOP,
+    DecisionKind.EXTENSION,
+]
+
+
+def _decision_text(label: str, name: str, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": TEXT_REQUIRED[name]},
+        **kwargs,
+    )
+
+
+def _decision_date(label: str, required_message: str, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        error_messages={"required": required_message, "invalid": "Ugyldig dato."},
+        **kwargs,
+    )
+
+
+def _amount() -> DecimalCommaField:
+    return DecimalCommaField(
+        digit_groups=True,
+        label="Beløp som trekkes (kr)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        help_text="Bare for vedtak om trekk i introduksjonsstønaden.",
+        error_messages={"invalid": "Skriv et beløp, for eksempel 1 250,50."},
+    )
+
+
+class DecisionCreateForm(DsForm):
+    kind = forms.ChoiceField(
+        label="Type vedtak",
+        choices=[(kind.value, kind.label) for kind in KIND_ORDER],
+        help_text=(
+            "Vedtak om start, stans og forlengelse lages vanligvis som utkast når du "
+            "registrerer hendelsen i programmet."
+        ),
+    )
+    participation = forms.TypedChoiceField(
+        label="Introduksjonsprogram",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "Ikke knyttet til et program")],
+    )
+    effective_on = _decision_date("Gjelder fra", "Oppgi datoen vedtaket gjelder fra.")
+    amount = _amount()
+    conclusion = _decision_text("Vedtak", "conclusion", help_text="Hva kommunen har bestemt.")
+    facts = _decision_text("Faktiske forhold", "facts")
+    reasoning = _decision_text("Begrunnelse", "reasoning")
+
+    def __init__(self, *args: Any, participations: list[Participation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participation"].choices = [  # type: ignore[attr-defined]
+            ("", "Ikke knyttet til et program"),
+            *[
+                (
+                    p.pk,
+                    f"Fra {p.starts_on:%d.%m.%Y}"
+                    + (f" til {p.ended_on:%d.%m.%Y}" if p.ended_on else ""),
+                )
+                for p in participations
+            ],
+        ]
+
+
+class DecisionEditForm(DsForm):
+    subject = forms.CharField(
+        label="Overskrift",
+        max_length=200,
+        error_messages={"required": "Skriv en overskrift for vedtaket."},
+    )
+    effective_on = _decision_date("Gjelder fra", "Oppgi datoen vedtaket gjelder fra.")
+    amount = _amount()
+    conclusion = _decision_text("Vedtak", "conclusion", help_text="Hva kommunen har bestemt.")
+    facts = _decision_text("Faktiske forhold", "facts")
+    reasoning = _decision_text("Begrunnelse", "reasoning")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if decision.kind != DecisionKind.REDUCTION:
+            del self.fields["amount"]
+
+
+class DecideForm(DsForm):
+    decided_on = _decision_date("Vedtaksdato", "Oppgi vedtaksdatoen.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SendForm(DsForm):
+    sent_on = _decision_date("Sendt dato", "Oppgi datoen vedtaket ble sendt.")
+    received_on = forms.DateField(
+        label="Mottatt av deltakeren",
+        required=False,
+        widget=DateInput(),
+        help_text="Tom: samme dag som det ble sendt. Klagefristen regnes fra denne datoen.",
+        error_messages={"invalid": "Ugyldig dato."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionFilterForm(DsForm):
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Alle"), *DecisionStatus.choices], required=False
+    )
+
+
+# --- Appeals --------------------------------------------------------------------------------------
+
+
+LATE_HELP = (
+    "Fyll ut når klagen kom etter klagefristen og likevel skal behandles, for eksempel fordi "
+    "deltakeren ikke kan lastes for at den kom for sent (forvaltningsloven § 31)."
+)
+
+
+class AppealCreateForm(DsForm):
+    received_on = forms.DateField(
+        label="Klagen mottatt",
+        widget=DateInput(),
+        help_text="Datoen kommunen mottok klagen.",
+        error_messages={
+            "required": "Oppgi datoen kommunen mottok klagen.",
+            "invalid": "Ugyldig dato.",
+        },
+    )
+    grounds = forms.CharField(
+        label="Klagerens anførsler",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Hva deltakeren klager på, og hvorfor.",
+        error_messages={"required": "Skriv hva deltakeren klager på og hvorfor."},
+    )
+    late_heard_reason = forms.CharField(
+        label="Hvorfor klagen behandles selv om den kom for sent",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=LATE_HELP,
+    )
+
+
+class ReviewForm(DsForm):
+    """The municipality's review of an appeal; a prefix per action keeps the ids apart."""
+
+    assessment = forms.CharField(
+        label="Kommunens vurdering",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Skriv kommunens vurdering av klagen."},
+    )
+    late_heard_reason = forms.CharField(
+        label="Hvorfor klagen behandles selv om den kom for sent",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=LATE_HELP,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, appeal: Appeal, action: str, **kwargs: Any) -> None:
+        kwargs["prefix"] = action
+        super().__init__(*args, **kwargs)
+        if action == "dismiss":
+            self.fields["assessment"].label = "Hvorfor klagen avvises"
+            self.fields["assessment"].error_messages["required"] = "Skriv hvorfor klagen avvises."
+        elif action == "forward":
+            self.fields[
+                "assessment"
+            ].label = "Kommunens vurdering (innstilling til Statsforvalteren)"
+        else:
+            self.fields["assessment"].label = "Kommunens vurdering (hvorfor vedtaket endres)"
+        if action == "dismiss" or not appeal.late or appeal.late_heard_reason:
+            del self.fields["late_heard_reason"]
+
+
+class AppealFilterForm(DsForm):
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Alle"), *AppealStatus.choices], required=False
+    )
+
+
+# --- The county governor's outcome of an appeal ---------------------------------------------------
+
+
+OUTCOME_CHOICES = [
+    (AppealStatus.UPHELD.value, "Stadfestet – vedtaket blir stående"),
+    (AppealStatus.QUASHED.value, "Opphevet – kommunen må behandle saken på nytt"),
+    (AppealStatus.CHANGED.value, "Omgjort – Statsforvalteren endrer vedtaket"),
+]
+
+
+class OutcomeForm(DsForm):
+    outcome = forms.ChoiceField(
+        label="Utfall",
+        choices=OUTCOME_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Velg utfallet: stadfestet, opphevet eller omgjort."},
+    )
+    decided_on = forms.DateField(
+        label="Vedtaksdato",
+        widget=DateInput(),
+        error_messages={"required": "Oppgi vedtaksdatoen.", "invalid": "Ugyldig dato."},
+    )
+    reasoning = forms.CharField(
+        label="Statsforvalterens begrunnelse",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Skriv Statsforvalterens begrunnelse."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Benefit runs ---------------------------------------------------------------------------------
+
+
+class BenefitRunStartForm(DsForm):
+    municipality = forms.ModelChoiceField(
+        label="Kommune",
+        queryset=Municipality.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "Velg en kommune du arbeider for.",
+            "required": "Velg kommunen.",
+        },
+    )
+    month = forms.CharField(
+        label="Måned",
+        help_text="Skriv måneden som ÅÅÅÅ-MM, for eksempel 2024-05.",
+        widget=forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"}),
+        error_messages={"required": "Velg måneden stønaden skal beregnes for."},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        served = Municipality.objects.filter(pk__in=programme_municipality_ids(user))
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = served.order_by("number")
+        self.municipalities = list(field.queryset)
+        if len(self.municipalities) == 1:
+            self.initial.setdefault("municipality", self.municipalities[0].pk)
+        self.initial.setdefault("month", f"{timezone.localdate():%Y-%m}")
+
+    @property
+    def single_municipality(self) -> Municipality | None:
+        return self.municipalities[0] if len(self.municipalities) == 1 else None
+
+    def clean_month(self) -> Any:
+        try:
+            return month_parse(self.cleaned_data["month"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+
+# --- Grant claims and the register export ---------------------------------------------------------
+
+
+YEAR_ERRORS = {
+    "required": "Oppgi budsjettåret.",
+    "invalid": "Budsjettåret må være et årstall, for eksempel 2018.",
+    "min_value": f"Budsjettåret må være {MIN_YEAR} eller senere.",
+    "max_value": f"Budsjettåret må være {MAX_YEAR} eller tidligere.",
+}
+MUNICIPALITY_NUMBER = RegexValidator(r"^\d{4}$", "Kommunenummeret har fire siffer.")
+
+
+def _municipality_field(municipalities: list[Municipality]) -> forms.CharField:
+    """A select when the user serves several municipalities; a hidden field otherwise."""
+    widget: forms.Widget
+    if len(municipalities) > 1:
+        widget = forms.Select(choices=[(m.number, f"{m.number} {m.name}") for m in municipalities])
+    else:
+        widget = forms.HiddenInput()
+    return forms.CharField(
+        label="Kommune", required=False, validators=[MUNICIPALITY_NUMBER], widget=widget
+    )
+
+
+class ClaimForm(DsForm):
+    year = forms.IntegerField(
+        label="Budsjettår", min_value=MIN_YEAR, max_value=MAX_YEAR, error_messages=YEAR_ERRORS
+    )
+
+    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"] = _municipality_field(municipalities)
+
+
+class ClaimExportForm(ClaimForm):
+    grant = forms.ChoiceField(
+        label="Tilskudd",
+        choices=list(GRANTS.items()),
+        error_messages={
+            "required": "Oppgi tilskuddet: integration, norwegian eller packages.",
+            "invalid_choice": "Ukjent tilskudd «%(value)s»; velg integration, norwegian eller packages.",
+        },
+    )
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[("csv", "CSV"), ("xlsx", "Excel")],
+        error_messages={
+            "required": "Oppgi formatet: csv eller xlsx.",
+            "invalid_choice": "Ukjent format «%(value)s»; velg csv eller xlsx.",
+        },
+    )
+
+
+class RegisterForm(DsForm):
+    """Municipality, an optional period (``from``, ``to``) and, for a download, the format."""
+
+    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"] = _municipality_field(municipalities)
+        for name, label in (("from", "Fra og med"), ("to", "Til og med")):
+            self.fields[name] = forms.DateField(
+                label=label,
+                required=False,
+                widget=DateInput(),
+                error_messages={"invalid": "Ugyldig dato; bruk åååå-mm-dd."},
+            )
+        self.fields["format"] = forms.ChoiceField(
+            label="Format",
+            required=False,
+            choices=[("", "Ingen (vis siden)"), ("json", "JSON"), ("csv", "CSV")],
+            error_messages={"invalid_choice": "Ukjent format «%(value)s»; velg json eller csv."},
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("from") and data.get("to") and data["to"] < data["from"]:
+            self.add_error("to", "Til-datoen kan ikke være før fra-datoen.")
+        return data

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from integrering.accounts.access import is_planner, planner_require, planner_require_or_404
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.errors import NotFound
+from integrering.organisations.models import Municipality
 
 from .models import (
     MatchRun,
@@ -24,7 +25,10 @@ from .models import (
     ReceptionCentre,
     SettlementRequest,
     WaitingHousehold,
+    WaitingPerson,
+    WaitingStatus,
 )
+from .services.match_capacity import municipality_capacity, run_loads
 
 # The years settlement planning takes in a URL or a form; others are 404 or refused.
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -122,3 +126,105 @@ def audit_waiting_list(*, ctx: AccessContext, references: list[str], what: str) 
             allowed=True,
             detail=f"{what}: {len(references)} husstander ({shown})"[:300],
         )
+
+
+def waiting_households_unconfirmed(*, ctx: AccessContext, year: int) -> QuerySet[WaitingHousehold]:
+    """The year's households still waiting (no municipality confirmed), by reference, each with
+    its ``member_count`` (a planner's list; the caller audits what it shows)."""
+    return (
+        waiting_households_for(ctx=ctx, year=year)
+        .annotate(member_count=Count("members"))
+        .filter(status=WaitingStatus.WAITING)
+        .order_by("reference")
+    )
+
+
+def matching_figures(*, ctx: AccessContext, year: int) -> dict[str, int]:
+    """The matching page's key figures: the households and persons still waiting, the households
+    confirmed, and the capacity left (municipalities that decided to settle, and persons)."""
+    households = waiting_households_for(ctx=ctx, year=year).annotate(member_count=Count("members"))
+    waiting = households.filter(status=WaitingStatus.WAITING)
+    capacity = municipality_capacity(year)
+    return {
+        "waiting_count": waiting.count(),
+        "waiting_persons": sum(h.member_count for h in waiting),
+        "confirmed_count": households.filter(status=WaitingStatus.CONFIRMED).count(),
+        "capacity_municipalities": len(capacity),
+        "capacity_persons": int(sum(max(c["persons"], 0) for c in capacity.values())),
+    }
+
+
+def match_runs_for(*, year: int) -> QuerySet[MatchRun]:
+    """The year's runs of the matcher, newest first."""
+    return MatchRun.objects.filter(year=year)
+
+
+def match_run_placements(
+    run: MatchRun,
+    *,
+    unplaced_only: bool = False,
+    changed_only: bool = False,
+    municipality: str = "",
+) -> QuerySet[Placement]:
+    """The run's placements by household reference, each with its household's ``member_count``;
+    only the unplaced ones, or only those the planner locked or changed, if asked; and only those
+    in the municipalities whose number is, or whose name contains, ``municipality``, if given."""
+    placements = (
+        run.placements.select_related("household", "municipality")
+        .annotate(member_count=Count("household__members"))
+        .order_by("household__reference")
+    )
+    if unplaced_only:
+        placements = placements.filter(municipality__isnull=True)
+    elif changed_only:
+        placements = placements.filter(Q(locked=True) | Q(changed_by_planner=True))
+    if municipality:
+        placements = placements.filter(
+            Q(municipality__number=municipality) | Q(municipality__name__icontains=municipality)
+        )
+    return placements
+
+
+def match_run_placement_counts(run: MatchRun) -> dict[str, int]:
+    """How many of the run's households it leaves unplaced, and how many placements are locked."""
+    return {
+        "unplaced": run.placements.filter(municipality__isnull=True).count(),
+        "locked": run.placements.filter(locked=True).count(),
+    }
+
+
+def match_run_municipality_rows(run: MatchRun) -> list[dict[str, Any]]:
+    """Each municipality the run places households in, by number: the persons placed against the
+    capacity left, and the large dwellings and unaccompanied minors placed."""
+    capacity = municipality_capacity(run.year)
+    loads = run_loads(run)
+    names = {m.pk: m for m in Municipality.objects.filter(pk__in=set(capacity) | set(loads))}
+    rows = []
+    for pk, load in loads.items():
+        cap = capacity.get(pk, {})
+        rows.append(
+            {
+                "municipality": names[pk],
+                "persons": int(load.get("persons", 0)),
+                "capacity": int(cap.get("persons", 0)),
+                "large_dwelling": int(load.get("large_dwelling", 0)),
+                "unaccompanied_minors": int(load.get("unaccompanied_minors", 0)),
+            }
+        )
+    return sorted(rows, key=lambda r: r["municipality"].number)
+
+
+def waiting_household_members(household: WaitingHousehold) -> QuerySet[WaitingPerson]:
+    """A waiting household's members (the caller has audited the read of the household)."""
+    return household.members.all()
+
+
+def waiting_household_placements(
+    household: WaitingHousehold, *, limit: int = 10
+) -> QuerySet[Placement]:
+    """The household's placements in the latest runs, newest run first."""
+    return (
+        Placement.objects.filter(household=household)
+        .select_related("run", "municipality")
+        .order_by("-run__created_at")[:limit]
+    )

@@ -1,6 +1,7 @@
-"""Forms of the municipal survey's pages (the analyst's): surveys, questionnaires, questions,
-contact import and invitation filters. The answer-by-link form is built from the questions
-in ``views/respond.py``."""
+"""Forms of the surveys' pages: the municipal survey's (the analyst's: surveys, questionnaires,
+questions, contact import, invitation filters, themes on open answers and the import of
+municipal features) and the capacity survey's (opening a round, the leader's answer). The
+answer-by-link form is built from the questions in ``views/respond.py``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,20 @@ from typing import Any
 
 from django import forms
 
-from integrering.ui.forms import DateInput, DsForm, YearField
+from integrering.ui.forms import DateInput, DsForm, TableFileField, YearField
 
-from .models import InvitationStatus, Question, QuestionKind, Questionnaire, Survey, SurveyRole
+from .models import (
+    CapacityLevel,
+    CapacityService,
+    InvitationStatus,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Survey,
+    SurveyRole,
+)
+from .services.capacity import COMMENT_MAX, NOTE_MAX, ServiceAnswer
+from .services.results import TAG_MAX_LENGTH
 
 
 class SurveyForm(DsForm):
@@ -181,3 +193,95 @@ class InvitationFilterForm(DsForm):
         label="Status", required=False, choices=[("", "Alle"), *InvitationStatus.choices]
     )
     q = forms.CharField(label="Kommune eller bydel", required=False, max_length=100)
+
+
+class FeaturesImportForm(DsForm):
+    year = YearField(
+        required_message="Skriv året kjennetegnene gjelder.",
+        help_text="Året undersøkelsen gjelder; en ny import erstatter årets kjennetegn.",
+    )
+    file = TableFileField(
+        help_text=(
+            "Kolonnene municipality_number, population, immigrants, centrality, "
+            "settled_last_5_years og settled_last_10_years, med overskriftsrad."
+        ),
+    )
+
+
+class TagForm(DsForm):
+    name = forms.CharField(
+        label="Tema",
+        max_length=TAG_MAX_LENGTH,
+        error_messages={
+            "required": "Skriv et tema.",
+            "max_length": f"Temaet kan ha høyst {TAG_MAX_LENGTH} tegn.",
+        },
+    )
+    action = forms.ChoiceField(
+        choices=[("add", "Legg til"), ("remove", "Fjern")], initial="add", widget=forms.HiddenInput
+    )
+
+
+class RoundOpenForm(DsForm):
+    year = YearField()
+    quarter = forms.TypedChoiceField(
+        label="Kvartal",
+        coerce=int,
+        choices=[(q, f"{q}. kvartal") for q in range(1, 5)],
+        error_messages={"required": "Velg kvartal.", "invalid_choice": "Velg kvartal 1–4."},
+    )
+    closes_on = forms.DateField(
+        label="Svarfrist",
+        widget=DateInput(),
+        help_text="Kommunene kan svare og endre svaret til og med denne dagen.",
+        error_messages={"required": "Oppgi svarfristen.", "invalid": "Ugyldig dato."},
+    )
+    note = forms.CharField(
+        label="Melding til kommunene",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Vises på svarsiden og i purringene.",
+        error_messages={"max_length": f"Meldingen kan være høyst {NOTE_MAX} tegn."},
+    )
+
+
+class AnswerForm(DsForm):
+    """A level (radio group in a fieldset) and a comment per service, in the seed's order."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for service in CapacityService:
+            self.fields[f"level_{service.value}"] = forms.ChoiceField(
+                label=str(service.label),
+                choices=CapacityLevel.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                error_messages={"invalid_choice": "Velg et av nivåene."},
+            )
+            self.fields[f"comment_{service.value}"] = forms.CharField(
+                label=f"Kommentar til {str(service.label).lower()}",
+                required=False,
+                max_length=COMMENT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"max_length": f"Kommentaren kan være høyst {COMMENT_MAX} tegn."},
+            )
+
+    def answers(self) -> list[ServiceAnswer]:
+        data = self.cleaned_data
+        return [
+            ServiceAnswer(
+                service=service,
+                level=data.get(f"level_{service}") or "",
+                comment=data.get(f"comment_{service}") or "",
+            )
+            for service in CapacityService.values
+        ]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"level": self[f"level_{service}"], "comment": self[f"comment_{service}"]}
+            for service in CapacityService.values
+        ]

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from integrering.jobs import Job, JobFields, JobStatus
 from integrering.organisations.models import CountyGovernor, Municipality
 
 USER = settings.AUTH_USER_MODEL
@@ -402,3 +403,80 @@ class MunicipalFeatures(models.Model):
     @property
     def immigrant_share(self) -> float:
         return self.immigrants / self.population if self.population else 0.0
+
+
+# --- Sending e-mail (both surveys) -----------------------------------------------------------
+
+
+class MailingKind(models.TextChoices):
+    CAPACITY_REMINDERS = "capacity_reminders", "Purring på kapasitetskartleggingen"
+    SURVEY_LINKS = "survey_links", "Lenker"
+    SURVEY_REMINDERS = "survey_reminders", "Purring"
+
+
+MAILING_STALE_MESSAGE = (
+    "Utsendingen stoppet uten å bli ferdig (arbeidsprosessen ble avbrutt). E-poster som alt var "
+    "sendt, er registrert. Start utsendingen på nytt for å sende resten."
+)
+
+
+class Mailing(Job):
+    """One sending of e-mail by the background worker: a capacity round's reminders, or a
+    municipal survey's links or reminders. Pages show its state and counts while it runs; a
+    sending whose worker died is failed by the stale-job check (``jobs.py``)."""
+
+    kind = models.CharField("utsending", max_length=20, choices=MailingKind.choices)
+    round = models.ForeignKey(
+        CapacityRound,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mailings",
+        verbose_name="runde",
+    )
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mailings",
+        verbose_name="undersøkelse",
+    )
+    requested_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("lagt i kø", default=timezone.now)
+    sent = models.PositiveIntegerField("sendt", default=0)
+    total = models.PositiveIntegerField("mottakere", default=0)
+    result = models.JSONField("resultat", default=dict, blank=True)
+
+    job_fields = JobFields(progress="sent", total="total", stale_message=MAILING_STALE_MESSAGE)
+
+    class Meta:
+        verbose_name = "utsending"
+        verbose_name_plural = "utsendinger"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=MailingKind.CAPACITY_REMINDERS, round__isnull=False, survey__isnull=True)
+                    | Q(
+                        kind__in=[MailingKind.SURVEY_LINKS, MailingKind.SURVEY_REMINDERS],
+                        survey__isnull=False,
+                        round__isnull=True,
+                    )
+                ),
+                name="mailing_of_round_or_survey",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+    @property
+    def reminder(self) -> bool:
+        return self.kind != MailingKind.SURVEY_LINKS

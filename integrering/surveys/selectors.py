@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from integrering.accounts.access import analyst_require, analyst_require_or_404
 from integrering.errors import NotFound
 
-from .models import Invitation, InvitationStatus, Question, Questionnaire, Survey
+from .models import Invitation, InvitationStatus, Mailing, Question, Questionnaire, Survey
 
 NOT_FOUND = "Finner ikke det du ba om."
 
@@ -98,42 +98,6 @@ def invitations_filter(
     return invitations.order_by("questionnaire__role", "municipality__number", "district_number")
 
 
-SEND_TASK_PATH = "integrering.surveys.tasks.survey_invitations_send"
-SEND_STATUS_LABELS = {
-    "READY": "I kø",
-    "RUNNING": "Sender",
-    "SUCCESSFUL": "Ferdig",
-    "FAILED": "Feilet",
-}
-
-
-def sending_runs(survey: Survey, limit: int = 5) -> list[dict[str, Any]]:
-    """The latest sendings and reminders of a survey's links (the background tasks), newest
-    first, with their status and, when done, their counts."""
-    from django_tasks_db.models import DBTaskResult
-
-    runs = []
-    for result in DBTaskResult.objects.filter(task_path=SEND_TASK_PATH).order_by("-enqueued_at")[
-        :200
-    ]:
-        args = (result.args_kwargs or {}).get("args") or []
-        kwargs = (result.args_kwargs or {}).get("kwargs") or {}
-        survey_id = args[0] if args else kwargs.get("survey_id")
-        if survey_id != survey.pk:
-            continue
-        reminder = bool(args[1] if len(args) > 1 else kwargs.get("reminder", False))
-        runs.append(
-            {
-                "id": str(result.id),
-                "status": result.status,
-                "status_label": SEND_STATUS_LABELS.get(result.status, result.status),
-                "reminder": reminder,
-                "enqueued_at": result.enqueued_at,
-                "finished_at": result.finished_at,
-                "result": result.return_value if result.status == "SUCCESSFUL" else None,
-                "running": result.status in {"READY", "RUNNING"},
-            }
-        )
-        if len(runs) >= limit:
-            break
-    return runs
+def sending_runs(survey: Survey, limit: int = 5) -> list[Mailing]:
+    """The latest sendings and reminders of a survey's links, newest first."""
+    return list(survey.mailings.order_by("-created_at", "-pk")[:limit])

@@ -7,18 +7,11 @@ from typing import Any
 
 from django_tasks import task
 
-from .services.capacity import capacity_reminders_send as reminders_send
-from .services.invitations import invitations_send
+from .services.mailing import mailing_run
 
 
 @task()
-def capacity_reminders_send(round_id: int) -> dict[str, Any]:
-    """Remind every municipality of a capacity round that has not answered (``services/capacity.py``)."""
-    return reminders_send(round_id=round_id)
-
-
-@task()
-def survey_invitations_send(survey_id: int, reminder: bool = False) -> dict[str, Any]:
-    """Send each invitation of a municipal survey its link, or remind those that have not
-    answered (``services/invitations.py``)."""
-    return invitations_send(survey_id=survey_id, reminder=reminder)
+def mailing_send(mailing_id: int) -> dict[str, Any]:
+    """Send one mailing: a capacity round's reminders, or a municipal survey's links or
+    reminders (``services/mailing.py``)."""
+    return mailing_run(mailing_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from integrering.accounts.access import municipality_ids_served_by
+from integrering.accounts.access import municipalities_served_by
 from integrering.accounts.models import User
 from integrering.organisations.models import County, CountyGovernor, Municipality, Organisation
 from integrering.people.selectors import households_visible_to, persons_visible_to
@@ -24,9 +24,7 @@ def caseload_summary(user: User) -> CaseloadSummary:
     return CaseloadSummary(
         persons=persons_visible_to(user).count(),
         households=households_visible_to(user).count(),
-        municipalities=list(
-            Municipality.objects.filter(pk__in=municipality_ids_served_by(user)).order_by("number")
-        ),
+        municipalities=list(municipalities_served_by(user).order_by("number")),
     )
 
 

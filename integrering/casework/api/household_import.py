@@ -14,8 +14,7 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from integrering.accounts.access import may_edit_case, municipality_ids_served_by
-from integrering.organisations.models import Municipality
+from integrering.accounts.access import may_edit_case, municipalities_served_by
 from integrering.people.imports import (
     NOT_REFUGEE_SERVICE,
     header_errors,
@@ -82,9 +81,7 @@ def household_import_create(
     """All or nothing: with one bad row nothing is written, and every error is listed (GET)."""
     if not may_edit_case(request.user):
         raise PermissionDenied(NOT_REFUGEE_SERVICE)
-    chosen = Municipality.objects.filter(
-        number=municipality.strip(), pk__in=municipality_ids_served_by(request.user)
-    ).first()
+    chosen = municipalities_served_by(request.user).filter(number=municipality.strip()).first()
     if chosen is None:
         raise ValidationError(
             {"municipality": [f"Kommune {municipality} finnes ikke, eller du arbeider ikke der."]}

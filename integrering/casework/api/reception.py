@@ -13,9 +13,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from integrering.accounts.access import may_edit_case, municipality_ids_served_by
+from integrering.accounts.access import may_edit_case, municipalities_served_by
 from integrering.audit.services import AccessContext
-from integrering.organisations.models import Municipality
 from integrering.people.api import HouseholdOut
 from integrering.people.models import Category, Relation
 from integrering.people.services import PersonInput
@@ -64,10 +63,9 @@ class HouseholdIn(Schema):
 def household_create(request: HttpRequest, payload: HouseholdIn) -> Status:
     if not may_edit_case(request.user):
         raise PermissionDenied("Bare flyktningtjenesten kan registrere husstander.")
-    municipality = Municipality.objects.filter(
-        number=payload.municipality,
-        pk__in=municipality_ids_served_by(request.user),
-    ).first()
+    municipality = (
+        municipalities_served_by(request.user).filter(number=payload.municipality).first()
+    )
     if municipality is None:
         raise ValidationError(
             {

@@ -17,6 +17,7 @@ from conftest import World, client_for
 from integrering.accounts.roles import Role, Service
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.audit.services import AccessContext
+from integrering.casework.forms import PlanForm
 from integrering.casework.models import (
     Deadline,
     IndividualPlan,
@@ -33,7 +34,6 @@ from integrering.casework.services.plan import (
     plan_evaluate,
     plan_update,
 )
-from integrering.casework.views.plan import PlanForm
 from integrering.people.models import InformationCategory
 from integrering.rules.deadlines import add_months
 from integrering.rules.parameters import value

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from typing import Any
 
-from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -19,83 +16,21 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from integrering.accounts.access import may_edit_case, municipality_ids_served_by
+from integrering.accounts.access import may_edit_case
 from integrering.exports import csv_bytes
-from integrering.organisations.models import Municipality
 from integrering.people.identity import synthetic_duf_number, synthetic_identity_number
 from integrering.people.imports import (
     COLUMNS,
     NOT_REFUGEE_SERVICE,
-    header_errors,
     household_import_get,
     imports_visible_to,
-    upload_errors,
 )
 from integrering.people.models import ImportStatus
-from integrering.ui.forms import DsForm
-from integrering.ui.numbers import megabytes
 
+from ..forms import HouseholdImportForm
 from ..services.household_import_queue import household_import_queue
 
 POLL_SECONDS = 2
-
-
-class HouseholdImportForm(DsForm):
-    municipality = forms.ModelChoiceField(
-        label="Kommune",
-        queryset=Municipality.objects.none(),
-        empty_label=None,
-        help_text="Husstandene registreres her når kolonnen «kommune» er tom.",
-        error_messages={
-            "invalid_choice": "Velg en kommune du arbeider for.",
-            "required": "Velg kommunen husstandene skal registreres i.",
-        },
-    )
-    file = forms.FileField(
-        label="Fil med husstander",
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".csv,.xlsx,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-        error_messages={
-            "required": "Velg en fil å laste opp.",
-            "empty": "Filen er tom.",
-            "invalid": "Velg en fil å laste opp.",
-        },
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        served = Municipality.objects.filter(pk__in=municipality_ids_served_by(user))
-        field = self.fields["municipality"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = served.order_by("number")
-        organisation = getattr(user, "organisation", None)
-        if organisation is not None and organisation.municipality_id:
-            self.initial.setdefault("municipality", organisation.municipality_id)
-        self.fields["file"].help_text = (
-            "CSV (UTF-8, med semikolon eller komma mellom feltene) eller Excel (.xlsx, første ark), "
-            f"høyst {megabytes(settings.IMPORT_MAX_BYTES)}. Første rad er kolonnenavnene; "
-            'se <a class="ds-link" href="#kolonner">kolonnene filen kan ha</a>.'
-        )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        problems = upload_errors(
-            filename=upload.name,
-            content_type=upload.content_type or "",
-            size=upload.size,
-            max_bytes=settings.IMPORT_MAX_BYTES,
-        )
-        if not problems:
-            content = upload.read()
-            problems = header_errors(filename=upload.name, content=content)
-        if problems:
-            raise forms.ValidationError(problems)
-        self.cleaned_data["content"] = content
-        return upload
 
 
 def _may_import(request: HttpRequest) -> None:

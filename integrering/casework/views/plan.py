@@ -7,14 +7,11 @@ through consent); changing needs the coordinating refugee service (seed 002 §2.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseFormSet, formset_factory
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -26,16 +23,12 @@ from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
 from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import person_get
-from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
+from ..forms import EvaluationForm, PlanForms
 from ..models import IndividualPlan, Mapping
 from ..services.plan import (
-    EvaluationInput,
-    MeasureInput,
-    PlanInput,
     final_goal_option,
-    final_goal_options,
-    final_goals_description,
     plan_create,
     plan_evaluate,
     plan_next_evaluation,
@@ -43,225 +36,6 @@ from ..services.plan import (
     plan_update,
     plan_versions,
 )
-
-# --- Forms ----------------------------------------------------------------------------------
-
-
-class PlanForm(DsForm):
-    """The plan's head: from when it applies, and the final goal (seed 002 §2.4)."""
-
-    starts_on = forms.DateField(label="Planen gjelder fra", required=False, widget=DateInput())
-    # The choices come from ``programme/length_by_final_goal`` on the plan's start date; the
-    # service checks the key against the same parameter.
-    final_goal = forms.CharField(label="Sluttmål", required=False, widget=forms.RadioSelect)
-    final_goal_text = forms.CharField(
-        label="Sluttmålet beskrevet",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Hva deltakeren sikter mot, for eksempel et yrke, en utdanning eller arbeid.",
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        on = self._choices_date()
-        self.fields["final_goal"].widget.choices = [
-            (o.key, o.label) for o in final_goal_options(on)
-        ]
-        self.fields["final_goal"].help_text = final_goals_description()
-
-    def _choices_date(self) -> datetime.date:
-        if self.is_bound:
-            try:
-                posted = self.fields["starts_on"].clean(self.data.get("starts_on"))
-            except ValidationError:
-                posted = None
-            if posted:
-                return posted  # type: ignore[no-any-return]
-        initial = self.initial.get("starts_on")
-        return initial if isinstance(initial, datetime.date) else timezone.localdate()
-
-
-class GoalForm(DsForm):
-    text = forms.CharField(label="Delmål", required=False, max_length=300)
-
-
-class MeasureForm(DsForm):
-    description = forms.CharField(label="Tiltak", required=False, max_length=300)
-    goal = forms.CharField(label="Hører til delmål", required=False, widget=forms.Select)
-    service = forms.CharField(
-        label="Ansvarlig tjeneste",
-        required=False,
-        widget=forms.Select(choices=[("", "Velg tjeneste"), *Service.choices]),
-    )
-    starts_on = forms.DateField(label="Fra", required=False, widget=DateInput())
-    ends_on = forms.DateField(label="Til", required=False, widget=DateInput())
-    done = forms.BooleanField(label="Gjennomført", required=False)
-
-    def __init__(self, *args: Any, goal_choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["goal"].widget.choices = goal_choices
-
-    def is_used(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return any(data.get(name) for name in ("description", "service", "starts_on", "ends_on"))
-
-
-class EvaluationForm(DsForm):
-    """An evaluation of the plan with the participant (seed 002 §2.4: at least twice a year)."""
-
-    evaluated_on = forms.DateField(
-        label="Dato for evalueringen", required=False, widget=DateInput()
-    )
-    summary = forms.CharField(
-        label="Vurdering",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Hva dere kom fram til sammen med deltakeren: hvordan det går med delmålene og "
-        "tiltakene, og hva som skal endres.",
-    )
-    interpreter_used = forms.ChoiceField(
-        label="Ble det brukt tolk?",
-        required=False,
-        choices=[("yes", "Ja"), ("no", "Nei")],
-        widget=forms.RadioSelect,
-    )
-
-    def to_input(self) -> EvaluationInput:
-        data = self.cleaned_data
-        interpreter = {"yes": True, "no": False}.get(data.get("interpreter_used") or "")
-        return EvaluationInput(
-            evaluated_on=data.get("evaluated_on"),
-            summary=data.get("summary") or "",
-            interpreter_used=interpreter,
-        )
-
-
-# --- Building and reading the plan form -----------------------------------------------------
-
-
-class PlanForms:
-    """The plan form and its two formsets (goals, measures), bound or not, saved as one."""
-
-    def __init__(
-        self, *, plan: IndividualPlan | None, data: Any = None, goals_extra: int = 2
-    ) -> None:
-        today = timezone.localdate()
-        if plan is None:
-            initial: dict[str, Any] = {"starts_on": today, "version": 0}
-            goals: list[dict[str, Any]] = []
-            measures: list[dict[str, Any]] = []
-        else:
-            initial = {
-                "starts_on": plan.starts_on,
-                "final_goal": plan.final_goal,
-                "final_goal_text": plan.final_goal_text,
-                "version": plan.version,
-            }
-            goal_rows = list(plan.goals.all())
-            number = {g.pk: str(n) for n, g in enumerate(goal_rows, start=1)}
-            goals = [{"text": g.text} for g in goal_rows]
-            measures = [
-                {
-                    "description": m.description,
-                    "goal": number.get(m.goal_id or 0, ""),
-                    "service": m.service,
-                    "starts_on": m.starts_on,
-                    "ends_on": m.ends_on,
-                    "done": m.done,
-                }
-                for m in plan.measures.all()
-            ]
-        self.form = PlanForm(data, initial=initial)
-        goal_formset = formset_factory(GoalForm, extra=max(goals_extra, 3 - len(goals)))
-        self.goals: BaseFormSet = goal_formset(data, initial=goals, prefix="goals")
-        for n, form in enumerate(self.goals.forms, start=1):
-            form.fields["text"].label = f"Delmål {n}"
-        goal_choices = [("", "Ikke knyttet til et delmål")] + [
-            (str(n), f"Delmål {n}: {_short(g['text'])}" if g.get("text") else f"Delmål {n}")
-            for n, g in enumerate(goals + [{}] * (len(self.goals.forms) - len(goals)), start=1)
-        ]
-        measure_formset = formset_factory(MeasureForm, extra=max(2, 3 - len(measures)))
-        self.measures: BaseFormSet = measure_formset(
-            data,
-            initial=measures,
-            prefix="measures",
-            form_kwargs={"goal_choices": goal_choices},
-        )
-        self.goal_rows: list[int] = []
-        self.measure_rows: list[int] = []
-
-    def is_valid(self) -> bool:
-        # Evaluate all three so each shows its own errors.
-        results = [self.form.is_valid(), self.goals.is_valid(), self.measures.is_valid()]
-        return all(results)
-
-    @property
-    def version(self) -> int:
-        return int(self.form.cleaned_data.get("version") or 0)
-
-    def to_input(self) -> PlanInput:
-        """The plan as the service takes it; blank rows are left out (that removes them)."""
-        goals: list[str] = []
-        goal_index: dict[int, int] = {}
-        self.goal_rows = []
-        for row, form in enumerate(self.goals.forms):
-            text = (form.cleaned_data.get("text") or "").strip()
-            if text:
-                goal_index[row + 1] = len(goals)
-                goals.append(text)
-                self.goal_rows.append(row)
-        measures: list[MeasureInput] = []
-        self.measure_rows = []
-        for row, form in enumerate(self.measures.forms):
-            if not form.is_used():
-                continue
-            data = form.cleaned_data
-            goal: int | None = None
-            if data.get("goal"):
-                number = int(data["goal"]) if str(data["goal"]).isdigit() else 0
-                goal = goal_index.get(number, -1)  # -1: the service says the goal is missing
-            measures.append(
-                MeasureInput(
-                    description=data.get("description") or "",
-                    service=data.get("service") or "",
-                    starts_on=data.get("starts_on"),
-                    ends_on=data.get("ends_on"),
-                    done=bool(data.get("done")),
-                    goal=goal,
-                )
-            )
-            self.measure_rows.append(row)
-        head = self.form.cleaned_data
-        return PlanInput(
-            final_goal=head.get("final_goal") or "",
-            final_goal_text=head.get("final_goal_text") or "",
-            starts_on=head.get("starts_on"),
-            goals=goals,
-            measures=measures,
-        )
-
-    def add_errors(self, error: ValidationError) -> None:
-        """Put the service's errors next to their fields (keys as the forms name them)."""
-        for key, messages_ in error.message_dict.items():
-            match = re.fullmatch(r"(goals|measures)-(\d+)-(\w+)", key)
-            for message in messages_:
-                if match is None:
-                    self.form.add_error(key if key in self.form.fields else None, message)
-                    continue
-                which, index, name = match.group(1), int(match.group(2)), match.group(3)
-                rows, formset = (
-                    (self.goal_rows, self.goals)
-                    if which == "goals"
-                    else (self.measure_rows, self.measures)
-                )
-                form = formset.forms[rows[index]]
-                form.add_error(name if name in form.fields else None, message)
-
-
-def _short(text: str, length: int = 60) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
-
 
 # --- Showing the plan -----------------------------------------------------------------------
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,15 +22,12 @@ from integrering.accounts.access import may_edit_case
 from integrering.audit.services import AccessContext
 from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import person_get
-from integrering.rules.parameters import RulesError
-from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
+from ..forms import PracticeContractForm
 from ..models import PracticeContract
 from ..services.practice import (
     FIELDS,
-    REQUIRED_MESSAGES,
-    PracticeContractInput,
-    full_time_hours,
     hours_text,
     practice_contract_create,
     practice_contract_filename,
@@ -43,109 +38,6 @@ from ..services.practice import (
 )
 
 PLAN = InformationCategory.PLAN
-
-
-def _max_length(name: str) -> int | None:
-    return getattr(PracticeContract._meta.get_field(name), "max_length", None)
-
-
-def _text(label: str, name: str, *, required: bool = True, **kwargs: Any) -> forms.CharField:
-    messages_ = {"required": REQUIRED_MESSAGES[name]} if required else {}
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=_max_length(name),
-        error_messages=messages_,
-        **kwargs,
-    )
-
-
-def _area(label: str, name: str, **kwargs: Any) -> forms.CharField:
-    return _text(label, name, widget=forms.Textarea(attrs={"rows": 4}), **kwargs)
-
-
-class PracticeContractForm(DsForm):
-    """The fields of seed 002 Vedlegg 1, in the order of the paper form."""
-
-    employer_name = _text("Bedriftens navn", "employer_name")
-    employer_address = _text("Adresse", "employer_address")
-    workplace = _text("Arbeidssted eller avdeling", "workplace", required=False)
-    supervisor_name = _text("Veileder på arbeidsplassen", "supervisor_name")
-    supervisor_phone = _text("Veileders telefon", "supervisor_phone", required=False)
-    starts_on = forms.DateField(
-        label="Første dag",
-        widget=DateInput(),
-        error_messages={"required": REQUIRED_MESSAGES["starts_on"], "invalid": "Ugyldig dato."},
-    )
-    ends_on = forms.DateField(
-        label="Siste dag",
-        widget=DateInput(),
-        error_messages={"required": REQUIRED_MESSAGES["ends_on"], "invalid": "Ugyldig dato."},
-    )
-    hours_per_week = DecimalCommaField(
-        label="Timer per uke",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
-        error_messages={
-            "required": REQUIRED_MESSAGES["hours_per_week"],
-            "invalid": "Skriv et tall, for eksempel 22,5.",
-        },
-    )
-    working_hours = _text(
-        "Arbeidstid for deltakeren",
-        "working_hours",
-        help_text="For eksempel «mandag–torsdag 08.30–14.30».",
-    )
-    goal = _area(
-        "Målsetting",
-        "goal",
-        help_text="Beskriv hva deltakeren skal oppnå med kvalifiseringen.",
-    )
-    tasks = _area("Arbeidsoppgaver", "tasks")
-    contact_person = _text("Kontaktperson i introduksjonsprogrammet", "contact_person")
-    employer_responsibility = _area("Arbeidsgivers ansvar", "employer_responsibility")
-    contact_responsibility = _area("Kontaktpersonens ansvar", "contact_responsibility")
-    programme_responsibility = _area("Introduksjonsprogrammets ansvar", "programme_responsibility")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    SECTIONS = (
-        (
-            "Arbeidsplass",
-            (
-                "employer_name",
-                "employer_address",
-                "workplace",
-                "supervisor_name",
-                "supervisor_phone",
-            ),
-        ),
-        ("Periode og arbeidstid", ("starts_on", "ends_on", "hours_per_week", "working_hours")),
-        ("Målsetting og arbeidsoppgaver", ("goal", "tasks")),
-        (
-            "Ansvarsavklaring",
-            (
-                "contact_person",
-                "employer_responsibility",
-                "contact_responsibility",
-                "programme_responsibility",
-            ),
-        ),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        try:
-            full_time = hours_text(full_time_hours(timezone.localdate()))
-        except RulesError:  # pragma: no cover - the parameter has a value from 2004
-            return
-        self.fields[
-            "hours_per_week"
-        ].help_text = f"Høyst fulltid i introduksjonsprogrammet: {full_time} timer."
-
-    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
-
-    def to_input(self) -> PracticeContractInput:
-        return PracticeContractInput(**{name: self.cleaned_data[name] for name in FIELDS})
 
 
 def _initial(contract: PracticeContract) -> dict[str, Any]:

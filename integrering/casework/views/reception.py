@@ -17,9 +17,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from integrering.accounts.access import may_edit_case, municipality_ids_served_by
+from integrering.accounts.access import may_edit_case, municipalities_served_by
 from integrering.audit.services import AccessContext
-from integrering.organisations.models import Municipality
 from integrering.people import selectors
 from integrering.people.forms import HouseholdForm, MemberForms, MemberFormSet, errors_to_forms
 from integrering.people.models import InformationCategory
@@ -60,7 +59,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _municipalities_for(user: object) -> object:
-    return Municipality.objects.filter(pk__in=municipality_ids_served_by(user)).order_by("name")
+    return municipalities_served_by(user).order_by("name")
 
 
 @require_http_methods(["GET", "POST"])

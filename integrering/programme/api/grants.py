@@ -19,6 +19,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext
 from integrering.schemas import ErrorOut
 
+from ..forms import ClaimForm, RegisterForm
 from ..services import grant_claims, register_export
 from ..services.grant_claims import (
     GRANTS,
@@ -26,7 +27,6 @@ from ..services.grant_claims import (
     claim_municipality_get,
     default_budget_year,
 )
-from ..views.grants import ClaimForm, RegisterForm
 
 router = Router(tags=["tilskudd"])
 register_router = Router(tags=["introduksjonsregister"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -18,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 
-from integrering.jobs import job_done, job_fail, job_progress, job_start
+from integrering.jobs import Progress, job_done, job_fail, job_progress, job_start
 from integrering.rules.benefit import age_on, full_rate_reached
 from integrering.rules.deadlines import add_months
 from integrering.rules.parameters import RulesError, value
@@ -36,8 +35,6 @@ from ..models import (
 )
 from ..periods import last_day, month_bounds
 
-Progress = Callable[[int, int], None]  # (participants done, participants in all)
-
 LOOKBACK = "benefit/correction_lookback_months"
 PROGRESS_EVERY = 500  # how often the run row's progress is written while computing
 SYSTEM_ERROR = "Beregningen stoppet på grunn av en feil i systemet. Ingenting er lagret."
@@ -50,12 +47,35 @@ ZERO = Decimal(0)
 MonthCache = dict[tuple[Any, ...], MonthBenefit | None]
 DAY = datetime.timedelta(days=1)
 
+# What a month's benefit reads (``benefit_month`` and ``periods.month_days``), and how the month's
+# key carries it (``_Participant.month_key``). ``tests/test_benefit_cache.py`` (in programme) records every
+# field the computation reads and fails on one that is not named here.
+KEY_AS_IS = (
+    "act",
+    "final_goal",
+    "full_time",
+    "collective_protection",
+    "lives_with_parent",
+    "end_reason",
+)
+KEY_CLIPPED = ("permit_date", "norwegian_training_ends_on")  # dates, seen from inside the month
+# Read through other parts of the key: the first day (``starts_on``), the last day (``ended_on``,
+# ``planned_months`` and the extensions), the birth date (``person``).
+KEY_THROUGH_DAYS = ("starts_on", "ended_on", "planned_months", "person")
+PERIOD_KEY = ("kind", "with_benefit", "leave_reason", "sick_percent")  # with the clipped dates
+PERIOD_DATES = ("from_on", "to_on")
+
 
 def _full_rate(birth_date: datetime.date, on: datetime.date) -> bool:
     return full_rate_reached(age=age_on(birth_date, on), on=on)
 
 
 _month_bounds = lru_cache(maxsize=512)(month_bounds)
+
+
+def _none_as_zero(value: Any) -> Any:
+    """A key's field sorts beside its kind: no sick percentage is 0."""
+    return 0 if value is None else value
 
 
 @dataclass
@@ -96,22 +116,15 @@ class _Participant:
         def clip(day: datetime.date | None) -> datetime.date | None:
             return None if day is None else min(max(day, low), high)
 
-        periods = (
-            ()
-            if not self.periods
-            else tuple(
-                sorted(
-                    (
-                        x.kind,
-                        x.with_benefit,
-                        x.leave_reason,
-                        x.sick_percent or 0,
-                        clip(x.from_on),
-                        clip(x.to_on) or high,
-                    )
-                    for x in self.periods
-                    if x.from_on <= end and (x.to_on is None or x.to_on >= start)
+        periods = tuple(
+            sorted(
+                (
+                    *(_none_as_zero(getattr(x, name)) for name in PERIOD_KEY),
+                    clip(x.from_on),
+                    clip(x.to_on) or high,
                 )
+                for x in self.periods
+                if x.from_on <= end and (x.to_on is None or x.to_on >= start)
             )
         )
         birth = p.person.birth_date
@@ -123,14 +136,8 @@ class _Participant:
             periods,
             unapproved_hours(absences, month) if absences else ZERO,
             full_rate if full_rate[0] == full_rate[1] else birth,
-            p.act,
-            p.final_goal,
-            p.full_time,
-            p.collective_protection,
-            p.lives_with_parent,
-            p.end_reason,
-            clip(p.permit_date),
-            clip(p.norwegian_training_ends_on),
+            *(getattr(p, name) for name in KEY_AS_IS),
+            *(clip(getattr(p, name)) for name in KEY_CLIPPED),
         )
 
     def month(self, month: datetime.date, cache: MonthCache | None = None) -> MonthBenefit | None:

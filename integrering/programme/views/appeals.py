@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,80 +23,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from integrering.accounts.access import may_edit_case
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
-from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
+from ..forms import AppealCreateForm, AppealFilterForm, ReviewForm
 from ..models import Appeal, AppealStatus, DecisionStatus
 from ..selectors import appeal_get, appeals_for_municipality, decision_get
 from ..services.appeals import appeal_dismiss, appeal_forward, appeal_register, appeal_reverse
 
 PAGE_SIZE = 50
-LATE_HELP = (
-    "Fyll ut når klagen kom etter klagefristen og likevel skal behandles, for eksempel fordi "
-    "deltakeren ikke kan lastes for at den kom for sent (forvaltningsloven § 31)."
-)
-
-
-class AppealCreateForm(DsForm):
-    received_on = forms.DateField(
-        label="Klagen mottatt",
-        widget=DateInput(),
-        help_text="Datoen kommunen mottok klagen.",
-        error_messages={
-            "required": "Oppgi datoen kommunen mottok klagen.",
-            "invalid": "Ugyldig dato.",
-        },
-    )
-    grounds = forms.CharField(
-        label="Klagerens anførsler",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Hva deltakeren klager på, og hvorfor.",
-        error_messages={"required": "Skriv hva deltakeren klager på og hvorfor."},
-    )
-    late_heard_reason = forms.CharField(
-        label="Hvorfor klagen behandles selv om den kom for sent",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=LATE_HELP,
-    )
-
-
-class ReviewForm(DsForm):
-    """The municipality's review of an appeal; a prefix per action keeps the ids apart."""
-
-    assessment = forms.CharField(
-        label="Kommunens vurdering",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Skriv kommunens vurdering av klagen."},
-    )
-    late_heard_reason = forms.CharField(
-        label="Hvorfor klagen behandles selv om den kom for sent",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=LATE_HELP,
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, appeal: Appeal, action: str, **kwargs: Any) -> None:
-        kwargs["prefix"] = action
-        super().__init__(*args, **kwargs)
-        if action == "dismiss":
-            self.fields["assessment"].label = "Hvorfor klagen avvises"
-            self.fields["assessment"].error_messages["required"] = "Skriv hvorfor klagen avvises."
-        elif action == "forward":
-            self.fields[
-                "assessment"
-            ].label = "Kommunens vurdering (innstilling til Statsforvalteren)"
-        else:
-            self.fields["assessment"].label = "Kommunens vurdering (hvorfor vedtaket endres)"
-        if action == "dismiss" or not appeal.late or appeal.late_heard_reason:
-            del self.fields["late_heard_reason"]
-
-
-class AppealFilterForm(DsForm):
-    status = forms.ChoiceField(
-        label="Status", choices=[("", "Alle"), *AppealStatus.choices], required=False
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,15 +34,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.services import AccessContext
-from integrering.organisations.models import Municipality
-from integrering.ui.forms import DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
+from ..forms import BenefitRunStartForm
 from ..models import BenefitRun, BenefitRunStatus
 from ..selectors import benefit_run_get, benefit_runs_for
 from ..services.benefit_run import (
@@ -55,52 +53,12 @@ from ..services.benefit_run import (
     benefit_run_totals,
     benefit_run_xlsx,
     export_disposition,
-    month_parse,
 )
 
 POLL_SECONDS = 2
 LINES_PER_PAGE = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_PROGRAMME = "Utbetaling av introduksjonsstønad er for flyktningtjenesten og kommunens ledere."
-
-
-class BenefitRunStartForm(DsForm):
-    municipality = forms.ModelChoiceField(
-        label="Kommune",
-        queryset=Municipality.objects.none(),
-        empty_label=None,
-        error_messages={
-            "invalid_choice": "Velg en kommune du arbeider for.",
-            "required": "Velg kommunen.",
-        },
-    )
-    month = forms.CharField(
-        label="Måned",
-        help_text="Skriv måneden som ÅÅÅÅ-MM, for eksempel 2024-05.",
-        widget=forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"}),
-        error_messages={"required": "Velg måneden stønaden skal beregnes for."},
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        served = Municipality.objects.filter(pk__in=programme_municipality_ids(user))
-        field = self.fields["municipality"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = served.order_by("number")
-        self.municipalities = list(field.queryset)
-        if len(self.municipalities) == 1:
-            self.initial.setdefault("municipality", self.municipalities[0].pk)
-        self.initial.setdefault("month", f"{timezone.localdate():%Y-%m}")
-
-    @property
-    def single_municipality(self) -> Municipality | None:
-        return self.municipalities[0] if len(self.municipalities) == 1 else None
-
-    def clean_month(self) -> Any:
-        try:
-            return month_parse(self.cleaned_data["month"])
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from None
 
 
 def _require_programme(request: HttpRequest) -> None:

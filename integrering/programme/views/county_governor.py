@@ -8,7 +8,6 @@ every municipal user, gets 404.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from integrering.accounts.access import county_governor_id_of
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
-from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
+from ..forms import OutcomeForm
 from ..models import AppealStatus
 from ..selectors import (
     NOT_FOUND_APPEAL,
@@ -36,31 +36,6 @@ from ..services.appeals import appeal_decide_outcome
 from ..services.decisions import decision_letter, decision_letter_filename
 
 PAGE_SIZE = 50
-OUTCOME_CHOICES = [
-    (AppealStatus.UPHELD.value, "Stadfestet – vedtaket blir stående"),
-    (AppealStatus.QUASHED.value, "Opphevet – kommunen må behandle saken på nytt"),
-    (AppealStatus.CHANGED.value, "Omgjort – Statsforvalteren endrer vedtaket"),
-]
-
-
-class OutcomeForm(DsForm):
-    outcome = forms.ChoiceField(
-        label="Utfall",
-        choices=OUTCOME_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Velg utfallet: stadfestet, opphevet eller omgjort."},
-    )
-    decided_on = forms.DateField(
-        label="Vedtaksdato",
-        widget=DateInput(),
-        error_messages={"required": "Oppgi vedtaksdatoen.", "invalid": "Ugyldig dato."},
-    )
-    reasoning = forms.CharField(
-        label="Statsforvalterens begrunnelse",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Skriv Statsforvalterens begrunnelse."},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 @require_GET

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,13 +24,13 @@ from integrering.accounts.access import may_edit_case
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import person_get
-from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
-from ..models import Decision, DecisionKind, DecisionStatus, Participation
+from ..forms import DecideForm, DecisionCreateForm, DecisionEditForm, DecisionFilterForm, SendForm
+from ..models import Decision, DecisionStatus
 from ..selectors import decision_get, decisions_for, participations_of
 from ..services.decisions import (
-    TEXT_REQUIRED,
     decision_create,
     decision_decide,
     decision_letter,
@@ -42,124 +41,6 @@ from ..services.decisions import (
 )
 
 PAGE_SIZE = 50
-# Made by hand first; start, stop and extension are usually drafted by the programme's events.
-KIND_ORDER = [
-    DecisionKind.REFUSAL,
-    DecisionKind.REDUCTION,
-    DecisionKind.START,
-    DecisionKind.STOP,
-    DecisionKind.EXTENSION,
-]
-
-
-def _area(label: str, name: str, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": TEXT_REQUIRED[name]},
-        **kwargs,
-    )
-
-
-def _date(label: str, required_message: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=DateInput(),
-        error_messages={"required": required_message, "invalid": "Ugyldig dato."},
-        **kwargs,
-    )
-
-
-def _amount() -> DecimalCommaField:
-    return DecimalCommaField(
-        digit_groups=True,
-        label="Beløp som trekkes (kr)",
-        required=False,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
-        help_text="Bare for vedtak om trekk i introduksjonsstønaden.",
-        error_messages={"invalid": "Skriv et beløp, for eksempel 1 250,50."},
-    )
-
-
-class DecisionCreateForm(DsForm):
-    kind = forms.ChoiceField(
-        label="Type vedtak",
-        choices=[(kind.value, kind.label) for kind in KIND_ORDER],
-        help_text=(
-            "Vedtak om start, stans og forlengelse lages vanligvis som utkast når du "
-            "registrerer hendelsen i programmet."
-        ),
-    )
-    participation = forms.TypedChoiceField(
-        label="Introduksjonsprogram",
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", "Ikke knyttet til et program")],
-    )
-    effective_on = _date("Gjelder fra", "Oppgi datoen vedtaket gjelder fra.")
-    amount = _amount()
-    conclusion = _area("Vedtak", "conclusion", help_text="Hva kommunen har bestemt.")
-    facts = _area("Faktiske forhold", "facts")
-    reasoning = _area("Begrunnelse", "reasoning")
-
-    def __init__(self, *args: Any, participations: list[Participation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["participation"].choices = [  # type: ignore[attr-defined]
-            ("", "Ikke knyttet til et program"),
-            *[
-                (
-                    p.pk,
-                    f"Fra {p.starts_on:%d.%m.%Y}"
-                    + (f" til {p.ended_on:%d.%m.%Y}" if p.ended_on else ""),
-                )
-                for p in participations
-            ],
-        ]
-
-
-class DecisionEditForm(DsForm):
-    subject = forms.CharField(
-        label="Overskrift",
-        max_length=200,
-        error_messages={"required": "Skriv en overskrift for vedtaket."},
-    )
-    effective_on = _date("Gjelder fra", "Oppgi datoen vedtaket gjelder fra.")
-    amount = _amount()
-    conclusion = _area("Vedtak", "conclusion", help_text="Hva kommunen har bestemt.")
-    facts = _area("Faktiske forhold", "facts")
-    reasoning = _area("Begrunnelse", "reasoning")
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if decision.kind != DecisionKind.REDUCTION:
-            del self.fields["amount"]
-
-
-class DecideForm(DsForm):
-    decided_on = _date("Vedtaksdato", "Oppgi vedtaksdatoen.")
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class SendForm(DsForm):
-    sent_on = _date("Sendt dato", "Oppgi datoen vedtaket ble sendt.")
-    received_on = forms.DateField(
-        label="Mottatt av deltakeren",
-        required=False,
-        widget=DateInput(),
-        help_text="Tom: samme dag som det ble sendt. Klagefristen regnes fra denne datoen.",
-        error_messages={"invalid": "Ugyldig dato."},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class DecisionFilterForm(DsForm):
-    status = forms.ChoiceField(
-        label="Status", choices=[("", "Alle"), *DecisionStatus.choices], required=False
-    )
 
 
 @require_GET

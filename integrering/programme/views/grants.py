@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -21,95 +20,17 @@ from django.views.decorators.http import require_GET
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext
-from integrering.organisations.models import Municipality
-from integrering.ui.forms import DateInput, DsForm
 
+from ..forms import ClaimExportForm, ClaimForm, RegisterForm
 from ..services import grant_claims, register_export
 from ..services.grant_claims import (
     GRANTS,
-    MAX_YEAR,
-    MIN_YEAR,
     claim_municipalities_require,
     claim_municipality_get,
     default_budget_year,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YEAR_ERRORS = {
-    "required": "Oppgi budsjettåret.",
-    "invalid": "Budsjettåret må være et årstall, for eksempel 2018.",
-    "min_value": f"Budsjettåret må være {MIN_YEAR} eller senere.",
-    "max_value": f"Budsjettåret må være {MAX_YEAR} eller tidligere.",
-}
-MUNICIPALITY_NUMBER = RegexValidator(r"^\d{4}$", "Kommunenummeret har fire siffer.")
-
-
-def _municipality_field(municipalities: list[Municipality]) -> forms.CharField:
-    """A select when the user serves several municipalities; a hidden field otherwise."""
-    widget: forms.Widget
-    if len(municipalities) > 1:
-        widget = forms.Select(choices=[(m.number, f"{m.number} {m.name}") for m in municipalities])
-    else:
-        widget = forms.HiddenInput()
-    return forms.CharField(
-        label="Kommune", required=False, validators=[MUNICIPALITY_NUMBER], widget=widget
-    )
-
-
-class ClaimForm(DsForm):
-    year = forms.IntegerField(
-        label="Budsjettår", min_value=MIN_YEAR, max_value=MAX_YEAR, error_messages=YEAR_ERRORS
-    )
-
-    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"] = _municipality_field(municipalities)
-
-
-class ClaimExportForm(ClaimForm):
-    grant = forms.ChoiceField(
-        label="Tilskudd",
-        choices=list(GRANTS.items()),
-        error_messages={
-            "required": "Oppgi tilskuddet: integration, norwegian eller packages.",
-            "invalid_choice": "Ukjent tilskudd «%(value)s»; velg integration, norwegian eller packages.",
-        },
-    )
-    format = forms.ChoiceField(
-        label="Format",
-        choices=[("csv", "CSV"), ("xlsx", "Excel")],
-        error_messages={
-            "required": "Oppgi formatet: csv eller xlsx.",
-            "invalid_choice": "Ukjent format «%(value)s»; velg csv eller xlsx.",
-        },
-    )
-
-
-class RegisterForm(DsForm):
-    """Municipality, an optional period (``from``, ``to``) and, for a download, the format."""
-
-    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"] = _municipality_field(municipalities)
-        for name, label in (("from", "Fra og med"), ("to", "Til og med")):
-            self.fields[name] = forms.DateField(
-                label=label,
-                required=False,
-                widget=DateInput(),
-                error_messages={"invalid": "Ugyldig dato; bruk åååå-mm-dd."},
-            )
-        self.fields["format"] = forms.ChoiceField(
-            label="Format",
-            required=False,
-            choices=[("", "Ingen (vis siden)"), ("json", "JSON"), ("csv", "CSV")],
-            error_messages={"invalid_choice": "Ukjent format «%(value)s»; velg json eller csv."},
-        )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("from") and data.get("to") and data["to"] < data["from"]:
-            self.add_error("to", "Til-datoen kan ikke være før fra-datoen.")
-        return data
 
 
 def _errors_text(form: forms.Form) -> str:

@@ -12,76 +12,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from integrering.audit.services import AccessContext
-from integrering.organisations.models import Municipality
-from integrering.ui.forms import DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
-from ..models import MatchRun, MatchRunStatus, Placement, WaitingStatus
+from ..forms import MatchRunStartForm, PlacementForm
+from ..models import MatchRunStatus
 from ..selectors import (
     audit_waiting_list,
     match_run_get,
+    match_run_municipality_rows,
+    match_run_placement_counts,
+    match_run_placements,
+    match_runs_for,
+    matching_figures,
     placement_get,
     planning_year_require,
     waiting_household_get,
-    waiting_households_for,
+    waiting_household_members,
+    waiting_household_placements,
+    waiting_households_unconfirmed,
 )
-from ..services.match_capacity import DIMENSIONS, municipality_capacity, run_loads
+from ..services.match_capacity import DIMENSIONS
 from ..services.matching import match_run_confirm_start, match_run_start, placement_change
 
 POLL_SECONDS = 2
 PER_PAGE = 100
-
-
-class MatchRunStartForm(DsForm):
-    time_limit = forms.IntegerField(
-        label="Tidsgrense (sekunder)",
-        min_value=1,
-        max_value=600,
-        initial=60,
-        help_text="Hvor lenge løseren kan lete etter en bedre løsning. 60 sekunder holder for et helt år.",
-        error_messages={
-            "required": "Skriv en tidsgrense i sekunder.",
-            "invalid": "Tidsgrensen må være et helt antall sekunder.",
-            "min_value": "Tidsgrensen må være minst 1 sekund.",
-            "max_value": "Tidsgrensen kan være høyst 600 sekunder.",
-        },
-    )
-
-
-class PlacementForm(DsForm):
-    municipality = forms.ModelChoiceField(
-        label="Kommune",
-        queryset=Municipality.objects.none(),
-        required=False,
-        empty_label="Ikke plasser husstanden nå",
-        error_messages={"invalid_choice": "Velg en kommune som har vedtatt å bosette i år."},
-    )
-    locked = forms.BooleanField(
-        label="Lås plasseringen",
-        required=False,
-        help_text="En låst plassering beholdes når utsøkingen kjøres på nytt.",
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["municipality"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Municipality.objects.filter(
-            pk__in=list(municipality_capacity(year))
-        ).order_by("number")
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,15 +71,13 @@ def matching(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("settlement:match-run", match_run_id=run.pk)
         else:
             status = 422
-    households = waiting_households_for(ctx=ctx, year=year).annotate(member_count=Count("members"))
-    waiting = households.filter(status=WaitingStatus.WAITING).order_by("reference")
+    waiting = waiting_households_unconfirmed(ctx=ctx, year=year)
     page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("side"))
     audit_waiting_list(
         ctx=ctx,
         references=[h.reference for h in page.object_list],
         what=f"venter på bosetting {year}",
     )
-    capacity = municipality_capacity(year)
     response = render(
         request,
         "settlement/matching.html",
@@ -122,35 +85,12 @@ def matching(request: HttpRequest, year: int) -> HttpResponse:
             "year": year,
             "form": form,
             "page": page,
-            "waiting_count": waiting.count(),
-            "waiting_persons": sum(h.member_count for h in waiting),
-            "confirmed_count": households.filter(status=WaitingStatus.CONFIRMED).count(),
-            "capacity_municipalities": len(capacity),
-            "capacity_persons": int(sum(max(c["persons"], 0) for c in capacity.values())),
-            "runs": MatchRun.objects.filter(year=year)[:20],
+            **matching_figures(ctx=ctx, year=year),
+            "runs": match_runs_for(year=year)[:20],
         },
         status=status,
     )
     return no_store(response)
-
-
-def _municipality_rows(run: MatchRun) -> list[dict[str, Any]]:
-    capacity = municipality_capacity(run.year)
-    loads = run_loads(run)
-    names = {m.pk: m for m in Municipality.objects.filter(pk__in=set(capacity) | set(loads))}
-    rows = []
-    for pk, load in loads.items():
-        cap = capacity.get(pk, {})
-        rows.append(
-            {
-                "municipality": names[pk],
-                "persons": int(load.get("persons", 0)),
-                "capacity": int(cap.get("persons", 0)),
-                "large_dwelling": int(load.get("large_dwelling", 0)),
-                "unaccompanied_minors": int(load.get("unaccompanied_minors", 0)),
-            }
-        )
-    return sorted(rows, key=lambda r: r["municipality"].number)
 
 
 @require_http_methods(["GET"])
@@ -178,34 +118,28 @@ def match_run_detail(request: HttpRequest, match_run_id: int) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     if not running:
-        placements = (
-            run.placements.select_related("household", "municipality")
-            .annotate(member_count=Count("household__members"))
-            .order_by("household__reference")
-        )
         show = request.GET.get("vis", "")
-        if show == "ikke-plassert":
-            placements = placements.filter(municipality__isnull=True)
-        elif show == "endret":
-            placements = placements.filter(Q(locked=True) | Q(changed_by_planner=True))
         query = request.GET.get("kommune", "").strip()
-        if query:
-            placements = placements.filter(
-                Q(municipality__number=query) | Q(municipality__name__icontains=query)
-            )
+        placements = match_run_placements(
+            run,
+            unplaced_only=show == "ikke-plassert",
+            changed_only=show == "endret",
+            municipality=query,
+        )
         page = Paginator(placements, PER_PAGE).get_page(request.GET.get("side"))
         audit_waiting_list(
             ctx=ctx,
             references=[p.household.reference for p in page.object_list],
             what=f"utsøking {run.pk}",
         )
+        counts = match_run_placement_counts(run)
         context.update(
             page=page,
             show=show,
             query=query,
-            unplaced=run.placements.filter(municipality__isnull=True).count(),
-            locked_count=run.placements.filter(locked=True).count(),
-            municipality_rows=_municipality_rows(run),
+            unplaced=counts["unplaced"],
+            locked_count=counts["locked"],
+            municipality_rows=match_run_municipality_rows(run),
             improvement=(
                 None
                 if not run.greedy_objective or run.objective is None
@@ -305,7 +239,7 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
                 "run": run,
                 "year": run.year,
                 "household": household,
-                "members": household.members.all(),
+                "members": waiting_household_members(household),
                 "form": form,
                 "editable": run.status == MatchRunStatus.PROPOSED,
                 "dimensions": DIMENSIONS,
@@ -321,11 +255,6 @@ def waiting_household_detail(request: HttpRequest, waiting_household_id: int) ->
     household = waiting_household_get(
         ctx=AccessContext.from_request(request), pk=waiting_household_id
     )
-    placements = (
-        Placement.objects.filter(household=household)
-        .select_related("run", "municipality")
-        .order_by("-run__created_at")[:10]
-    )
     return no_store(
         render(
             request,
@@ -333,8 +262,8 @@ def waiting_household_detail(request: HttpRequest, waiting_household_id: int) ->
             {
                 "household": household,
                 "year": household.year,
-                "members": household.members.all(),
-                "placements": placements,
+                "members": waiting_household_members(household),
+                "placements": waiting_household_placements(household),
             },
         )
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,11 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.accounts.access import planner_require, planner_require_or_404
 from integrering.audit.services import AccessContext
-from integrering.ui.forms import DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
-from ..forms import CountField
+from ..forms import NeedForm, YearForm
 from ..selectors import NOT_FOUND
-from ..services.need import need_for, need_revisions, need_save, need_year_error, need_years
+from ..services.need import need_for, need_revisions, need_save, need_year_error
 from ..services.progress import (
     CHART_GROUPS,
     GROUP_LABELS,
@@ -34,43 +33,6 @@ from ..services.progress import (
     waiting_households_count,
 )
 from ..services.reception import reception_overview
-
-
-class YearForm(DsForm):
-    year = forms.TypedChoiceField(
-        label="År",
-        coerce=int,
-        choices=(),
-        error_messages={"invalid_choice": "Velg et år fra listen."},
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["year"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(y, str(y)) for y in reversed(need_years())]
-
-
-class NeedForm(DsForm):
-    from_reception = CountField(label="Fra mottak", example=2220)
-    outside_reception = CountField(label="Utenfor mottak", example=2220)
-    transfer_refugees = CountField(label="Overføringsflyktninger", example=2220)
-    unaccompanied_minors = CountField(
-        label="Hvorav enslige mindreårige",
-        example=2220,
-        help_text="En del av summen over, ikke i tillegg til den.",
-    )
-    note = forms.CharField(
-        label="Merknad", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    reason = forms.CharField(
-        label="Begrunnelse for endringen",
-        required=False,
-        max_length=300,
-        help_text="Må fylles ut når behovet endres: hva er nytt?",
-        error_messages={"max_length": "Begrunnelsen kan ha høyst 300 tegn."},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, initial=0)
 
 
 def _year_or_404(year: int) -> None:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,11 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from integrering.accounts.access import planner_require
 from integrering.audit.services import AccessContext
-from integrering.organisations.models import Municipality
-from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
-from ..forms import CountField
-from ..models import ReceptionCentre, ReceptionCount, ReceptionKind
+from ..forms import CentreForm, CountForm
+from ..models import ReceptionCount
 from ..selectors import reception_centre_get
 from ..services.reception import (
     STATUS_LABELS,
@@ -34,68 +31,6 @@ from ..services.reception import (
     reception_over_capacity,
     reception_overview,
 )
-
-INVALID_DATE = "Ugyldig dato. Skriv datoen som dd.mm.åååå."
-
-
-def _date(label: str, *, required: bool) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        error_messages={"required": "Fyll inn datoen.", "invalid": INVALID_DATE},
-    )
-
-
-class MunicipalityField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.number})"
-
-
-class CentreForm(DsForm):
-    name = forms.CharField(
-        label="Navn", max_length=150, error_messages={"required": "Skriv navnet på mottaket."}
-    )
-    kind = forms.ChoiceField(
-        label="Type",
-        choices=[("", "Velg type"), *ReceptionKind.choices],
-        error_messages={
-            "required": "Velg en type mottak.",
-            "invalid_choice": "Velg en type mottak fra listen.",
-        },
-    )
-    municipality = MunicipalityField(
-        label="Kommune",
-        queryset=Municipality.objects.none(),
-        empty_label="Velg kommune",
-        error_messages={
-            "required": "Velg kommunen mottaket ligger i.",
-            "invalid_choice": "Velg en kommune fra listen.",
-        },
-    )
-    operator = forms.CharField(label="Driftsoperatør", max_length=150, required=False)
-    places = CountField(label="Plasser", example=2220)
-    opened_on = _date("Åpnet", required=False)
-    closed_on = _date("Lagt ned", required=False)
-
-    def __init__(self, *args: Any, centre: ReceptionCentre | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["municipality"]
-        assert isinstance(field, forms.ModelChoiceField)
-        choices = Q(valid_to__isnull=True)
-        if centre is not None:  # a centre of a merged municipality keeps it until it is moved
-            choices |= Q(pk=centre.municipality_id)
-        field.queryset = Municipality.objects.filter(choices).order_by("name", "number")
-
-
-class CountForm(DsForm):
-    counted_on = _date("Telledato", required=True)
-    permit_to_settle = CountField(label=STATUS_LABELS["permit_to_settle"], example=2220)
-    permit_not_to_settle = CountField(label=STATUS_LABELS["permit_not_to_settle"], example=2220)
-    other_status = CountField(label=STATUS_LABELS["other_status"], example=2220)
-    departure_obligation = CountField(label=STATUS_LABELS["departure_obligation"], example=2220)
-    asylum_seekers = CountField(label=STATUS_LABELS["asylum_seekers"], example=2220)
 
 
 def _centre_data(form: CentreForm) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,20 +26,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from integrering.audit.services import AccessContext
-from integrering.organisations.models import County
 from integrering.rules.parameters import RulesError
-from integrering.ui.forms import DateInput, DsForm, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
-from ..forms import CountField
+from ..forms import AdjustForm, DecisionForm, FilterForm, SpreadForm
 from ..models import MunicipalDecision, MunicipalityFacts, SettlementNeed, SettlementRequest
 from ..selectors import (
     planning_year_require,
     settlement_request_get,
 )
 from ..services.requests import (
-    NOTE_MAX,
-    REASON_MAX,
     decision_of,
     decision_record,
     facts_command,
@@ -50,95 +46,9 @@ from ..services.requests import (
     requests_summary,
     requests_xlsx,
 )
-from ..spreading import BELOW_MINIMUM, DROP, RAISE, Criteria, percent_text
+from ..spreading import DROP, Criteria, percent_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class SpreadForm(DsForm):
-    need = CountField(
-        label="Bosettingsbehov (personer)",
-        min_value=1,
-        help_text="Antall personer som skal fordeles på kommunene.",
-        error_messages={
-            "required": "Fyll inn bosettingsbehovet.",
-            "invalid": "Skriv et helt tall, for eksempel 5350.",
-            "min_value": "Behovet må være minst 1.",
-        },
-    )
-    below_minimum = forms.ChoiceField(
-        label="Kommuner som beregnes til færre enn minsteanmodningen",
-        choices=list(BELOW_MINIMUM.items()),
-        widget=forms.RadioSelect,
-        initial=DROP,
-        error_messages={"required": "Velg hva som skjer med små anmodninger."},
-    )
-
-    def __init__(self, *args: Any, minimum: int | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if minimum is not None:
-            field = self.fields["below_minimum"]
-            assert isinstance(field, forms.ChoiceField)
-            field.label = f"Kommuner som beregnes til færre enn {minimum} personer"
-            field.choices = [
-                (
-                    DROP,
-                    f"Anmodes ikke (drop): behovet fordeles på kommunene som får {minimum} eller flere.",
-                ),
-                (RAISE, f"Anmodes om {minimum} (raise): resten av behovet fordeles på de andre."),
-            ]
-
-
-class FilterForm(DsForm):
-    county = forms.ChoiceField(label="Fylke", required=False)
-    not_answered = forms.BooleanField(label="Bare kommuner som ikke har svart", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["county"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Alle fylker")] + [
-            (c.number, f"{c.name} ({c.number})")
-            for c in County.objects.filter(valid_to__isnull=True).order_by("number")
-        ]
-        field.error_messages["invalid_choice"] = "Velg et fylke fra listen."
-
-
-class AdjustForm(DsForm):
-    requested = CountField(label="Anmodet (personer)")
-    unaccompanied_minors = CountField(label="Hvorav enslige mindreårige")
-    reason = forms.CharField(
-        label="Begrunnelse",
-        max_length=REASON_MAX,
-        required=False,
-        help_text="Hvorfor anmodningen endres, for eksempel lokal kunnskap eller dialog med kommunen.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": f"Begrunnelsen kan være høyst {REASON_MAX} tegn."},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class DecisionForm(DsForm):
-    decided = CountField(label="Vedtatt antall (personer)")
-    unaccompanied_minors = CountField(label="Hvorav enslige mindreårige")
-    large_dwellings = CountField(
-        label="Store boliger",
-        required=False,
-        help_text="Hvor mange store boliger kommunen har til familier. Tomt betyr ingen grense.",
-    )
-    decided_on = forms.DateField(
-        label="Vedtaksdato",
-        widget=DateInput(),
-        error_messages={"required": "Oppgi vedtaksdatoen.", "invalid": "Ugyldig dato."},
-    )
-    note = forms.CharField(
-        label="Merknad",
-        max_length=NOTE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": f"Merknaden kan være høyst {NOTE_MAX} tegn."},
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 def _criteria(year: int) -> Criteria | None:

@@ -9,6 +9,7 @@ concurrent change 409. Links are never returned: only their hash is stored.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,9 +17,11 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from integrering.accounts.access import analyst_require
+from integrering.audit.services import AccessContext
+from integrering.errors import NotFound
 from integrering.schemas import ErrorOut, ObjectId
 
-from ..models import Question, Questionnaire, Survey
+from ..models import Mailing, Question, Questionnaire, Survey
 from ..selectors import questionnaire_get, survey_get, surveys_list
 from ..services.invitations import invitations_create
 from ..services.questionnaires import question_add, survey_create
@@ -136,6 +139,13 @@ class SurveySendIn(Schema):
 
 class SendOut(Schema):
     task_id: str
+    mailing_id: int
+    kind: str = Field(description="survey_links eller survey_reminders")
+    status: str = Field(description="queued, running, done eller failed")
+    sent: int
+    total: int
+    error: str
+    result: dict[str, Any] = Field(description="Tellingene når utsendingen er ferdig")
 
 
 def _need(value: object, field: str, message: str) -> None:
@@ -257,5 +267,33 @@ def invitations_post(request: HttpRequest, survey_id: ObjectId) -> Status[Invita
 )
 def send_post(request: HttpRequest, survey_id: ObjectId, payload: SurveySendIn) -> Status[SendOut]:
     survey = survey_get(request.user, survey_id)
-    task_id = invitations_send_enqueue(survey=survey, reminder=payload.reminder)
-    return Status(202, SendOut(task_id=task_id))
+    mailing = invitations_send_enqueue(
+        ctx=AccessContext.from_request(request), survey=survey, reminder=payload.reminder
+    )
+    return Status(202, _mailing_out(mailing))
+
+
+@router.get(
+    "{survey_id}/send/{mailing_id}",
+    response={200: SendOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Hvordan det går med en utsending: status, hvor mange som er sendt, og resultatet",
+)
+def send_get(request: HttpRequest, survey_id: ObjectId, mailing_id: ObjectId) -> SendOut:
+    survey = survey_get(request.user, survey_id)
+    mailing = survey.mailings.filter(pk=mailing_id).first()
+    if mailing is None:
+        raise NotFound("Finner ikke utsendingen.")
+    return _mailing_out(mailing)
+
+
+def _mailing_out(mailing: Mailing) -> SendOut:
+    return SendOut(
+        task_id=mailing.task_id,
+        mailing_id=mailing.pk,
+        kind=mailing.kind,
+        status=mailing.status,
+        sent=mailing.sent,
+        total=mailing.total,
+        error=mailing.error,
+        result=mailing.result,
+    )

@@ -43,6 +43,7 @@ from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError, conflict_message, version_bump
 from integrering.errors import NotFound
 from integrering.exports import Cell, Sheet, xlsx_bytes
+from integrering.jobs import Progress
 from integrering.organisations.models import County, Municipality
 from integrering.rules.parameters import value
 
@@ -419,9 +420,10 @@ def reminder_message(
     )
 
 
-def capacity_reminders_send(*, round_id: int) -> dict[str, Any]:
+def capacity_reminders_send(*, round_id: int, progress: Progress | None = None) -> dict[str, Any]:
     """E-mail the leaders of every municipality in the round that has not submitted (one message
-    per municipality, to all its leaders with an address). Runs in the background worker.
+    per municipality, to all its leaders with an address). Runs in the background worker
+    (``mailing.mailing_run``), which ``progress`` tells how many are sent of how many.
     Records when and how many; returns the counts."""
     round = CapacityRound.objects.select_related("county_governor").get(pk=round_id)
     if not round_is_open(round):
@@ -438,8 +440,12 @@ def capacity_reminders_send(*, round_id: int) -> dict[str, Any]:
         for municipality, users in targets.items()
         if users
     ]
-    sent = get_connection().send_messages(messages) if messages else 0
-    sent = int(sent or 0)
+    sent = 0
+    with get_connection() as connection:
+        for done, message in enumerate(messages, start=1):
+            sent += int(connection.send_messages([message]) or 0)
+            if progress is not None:
+                progress(done, len(messages))
     CapacityRound.objects.filter(pk=round.pk).update(
         reminded_at=timezone.now(), reminders_sent=F("reminders_sent") + sent
     )

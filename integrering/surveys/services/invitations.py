@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from integrering.jobs import Progress
 from integrering.organisations.models import Municipality
 
 from ..city_districts import OSLO, oslo_city_districts
@@ -204,10 +205,13 @@ def _message(invitation: Invitation, link: str, *, reminder: bool) -> EmailMessa
     )
 
 
-def invitations_send(*, survey_id: int, reminder: bool = False) -> dict[str, Any]:
+def invitations_send(
+    *, survey_id: int, reminder: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
     """E-mail each invitation with an e-mail address its link: the first time to those not sent
     yet; with ``reminder``, again (with a new link) to those who have not submitted, while the
-    survey is open. Runs in the background worker. Returns the counts."""
+    survey is open. Runs in the background worker (``mailing.mailing_run``), which ``progress``
+    tells how many are done of how many. Returns the counts."""
     survey = Survey.objects.get(pk=survey_id)
     invitations = Invitation.objects.filter(questionnaire__survey=survey).exclude(
         recipient_email=""
@@ -228,7 +232,10 @@ def invitations_send(*, survey_id: int, reminder: bool = False) -> dict[str, Any
     sent = 0
     failed: list[str] = []
     connection = get_connection()
-    for invitation in invitations.select_related("questionnaire__survey", "municipality"):
+    recipients = list(invitations.select_related("questionnaire__survey", "municipality"))
+    for done, invitation in enumerate(recipients, start=1):
+        if progress is not None:
+            progress(done - 1, len(recipients))
         raw, hashed = token_new()
         message = _message(invitation, respond_url(raw), reminder=reminder)
         message.connection = connection

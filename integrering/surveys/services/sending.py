@@ -1,30 +1,45 @@
 """Queueing the surveys' e-mails for the background worker: the capacity round's reminders and
-the municipal survey's links and reminders. What can be seen at once is checked here; the
-sending itself is ``capacity.capacity_reminders_send`` and ``invitations.invitations_send``, run
-by ``tasks.py``, which this module enqueues (so the sending modules never import the tasks).
+the municipal survey's links and reminders. What can be seen at once is checked here, and each
+sending is a ``Mailing`` row (a job, ``integrering/jobs.py``) queued for ``tasks.mailing_send``;
+its body is ``mailing.mailing_run`` (so the sending modules never import the tasks).
 """
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from integrering.accounts.access import county_governor_of
 from integrering.audit.services import AccessContext
+from integrering.jobs import JobStatus, job_enqueue
 
 from .. import tasks
-from ..models import CapacityRound, Invitation, InvitationStatus, Survey
+from ..models import CapacityRound, Invitation, InvitationStatus, Mailing, MailingKind, Survey
 from .capacity import NOT_FOUND, round_is_open
 from .invitations import survey_is_open
 
-REMINDER_TASK = "integrering.surveys.tasks.capacity_reminders_send"
+ALREADY_SENDING = "En utsending pågår allerede. Vent til den er ferdig."
 
 
-def capacity_reminders_start(*, ctx: AccessContext, round: CapacityRound) -> str:
-    """Queue the reminders of a round for the background worker; return the task's id.
+def _mailing_queue(ctx: AccessContext, **row: Any) -> Mailing:
+    """Create the mailing's row and queue it for the worker, in one transaction; refused while
+    another mailing of the same round or survey is queued or running."""
+    parent = row.get("round") or row["survey"]
+    with transaction.atomic():
+        list(type(parent)._default_manager.select_for_update().filter(pk=parent.pk))
+        mine = Mailing.objects.filter(round=row.get("round"), survey=row.get("survey"))
+        if mine.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+            raise ValidationError(ALREADY_SENDING)
+        user = ctx.user if getattr(ctx.user, "is_authenticated", False) else None
+        mailing = Mailing.objects.create(requested_by=user, **row)
+        job_enqueue(tasks.mailing_send, mailing)
+    return mailing
+
+
+def capacity_reminders_start(*, ctx: AccessContext, round: CapacityRound) -> Mailing:
+    """Queue the reminders of a round for the background worker.
 
     Only the round's governor's officers remind, and only while the round is open.
     """
@@ -34,38 +49,19 @@ def capacity_reminders_start(*, ctx: AccessContext, round: CapacityRound) -> str
         raise ValidationError(
             f"Svarfristen gikk ut {round.closes_on:%d.%m.%Y}: det sendes ingen purringer."
         )
-    result = tasks.capacity_reminders_send.enqueue(round_id=round.pk)
-    return str(result.id)
+    return _mailing_queue(ctx, kind=MailingKind.CAPACITY_REMINDERS, round=round)
 
 
-@dataclass(frozen=True)
-class ReminderStatus:
-    status: str  # READY, RUNNING, SUCCESSFUL, FAILED
-    enqueued_at: datetime.datetime
-    result: dict[str, Any] | None
-
-    @property
-    def running(self) -> bool:
-        return self.status in {"READY", "RUNNING"}
+def reminder_status(round: CapacityRound) -> Mailing | None:
+    """The round's last reminder mailing: its state and counts."""
+    return round.mailings.order_by("-created_at", "-pk").first()
 
 
-def reminder_status(round: CapacityRound) -> ReminderStatus | None:
-    """The last reminder task of a round, from the task queue: its state and counts."""
-    from django_tasks_db.models import DBTaskResult
-
-    candidates = DBTaskResult.objects.filter(task_path=REMINDER_TASK).order_by("-enqueued_at")
-    for row in candidates[:200]:
-        kwargs = (row.args_kwargs or {}).get("kwargs", {})
-        if kwargs.get("round_id") == round.pk:
-            return ReminderStatus(
-                status=row.status, enqueued_at=row.enqueued_at, result=row.return_value
-            )
-    return None
-
-
-def invitations_send_enqueue(*, survey: Survey, reminder: bool = False) -> str:
-    """Queue the sending (or the reminders) for the background worker; returns the task id.
-    Refused when there is nobody to send to."""
+def invitations_send_enqueue(
+    *, ctx: AccessContext, survey: Survey, reminder: bool = False
+) -> Mailing:
+    """Queue the sending (or the reminders) for the background worker. Refused when there is
+    nobody to send to."""
     invitations = Invitation.objects.filter(questionnaire__survey=survey)
     if not invitations.exists():
         raise ValidationError("Lag invitasjonene først.")
@@ -87,5 +83,5 @@ def invitations_send_enqueue(*, survey: Survey, reminder: bool = False) -> str:
             "Ingen invitasjoner med e-postadresse venter på lenken. Importer e-postadresser, "
             "eller lag en lenke på invitasjonens side."
         )
-    result = tasks.survey_invitations_send.enqueue(survey.pk, reminder)
-    return str(result.id)
+    kind = MailingKind.SURVEY_REMINDERS if reminder else MailingKind.SURVEY_LINKS
+    return _mailing_queue(ctx, kind=kind, survey=survey)

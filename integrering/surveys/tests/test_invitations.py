@@ -8,20 +8,29 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import client_for
 from integrering.accounts.roles import Role
 from integrering.casework.tests.test_household_import import WORKER_DB, run_worker
+from integrering.jobs import job_start, jobs_stale_fail
 from integrering.organisations.models import Municipality
 from integrering.surveys.city_districts import oslo_city_districts
-from integrering.surveys.models import Invitation, SurveyRole
+from integrering.surveys.models import (
+    MAILING_STALE_MESSAGE,
+    Invitation,
+    Mailing,
+    MailingKind,
+    SurveyRole,
+)
 from integrering.surveys.services.invitations import (
     contacts_import,
     invitation_link_new,
     invitations_create,
     invitations_send,
 )
+from integrering.surveys.services.mailing import mailing_run
 from integrering.surveys.testing import make_survey
 from integrering.surveys.tokens import token_hash
 from integrering.testing import make_user
@@ -191,3 +200,71 @@ def test_the_invitation_list_filters_by_role_and_status() -> None:
         ]
         == 0
     )
+
+
+@pytest.mark.django_db
+def test_a_sending_is_a_job_one_at_a_time_and_a_dead_worker_fails_it() -> None:
+    analyst = make_user(roles=[Role.ANALYST])
+    survey = make_survey(year=2026, opens_on=D(2026, 11, 1), closes_on=D(2099, 1, 17))
+    invitations_create(survey=survey)
+    contacts_import(
+        survey=survey, content=b"unit_id,role,email\n0301,chief_executive,kd@oslo.kommune.no\n"
+    )
+    client = client_for(analyst)
+    sent = client.post(
+        f"/api/v1/surveys/{survey.pk}/send", {"reminder": False}, content_type="application/json"
+    )
+    assert sent.status_code == 202
+    body = sent.json()
+    assert body["status"] == "queued" and body["kind"] == "survey_links" and body["task_id"]
+    mailing = Mailing.objects.get(pk=body["mailing_id"])
+    assert mailing.requested_by == analyst
+
+    # A second sending of the same survey waits for the first.
+    again = client.post(
+        f"/api/v1/surveys/{survey.pk}/send", {"reminder": False}, content_type="application/json"
+    )
+    assert again.status_code == 422
+    assert "En utsending pågår allerede" in again.json()["detail"]
+
+    # The worker takes it and dies: no heartbeat, and the stale check fails it.
+    assert job_start(mailing)
+    Mailing.objects.filter(pk=mailing.pk).update(
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert jobs_stale_fail() == 1
+    status = client.get(f"/api/v1/surveys/{survey.pk}/send/{mailing.pk}").json()
+    assert status["status"] == "failed" and status["error"] == MAILING_STALE_MESSAGE
+    page = client.get(f"/kommuneundersokelse/{survey.pk}/").content.decode()
+    assert "Feilet" in page and "E-poster som alt var sendt, er registrert" in page
+    assert 'hx-trigger="every' not in page  # nothing left to poll
+
+    # Another survey's sending is not found under this one; a new sending may start.
+    other = make_survey(year=2027)
+    assert client.get(f"/api/v1/surveys/{other.pk}/send/{mailing.pk}").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/surveys/{survey.pk}/send",
+            {"reminder": False},
+            content_type="application/json",
+        ).status_code
+        == 202
+    )
+
+
+@pytest.mark.django_db
+def test_the_body_counts_progress_and_runs_once(settings) -> None:  # type: ignore[no-untyped-def]
+    survey = make_survey(year=2026, opens_on=D(2026, 11, 1), closes_on=D(2099, 1, 17))
+    invitations_create(survey=survey)
+    contacts_import(
+        survey=survey,
+        content=b"unit_id,role,email\n0301,chief_executive,kd@oslo.kommune.no\n"
+        b"4601,head_of_education,skole@bergen.kommune.no\n",
+    )
+    mailing = Mailing.objects.create(kind=MailingKind.SURVEY_LINKS, survey=survey)
+    result = mailing_run(mailing.pk)
+    mailing.refresh_from_db()
+    assert mailing.status == "done" and (mailing.sent, mailing.total) == (2, 2)
+    assert mailing.result == result and result["sent"] == 2 and len(mail.outbox) == 2
+    assert mailing_run(mailing.pk) == result  # a task run twice sends once
+    assert len(mail.outbox) == 2

@@ -18,7 +18,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,17 +37,15 @@ from integrering.accounts.access import (
 )
 from integrering.audit.services import AccessContext
 from integrering.charts import DIVERGING, Series, bar_chart
-from integrering.ui.forms import DateInput, DsForm, YearField, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 from integrering.ui.numbers import number_nb, percent_nb, round_half_up
 
 from ..capacity_summary import ServiceShare
+from ..forms import AnswerForm, RoundOpenForm
 from ..models import CapacityLevel, CapacityRound, CapacityService
 from ..services.capacity import (
-    COMMENT_MAX,
-    NOTE_MAX,
     Results,
-    ServiceAnswer,
     capacity_answer_round_get,
     capacity_answer_save,
     capacity_round_get,
@@ -168,72 +165,7 @@ def results_context(results: Results, *, charts: bool = True) -> list[dict[str, 
 LEVEL_LABELS = [str(label) for label in CapacityLevel.labels]
 
 
-# --- Forms ---------------------------------------------------------------------------------
-
-
-class RoundOpenForm(DsForm):
-    year = YearField()
-    quarter = forms.TypedChoiceField(
-        label="Kvartal",
-        coerce=int,
-        choices=[(q, f"{q}. kvartal") for q in range(1, 5)],
-        error_messages={"required": "Velg kvartal.", "invalid_choice": "Velg kvartal 1–4."},
-    )
-    closes_on = forms.DateField(
-        label="Svarfrist",
-        widget=DateInput(),
-        help_text="Kommunene kan svare og endre svaret til og med denne dagen.",
-        error_messages={"required": "Oppgi svarfristen.", "invalid": "Ugyldig dato."},
-    )
-    note = forms.CharField(
-        label="Melding til kommunene",
-        required=False,
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Vises på svarsiden og i purringene.",
-        error_messages={"max_length": f"Meldingen kan være høyst {NOTE_MAX} tegn."},
-    )
-
-
-class AnswerForm(DsForm):
-    """A level (radio group in a fieldset) and a comment per service, in the seed's order."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for service in CapacityService:
-            self.fields[f"level_{service.value}"] = forms.ChoiceField(
-                label=str(service.label),
-                choices=CapacityLevel.choices,
-                widget=forms.RadioSelect,
-                required=False,
-                error_messages={"invalid_choice": "Velg et av nivåene."},
-            )
-            self.fields[f"comment_{service.value}"] = forms.CharField(
-                label=f"Kommentar til {str(service.label).lower()}",
-                required=False,
-                max_length=COMMENT_MAX,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"max_length": f"Kommentaren kan være høyst {COMMENT_MAX} tegn."},
-            )
-
-    def answers(self) -> list[ServiceAnswer]:
-        data = self.cleaned_data
-        return [
-            ServiceAnswer(
-                service=service,
-                level=data.get(f"level_{service}") or "",
-                comment=data.get(f"comment_{service}") or "",
-            )
-            for service in CapacityService.values
-        ]
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [
-            {"level": self[f"level_{service}"], "comment": self[f"comment_{service}"]}
-            for service in CapacityService.values
-        ]
+# --- Form errors ---------------------------------------------------------------------------
 
 
 def answer_service_errors(form: AnswerForm, exc: ValidationError) -> int:

@@ -8,7 +8,6 @@ Analysts only: anyone else gets 403 on the features page and 404 on every object
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,14 +17,14 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrering.accounts.access import analyst_require
-from integrering.ui.forms import DsForm, TableFileField, YearField, form_add_service_errors
+from integrering.ui.forms import form_add_service_errors
 
+from ..forms import FeaturesImportForm, TagForm
 from ..models import QuestionKind, SurveyRole
 from ..report import XLSX_TYPE, survey_report_pdf, survey_tables_xlsx
 from ..selectors import question_get, survey_get
 from ..services.features import features_import, features_years
 from ..services.results import (
-    TAG_MAX_LENGTH,
     answer_get,
     answer_tag_add,
     answer_tag_remove,
@@ -35,33 +34,6 @@ from ..services.results import (
     survey_results,
     tag_names,
 )
-
-
-class FeaturesImportForm(DsForm):
-    year = YearField(
-        required_message="Skriv året kjennetegnene gjelder.",
-        help_text="Året undersøkelsen gjelder; en ny import erstatter årets kjennetegn.",
-    )
-    file = TableFileField(
-        help_text=(
-            "Kolonnene municipality_number, population, immigrants, centrality, "
-            "settled_last_5_years og settled_last_10_years, med overskriftsrad."
-        ),
-    )
-
-
-class TagForm(DsForm):
-    name = forms.CharField(
-        label="Tema",
-        max_length=TAG_MAX_LENGTH,
-        error_messages={
-            "required": "Skriv et tema.",
-            "max_length": f"Temaet kan ha høyst {TAG_MAX_LENGTH} tegn.",
-        },
-    )
-    action = forms.ChoiceField(
-        choices=[("add", "Legg til"), ("remove", "Fjern")], initial="add", widget=forms.HiddenInput
-    )
 
 
 @require_GET

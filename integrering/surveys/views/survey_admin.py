@@ -29,6 +29,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from integrering.audit.services import AccessContext
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
@@ -126,7 +127,7 @@ def _send_status_context(survey: Survey) -> dict[str, Any]:
     return {
         "survey": survey,
         "runs": runs,
-        "running": any(run["running"] for run in runs),
+        "running": any(run.running for run in runs),
         "poll_seconds": POLL_SECONDS,
     }
 
@@ -202,7 +203,11 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                 status = 422
         elif action in {"send", "remind"}:
             try:
-                invitations_send_enqueue(survey=survey, reminder=action == "remind")
+                invitations_send_enqueue(
+                    ctx=AccessContext.from_request(request),
+                    survey=survey,
+                    reminder=action == "remind",
+                )
             except ValidationError as exc:
                 messages.error(request, _errors_text(exc))
             else:

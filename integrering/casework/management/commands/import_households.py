@@ -7,11 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from integrering.accounts.access import may_edit_case, municipality_ids_served_by
+from integrering.accounts.access import may_edit_case, municipalities_served_by
 from integrering.accounts.models import User
 from integrering.audit.services import AccessContext
 from integrering.casework.services.household_import import household_import_execute
-from integrering.organisations.models import Municipality
 from integrering.people.imports import COLUMNS, header_errors, upload_errors
 from integrering.people.models import HouseholdImport, ImportStatus
 
@@ -51,9 +50,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{user.username} er ikke saksbehandler i flyktningtjenesten, og kan ikke importere."
             )
-        municipality = Municipality.objects.filter(
-            number=options["municipality"], pk__in=municipality_ids_served_by(user)
-        ).first()
+        municipality = municipalities_served_by(user).filter(number=options["municipality"]).first()
         if municipality is None:
             raise CommandError(
                 f"Kommune {options['municipality']} finnes ikke, eller {user.username} arbeider "
