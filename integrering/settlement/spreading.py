@@ -32,7 +32,7 @@ special (raised to the minimum, considered specially above the immigrant-share l
 empty for an ordinary request.
 
 This module knows nothing of Django: the planner's pages (``services/requests.py``) and the
-command ``integrering settlement spread`` (``cli_spread.py``) both call ``spread``.
+command ``integrering settlement spread`` (``cli/spread.py``) both call ``spread``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 municipalities that report «utfordrende» or «kritisk», and the change from the previous round.
 
 Pure functions over plain rows (municipality, county, service, level): no database, so the
-command line (``cli_capacity.py``), the pages and the API compute the same figures.
+command line (``cli/capacity.py``), the pages and the API compute the same figures.
 
 - ``percent_one_decimal(part, whole)`` (from ``statistics.py``, shared with the municipal
   survey): the share in per cent, rounded half up on the exact fraction (4/9 -> 44.4, 1/8 ->
@@ -80,7 +80,7 @@ def service_shares(
     """One ``ServiceShare`` per service in ``services`` (the seed's order by default).
 
     A municipality that appears twice for one service is counted once, with its last row (files
-    are checked for that before; ``cli_capacity`` refuses them). With ``only_answered`` the
+    are checked for that before; ``cli/capacity.py`` refuses them). With ``only_answered`` the
     services nobody answered are left out.
     """
     levels: dict[str, dict[str, str]] = {service: {} for service in services}

@@ -1,7 +1,7 @@
 """``integrering settlement spread|match``: the planner's two calculations from files.
 
-- ``spread``: spread a year's settlement need over municipalities (``settlement/cli_spread.py``).
-- ``match``: place refugee households in municipalities, optimally (``settlement/cli_match.py``).
+- ``spread``: spread a year's settlement need over municipalities (``settlement/cli/spread.py``).
+- ``match``: place refugee households in municipalities, optimally (``settlement/cli/match.py``).
 
 Each subcommand exits 2 when its input is bad, with every problem listed and nothing written.
 """
@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from integrering.settlement import cli_match, cli_spread
+from integrering.settlement.cli import match as cli_match
+from integrering.settlement.cli import spread as cli_spread
 
 SUBCOMMANDS = {"spread": cli_spread, "match": cli_match}
 

@@ -1,5 +1,5 @@
 """``integrering capacity summary``: the capacity survey's figures from a file
-(``surveys/cli_capacity.py``). Exits 2 when the input is bad, with every bad line listed and
+(``surveys/cli/capacity.py``). Exits 2 when the input is bad, with every bad line listed and
 nothing written."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from integrering.surveys import cli_capacity
+from integrering.surveys.cli import capacity as cli_capacity
 
 SUBCOMMANDS = {"summary": cli_capacity}
 

@@ -1,5 +1,5 @@
 """``integrering survey response-rates|correlate``: the municipal survey's statistics from files
-(``surveys/cli_survey.py``).
+(``surveys/cli/survey.py``).
 
 - ``response-rates``: response rate per role and «at least one answer» (seed 004 table 1);
 - ``correlate``: Pearson's r with a two-sided p for two columns (seed 004 table 2).
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from integrering.surveys import cli_survey
+from integrering.surveys.cli import survey as cli_survey
 
 SUBCOMMANDS: dict[str, Any] = {
     "response-rates": cli_survey.ResponseRatesCommand,

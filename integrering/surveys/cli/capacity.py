@@ -27,8 +27,8 @@ from typing import Any
 from integrering.commands import problems_report
 from integrering.ui.numbers import number_nb
 
-from .capacity_summary import AnswerRow, ServiceShare, service_shares
-from .models import CapacityLevel, CapacityService
+from ..capacity_summary import AnswerRow, ServiceShare, service_shares
+from ..models import CapacityLevel, CapacityService
 
 HELP = "Oppsummer kapasitetskartleggingen fra en fil: andel utfordrende eller kritisk per tjeneste."
 PROG = "integrering capacity summary"

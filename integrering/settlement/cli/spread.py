@@ -30,7 +30,7 @@ from integrering.commands import problems_report
 from integrering.rules.parameters import RulesError
 from integrering.ui.numbers import number_nb
 
-from .spreading import BELOW_MINIMUM, DROP, SpreadError, SpreadResult, spread, spread_file_read
+from ..spreading import BELOW_MINIMUM, DROP, SpreadError, SpreadResult, spread, spread_file_read
 
 HELP = "Fordel bosettingsbehovet på kommunene i en fil (anmodninger)."
 PROG = "integrering settlement spread"

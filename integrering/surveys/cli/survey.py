@@ -28,8 +28,8 @@ from typing import Any
 from integrering.commands import problems_report
 from integrering.tables import TableError, number_parse, table_read
 
-from .models import SurveyRole
-from .statistics import (
+from ..models import SurveyRole
+from ..statistics import (
     Correlation,
     ResponseRates,
     StatisticsError,

@@ -1,0 +1,1 @@
+"""The settlement command line: ``integrering settlement spread`` and ``... match``."""

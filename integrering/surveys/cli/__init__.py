@@ -1,0 +1,1 @@
+"""The surveys' command lines: ``integrering capacity summary`` and ``integrering survey ...``."""
