@@ -163,6 +163,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from integrering.accounts.api import router as accounts_router
     from integrering.casework.api import router as casework_router
+    from integrering.casework.api.disability_grant import (
+        municipality_router as disability_grant_municipality_router,
+    )
+    from integrering.casework.api.disability_grant import router as disability_grant_router
     from integrering.casework.api.household_import import router as imports_router
     from integrering.casework.api.mapping import router as mapping_router
     from integrering.casework.api.plan import router as plan_router
@@ -176,6 +180,7 @@ def _register_routers() -> None:
     from integrering.programme.api.decisions import router as decisions_router
     from integrering.programme.api.grants import register_router
     from integrering.programme.api.grants import router as grants_router
+    from integrering.programme.api.packages import router as packages_router
     from integrering.programme.api.programme import router as programme_router
     from integrering.rules.api import router as rules_router
     from integrering.settlement.api.matching import router as settlement_matching_router
@@ -190,6 +195,8 @@ def _register_routers() -> None:
     api.add_router("/persons/", practice_router)
     api.add_router("/persons/", plan_router)
     api.add_router("/persons/", mapping_router)
+    api.add_router("/persons/", disability_grant_router)
+    api.add_router("/disability-grant-applications/", disability_grant_municipality_router)
     api.add_router("/households/", reception_router)
     api.add_router("/households/", household_router)
     api.add_router("/household-imports/", imports_router)
@@ -199,6 +206,7 @@ def _register_routers() -> None:
     api.add_router("/benefit-runs/", benefit_router)
     api.add_router("/grant-claims/", grants_router)
     api.add_router("/introduction-register/", register_router)
+    api.add_router("/integration-package-reports/", packages_router)
     api.add_router("/programmes/", programme_router)
     api.add_router("/settlement/", settlement_planning_router)
     api.add_router("/settlement/", settlement_requests_router)

@@ -20,7 +20,7 @@ from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import token_create
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Deadline, PracticeContract
+from integrering.casework.models import Deadline, DisabilityGrantApplication, PracticeContract
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.finance.models import CostCoverageReport
@@ -179,6 +179,17 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
                 "employer_responsibility": "Opplæring",
                 "contact_responsibility": "Oppfølging",
                 "programme_responsibility": "Forsikring",
+            },
+        )[0].pk
+    ),
+    "grant_application_id": lambda w: (
+        DisabilityGrantApplication.objects.get_or_create(
+            person=w.person,
+            budget_year=2024,
+            defaults={
+                "municipality": w.person.municipality,
+                "grant": 1,
+                "documentation_note": "Legeerklæring",
             },
         )[0].pk
     ),

@@ -19,11 +19,12 @@ from integrering.organisations.models import Municipality
 from integrering.people.imports import header_errors, upload_errors
 from integrering.people.models import ConsentBasis, InformationCategory
 from integrering.rules.parameters import RulesError
-from integrering.ui.forms import DateInput, DecimalCommaField, DsForm
+from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, YearField
 from integrering.ui.numbers import megabytes
 
-from .models import IndividualPlan, PracticeContract
+from .models import DisabilityGrant, DisabilityGrantStatus, IndividualPlan, PracticeContract
 from .services.consent import SHAREABLE_SERVICES, ConsentInput
+from .services.disability_grant import DisabilityGrantInput
 from .services.plan import (
     EvaluationInput,
     MeasureInput,
@@ -151,6 +152,20 @@ class SettleForm(forms.Form):
     """The settlement date of a household registered without one (posted from its page)."""
 
     settled_on = forms.DateField(label="Bosatt dato")
+
+
+class PopulationRegistrationForm(forms.Form):
+    """The day a person was registered in the municipality (posted from the person's page)."""
+
+    population_registered_on = forms.DateField(
+        label="Folkeregistrert i kommunen",
+        widget=DateInput(),
+        error_messages={
+            "required": "Oppgi datoen personen ble folkeregistrert.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput())
 
 
 # --- The individual plan --------------------------------------------------------------------
@@ -534,3 +549,125 @@ class HouseholdImportForm(DsForm):
             raise forms.ValidationError(problems)
         self.cleaned_data["content"] = content
         return upload
+
+
+# --- The disability grant (ekstratilskudd, seed 002 §3.1) -------------------------------------
+
+
+def _kroner(label: str, *, help_text: str = "") -> DecimalCommaField:
+    return DecimalCommaField(
+        label=label,
+        required=False,
+        digit_groups=True,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 14}),
+        error_messages={
+            "invalid": "Skriv et beløp i kroner, for eksempel 250 000.",
+            "min_value": "Beløpet må være null kroner eller mer.",
+            "max_digits": "Beløpet er for stort.",
+            "max_decimal_places": "Skriv beløpet med høyst to desimaler (øre).",
+        },
+    )
+
+
+class DisabilityGrantForm(DsForm):
+    """An application for one budget year: which grant, the documented need and documentation."""
+
+    grant = forms.TypedChoiceField(
+        label="Tilskudd",
+        coerce=int,
+        choices=DisabilityGrant.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Velg tilskudd 1 (engangstilskudd) eller tilskudd 2 (årlig)."},
+        help_text="Tilskudd 1 er et engangsbeløp i første eller andre bosettingsår. Tilskudd 2 "
+        "gis hvert år i inntil fem år etter bosetting, etter dokumenterte ekstraordinære utgifter.",
+    )
+    budget_year = YearField(label="Budsjettår", required_message="Oppgi budsjettåret.")
+    documented_need = _kroner(
+        "Dokumentert behov i året (kroner)",
+        help_text="Tilskudd 2: de ekstraordinære utgiftene kommunen har dokumentert for året.",
+    )
+    documentation_note = forms.CharField(
+        label="Dokumentasjon",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Hva som sendes med: legeerklæring, vedtak om tjenester, beregning av "
+        "utgiftene. Må fylles ut før søknaden sendes.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def to_input(self) -> DisabilityGrantInput:
+        data = self.cleaned_data
+        return DisabilityGrantInput(
+            grant=data["grant"],
+            budget_year=data["budget_year"],
+            documented_need=data.get("documented_need"),
+            documentation_note=data.get("documentation_note") or "",
+        )
+
+
+class DisabilityGrantSendForm(DsForm):
+    """Shown on the application's page beside the draft's form: ids of its own (``send_...``)."""
+
+    sent_on = forms.DateField(
+        label="Sendt til IMDi",
+        widget=DateInput(),
+        error_messages={"required": "Oppgi datoen søknaden ble sendt.", "invalid": "Ugyldig dato."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "send_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DisabilityGrantDecisionForm(DsForm):
+    """The directorate's decision, on the application's page (ids ``decision_...``)."""
+
+    status = forms.ChoiceField(
+        label="Vedtak fra IMDi",
+        choices=[
+            (DisabilityGrantStatus.GRANTED.value, DisabilityGrantStatus.GRANTED.label),
+            (DisabilityGrantStatus.REFUSED.value, DisabilityGrantStatus.REFUSED.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Velg innvilget eller avslått."},
+    )
+    decided_on = forms.DateField(
+        label="Vedtaksdato",
+        widget=DateInput(),
+        error_messages={"required": "Oppgi vedtaksdatoen.", "invalid": "Ugyldig dato."},
+    )
+    granted_amount = _kroner("Innvilget beløp (kroner)", help_text="Når søknaden er innvilget.")
+    decision_note = forms.CharField(
+        label="Merknad eller begrunnelse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ved avslag: begrunnelsen fra IMDi.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decision_%s")
+        super().__init__(*args, **kwargs)
+
+
+class DisabilityGrantListForm(DsForm):
+    """Which municipality's applications to list, for which budget year and status."""
+
+    municipality = forms.ChoiceField(label="Kommune", required=False)
+    year = YearField(label="Budsjettår", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Alle"), *DisabilityGrantStatus.choices],
+    )
+
+    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [  # type: ignore[attr-defined]
+            (m.number, f"{m.number} {m.name}") for m in municipalities
+        ]

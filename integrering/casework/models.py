@@ -1,4 +1,5 @@
-"""The case around a settled person: notices, deadlines, meetings, consent, mapping, plan, practice.
+"""The case around a settled person: notices, deadlines, meetings, consent, mapping, plan, practice,
+the application for the disability grant.
 
 Seed 002 (the nine municipalities' common guidelines) is the source of the workflow. Every
 model that holds a person's data is reached through ``casework/selectors.py`` (tenant, consent,
@@ -345,3 +346,102 @@ class PracticeContract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_name} {self.starts_on}–{self.ends_on}"
+
+
+class DisabilityGrant(models.IntegerChoices):
+    """The two grants of the scheme (seed 002 §3.1)."""
+
+    ONE_OFF = 1, "Tilskudd 1 (engangstilskudd)"
+    YEARLY = 2, "Tilskudd 2 (årlig, etter dokumentert behov)"
+
+
+class DisabilityGrantStatus(models.TextChoices):
+    DRAFT = "draft", "Utkast"
+    SENT = "sent", "Sendt til IMDi"
+    GRANTED = "granted", "Innvilget"
+    REFUSED = "refused", "Avslått"
+
+
+class DisabilityGrantApplication(models.Model):
+    """The municipality's application to the directorate for the grant for a refugee with a
+    disability or behavioural problems (ekstratilskudd, seed 002 §3.1), for one budget year.
+
+    Grant 1 is a one-off sum in settlement year 1 or 2; grant 2 is yearly, by the documented
+    need, up to the year's maximum. The application for year 1 or 2 is due 13 months after the
+    first settlement date (the deadline ``disability_grant_application``). Drafted, sent, and
+    granted or refused by the directorate; every save bumps ``version``.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="disability_grant_applications"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name="søkerkommune"
+    )
+    grant = models.PositiveSmallIntegerField("tilskudd", choices=DisabilityGrant.choices)
+    budget_year = models.PositiveSmallIntegerField("budsjettår")
+    documented_need = models.DecimalField(
+        "dokumentert behov (kr)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    documentation_note = models.TextField("dokumentasjon", blank=True)
+    status = models.CharField(
+        "status",
+        max_length=10,
+        choices=DisabilityGrantStatus.choices,
+        default=DisabilityGrantStatus.DRAFT,
+    )
+    sent_on = models.DateField("sendt", null=True, blank=True)
+    decided_on = models.DateField("vedtaksdato", null=True, blank=True)
+    granted_amount = models.DecimalField(
+        "innvilget beløp (kr)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    decision_note = models.TextField("merknad til vedtaket", blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "søknad om tilskudd ved nedsatt funksjonsevne"
+        verbose_name_plural = "søknader om tilskudd ved nedsatt funksjonsevne"
+        ordering = ["-budget_year", "-id"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "budget_year", "status"],
+                name="disability_grant_list_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "budget_year"], name="disability_grant_one_per_year"
+            ),
+            models.CheckConstraint(condition=Q(grant__in=[1, 2]), name="disability_grant_kind"),
+            models.CheckConstraint(
+                condition=Q(documented_need__isnull=True) | Q(documented_need__gte=0),
+                name="disability_grant_need_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(sent_on__isnull=False),
+                name="disability_grant_sent_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "sent"]) | Q(decided_on__gte=F("sent_on")),
+                name="disability_grant_decided_after_sent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted") | Q(granted_amount__gte=0),
+                name="disability_grant_granted_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_grant_display()} {self.budget_year} ({self.get_status_display()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DisabilityGrantStatus.DRAFT

@@ -5,18 +5,25 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from integrering.accounts.access import municipality_ids_served_by, sees_whole_case
+from integrering.accounts.access import (
+    municipality_ids_served_by,
+    programme_municipality_ids,
+    sees_whole_case,
+)
 from integrering.accounts.models import User
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
 from integrering.errors import NotFound
+from integrering.organisations.models import Municipality
 from integrering.people.models import Consent, Household
-from integrering.people.selectors import person_get
+from integrering.people.selectors import person_get, persons_visible_to
+from integrering.rules.disability_grant import DEADLINE_KIND as DISABILITY_GRANT_DEADLINE
 
-from .models import Deadline, Meeting, Notice
+from .models import Deadline, DisabilityGrantApplication, Meeting, Notice
 
 
 def _services_of(user: object) -> frozenset[str]:
@@ -271,3 +278,78 @@ def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
         detail=f"møte {meeting.pk}",
     )
     return meeting
+
+
+# --- Applications for the disability grant, per municipality -----------------------------------
+
+NO_DISABILITY_GRANTS = (
+    "Søknader om tilskudd ved nedsatt funksjonsevne er for flyktningtjenesten og kommunens ledere."
+)
+
+
+def disability_grant_municipalities(user: object) -> QuerySet[Municipality]:
+    """The municipalities whose applications the user sees: the grants of the municipalities the
+    refugee service or the leader works for (``programme_municipality_ids``); 403 for anyone else."""
+    ids = programme_municipality_ids(user)
+    if not ids:
+        raise PermissionDenied(NO_DISABILITY_GRANTS)
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+def disability_grant_applications_in(
+    *,
+    ctx: AccessContext,
+    municipality: Municipality,
+    budget_year: int | None = None,
+    status: str = "",
+) -> list[DisabilityGrantApplication]:
+    """A municipality's applications, newest budget year first, of persons the user reaches;
+    audited as a list. 404 for a municipality the user does not work for."""
+    if municipality.pk not in programme_municipality_ids(ctx.user):
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.LIST,
+            allowed=False,
+            detail=f"søknader om tilskudd ved nedsatt funksjonsevne, {municipality.number}",
+        )
+        raise NotFound("Finner ikke kommunen, eller du har ikke tilgang til den.")
+    applications = DisabilityGrantApplication.objects.filter(
+        municipality=municipality, person__in=persons_visible_to(ctx.user).values("pk")
+    )
+    if budget_year is not None:
+        applications = applications.filter(budget_year=budget_year)
+    if status:
+        applications = applications.filter(status=status)
+    found = list(
+        applications.select_related("person", "person__household").order_by(
+            "-budget_year", "person__family_name", "person__given_name", "pk"
+        )[:500]
+    )
+    audit_record_many(
+        ctx=ctx,
+        person_ids=sorted({a.person_id for a in found}),
+        action=AuditAction.LIST,
+        detail=f"søknader om tilskudd ved nedsatt funksjonsevne, {municipality.number}",
+    )
+    return found
+
+
+def disability_grant_open_deadlines(
+    *, ctx: AccessContext, municipality: Municipality
+) -> list[Deadline]:
+    """The municipality's open application deadlines for the disability grant, the earliest
+    first (``deadlines_for``: the refugee service and the leader see them all); audited."""
+    deadlines = list(
+        deadlines_for(ctx.user)
+        .filter(municipality=municipality, kind=DISABILITY_GRANT_DEADLINE, met_on__isnull=True)
+        .select_related("person")
+        .order_by("due_on", "pk")[:500]
+    )
+    audit_record_many(
+        ctx=ctx,
+        person_ids=sorted({d.person_id for d in deadlines}),
+        action=AuditAction.LIST,
+        detail=f"frister for søknad om tilskudd ved nedsatt funksjonsevne, {municipality.number}",
+    )
+    return deadlines

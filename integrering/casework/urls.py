@@ -5,6 +5,7 @@ from __future__ import annotations
 from .views import (
     consent,
     deadlines,
+    disability_grant,
     household_import,
     mapping,
     meetings,
@@ -19,6 +20,7 @@ app_name = "casework"
 urlpatterns: list = [
     *consent.urlpatterns,
     *deadlines.urlpatterns,
+    *disability_grant.urlpatterns,
     *household_import.urlpatterns,
     *mapping.urlpatterns,
     *meetings.urlpatterns,

@@ -233,8 +233,8 @@ def demo_historic_households_create(
                 data=ExtensionInput(
                     months=4,
                     assessment="Koronapandemien stengte praksisplassen; fire måneder til gir arbeid.",
-                    expected_to_reach_goal=True,
                     integration_package=True,
+                    needed_for_work_or_education=True,
                 ),
             )
             p.refresh_from_db()

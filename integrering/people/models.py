@@ -117,6 +117,12 @@ class Person(models.Model):
         blank=True,
         help_text="Tom: samme dato som husstanden (familiegjenforente kan komme senere).",
     )
+    population_registered_on = models.DateField(
+        "folkeregistrert i kommunen",
+        null=True,
+        blank=True,
+        help_text="Fristen for oppstart i norskopplæringen regnes fra denne datoen (seed 004).",
+    )
     reception_centre = models.CharField("siste mottak", max_length=150, blank=True)
     disability = models.BooleanField(
         "nedsatt funksjonsevne eller atferdsvansker",

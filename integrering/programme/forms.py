@@ -32,7 +32,8 @@ from .periods import final_goals
 from .services.benefit_run import month_parse
 from .services.decisions import TEXT_REQUIRED
 from .services.grant_claims import GRANTS, MAX_YEAR, MIN_YEAR
-from .services.lifecycle import ExtensionInput, LeaveInput, StartInput
+from .services.lifecycle import ExtensionInput, LeaveInput, NorwegianExtensionInput, StartInput
+from .services.package_report import report_packages
 
 INVALID_DATE = "Ugyldig dato; bruk dd.mm.åååå."
 
@@ -129,7 +130,10 @@ class LeaveForm(DsForm):
     sick_percent = forms.IntegerField(
         label="Sykmeldt (prosent)",
         required=False,
-        help_text="Bare ved sykdom. En deltaker på heltid kan ikke være delvis sykmeldt.",
+        help_text=(
+            "Bare ved sykdom. En deltaker på heltid med kollektiv beskyttelse kan ikke være "
+            "delvis sykmeldt."
+        ),
         error_messages={"invalid": "Skriv et helt tall fra 1 til 100."},
     )
     with_benefit = forms.BooleanField(label="Med stønad", required=False)
@@ -174,6 +178,17 @@ class AbsenceForm(DsForm):
     reason = forms.CharField(label="Årsak", required=False, max_length=300)
 
 
+YES_NO_UNSTATED = [("", "Ikke oppgitt"), ("yes", "Ja"), ("no", "Nei")]
+RIGHT_AND_DUTY_LABEL = (
+    "Har rett og plikt til opplæring i norsk og samfunnskunnskap etter introduksjonsloven § 17 "
+    "første ledd"
+)
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
 class ExtensionForm(DsForm):
     kind = forms.ChoiceField(
         label="Type", choices=ExtensionKind.choices, initial=ExtensionKind.PROGRAMME
@@ -191,14 +206,36 @@ class ExtensionForm(DsForm):
         "Individuell vurdering",
         rows=6,
         missing="Skriv den individuelle vurderingen.",
-        help_text="Hvorfor det er grunn til å forvente at deltakeren når sluttmålet med forlengelsen.",
+        help_text=(
+            "Ordinær forlengelse: hvorfor det er grunn til å forvente at deltakeren når "
+            "sluttmålet. Integreringspakkene: hvorfor deltakeren trenger mer tid for å komme i "
+            "jobb eller utdanning. Utvidet opplæring i norsk: hvor lang utvidelsen skal være."
+        ),
     )
     expected_to_reach_goal = forms.BooleanField(
-        label="Det er grunn til å forvente at deltakeren når sluttmålet med en forlengelse",
+        label="Ordinær forlengelse: det er grunn til å forvente at deltakeren når sluttmålet med "
+        "en forlengelse",
         required=False,
     )
     integration_package = forms.BooleanField(
-        label="Forlengelse etter integreringspakkene (covid-19)", required=False
+        label="Utvidet programtid etter integreringspakkene (covid-19)", required=False
+    )
+    needed_for_work_or_education = forms.BooleanField(
+        label="Integreringspakkene: deltakeren har behov for utvidelse av programtiden for å "
+        "komme i jobb eller utdanning",
+        required=False,
+    )
+    norwegian_training_ends_on = _date(
+        "Norskopplæringen ble eller blir avsluttet",
+        required=False,
+        help_text="Utvidet opplæring i norsk: tomt betyr datoen som er registrert i programmet.",
+    )
+    right_and_duty = forms.ChoiceField(
+        label=RIGHT_AND_DUTY_LABEL,
+        choices=YES_NO_UNSTATED,
+        required=False,
+        help_text="Utvidet opplæring i norsk, pakke II og III. Ikke oppgitt: ja for deltakere "
+        "etter introduksjonsloven.",
     )
 
     def to_input(self) -> ExtensionInput:
@@ -209,7 +246,98 @@ class ExtensionForm(DsForm):
             expected_to_reach_goal=d["expected_to_reach_goal"],
             kind=d["kind"],
             integration_package=d["integration_package"],
+            needed_for_work_or_education=d["needed_for_work_or_education"],
+            norwegian_training_ends_on=d["norwegian_training_ends_on"],
+            right_and_duty=_yes_no(d["right_and_duty"]),
         )
+
+
+class NorwegianExtensionForm(DsForm):
+    """Extended Norwegian training for a person, in the programme or not (seed 003)."""
+
+    norwegian_training_ends_on = _date(
+        "Norskopplæringen ble eller blir avsluttet",
+        missing="Oppgi når opplæringen i norsk og samfunnskunnskap ble eller blir avsluttet.",
+    )
+    right_and_duty = forms.ChoiceField(
+        label=RIGHT_AND_DUTY_LABEL,
+        choices=YES_NO_UNSTATED,
+        required=False,
+        help_text="Kreves for pakke II og III.",
+    )
+    months = forms.IntegerField(
+        label="Måneder",
+        min_value=1,
+        error_messages={
+            "required": "Oppgi hvor mange måneder.",
+            "invalid": "Skriv et helt antall måneder.",
+            "min_value": "En utvidelse er minst én måned.",
+        },
+    )
+    from_on = _date(
+        "Fra og med",
+        required=False,
+        help_text="Tomt: dagen etter at opplæringen ble avsluttet.",
+    )
+    assessment = _text(
+        "Kommunens vurdering av lengden",
+        rows=5,
+        missing="Skriv kommunens vurdering av hvor lang utvidelsen skal være.",
+        help_text="Utvidelsen er ikke behovsprøvd; kommunen vurderer bare hvor lang den skal være.",
+    )
+
+    def to_input(self) -> NorwegianExtensionInput:
+        d = self.cleaned_data
+        return NorwegianExtensionInput(
+            months=d["months"],
+            assessment=d["assessment"],
+            norwegian_training_ends_on=d["norwegian_training_ends_on"],
+            right_and_duty=_yes_no(d["right_and_duty"]),
+            from_on=d["from_on"],
+        )
+
+
+class FinalGoalForm(DsForm):
+    """A revised final goal (the reinforced programme, seed 003), with the new planned length."""
+
+    needs_participation = True
+
+    final_goal = forms.ChoiceField(
+        label="Nytt sluttmål", error_messages={"required": "Velg sluttmål."}
+    )
+    planned_months = forms.IntegerField(
+        label="Varighet fra start (måneder)",
+        min_value=1,
+        error_messages={
+            "required": "Oppgi hvor mange måneder programmet skal vare.",
+            "invalid": "Skriv et helt antall måneder.",
+            "min_value": "Programmet må vare minst én måned.",
+        },
+    )
+    reasoning = _text("Begrunnelse", rows=5, missing="Skriv hvorfor sluttmålet endres.")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, participation: Participation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        goals = final_goals(act=participation.act, starts_on=participation.starts_on)
+        self.fields["final_goal"].choices = [  # type: ignore[attr-defined]
+            (g.goal, f"{g.description} ({g.min_months}–{g.max_months} mnd.)")
+            for g in goals.values()
+        ]
+
+
+class CareerGuidanceForm(DsForm):
+    assessed_on = _date("Behovet vurdert", missing="Oppgi når behovet ble vurdert.")
+    needed = forms.ChoiceField(
+        label="Behov for karriereveiledning",
+        choices=[("", "Velg"), ("yes", "Ja"), ("no", "Nei")],
+        error_messages={"required": "Velg om deltakeren har behov for karriereveiledning."},
+    )
+    note = forms.CharField(
+        label="Vurdering", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    given_on = _date("Karriereveiledning gitt", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EndForm(DsForm):
@@ -536,8 +664,8 @@ class ClaimExportForm(ClaimForm):
         label="Tilskudd",
         choices=list(GRANTS.items()),
         error_messages={
-            "required": "Oppgi tilskuddet: integration, norwegian eller packages.",
-            "invalid_choice": "Ukjent tilskudd «%(value)s»; velg integration, norwegian eller packages.",
+            "required": "Oppgi tilskuddet: integration, norwegian, unaccompanied_minors eller packages.",
+            "invalid_choice": "Ukjent tilskudd «%(value)s»; velg integration, norwegian, unaccompanied_minors eller packages.",
         },
     )
     format = forms.ChoiceField(
@@ -548,6 +676,30 @@ class ClaimExportForm(ClaimForm):
             "invalid_choice": "Ukjent format «%(value)s»; velg csv eller xlsx.",
         },
     )
+
+
+class PackageReportForm(DsForm):
+    """The integration-package report: the municipality, the round (package) and, for a
+    download, the format."""
+
+    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"] = _municipality_field(municipalities)
+        packages = report_packages()
+        self.fields["package"] = forms.ChoiceField(
+            label="Rapportering",
+            choices=[(p, f"Integreringspakke {p}") for p in packages],
+            error_messages={
+                "required": f"Velg rapporteringen: {' eller '.join(packages)}.",
+                "invalid_choice": f"Ukjent rapportering «%(value)s»; velg {' eller '.join(packages)}.",
+            },
+        )
+        self.fields["format"] = forms.ChoiceField(
+            label="Format",
+            required=False,
+            choices=[("", "Ingen (vis siden)"), ("csv", "CSV"), ("xlsx", "Excel")],
+            error_messages={"invalid_choice": "Ukjent format «%(value)s»; velg csv eller xlsx."},
+        )
 
 
 class RegisterForm(DsForm):

@@ -54,6 +54,20 @@ class Participation(models.Model):
     norwegian_training_ends_on = models.DateField(
         "norskopplæringen avsluttes", null=True, blank=True
     )
+    # The right to have the need for career guidance assessed (seed 003: «Alle deltakere har
+    # rett til å få vurdert behovet for karriereveiledning og å få gjennomført
+    # karriereveiledning dersom det er behov»): when it was assessed, the outcome, and when the
+    # guidance was given.
+    career_guidance_assessed_on = models.DateField(
+        "behovet for karriereveiledning vurdert", null=True, blank=True
+    )
+    career_guidance_needed = models.BooleanField(
+        "behov for karriereveiledning", null=True, blank=True
+    )
+    career_guidance_note = models.CharField(
+        "vurdering av behovet for karriereveiledning", max_length=500, blank=True
+    )
+    career_guidance_given_on = models.DateField("karriereveiledning gitt", null=True, blank=True)
     ended_on = models.DateField("avsluttet", null=True, blank=True)
     end_reason = models.CharField(
         "årsak til avslutning", max_length=20, choices=EndReason.choices, blank=True
@@ -95,11 +109,33 @@ class ExtensionKind(models.TextChoices):
     NORWEGIAN_TRAINING = "norwegian_training", "Utvidet opplæring i norsk"
 
 
+class ExtensionTest(models.TextChoices):
+    """What the extension was assessed against: the ordinary extension by the expectation of
+    reaching the final goal (seed 000), the package extension of the programme by the need for
+    work or education (seed 003); extended Norwegian training is not needs-tested."""
+
+    EXPECTED_TO_REACH_GOAL = "expected_to_reach_goal", "Grunn til å forvente at sluttmålet nås"
+    WORK_OR_EDUCATION = (
+        "work_or_education",
+        "Behov for utvidelse av programtiden for å komme i jobb eller utdanning",
+    )
+    NONE = "none", "Ikke behovsprøvd"
+
+
 class Extension(models.Model):
-    """An extension (forlengelse): an individual assessment and a decision (seed 000)."""
+    """An extension (forlengelse): an individual assessment and a decision (seed 000).
+
+    Extended Norwegian training under the integration packages (seed 003) is a right for everyone
+    in the target group, also someone who is only in Norwegian training or whose programme has
+    ended: such an extension belongs to the person and may have no participation. It keeps the
+    facts its package was found from (when the training ended, the right and duty to it).
+    """
 
     participation = models.ForeignKey(
-        Participation, on_delete=models.CASCADE, related_name="extensions"
+        Participation, on_delete=models.CASCADE, null=True, blank=True, related_name="extensions"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="extensions"
     )
     kind = models.CharField(
         "type", max_length=20, choices=ExtensionKind.choices, default=ExtensionKind.PROGRAMME
@@ -107,7 +143,16 @@ class Extension(models.Model):
     months = models.PositiveSmallIntegerField("måneder")
     from_on = models.DateField("fra")
     assessment = models.TextField("individuell vurdering")
+    needs_test = models.CharField(
+        "vurdert mot", max_length=30, choices=ExtensionTest.choices, blank=True
+    )
     integration_package = models.CharField("integreringspakke", max_length=5, blank=True)
+    norwegian_training_ends_on = models.DateField(
+        "norskopplæringen avsluttet", null=True, blank=True
+    )
+    right_and_duty = models.BooleanField(
+        "rett og plikt til opplæring (introduksjonsloven § 17 første ledd)", null=True, blank=True
+    )
     decision = models.ForeignKey(
         "Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="extensions"
     )
@@ -120,7 +165,17 @@ class Extension(models.Model):
         verbose_name = "forlengelse"
         verbose_name_plural = "forlengelser"
         ordering = ["from_on", "id"]
-        constraints = [models.CheckConstraint(condition=Q(months__gte=1), name="extension_months")]
+        constraints = [
+            models.CheckConstraint(condition=Q(months__gte=1), name="extension_months"),
+            models.CheckConstraint(
+                condition=Q(participation__isnull=False) | Q(person__isnull=False),
+                name="extension_has_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="norwegian_training") | Q(participation__isnull=False),
+                name="extension_programme_has_participation",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.months} mnd."
@@ -247,6 +302,7 @@ class DecisionKind(models.TextChoices):
     START = "start", "Vedtak om introduksjonsprogram"
     STOP = "stop", "Vedtak om stans i introduksjonsprogrammet"
     EXTENSION = "extension", "Vedtak om forlengelse av introduksjonsprogrammet"
+    FINAL_GOAL = "final_goal", "Vedtak om nytt sluttmål i introduksjonsprogrammet"
     REDUCTION = "reduction", "Vedtak om trekk i introduksjonsstønaden"
     REFUSAL = "refusal", "Vedtak om avslag"
 

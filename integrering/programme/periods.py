@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from integrering.rules.benefit import INTEGRATION_ACT
 from integrering.rules.deadlines import add_months
+from integrering.rules.integration_packages import reinforced_programme
 from integrering.rules.parameters import RulesError, parameter, value
 
 from .models import Extension, ExtensionKind, Participation, PeriodKind, ProgrammePeriod
 
 LENGTHS = "programme/length_by_final_goal"
-REINFORCED = "integration_packages/reinforced_programme"
 DAY = datetime.timedelta(days=1)
 
 
@@ -47,8 +47,9 @@ def _rules_date(*, act: str, starts_on: datetime.date) -> datetime.date:
 def final_goals(*, act: str, starts_on: datetime.date) -> dict[str, GoalLimits]:
     """The final goals the Act offers on a start date, with their limits.
 
-    Under the Introduction Act a participant who started from 2019 may have the reinforced
-    programme (completed upper secondary, seed 003) with its own limits.
+    Under the Introduction Act a participant who started from 1 January 2019 has the right to the
+    reinforced programme (completed upper secondary, seed 003) with its own limits, at the start
+    or by a revised plan later (``rules.integration_packages.reinforced_programme``).
     """
     on = _rules_date(act=act, starts_on=starts_on)
     goals = {
@@ -61,17 +62,15 @@ def final_goals(*, act: str, starts_on: datetime.date) -> dict[str, GoalLimits]:
         )
         for name, rule in value(LENGTHS, on).items()
     }
-    if act != INTEGRATION_ACT:
-        reinforced = parameter(REINFORCED).in_force(starts_on)
-        if reinforced is not None and starts_on >= reinforced[1]["started_after"]:
-            rule = reinforced[1]
-            goals["upper_secondary"] = GoalLimits(
-                "upper_secondary",
-                "Forsterket program: fullført videregående opplæring",
-                0,
-                int(rule["max_months"]),
-                int(rule["extension_max_months"]),
-            )
+    reinforced = reinforced_programme(start=starts_on, act=act)
+    if reinforced.eligible and reinforced.max_months is not None:
+        goals["upper_secondary"] = GoalLimits(
+            "upper_secondary",
+            "Forsterket program: fullført videregående opplæring",
+            0,
+            reinforced.max_months,
+            int(reinforced.extension_max_months or 0),
+        )
     return goals
 
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from .views import appeals, benefit_runs, county_governor, decisions, grants, participation
+from .views import (
+    appeals,
+    benefit_runs,
+    county_governor,
+    decisions,
+    grants,
+    packages,
+    participation,
+)
 
 app_name = "programme"
 
@@ -13,4 +21,5 @@ urlpatterns: list = [
     *county_governor.urlpatterns,
     *benefit_runs.urlpatterns,
     *grants.urlpatterns,
+    *packages.urlpatterns,
 ]

@@ -27,6 +27,7 @@ class Reference(Schema):
     description: str
     in_force_from: str
     reference: str
+    source: str = Field("", description="Kilden for verdien som gjelder, der filen oppgir en")
 
 
 class BenefitIn(Schema):
@@ -90,6 +91,56 @@ class NorwegianOut(Schema):
     references: list[Reference]
 
 
+class UnaccompaniedMinorIn(Schema):
+    budget_year: int = Field(..., ge=1900, le=2200)
+    birth_date: datetime.date
+    settled_on: datetime.date
+
+
+class UnaccompaniedMinorOut(Schema):
+    budget_year: int
+    age_in_year: int
+    band: str = Field(description="younger (til og med året personen fyller 16) eller older")
+    kind: str
+    code: str = Field(description="Tilskuddskoden i IMDi Tilskudd (EMINB eller EMINU)")
+    amount: str
+    references: list[Reference]
+
+
+class DisabilityGrantIn(Schema):
+    grant: int = Field(..., ge=1, le=2, description="1: engangstilskudd (år 1 eller 2); 2: årlig")
+    budget_year: int = Field(..., ge=1900, le=2200)
+    settled_on: datetime.date = Field(..., description="Første bosettingsdato")
+    category: Literal[
+        "transfer_refugee",
+        "from_reception",
+        "family_reunification",
+        "unaccompanied_minor",
+        "self_settled",
+    ] = Field(..., description="Familiegjenforente og selvbosatte gir ikke tilskudd")
+    documented_need: Decimal | None = Field(
+        None, ge=0, le=1_000_000_000, description="Tilskudd 2: dokumenterte utgifter i året"
+    )
+    birth_date: datetime.date | None = Field(
+        None, description="Enslig mindreårig: tilskudd 2 til og med året hen fyller 20"
+    )
+
+
+class DisabilityGrantOut(Schema):
+    grant: int
+    kind: str
+    code: str
+    budget_year: int
+    year_after_settlement: int
+    category: str
+    documented_need: str | None
+    rate: str
+    amount: str
+    capped: bool
+    application_deadline: str | None
+    references: list[Reference]
+
+
 class EstablishmentIn(Schema):
     adults: int = Field(..., ge=0, le=50)
     children: int = Field(..., ge=0, le=50)
@@ -119,6 +170,11 @@ class PackageIn(Schema):
     programme_start: datetime.date | None = None
     programme_end: datetime.date | None = None
     norwegian_end: datetime.date | None = None
+    right_and_duty: bool | None = Field(
+        None,
+        description="Rett og plikt til opplæring etter introduksjonsloven § 17 første ledd "
+        "(kreves for pakke II og III); uten: ikke oppgitt",
+    )
 
 
 class PackageAnswerOut(Schema):
@@ -126,13 +182,26 @@ class PackageAnswerOut(Schema):
     package: str | None
     max_months: int | None
     needs_tested: bool
+    needs_test: str | None = Field(
+        description="Hva behovet vurderes mot, når tiltaket er behovsprøvd"
+    )
     grant: str | None
+    legal_basis: str | None = Field(description="Hjemmelen vedtaket skal nevne")
+    reason: str
+
+
+class ReinforcedOut(Schema):
+    eligible: bool
+    max_months: int | None
+    extension_max_months: int | None
+    legal_basis: str | None
     reason: str
 
 
 class PackageOut(Schema):
     programme_extension: PackageAnswerOut
     norwegian_extension: PackageAnswerOut
+    reinforced_programme: ReinforcedOut
     references: list[Reference]
 
 
@@ -143,6 +212,7 @@ class ParameterOut(Schema):
     in_force_from: str | None
     value: Any
     reference: str
+    source: str = ""
 
 
 def _answer(calculator: str, query: Schema) -> Any:
@@ -168,6 +238,24 @@ def integration_grant(request: HttpRequest, q: Query[GrantIn]) -> Any:
 )
 def norwegian_grant(request: HttpRequest, q: Query[NorwegianIn]) -> Any:
     return _answer("norwegian-grant", q)
+
+
+@router.get(
+    "unaccompanied-minor-grant",
+    response={200: UnaccompaniedMinorOut, **ERRORS},
+    summary="Særskilt tilskudd for en enslig mindreårig",
+)
+def unaccompanied_minor_grant(request: HttpRequest, q: Query[UnaccompaniedMinorIn]) -> Any:
+    return _answer("unaccompanied-minor-grant", q)
+
+
+@router.get(
+    "disability-grant",
+    response={200: DisabilityGrantOut, **ERRORS},
+    summary="Tilskudd ved nedsatt funksjonsevne og/eller atferdsvansker (ekstratilskudd)",
+)
+def disability_grant(request: HttpRequest, q: Query[DisabilityGrantIn]) -> Any:
+    return _answer("disability-grant", q)
 
 
 @router.get(

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from . import inputs
 from .benefit import benefit_calculate
+from .disability_grant import disability_grant_calculate
 from .establishment import establishment_calculate
 from .grants import integration_grant_calculate, norwegian_grant_calculate
 from .integration_packages import integration_package_assess
 from .parameters import RulesError
+from .unaccompanied_minor_grant import unaccompanied_minor_grant_calculate
 
 
 def _date(data: Mapping[str, Any], key: str, *, required: bool = False) -> datetime.date | None:
@@ -64,6 +66,28 @@ def _norwegian_grant(data: Mapping[str, Any]) -> dict[str, Any]:
     ).to_json()
 
 
+def _unaccompanied_minor_grant(data: Mapping[str, Any]) -> dict[str, Any]:
+    return unaccompanied_minor_grant_calculate(
+        budget_year=inputs.parse_budget_year(data.get("budget_year", "")),
+        birth_date=_required_date(data, "birth_date"),
+        settled_on=_required_date(data, "settled_on"),
+    ).to_json()
+
+
+def _disability_grant(data: Mapping[str, Any]) -> dict[str, Any]:
+    need = data.get("documented_need")
+    return disability_grant_calculate(
+        grant=inputs.parse_count(data.get("grant", ""), "--grant"),
+        budget_year=inputs.parse_budget_year(data.get("budget_year", "")),
+        settled_on=_required_date(data, "settled_on"),
+        category=str(data.get("category") or ""),
+        documented_need=(
+            inputs.parse_amount(need, "--documented-need") if need not in (None, "") else None
+        ),
+        birth_date=_date(data, "birth_date"),
+    ).to_json()
+
+
 def _establishment(data: Mapping[str, Any]) -> dict[str, Any]:
     return establishment_calculate(
         adults=inputs.parse_count(data.get("adults", ""), "--adults"),
@@ -79,13 +103,31 @@ def _integration_package(data: Mapping[str, Any]) -> dict[str, Any]:
         programme_start=_date(data, "programme_start"),
         programme_end=_date(data, "programme_end"),
         norwegian_end=_date(data, "norwegian_end"),
+        right_and_duty=_flag(data, "right_and_duty"),
     )
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool | None:
+    """A yes/no input that may be left out (None: not stated)."""
+    raw = data.get(key)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"yes", "ja", "true", "1"}:
+        return True
+    if text in {"no", "nei", "false", "0"}:
+        return False
+    raise RulesError(f"--{key.replace('_', '-')}: {raw!r} er verken ja eller nei.")
 
 
 CALCULATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "benefit": _benefit,
     "integration-grant": _integration_grant,
     "norwegian-grant": _norwegian_grant,
+    "unaccompanied-minor-grant": _unaccompanied_minor_grant,
+    "disability-grant": _disability_grant,
     "establishment": _establishment,
     "integration-package": _integration_package,
 }

@@ -70,6 +70,7 @@ def parameters_table(on: datetime.date, *, jsonable: bool = False) -> list[dict[
                 "in_force_from": in_force[0].isoformat() if in_force else None,
                 "value": plain_value(value) if jsonable else display_lines(value),
                 "reference": p.reference,
+                "source": p.source_on(on) if in_force else "",
             }
         )
     return rows

@@ -43,8 +43,34 @@ def deadline_due(kind: str, start: datetime.date) -> datetime.date:
 
 
 def deadline_counts_from(kind: str, on: datetime.date) -> str:
-    """What a deadline is counted from: settlement, arrival, last_evaluation, ..."""
+    """What a deadline is counted from: settlement, arrival, population_register, ..."""
     return str(value("deadlines/casework", on)[kind]["from"])
+
+
+def deadline_due_by_event(
+    kind: str, start: datetime.date, events: dict[str, datetime.date | None]
+) -> datetime.date:
+    """The due date of ``kind``, or an event's date when the rule says the deadline falls at
+    that event if it comes first (``or_earlier``: a kindergarten place by the start of the
+    parent's programme, at the latest three months after settlement, seed 002)."""
+    due = deadline_due(kind, start)
+    event = value("deadlines/casework", start)[kind].get("or_earlier")
+    on = events.get(event) if event else None
+    return min(due, max(on, start)) if on is not None else due
+
+
+def deadline_start(
+    kind: str,
+    *,
+    settled_on: datetime.date,
+    arrived_on: datetime.date | None = None,
+    registered_on: datetime.date | None = None,
+) -> datetime.date:
+    """The day a deadline begins to run: the date its rule counts from where it is known (arrival
+    in Norway; registration in the population register), or else the settlement date."""
+    origin = deadline_counts_from(kind, settled_on)
+    known = {"arrival": arrived_on, "population_register": registered_on}.get(origin)
+    return known or settled_on
 
 
 @dataclass(frozen=True)
@@ -83,6 +109,8 @@ def in_group(group: str, facts: PersonFacts, on: datetime.date) -> bool:
         return False
     if "categories" in rule and facts.category not in rule["categories"]:
         return False
+    if facts.category in rule.get("excluded_categories", ()):
+        return False
     return not ("disability" in rule and facts.disability != rule["disability"])
 
 
@@ -99,17 +127,28 @@ class Duty:
 
 
 def arrival_deadlines(
-    facts: PersonFacts, *, settled_on: datetime.date, arrived_on: datetime.date | None
+    facts: PersonFacts,
+    *,
+    settled_on: datetime.date,
+    arrived_on: datetime.date | None,
+    registered_on: datetime.date | None = None,
+    events: dict[str, datetime.date | None] | None = None,
 ) -> list[Duty]:
-    """The deadlines that settling a person starts, each with its service and due date."""
+    """The deadlines that settling a person starts, each with its service and due date.
+
+    ``events`` are the dates known at settlement that may bring a deadline forward
+    (``programme_start``: the earliest programme start of the household's adults).
+    """
     rules = value("deadlines/arrival", settled_on)["deadlines"]
     duties = []
     for kind, rule in rules.items():
         if not _in_any(rule["groups"], facts, settled_on):
             continue
-        origin = deadline_counts_from(kind, settled_on)
-        start = arrived_on if origin == "arrival" and arrived_on else settled_on
-        duties.append(Duty(kind, str(rule["service"]), start, deadline_due(kind, start)))
+        start = deadline_start(
+            kind, settled_on=settled_on, arrived_on=arrived_on, registered_on=registered_on
+        )
+        due = deadline_due_by_event(kind, start, events or {})
+        duties.append(Duty(kind, str(rule["service"]), start, due))
     return duties
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
+from .disability_grant import CATEGORIES as DISABILITY_CATEGORIES
+from .disability_grant import GRANT_LABELS as DISABILITY_GRANT_LABELS
+
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "ds-input"}, format="%Y-%m-%d")
 TEXT_INPUT = {"class": "ds-input"}
 
@@ -59,8 +62,45 @@ class NorwegianGrantForm(GrantPeriodForm):
     )
 
 
+class UnaccompaniedMinorGrantForm(GrantPeriodForm):
+    birth_date = forms.DateField(label="Fødselsdato", widget=DATE_INPUT)
+
+
+class DisabilityGrantForm(GrantPeriodForm):
+    """Seed 002 §3.1: grant 1 once in year 1 or 2, grant 2 yearly by documented need."""
+
+    grant = forms.TypedChoiceField(
+        label="Tilskudd",
+        coerce=int,
+        choices=list(DISABILITY_GRANT_LABELS.items()),
+    )
+    category = forms.ChoiceField(
+        label="Kom til kommunen som",
+        choices=list(DISABILITY_CATEGORIES.items()),
+        help_text="Familiegjenforente og selvbosatte gir ikke tilskudd.",
+    )
+    documented_need = forms.DecimalField(
+        label="Dokumentert behov i året, kroner (tilskudd 2)",
+        min_value=0,
+        max_value=1_000_000_000,
+        required=False,
+        widget=forms.NumberInput(attrs=TEXT_INPUT),
+    )
+    birth_date = forms.DateField(
+        label="Fødselsdato (enslig mindreårig etter år 5)", required=False, widget=DATE_INPUT
+    )
+
+
 CALCULATOR_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
     "benefit": ("Introduksjonsstønad", BenefitForm),
     "integration-grant": ("Integreringstilskudd", IntegrationGrantForm),
     "norwegian-grant": ("Norsktilskudd", NorwegianGrantForm),
+    "unaccompanied-minor-grant": (
+        "Særskilt tilskudd (enslige mindreårige)",
+        UnaccompaniedMinorGrantForm,
+    ),
+    "disability-grant": (
+        "Tilskudd ved nedsatt funksjonsevne (ekstratilskudd)",
+        DisabilityGrantForm,
+    ),
 }

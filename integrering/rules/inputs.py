@@ -54,3 +54,18 @@ def parse_budget_year(value: str | int) -> int:
     if not 1900 <= year <= 2200:
         raise RulesError(f"--budget-year: {value!r} er ikke et budsjettår.")
     return year
+
+
+def parse_amount(value: str | int | Decimal, what: str) -> Decimal:
+    """An amount in kroner as a caseworker types it: ``1 250 000,50``, ``1250000.50`` or a number."""
+    if isinstance(value, Decimal):
+        amount = value
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise RulesError(f"{what}: {value!r} er ikke et beløp.") from None
+    if not amount.is_finite() or amount < 0:
+        raise RulesError(f"{what}: {value!r} må være null kroner eller mer.")
+    return amount

@@ -14,6 +14,14 @@ A value holds from its date until the next one. A value of ``null`` ends the par
 that date no value is known (a grant whose later rates we have no source for yet). Numbers are
 read as exact ``Decimal``; strings like ``"2/3"`` as exact ``Fraction``; mappings recursively.
 Lookups are cached: the files are read once per process.
+
+``metadata.reference`` is the parameter's source. ``metadata.sources`` (optional) gives the
+source of one value, keyed by the value's date, when the values come from different documents::
+
+    metadata:
+      reference: "Prop. 1 S for each budget year; IMDi's grant pages"
+      sources:
+        2023-01-01: "KS 06.10.2022: forslaget til satser for 2023, https://www.ks.no/..."
 """
 
 from __future__ import annotations
@@ -60,6 +68,8 @@ class Parameter:
     reference: str
     dates: tuple[datetime.date, ...]
     values: tuple[Any, ...]
+    # The source of each value (aligned with ``dates``), "" where the file names none.
+    sources: tuple[str, ...] = ()
 
     def at(self, on: datetime.date) -> Any:
         """The value in force on a date."""
@@ -83,6 +93,13 @@ class Parameter:
             return None
         return self.dates[index], self.values[index]
 
+    def source_on(self, on: datetime.date) -> str:
+        """The source of the value in force on a date (``metadata.sources``), or ""."""
+        index = bisect.bisect_right(self.dates, on) - 1
+        if index < 0 or index >= len(self.sources):
+            return ""
+        return self.sources[index]
+
     @property
     def first_date(self) -> datetime.date:
         return self.dates[0]
@@ -101,6 +118,10 @@ def _load(path: Path, root: Path) -> Parameter:
     for date, _ in items:
         if not isinstance(date, datetime.date):
             raise RulesError(f"{name}: {date!r} er ikke en dato (ÅÅÅÅ-MM-DD)")
+    sources = (data["metadata"] or {}).get("sources") or {}
+    unknown = [date for date in sources if date not in data["values"]]
+    if unknown:
+        raise RulesError(f"{name}: metadata.sources har datoer uten verdi: {unknown!r}")
     return Parameter(
         name=name,
         description=data["description"],
@@ -108,6 +129,7 @@ def _load(path: Path, root: Path) -> Parameter:
         reference=reference,
         dates=tuple(date for date, _ in items),
         values=tuple(_convert(value) for _, value in items),
+        sources=tuple(str(sources.get(date) or "") for date, _ in items),
     )
 
 

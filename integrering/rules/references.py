@@ -15,4 +15,5 @@ def reference(name: str, on: datetime.date) -> dict[str, str]:
         "description": p.description,
         "in_force_from": in_force[0].isoformat() if in_force else "",
         "reference": p.reference,
+        "source": p.source_on(on) if in_force else "",
     }

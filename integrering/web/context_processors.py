@@ -32,6 +32,7 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
             items.append(("Varsler", reverse("casework:notice-inbox")))
     if user.has_role(Role.REFUGEE_SERVICE_CASEWORKER, Role.MUNICIPAL_LEADER):
         items.append(("Introduksjonsprogram", reverse("programme:participant-list")))
+        items.append(("Ekstratilskudd", reverse("casework:disability-grant-municipality")))
     if user.has_role(Role.SETTLEMENT_PLANNER):
         items.append(("Bosetting", reverse("settlement:home")))
     if user.has_role(Role.COUNTY_GOVERNOR_OFFICER):

@@ -26,7 +26,7 @@ from .. import selectors
 from ..deadline_labels import deadline_label
 from ..models import Deadline, Notice
 from ..services.consent import ConsentInput, consent_give, consent_withdraw
-from ..services.deadlines import deadline_meet
+from ..services.deadlines import deadline_meet, population_registration_record
 from ..services.notices import notice_acknowledge
 
 router = Router(tags=["saksbehandling"])
@@ -262,3 +262,50 @@ def deadlines_meet(request: HttpRequest, deadline_id: ObjectId, payload: MeetIn)
     deadline = selectors.deadline_get(ctx=ctx, deadline_id=deadline_id)
     met = deadline_meet(ctx=ctx, deadline=deadline, met_on=payload.met_on, note=payload.note)
     return DeadlineOut.of(met, timezone.localdate())
+
+
+class PopulationRegistrationIn(Schema):
+    registered_on: datetime.date = Field(
+        description="Dagen personen ble folkeregistrert i kommunen"
+    )
+    version: int = Field(description="Personens versjon slik du leste den")
+
+
+class PopulationRegistrationOut(Schema):
+    person: int
+    registered_on: datetime.date
+    version: int
+    deadlines: list[DeadlineOut]
+
+
+@router.put(
+    "persons/{person_id}/population-registration",
+    response={
+        200: PopulationRegistrationOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Registrer når personen ble folkeregistrert i kommunen (fristen for norskopplæring)",
+)
+def population_registration_put(
+    request: HttpRequest, person_id: ObjectId, payload: PopulationRegistrationIn
+) -> PopulationRegistrationOut:
+    ctx = AccessContext.from_request(request)
+    person = person_get(ctx=ctx, person_id=person_id, edit=True)
+    person = population_registration_record(
+        ctx=ctx, person=person, registered_on=payload.registered_on, version=payload.version
+    )
+    today = timezone.localdate()
+    assert person.population_registered_on is not None
+    return PopulationRegistrationOut(
+        person=person.pk,
+        registered_on=person.population_registered_on,
+        version=person.version,
+        deadlines=[
+            DeadlineOut.of(d, today)
+            for d in person.deadlines.select_related("person", "met_by").order_by("due_on")
+        ],
+    )

@@ -84,7 +84,10 @@ def household_settle(
     for person in persons:
         own = person.settled_on or settled_on
         for duty in arrival_deadlines(
-            person_facts(person), settled_on=own, arrived_on=person.arrival_date
+            person_facts(person),
+            settled_on=own,
+            arrived_on=person.arrival_date,
+            registered_on=person.population_registered_on,
         ):
             deadlines.append(
                 Deadline(

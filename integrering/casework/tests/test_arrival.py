@@ -190,3 +190,87 @@ def test_the_first_team_meeting_cannot_be_moved_past_the_deadline(world: World) 
     assert "innen fristen 10.06.2025" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.scheduled_on == D(2025, 4, 7)
+
+
+# --- Norwegian training counts from the population register (seed 004) ------------------------
+
+
+@pytest.mark.django_db
+def test_norwegian_training_is_due_three_months_after_the_population_registration(
+    world: World,
+) -> None:
+    """Seed 004: «Oppstart ... skal skje innen 3 måneder etter at personen er folkeregistrert i
+    kommunen». Until the date is known the deadline counts from the settlement."""
+    household = family()
+    amal = household.members.get(given_name="Amal")
+    training = Deadline.objects.get(person=amal, kind="norwegian_training_start")
+    assert (training.start_on, training.due_on) == (SETTLED, D(2025, 6, 10))
+    client = client_for(world.owner)
+    page = client.get(f"/personer/{amal.pk}/").content.decode()
+    assert "Folkeregistrert i kommunen" in page and "Lagre folkeregistrering" in page
+
+    with time_machine.travel(datetime.datetime(2025, 4, 1, 12, tzinfo=datetime.UTC)):
+        response = client.post(
+            f"/personer/{amal.pk}/folkeregistrert/",
+            {"population_registered_on": "2025-03-24", "version": amal.version},
+        )
+        assert response.status_code == 302
+        training.refresh_from_db()
+        assert (training.start_on, training.due_on) == (D(2025, 3, 24), D(2025, 6, 24))
+        # The other deadlines still count from the settlement.
+        decision = Deadline.objects.get(person=amal, kind="programme_decision")
+        assert decision.due_on == D(2025, 6, 10)
+        amal.refresh_from_db()
+        assert amal.population_registered_on == D(2025, 3, 24)
+        assert AuditEvent.objects.filter(
+            person_id=amal.pk, detail="folkeregistrert 24.03.2025"
+        ).exists()
+
+        # The API, with the version read: a stale version is a conflict, a future date refused.
+        api = f"/api/v1/persons/{amal.pk}/population-registration"
+        stale = client.put(
+            api,
+            {"registered_on": "2025-03-25", "version": amal.version - 1},
+            content_type="application/json",
+        )
+        assert stale.status_code == 409
+        future = client.put(
+            api,
+            {"registered_on": "2025-04-02", "version": amal.version},
+            content_type="application/json",
+        )
+        assert future.status_code == 422
+        assert "fram i tid" in future.content.decode()
+        ok = client.put(
+            api,
+            {"registered_on": "2025-03-25", "version": amal.version},
+            content_type="application/json",
+        )
+        assert ok.status_code == 200
+        body = ok.json()
+        assert body["registered_on"] == "2025-03-25" and body["version"] == amal.version + 1
+        due = {d["kind"]: d["due_on"] for d in body["deadlines"]}
+        assert due["norwegian_training_start"] == "2025-06-25"
+
+    # A NAV caseworker of the same municipality may not record it.
+    nav = make_user(municipality_number="0301", roles=[Role.NAV_CASEWORKER])
+    refused = client_for(nav).put(
+        f"/api/v1/persons/{amal.pk}/population-registration",
+        {"registered_on": "2025-03-25", "version": amal.version + 1},
+        content_type="application/json",
+    )
+    assert refused.status_code in {403, 404}
+
+
+@pytest.mark.django_db
+def test_the_population_registration_is_set_at_settlement_when_it_is_known() -> None:
+    members = [PersonInput("Sara", "Berhe", D(1995, 5, 5), relation=Relation.MAIN)]
+    household = household_receive(
+        ctx=CTX, municipality=municipality("0301"), reference="H-ARR-REG", members=members
+    )
+    sara = household.members.get()
+    sara.population_registered_on = D(2025, 3, 1)
+    sara.save(update_fields=["population_registered_on"])
+    household_settle(ctx=CTX, household=household, settled_on=SETTLED)
+    training = Deadline.objects.get(person=sara, kind="norwegian_training_start")
+    assert (training.start_on, training.due_on) == (D(2025, 3, 1), D(2025, 6, 1))

@@ -25,8 +25,9 @@ from integrering.people.models import InformationCategory
 from integrering.people.services import PERSON_FIELDS, PersonInput, person_input_errors
 
 from ..deadline_rows import deadline_rows
-from ..forms import SettleForm
+from ..forms import PopulationRegistrationForm, SettleForm
 from ..services.arrival import household_receive, household_settle
+from ..services.deadlines import population_registration_record
 
 
 @require_GET
@@ -153,8 +154,42 @@ def household_settle_view(request: HttpRequest, household_id: int) -> HttpRespon
     return redirect("people:household-detail", household_id=household.pk)
 
 
+@require_http_methods(["POST"])
+@login_required
+def population_registration_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record when the person was registered in the population register: the start of Norwegian
+    training is due three months after it (seed 004)."""
+    ctx = AccessContext.from_request(request)
+    person = selectors.person_get(ctx=ctx, person_id=person_id, edit=True)
+    form = PopulationRegistrationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for e in form.errors.values() for m in e))
+    else:
+        try:
+            population_registration_record(
+                ctx=ctx,
+                person=person,
+                registered_on=form.cleaned_data["population_registered_on"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                "Folkeregistreringen er registrert; fristen for oppstart i norskopplæringen "
+                "regnes fra den.",
+            )
+    return redirect("casework:person-detail", person_id=person.pk)
+
+
 urlpatterns = [
     path("personer/<int:person_id>/", person_detail, name="person-detail"),
+    path(
+        "personer/<int:person_id>/folkeregistrert/",
+        population_registration_view,
+        name="population-registration",
+    ),
     path("husstander/ny/", household_register, name="household-register"),
     path(
         "husstander/<int:household_id>/bosetting/",

@@ -34,13 +34,14 @@ register_router = Router(tags=["introduksjonsregister"])
 
 class ClaimSumOut(Schema):
     kind: str
+    code: str = Field("", description="Tilskuddskoden i IMDi Tilskudd (AR-1, P-AR1-H, EMINB ...)")
     label: str
     count: int
     amount: str = Field(description="Beløp med to desimaler")
 
 
 class ClaimSectionOut(Schema):
-    grant: str = Field(description="integration, norwegian eller packages")
+    grant: str = Field(description="integration, norwegian, unaccompanied_minors eller packages")
     title: str
     message: str | None = Field(
         description="Hvorfor tilskuddet ikke kan beregnes (for eksempel ingen satser for året)"
@@ -81,7 +82,8 @@ def grant_claim_get(
         None, description="Kommunenummer; uten: brukerens egen kommune"
     ),
     grant: str | None = Query(
-        None, description="Bare ett tilskudd: integration, norwegian eller packages"
+        None,
+        description="Bare ett tilskudd: integration, norwegian, unaccompanied_minors eller packages",
     ),
 ) -> dict[str, Any]:
     municipalities = claim_municipalities_require(request.user)
@@ -93,7 +95,11 @@ def grant_claim_get(
         raise _invalid(form)
     if grant and grant not in GRANTS:
         raise ValidationError(
-            {"grant": [f"Ukjent tilskudd «{grant}»; velg integration, norwegian eller packages."]}
+            {
+                "grant": [
+                    f"Ukjent tilskudd «{grant}»; velg integration, norwegian, unaccompanied_minors eller packages."
+                ]
+            }
         )
     found = claim_municipality_get(user=request.user, number=form.cleaned_data["municipality"])
     claim = grant_claims.grant_claim_for(

@@ -67,7 +67,13 @@ class ExtensionOut(Schema):
     kind: str
     months: int
     from_on: datetime.date
+    needs_test: str = Field(
+        description="expected_to_reach_goal (ordinær), work_or_education (integreringspakkene) "
+        "eller none (utvidet opplæring i norsk, ikke behovsprøvd)"
+    )
     integration_package: str
+    norwegian_training_ends_on: datetime.date | None = None
+    right_and_duty: bool | None = None
     decision: int | None
 
 
@@ -101,6 +107,9 @@ class ParticipationOut(Schema):
     lives_with_parent: bool
     permit_date: datetime.date | None
     norwegian_training_ends_on: datetime.date | None
+    career_guidance_assessed_on: datetime.date | None = None
+    career_guidance_needed: bool | None = None
+    career_guidance_given_on: datetime.date | None = None
     ended_on: datetime.date | None
     end_reason: str
     version: int
@@ -131,6 +140,9 @@ def _out(p: Participation, *, detail: bool = False) -> dict[str, Any]:
         "lives_with_parent": p.lives_with_parent,
         "permit_date": p.permit_date,
         "norwegian_training_ends_on": p.norwegian_training_ends_on,
+        "career_guidance_assessed_on": p.career_guidance_assessed_on,
+        "career_guidance_needed": p.career_guidance_needed,
+        "career_guidance_given_on": p.career_guidance_given_on,
         "ended_on": p.ended_on,
         "end_reason": p.end_reason,
         "version": p.version,
@@ -154,7 +166,10 @@ def _out(p: Participation, *, detail: bool = False) -> dict[str, Any]:
                 "kind": x.kind,
                 "months": x.months,
                 "from_on": x.from_on,
+                "needs_test": x.needs_test,
                 "integration_package": x.integration_package,
+                "norwegian_training_ends_on": x.norwegian_training_ends_on,
+                "right_and_duty": x.right_and_duty,
                 "decision": x.decision_id,
             }
             for x in o.extensions
@@ -225,6 +240,65 @@ def programme_create(request: HttpRequest, body: StartIn) -> Any:
         ctx=ctx, person=person, data=lifecycle.StartInput(**values)
     )
     return Status(201, _out(participation, detail=True))
+
+
+# Before «/{participation_id}»: the paths are tried in order.
+class NorwegianExtensionIn(Schema):
+    person_id: ObjectId | None = None
+    months: int | None = None
+    assessment: str = ""
+    norwegian_training_ends_on: datetime.date | None = None
+    right_and_duty: bool | None = Field(
+        None,
+        description="Rett og plikt etter introduksjonsloven § 17 første ledd (pakke II og III)",
+    )
+    from_on: datetime.date | None = None
+
+
+class NorwegianExtensionOut(Schema):
+    id: int
+    person: int
+    participation: int | None
+    months: int
+    from_on: datetime.date
+    integration_package: str
+    norwegian_training_ends_on: datetime.date | None
+    right_and_duty: bool | None
+    decision: int | None
+
+
+@router.post(
+    "/norwegian-extensions",
+    response={201: NorwegianExtensionOut, **ERRORS},
+    summary="Utvidet opplæring i norsk (integreringspakkene), også uten eller etter programmet",
+)
+def norwegian_extension_create(request: HttpRequest, body: NorwegianExtensionIn) -> Any:
+    """Not needs-tested: everyone in the target group has the right (seed 003). The person's
+    latest programme, if any, is linked."""
+    values = body.dict()
+    _required(values, {"person_id": "Person", "months": "Antall måneder"})
+    ctx = AccessContext.from_request(request)
+    person = person_get(ctx=ctx, person_id=values.pop("person_id"), edit=True)
+    extension = lifecycle.norwegian_extension_grant(
+        ctx=ctx,
+        person=person,
+        participation=person.participations.order_by("-starts_on").first(),
+        data=lifecycle.NorwegianExtensionInput(**values),
+    )
+    return Status(
+        201,
+        {
+            "id": extension.pk,
+            "person": person.pk,
+            "participation": extension.participation_id,
+            "months": extension.months,
+            "from_on": extension.from_on,
+            "integration_package": extension.integration_package,
+            "norwegian_training_ends_on": extension.norwegian_training_ends_on,
+            "right_and_duty": extension.right_and_duty,
+            "decision": extension.decision_id,
+        },
+    )
 
 
 @router.get("/{participation_id}", response={200: ParticipationDetailOut, **ERRORS})
@@ -325,9 +399,23 @@ def programme_absence(request: HttpRequest, participation_id: ObjectId, body: Ab
 class ExtensionIn(Schema):
     months: int | None = None
     assessment: str = ""
-    expected_to_reach_goal: bool = False
-    kind: str = "programme"
-    integration_package: bool = False
+    expected_to_reach_goal: bool = Field(
+        False, description="Ordinær forlengelse: grunn til å forvente at sluttmålet nås"
+    )
+    kind: str = Field("programme", description="programme eller norwegian_training")
+    integration_package: bool = Field(
+        False, description="Utvidet programtid etter integreringspakkene (covid-19)"
+    )
+    needed_for_work_or_education: bool = Field(
+        False,
+        description="Integreringspakkene: behov for utvidelse av programtiden for å komme i jobb "
+        "eller utdanning",
+    )
+    norwegian_training_ends_on: datetime.date | None = None
+    right_and_duty: bool | None = Field(
+        None, description="Rett og plikt etter introduksjonsloven § 17 første ledd"
+    )
+    from_on: datetime.date | None = None
 
 
 @router.post(
@@ -341,6 +429,72 @@ def programme_extend(request: HttpRequest, participation_id: ObjectId, body: Ext
     _required(values, {"months": "Antall måneder"})
     lifecycle.programme_extend(ctx=ctx, participation=p, data=lifecycle.ExtensionInput(**values))
     return Status(201, _out(p, detail=True))
+
+
+class FinalGoalIn(Schema):
+    final_goal: str = ""
+    planned_months: int | None = None
+    reasoning: str = ""
+    version: int | None = None
+
+
+@router.post(
+    "/{participation_id}/final-goal",
+    response={200: ParticipationDetailOut, **ERRORS},
+    summary="Nytt sluttmål (forsterket introduksjonsprogram)",
+)
+def programme_final_goal(
+    request: HttpRequest, participation_id: ObjectId, body: FinalGoalIn
+) -> Any:
+    ctx, p = _for_edit(request, participation_id)
+    _required(
+        body.dict(),
+        {"final_goal": "Sluttmål", "planned_months": "Varighet", "version": "Versjon"},
+    )
+    assert body.planned_months is not None and body.version is not None
+    p = lifecycle.programme_final_goal_revise(
+        ctx=ctx,
+        participation=p,
+        final_goal=body.final_goal,
+        planned_months=body.planned_months,
+        reasoning=body.reasoning,
+        version=body.version,
+    )
+    return _out(p, detail=True)
+
+
+class CareerGuidanceIn(Schema):
+    assessed_on: datetime.date | None = None
+    needed: bool | None = None
+    note: str = ""
+    given_on: datetime.date | None = None
+    version: int | None = None
+
+
+@router.post(
+    "/{participation_id}/career-guidance",
+    response={200: ParticipationDetailOut, **ERRORS},
+    summary="Vurdering av behovet for karriereveiledning",
+)
+def programme_career_guidance(
+    request: HttpRequest, participation_id: ObjectId, body: CareerGuidanceIn
+) -> Any:
+    ctx, p = _for_edit(request, participation_id)
+    _required(
+        body.dict(),
+        {"assessed_on": "Dato for vurderingen", "needed": "Behov", "version": "Versjon"},
+    )
+    assert body.assessed_on is not None and body.needed is not None and body.version is not None
+    p = lifecycle.programme_career_guidance(
+        ctx=ctx,
+        participation=p,
+        assessed_on=body.assessed_on,
+        needed=body.needed,
+        note=body.note,
+        given_on=body.given_on,
+        version=body.version,
+    )
+    return _out(p, detail=True)
 
 
 class EndIn(Schema):

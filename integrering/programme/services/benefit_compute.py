@@ -255,6 +255,7 @@ def _participants(
         periods[period.participation_id].append(period)
     extensions: dict[int, list[Extension]] = defaultdict(list)
     for extension in Extension.objects.filter(participation_id__in=ids):
+        assert extension.participation_id is not None  # filtered on it
         extensions[extension.participation_id].append(extension)
     absences: dict[int, list[Absence]] = defaultdict(list)
     for absence in Absence.objects.filter(

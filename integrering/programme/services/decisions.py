@@ -68,8 +68,15 @@ def decision_draft(
     participation: Participation | None = None,
     effective_on: datetime.date | None = None,
     amount: Decimal | None = None,
+    subject: str = "",
+    basis: str = "",
 ) -> Decision:
-    """Draft a decision of ``kind`` for a person, with the legal basis of their Act."""
+    """Draft a decision of ``kind`` for a person, with the legal basis of their Act.
+
+    A measure of the covid integration packages gives its own ``subject`` and ``basis``: the
+    temporary law and its section, not the ordinary basis (seed 003;
+    ``integration_packages/legal_basis``).
+    """
     today = timezone.localdate()
     decision = Decision.objects.create(
         person=person,
@@ -77,8 +84,8 @@ def decision_draft(
         participation=participation,
         kind=kind,
         act=act,
-        subject=DecisionKind(kind).label,
-        legal_basis=legal_basis(act=act, kind=kind, on=today),
+        subject=subject or DecisionKind(kind).label,
+        legal_basis=basis or legal_basis(act=act, kind=kind, on=today),
         facts=facts,
         reasoning=reasoning,
         conclusion=conclusion,

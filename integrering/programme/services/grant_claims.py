@@ -9,8 +9,15 @@ behind every sum (seed 002 §3.1; seed 003 for the covid integration packages).
   training (the ``norwegian_training`` group of ``deadlines/arrival``, age at settlement) in
   years 1-3, low rate for the countries of ``grants/norwegian_training_low_rate_countries``,
   else high; plus the base grant by the number of such persons on the count date.
+- **Special grant for unaccompanied minors** (særskilt tilskudd): every person settled as an
+  unaccompanied minor, from the settlement year to the year they turn 20, by the age reached in
+  the budget year (``rules.unaccompanied_minor_grant``).
 - **Integration packages II and III** (covid, seed 003): participants given extended programme
   time or extended Norwegian training in a package's window, and the grant per participant.
+
+Every line carries the directorate's grant code (``Tilskuddskode``: AR-1, AR-1 EV, ELDR, P-AR1-H,
+Grunntilskudd-L, EMINB ...), as IMDi Tilskudd names it on the payout statement, from the dated
+catalogue ``grants/grant_codes``, so that a claim can be checked line by line.
 
 The disability grant needs an application with documentation and is not claimed here.
 
@@ -40,8 +47,10 @@ from integrering.errors import NotFound
 from integrering.exports import AMOUNT, Cell, Column, Sheet, xlsx_bytes
 from integrering.organisations.models import Municipality
 from integrering.people.models import Category, Person
+from integrering.rules import unaccompanied_minor_grant as minor_grant
 from integrering.rules.benefit import age_on
 from integrering.rules.deadlines import in_group
+from integrering.rules.grant_codes import grant_codes
 from integrering.rules.grants import (
     INTEGRATION_GRANT_YEARS,
     NORWEGIAN_GRANT_YEARS,
@@ -65,15 +74,18 @@ from ..periods import last_day
 
 INTEGRATION = "integration"
 NORWEGIAN_GRANT = "norwegian"
+UNACCOMPANIED = "unaccompanied_minors"
 PACKAGES = "packages"
 GRANTS: dict[str, str] = {
     INTEGRATION: "Integreringstilskudd",
     NORWEGIAN_GRANT: "Norsktilskudd",
+    UNACCOMPANIED: "Særskilt tilskudd for enslige mindreårige",
     PACKAGES: "Integreringspakker (covid-19)",
 }
 EXPORT_NAMES = {
     INTEGRATION: "integreringstilskudd",
     NORWEGIAN_GRANT: "norsktilskudd",
+    UNACCOMPANIED: "saerskilt-tilskudd-enslige-mindrearige",
     PACKAGES: "integreringspakker",
 }
 
@@ -83,11 +95,12 @@ INTEGRATION_PARAMETERS = (
     "grants/kindergarten_one_off",
     "grants/elderly_one_off",
 )
-NORWEGIAN_PARAMETERS = (
+NORWEGIAN_PERSON_PARAMETERS = (
     "grants/norwegian_training_grant",
-    "grants/norwegian_training_base_grant",
     "grants/norwegian_training_low_rate_countries",
 )
+NORWEGIAN_BASE = "grants/norwegian_training_base_grant"
+NORWEGIAN_PARAMETERS = (*NORWEGIAN_PERSON_PARAMETERS, NORWEGIAN_BASE)
 ARRIVAL = "deadlines/arrival"
 
 # Seed 003: package I was paid out by a distribution key; packages II and III on the
@@ -107,6 +120,8 @@ KIND_LABELS = {
     "year_4": "År 4",
     "year_5": "År 5",
     "base_grant": "Grunntilskudd",
+    "unaccompanied_minor_younger": "Enslig mindreårig, til og med året personen fyller 16 år",
+    "unaccompanied_minor_older": "Enslig mindreårig, fra året personen fyller 17 til og med 20 år",
 }
 RATE_LABELS = {"low": "lav sats", "high": "høy sats"}
 # The order of the sums on the page and in the exports: year 1 first, the one-off grants last.
@@ -123,6 +138,7 @@ SUM_ORDER = [
     "elderly_one_off",
     *(f"{rate}_year_{year}" for year in (1, 2, 3) for rate in RATE_LABELS),
     "base_grant",
+    *(f"unaccompanied_minor_{band}" for band in minor_grant.BANDS),
 ]
 MEASURE_LABELS: dict[str, str] = {
     ExtensionKind.PROGRAMME: "Utvidet programtid",
@@ -200,6 +216,7 @@ class ClaimLine:
     label: str
     amount: Decimal
     note: str = ""
+    code: str = ""  # the directorate's grant code (grants/grant_codes), "" where it names none
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -212,6 +229,7 @@ class ClaimLine:
             "settled_on": self.settled_on.isoformat() if self.settled_on else None,
             "year_after_settlement": self.year_after_settlement,
             "kind": self.kind,
+            "code": self.code,
             "label": self.label,
             "amount": money_str(self.amount),
             "note": self.note,
@@ -266,10 +284,12 @@ class ClaimSum:
     label: str
     count: int
     amount: Decimal
+    code: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "code": self.code,
             "label": self.label,
             "count": self.count,
             "amount": money_str(self.amount),
@@ -301,15 +321,27 @@ class ClaimSection:
         amounts: dict[str, Decimal] = defaultdict(Decimal)
         counts: dict[str, int] = defaultdict(int)
         labels: dict[str, str] = {}
+        codes: dict[str, set[str]] = defaultdict(set)
         for line in self.lines:
             amounts[line.kind] += line.amount
             counts[line.kind] += 1
             labels.setdefault(line.kind, line.label)
+            codes[line.kind].add(getattr(line, "code", ""))
         order = sorted(
             labels,
             key=lambda k: (SUM_ORDER.index(k), "") if k in SUM_ORDER else (len(SUM_ORDER), k),
         )
-        return [ClaimSum(kind, labels[kind], counts[kind], amounts[kind]) for kind in order]
+        return [
+            ClaimSum(
+                kind,
+                labels[kind],
+                counts[kind],
+                amounts[kind],
+                # One code per sum; a kind whose lines carry different codes shows none.
+                next(iter(codes[kind])) if len(codes[kind]) == 1 else "",
+            )
+            for kind in order
+        ]
 
     @property
     def one_off_total(self) -> Decimal:
@@ -395,6 +427,7 @@ def _line(
     label: str,
     amount: Decimal,
     note: str = "",
+    code: str = "",
 ) -> ClaimLine:
     return ClaimLine(
         person_id=person.pk,
@@ -409,6 +442,7 @@ def _line(
         label=label,
         amount=amount,
         note=note,
+        code=code,
     )
 
 
@@ -437,6 +471,7 @@ def integration_grant_section(
         return section
     section.references = [reference(name, on) for name in INTEGRATION_PARAMETERS]
     section.notes.append(DISABILITY_NOTE)
+    codes = grant_codes(on)
     groups: dict[tuple[int, datetime.date], list[Person]] = defaultdict(list)
     for person in persons if persons is not None else _persons(municipality):
         settled = person.settlement_date
@@ -485,6 +520,7 @@ def integration_grant_section(
                     label=KIND_LABELS.get(grant_line.kind, grant_line.kind),
                     amount=grant_line.amount,
                     note=note,
+                    code=codes.get(grant_line.kind, ""),
                 )
             )
     return section
@@ -529,17 +565,28 @@ def norwegian_grant_section(
     after settlement; low rate for citizens of the countries in
     ``grants/norwegian_training_low_rate_countries``, else high. Base grant: by the number of
     those persons settled on or before the count date (15 January) of the budget year, in the
-    band of ``grants/norwegian_training_base_grant``. Seed 002 §3.1.
+    band of ``grants/norwegian_training_base_grant``. Seed 002 §3.1. The two have their own
+    rates: a year with a source for one of them only claims that one, and says why the other
+    is missing.
     """
     section = ClaimSection(NORWEGIAN_GRANT)
     on = _budget_date(budget_year)
-    section.message = _missing_rates(NORWEGIAN_PARAMETERS, on)
-    if section.message:
+    person_missing = _missing_rates(NORWEGIAN_PERSON_PARAMETERS, on)
+    base_missing = _missing_rates((NORWEGIAN_BASE,), on)
+    if person_missing and base_missing:
+        section.message = person_missing
         return section
-    section.references = [reference(name, on) for name in NORWEGIAN_PARAMETERS]
-    low_countries = _low_rate_countries(on)
-    base = value("grants/norwegian_training_base_grant", on)
-    count_on = _count_date(budget_year, base)
+    section.references = [
+        reference(name, on) for name in NORWEGIAN_PARAMETERS if parameter(name).in_force(on)
+    ]
+    if person_missing:
+        section.problems.append(f"Persontilskuddet er ikke beregnet: {person_missing}")
+    if base_missing:
+        section.problems.append(f"Grunntilskuddet er ikke beregnet: {base_missing}")
+    codes = grant_codes(on)
+    low_countries = frozenset[str]() if person_missing else _low_rate_countries(on)
+    base = None if base_missing else value(NORWEGIAN_BASE, on)
+    count_on = _count_date(budget_year, base) if base is not None else None
     counted = 0
     missing_citizenship = 0
     for person in persons if persons is not None else _persons(municipality):
@@ -549,40 +596,44 @@ def norwegian_grant_section(
         year = _in_years(budget_year, settled, NORWEGIAN_GRANT_YEARS)
         if year is None or not _has_norwegian_training_right(person, settled):
             continue
+        if count_on is not None and settled <= count_on:
+            counted += 1
+        if person_missing:
+            continue
         rate = "low" if _normalised(person.citizenship) in low_countries else "high"
         note = ""
         if not person.citizenship.strip():
             note = "Statsborgerskap er ikke registrert; høy sats er lagt til grunn."
             missing_citizenship += 1
         result = norwegian_grant_calculate(budget_year=budget_year, settled_on=settled, rate=rate)
+        kind = f"{rate}_year_{year}"
         section.lines.append(
             _line(
                 person,
                 settled_on=settled,
                 year=year,
-                kind=f"{rate}_year_{year}",
+                kind=kind,
                 label=f"Persontilskudd år {year}, {RATE_LABELS[rate]}",
                 amount=result.amount,
                 note=note,
+                code=codes.get(kind, ""),
             )
         )
-        if settled <= count_on:
-            counted += 1
     if missing_citizenship:
         section.problems.append(
             f"{missing_citizenship} person(er) mangler statsborgerskap; høy sats er lagt til "
             "grunn. Kontroller før kravet sendes."
         )
-    if counted:
-        band = next(
+    if base is not None and count_on is not None and counted:
+        band_name = next(
             (
-                band
-                for band in (base["low"], base["high"])
-                if band["persons_from"] <= counted <= band["persons_to"]
+                name
+                for name in ("low", "high")
+                if base[name]["persons_from"] <= counted <= base[name]["persons_to"]
             ),
             None,
         )
-        if band is None:
+        if band_name is None:
             section.problems.append(
                 f"Grunntilskudd: {counted} personer med rett per {count_on:%d.%m.%Y} er utenfor "
                 "satsene vi har kilde for; grunntilskuddet er ikke beregnet."
@@ -603,13 +654,74 @@ def norwegian_grant_section(
                         f"Grunntilskudd ({counted} person{'er' if counted != 1 else ''} med rett "
                         f"per {count_on:%d.%m.%Y})"
                     ),
-                    amount=band["amount"],
+                    amount=base[band_name]["amount"],
                     note=(
                         f"Personene med rett som var bosatt per {count_on:%d.%m.%Y}; satsen gjelder "
                         f"for {base['years']} år."
                     ),
+                    code=codes.get(f"base_grant_{band_name}", ""),
                 )
             )
+    return section
+
+
+def unaccompanied_minor_section(
+    *, municipality: Municipality, budget_year: int, persons: list[Person] | None = None
+) -> ClaimSection:
+    """The special grant for unaccompanied minors (særskilt tilskudd) of a budget year.
+
+    Every person registered as an unaccompanied minor (``Category.UNACCOMPANIED_MINOR``) and
+    settled by the end of the budget year, up to and including the year they turn 20; the rate
+    by the age reached in the budget year (``rules.unaccompanied_minor_grant``: 0-16 EMINB,
+    17-20 EMINU). A person who was 18 or older at settlement is a problem to check, not a line.
+    """
+    section = ClaimSection(UNACCOMPANIED)
+    on = _budget_date(budget_year)
+    section.message = _missing_rates((minor_grant.RATES,), on)
+    if section.message:
+        return section
+    section.references = [reference(minor_grant.RATES, on), reference(minor_grant.AGE_LIMIT, on)]
+    rates = value(minor_grant.RATES, on)
+    last_age = max(rates[band]["age_to"] for band in minor_grant.BANDS)
+    codes = grant_codes(on)
+    settlement_year = 0
+    for person in persons if persons is not None else _persons(municipality):
+        settled = person.settlement_date
+        if (
+            person.category != Category.UNACCOMPANIED_MINOR
+            or settled is None
+            or person.birth_date > settled
+            or settled.year > budget_year
+            or budget_year - person.birth_date.year > last_age
+        ):
+            continue
+        try:
+            result = minor_grant.unaccompanied_minor_grant_calculate(
+                budget_year=budget_year, birth_date=person.birth_date, settled_on=settled
+            )
+        except RulesError as exc:
+            section.problems.append(f"{person.full_name}: {exc}")
+            continue
+        if settled.year == budget_year:
+            settlement_year += 1
+        section.lines.append(
+            _line(
+                person,
+                settled_on=settled,
+                year=budget_year - settled.year + 1,
+                kind=result.kind,
+                label=KIND_LABELS[result.kind],
+                amount=result.amount,
+                note=f"Fyller {result.age_in_year} år i {budget_year}.",
+                code=codes.get(result.kind, ""),
+            )
+        )
+    if settlement_year:
+        section.notes.append(
+            f"{settlement_year} person(er) ble bosatt i {budget_year}; for bosettingsåret er hele "
+            "årssatsen lagt til grunn (kildene sier ikke om IMDi avkorter den). Kontroller mot "
+            "utbetalingen."
+        )
     return section
 
 
@@ -733,7 +845,11 @@ def grant_claim_compute(
     unknown = [g for g in wanted if g not in GRANTS]
     if unknown:
         raise ValueError(f"Ukjent tilskudd: {', '.join(unknown)}")
-    persons = _persons(municipality) if INTEGRATION in wanted or NORWEGIAN_GRANT in wanted else []
+    persons = (
+        _persons(municipality)
+        if {INTEGRATION, NORWEGIAN_GRANT, UNACCOMPANIED} & set(wanted)
+        else []
+    )
     sections = []
     for grant in wanted:
         if grant == INTEGRATION:
@@ -745,6 +861,12 @@ def grant_claim_compute(
         elif grant == NORWEGIAN_GRANT:
             sections.append(
                 norwegian_grant_section(
+                    municipality=municipality, budget_year=budget_year, persons=persons
+                )
+            )
+        elif grant == UNACCOMPANIED:
+            sections.append(
+                unaccompanied_minor_section(
                     municipality=municipality, budget_year=budget_year, persons=persons
                 )
             )
@@ -774,11 +896,13 @@ def grant_claim_for(
 
 # --- Exports -----------------------------------------------------------------------------------
 
+CODE_HEADER = "Tilskuddskode"
 CLAIM_COLUMNS = [
     ("rad", "row"),
     ("kommunenummer", "municipality"),
     ("budsjettår", "budget_year"),
     ("type", "kind"),
+    (CODE_HEADER, "code"),
     ("beskrivelse", "label"),
     ("beløp", "amount"),
     ("navn", "name"),
@@ -854,12 +978,15 @@ def grant_claim_csv(claim: GrantClaim, grant: str) -> bytes:
         writer.writerow([_text(cell) for cell in row])
     amount_at = header.index("beløp")
     label_at = header.index("beskrivelse")
+    code_at = header.index(CODE_HEADER) if CODE_HEADER in header else None
     for total in [*section.sums, ClaimSum("total", "Sum", len(section.lines), section.total)]:
         row = [""] * len(header)
         row[0] = "total" if total.kind == "total" else "sum"
         row[1], row[2] = claim.municipality.number, str(claim.budget_year)
         row[label_at] = total.label if total.kind == "total" else f"Sum {total.label}"
         row[amount_at] = money_str(total.amount)
+        if code_at is not None:
+            row[code_at] = total.code
         writer.writerow(row)
     return out.getvalue().encode("utf-8")
 
@@ -875,11 +1002,12 @@ def grant_claim_xlsx(claim: GrantClaim, grant: str) -> bytes:
         [Column(name, number_format=AMOUNT if name == "beløp" else None) for name in header],
         rows,
     )
-    sum_rows: list[list[Cell]] = [[t.label, t.count, t.amount] for t in section.sums]
-    sum_rows.append(["Sum", len(section.lines), section.total])
+    # The code comes last, so that the columns of the sums keep their places.
+    sum_rows: list[list[Cell]] = [[t.label, t.count, t.amount, t.code] for t in section.sums]
+    sum_rows.append(["Sum", len(section.lines), section.total, ""])
     sums = Sheet(
         "Summer",
-        ["beskrivelse", "antall", Column("beløp", number_format=AMOUNT)],
+        ["beskrivelse", "antall", Column("beløp", number_format=AMOUNT), CODE_HEADER],
         sum_rows,
         sum_row=True,
     )

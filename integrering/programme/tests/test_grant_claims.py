@@ -26,11 +26,14 @@ from integrering.programme.services.grant_claims import (
     INTEGRATION,
     NORWEGIAN_GRANT,
     PACKAGES,
+    SUM_ORDER,
+    UNACCOMPANIED,
     GrantClaim,
     grant_claim_compute,
 )
 from integrering.programme.services.lifecycle import ExtensionInput, programme_extend
 from integrering.programme.testing import CTX, make_participation
+from integrering.rules.grant_codes import grant_codes
 from integrering.testing import make_household, make_user
 
 D = datetime.date
@@ -305,11 +308,12 @@ def packages(world: World) -> dict[str, Participation]:
     two = _start(_adult("Pakketo", D(1990, 1, 1)), D(2019, 3, 1))
     Participation.objects.filter(pk=two.pk).update(norwegian_training_ends_on=D(2021, 3, 15))
     two.refresh_from_db()
-    assert _extend(two, 4, integration_package=True).integration_package == "II"
+    package = {"integration_package": True, "needed_for_work_or_education": True}
+    assert _extend(two, 4, **package).integration_package == "II"
     assert _extend(two, 3, kind=ExtensionKind.NORWEGIAN_TRAINING).integration_package == "II"
     # Package III: started 2019-09-01, in the programme on 2021-07-01.
     three = _start(_adult("Pakketre", D(1991, 1, 1)), D(2019, 9, 1))
-    assert _extend(three, 2, integration_package=True).integration_package == "III"
+    assert _extend(three, 2, **package).integration_package == "III"
     # Outside the windows: started 2020-03-01; an ordinary extension, and one wrongly recorded
     # as package II (not through the service), which the report checks and leaves out.
     outside = _start(_adult("Utenfor", D(1992, 1, 1)), D(2020, 3, 1))
@@ -591,3 +595,178 @@ def test_households_without_a_settlement_date_are_left_out(world: World) -> None
     Household.objects.filter(pk=household.pk).update(settled_on=None)
     claim = _claim()
     assert household.members.get().pk not in claim.person_ids
+
+
+# --- Budget years 2019-2026, the special grant for unaccompanied minors, grant codes -----------
+
+# The rates with a source for these years (parameter files, metadata.sources), written out by hand.
+MINOR_0_16_2023, MINOR_17_20_2023 = 1_118_000, 705_000  # KS 06.10.2022 on Prop. 1 S (2022-2023)
+BASE_1_3_2023 = 217_000  # idem, «Grunntilskudd voksenopplæring»
+
+
+def test_a_household_settled_in_2024_claims_nothing_without_published_rates(db: None) -> None:
+    """A single adult (34) and her child (4), settled in Oslo on 1 March 2024, budget year 2024.
+
+    By hand, from the rates we have a source for (see the parameter files' notes):
+    - integration grant year 1 (AR-1 EV for her, AR-1 B for the child, BHT for the child's
+      kindergarten one-off): no 2024 rate could be sourced -> 0 kr, the claim says so;
+    - Norwegian training grant, person grant year 1 (P-AR1-H) and base grant: no 2024 rate
+      -> 0 kr;
+    - special grant for unaccompanied minors: neither of them is one -> no line (and no 2024
+      rate either).
+    Sum: 0 kr, with a message per grant instead of a made-up amount.
+    """
+    adult, child = _household(D(2024, 3, 1), [(D(1990, 1, 15), "Syria"), (D(2019, 6, 6), "Syria")])
+    claim = _claim(2024)
+    for grant in (INTEGRATION, NORWEGIAN_GRANT, UNACCOMPANIED):
+        section = claim.section(grant)
+        assert section is not None
+        assert not section.lines
+        assert "ingen kjent verdi for 01.01.2024" in section.message, section.message
+    assert claim.total == Decimal(0)
+    assert not {adult.pk, child.pk} & set(claim.person_ids)
+
+
+@pytest.fixture
+def minors_2023(db: None) -> dict[str, Person]:
+    """Oslo in budget year 2023: a single adult and four persons settled as unaccompanied minors."""
+    [adult] = _household(D(2022, 6, 1), [(D(1990, 4, 4), "Syria")])
+    [younger] = _household(
+        D(2022, 9, 1), [(D(2008, 2, 2), "Afghanistan")], category=Category.UNACCOMPANIED_MINOR
+    )
+    # 16 at settlement in March 2023, turns 17 on 31 December 2023: the 17-20 rate for 2023.
+    [older] = _household(
+        D(2023, 3, 1), [(D(2006, 12, 31), "Eritrea")], category=Category.UNACCOMPANIED_MINOR
+    )
+    # Turns 21 in 2023: past the grant.
+    [past] = _household(
+        D(2019, 1, 10), [(D(2002, 5, 5), "Syria")], category=Category.UNACCOMPANIED_MINOR
+    )
+    # Registered as a minor but 18 at settlement: a problem to check, not a line.
+    [adult_minor] = _household(
+        D(2022, 2, 1), [(D(2004, 1, 1), "Somalia")], category=Category.UNACCOMPANIED_MINOR
+    )
+    return {
+        "adult": adult,
+        "younger": younger,
+        "older": older,
+        "past": past,
+        "adult_minor": adult_minor,
+    }
+
+
+def test_the_special_grant_for_unaccompanied_minors_in_2023_with_hand_computed_sums(
+    minors_2023: dict[str, Person],
+) -> None:
+    """Budget year 2023, the sourced rates 1 118 000 (to the year the minor turns 16, EMINB) and
+    705 000 (from the year they turn 17 to 20, EMINU):
+
+    - born 2008, turns 15 in 2023: 1 118 000 (EMINB)
+    - born 31.12.2006, turns 17 in 2023 (settled 2023 at 16): 705 000 (EMINU)
+    - born 2002, turns 21 in 2023: no grant
+    - 18 at settlement: no grant, a problem to check
+    Sum: 1 118 000 + 705 000 = 1 823 000.
+
+    Norwegian training base grant 2023: persons with the right (18-67 at settlement) in years 1-3
+    settled by 15.01.2023 are the adult (2022) and the «minor» who was 18 (2022): 2 persons, the
+    1-3 band, 217 000 (Grunntilskudd-L). The person grant has no 2023 rate: not computed, said.
+    The integration grant has no 2023 rate: a message. Claim total: 1 823 000 + 217 000 =
+    2 040 000.
+    """
+    claim = _claim(2023)
+    section = claim.section(UNACCOMPANIED)
+    assert section is not None
+    assert not section.message
+    lines = {line.person_id: line for line in section.lines}
+    younger, older = minors_2023["younger"], minors_2023["older"]
+    assert set(lines) == {younger.pk, older.pk}
+    assert (lines[younger.pk].amount, lines[younger.pk].code) == (
+        Decimal(MINOR_0_16_2023),
+        "EMINB",
+    )
+    assert (lines[older.pk].amount, lines[older.pk].code) == (Decimal(MINOR_17_20_2023), "EMINU")
+    assert lines[older.pk].kind == "unaccompanied_minor_older"
+    assert section.total == Decimal(MINOR_0_16_2023 + MINOR_17_20_2023) == Decimal(1_823_000)
+    sums = {s.code: (s.count, s.amount) for s in section.sums}
+    assert sums == {
+        "EMINB": (1, Decimal(MINOR_0_16_2023)),
+        "EMINU": (1, Decimal(MINOR_17_20_2023)),
+    }
+    assert any(
+        minors_2023["adult_minor"].full_name in p and "bosatt under 18" in p
+        for p in section.problems
+    )
+    assert any("bosettingsåret" in note for note in section.notes)
+
+    norwegian = claim.section(NORWEGIAN_GRANT)
+    assert norwegian is not None and not norwegian.message
+    [base] = norwegian.lines
+    assert (base.kind, base.code, base.amount) == (
+        "base_grant",
+        "Grunntilskudd-L",
+        Decimal(217_000),
+    )
+    assert "2 personer med rett per 15.01.2023" in base.label
+    assert any("Persontilskuddet er ikke beregnet" in p for p in norwegian.problems)
+
+    integration = claim.section(INTEGRATION)
+    assert integration is not None and "ingen kjent verdi" in integration.message
+    assert claim.total == Decimal(1_823_000 + BASE_1_3_2023) == Decimal(2_040_000)
+
+
+def test_the_claim_carries_no_codes_before_the_grant_portal(oslo: dict[str, list[Person]]) -> None:
+    claim = _claim(2018, grants=[INTEGRATION, NORWEGIAN_GRANT])
+    assert {line.code for s in claim.sections for line in s.lines} == {""}
+    section = claim.section(UNACCOMPANIED)
+    assert section is None
+    minors = _claim(2018, grants=[UNACCOMPANIED]).section(UNACCOMPANIED)
+    assert minors is not None and "ingen kjent verdi for 01.01.2018" in minors.message
+
+
+def test_every_kind_of_claim_line_has_a_grant_code_from_2022() -> None:
+    codes = grant_codes(D(2022, 1, 1))
+    kinds = [k for k in SUM_ORDER if k != "base_grant"] + ["base_grant_high", "base_grant_low"]
+    assert {k: codes.get(k, "") for k in kinds if not codes.get(k)} == {}
+    assert codes["single_adult"] == "AR-1 EV" and codes["adult"] == "AR-1"
+    assert codes["child"] == "AR-1 B" and codes["year_4"] == "AR-4"
+    assert codes["elderly_one_off"] == "ELDR" and codes["kindergarten_one_off"] == "BHT"
+    assert codes["low_year_2"] == "P-AR2-L" and codes["high_year_3"] == "P-AR3-H"
+    assert grant_codes(D(2021, 12, 31)) == {}
+
+
+def test_the_page_and_the_exports_show_the_grant_code(
+    world: World, minors_2023: dict[str, Person]
+) -> None:
+    client = client_for(world.owner)
+    page = client.get("/tilskudd/", {"year": "2023"}).content.decode()
+    assert "Særskilt tilskudd for enslige mindreårige" in page
+    assert "Tilskuddskode" in page and "EMINB" in page and "Grunntilskudd-L" in page
+    response = client.get(
+        "/tilskudd/eksport/", {"year": "2023", "grant": UNACCOMPANIED, "format": "csv"}
+    )
+    assert response.status_code == 200
+    assert "saerskilt-tilskudd-enslige-mindrearige-0301-2023.csv" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    lines = {r["Tilskuddskode"]: r for r in rows if r["rad"] == "linje"}
+    assert set(lines) == {"EMINB", "EMINU"}
+    assert lines["EMINB"]["beløp"] == "1118000.00"
+    assert lines["EMINU"]["fødselsnummer"] == minors_2023["older"].identity_number
+    sums = {r["Tilskuddskode"]: r["beløp"] for r in rows if r["rad"] == "sum"}
+    assert sums == {"EMINB": "1118000.00", "EMINU": "705000.00"}
+    assert next(r for r in rows if r["rad"] == "total")["beløp"] == "1823000.00"
+    workbook = load_workbook(
+        io.BytesIO(
+            client.get(
+                "/tilskudd/eksport/", {"year": "2023", "grant": "norwegian", "format": "xlsx"}
+            ).content
+        )
+    )
+    header, *rows_x = list(workbook["Linjer"].iter_rows(values_only=True))
+    assert rows_x[0][header.index("Tilskuddskode")] == "Grunntilskudd-L"
+    sums_x = list(workbook["Summer"].iter_rows(values_only=True))
+    assert sums_x[1][-1] == "Grunntilskudd-L"
+    api = client.get("/api/v1/grant-claims/", {"year": "2023"}).json()
+    minors = api["grants"][UNACCOMPANIED]
+    assert minors["total"] == "1823000.00"
+    assert {line["code"] for line in minors["lines"]} == {"EMINB", "EMINU"}
+    assert {s["code"] for s in minors["sums"]} == {"EMINB", "EMINU"}

@@ -10,10 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import World
-from integrering.casework.models import Deadline
-from integrering.casework.services.arrival import household_settle
+from integrering.accounts.roles import Service
+from integrering.casework.models import Deadline, Notice
+from integrering.casework.services.arrival import household_receive, household_settle
 from integrering.concurrency import ConflictError
-from integrering.people.models import Person
+from integrering.people.models import Person, Relation
+from integrering.people.services import PersonInput
 from integrering.programme.models import (
     Absence,
     Decision,
@@ -39,6 +41,7 @@ from integrering.programme.services.lifecycle import (
     programme_stop,
 )
 from integrering.programme.testing import CTX, make_participation
+from integrering.testing import municipality
 
 D = datetime.date
 SETTLED = D(2024, 3, 1)
@@ -169,14 +172,23 @@ def _leave(
 
 
 @pytest.mark.parametrize(
-    ("full_time", "percent", "ok"),
-    [(True, 60, False), (True, 100, True), (False, 60, True)],
+    ("full_time", "collective", "percent", "ok"),
+    [
+        (True, True, 60, False),
+        (True, True, 100, True),
+        (True, False, 60, True),
+        (False, True, 60, True),
+        (False, False, 60, True),
+    ],
 )
-def test_a_full_time_participant_cannot_be_partly_on_sick_leave(
-    world: World, full_time: bool, percent: int, ok: bool
+def test_only_a_full_time_participant_with_collective_protection_cannot_be_partly_sick(
+    world: World, full_time: bool, collective: bool, percent: int, ok: bool
 ) -> None:
+    """Seed 000: «Deltager på fulltid med kollektiv beskyttelse kan ikke være delvis sykmeldt»."""
     person = _person(world, born=D(1990, 1, 15))
     p = _start(person, full_time=full_time)
+    Participation.objects.filter(pk=p.pk).update(collective_protection=collective)
+    p.refresh_from_db()
     call = lambda: _leave(  # noqa: E731
         p, D(2024, 5, 6), D(2024, 5, 10), leave_reason=LeaveReason.SICK, sick_percent=percent
     )
@@ -289,6 +301,10 @@ def test_absence_in_a_stop_or_after_the_end_is_refused(world: World) -> None:
 # --- Extension -------------------------------------------------------------------------------
 
 
+# An extension under the integration packages, tested by the need for work or education.
+PACKAGE: dict[str, object] = {"integration_package": True, "needed_for_work_or_education": True}
+
+
 def _extend(p: Participation, months: int, **kwargs: object) -> Extension:
     values: dict[str, object] = {
         "months": months,
@@ -344,12 +360,12 @@ def test_a_package_extension_has_the_limit_of_its_package_window(
         person, starts_on=starts_on, permit_date=D(2018, 11, 1), final_goal="any", planned_months=24
     )
     if ok:
-        extension = _extend(p, 4, integration_package=True)
+        extension = _extend(p, 4, **PACKAGE)
         assert extension.integration_package == "II"
         with pytest.raises(ValidationError, match="høyst 4 måneder"):
-            _extend(p, 1, integration_package=True)
+            _extend(p, 1, **PACKAGE)
         return
-    extension = _extend(p, 6, integration_package=True)  # package I: up to 6 months
+    extension = _extend(p, 6, **PACKAGE)  # package I: up to 6 months
     assert extension.integration_package == "I"
 
 
@@ -451,5 +467,41 @@ def test_a_package_extension_outside_every_window_is_refused(world: World) -> No
         ValidationError,
         match=re.escape("pakke II krever at deltakeren var i programmet 01.01.2021"),
     ):
-        _extend(p, 2, integration_package=True)
+        _extend(p, 2, **PACKAGE)
     assert not Extension.objects.exists()
+
+
+# --- The children's kindergarten place (seed 002) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "due_on"),
+    [(D(2025, 5, 1), D(2025, 5, 1)), (D(2025, 6, 10), D(2025, 6, 10)), (D(2025, 7, 1), None)],
+)
+def test_the_kindergarten_place_is_due_when_the_parents_programme_starts_if_that_is_first(
+    world: World, starts_on: datetime.date, due_on: datetime.date | None
+) -> None:
+    """Seed 002: «innen oppstart av introduksjonsprogrammet, senest innen 3 måneder etter
+    bosetting». Settled 10.03.2025: three months is 10.06.2025."""
+    household = household_receive(
+        ctx=CTX,
+        municipality=municipality("0301"),
+        reference="H-KIND-1",
+        members=[
+            PersonInput("Amal", "Haddad", D(1990, 4, 1), relation=Relation.MAIN),
+            PersonInput("Nour", "Haddad", D(2022, 1, 1), relation=Relation.CHILD),
+        ],
+        settled_on=D(2025, 3, 10),
+    )
+    amal = household.members.get(given_name="Amal")
+    place = Deadline.objects.get(person__given_name="Nour", kind="kindergarten_place")
+    assert place.due_on == D(2025, 6, 10)
+
+    make_participation(amal, starts_on=starts_on)
+
+    place.refresh_from_db()
+    notice = Notice.objects.get(household=household, service=Service.KINDERGARTEN)
+    expected = due_on or D(2025, 6, 10)
+    assert place.due_on == expected and notice.due_on == expected
+    # The adult's own deadlines do not move.
+    assert Deadline.objects.get(person=amal, kind="programme_decision").due_on == D(2025, 6, 10)

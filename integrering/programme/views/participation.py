@@ -24,19 +24,23 @@ from integrering.accounts.access import may_edit_case
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import person_get
+from integrering.rules.integration_packages import career_guidance_basis, reinforced_programme
 from integrering.ui.forms import DsForm, form_add_service_errors
 
 from ..forms import (
     AbsenceForm,
+    CareerGuidanceForm,
     EndForm,
     ExtensionForm,
+    FinalGoalForm,
     LeaveForm,
+    NorwegianExtensionForm,
     ResumeForm,
     StartForm,
     StopForm,
     UpdateForm,
 )
-from ..models import Participation
+from ..models import Extension, ExtensionKind, Participation
 from ..overview import participation_overview, status_on
 from ..periods import planned_end
 from ..selectors import PLAN, participation_get, participations_for
@@ -82,8 +86,57 @@ def person_programmes(request: HttpRequest, person_id: int) -> HttpResponse:
         {
             "person": person,
             "participations": list(person.participations.all()),
+            "norwegian_extensions": list(
+                Extension.objects.filter(
+                    person=person, kind=ExtensionKind.NORWEGIAN_TRAINING
+                ).select_related("decision")
+            ),
             "may_edit": may_edit_case(request.user),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def norwegian_extension(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Extended Norwegian training under the integration packages for a person: in the programme,
+    after it, or only in Norwegian training (seed 003: not needs-tested)."""
+    ctx = AccessContext.from_request(request)
+    person = person_get(ctx=ctx, person_id=person_id, edit=True)
+    status = 200
+    if request.method == "POST":
+        form = NorwegianExtensionForm(request.POST)
+        if form.is_valid():
+            try:
+                extension = lifecycle.norwegian_extension_grant(
+                    ctx=ctx,
+                    person=person,
+                    participation=person.participations.order_by("-starts_on").first(),
+                    data=form.to_input(),
+                )
+            except ValidationError as exc:
+                status = form_add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Utvidet opplæring i norsk (integreringspakke {extension.integration_package}) "
+                    "er registrert, og vedtaket er laget som utkast.",
+                )
+                return redirect("programme:person-programmes", person_id=person.pk)
+        else:
+            status = 422
+    else:
+        latest = person.participations.order_by("-starts_on").first()
+        form = NorwegianExtensionForm(
+            initial={
+                "norwegian_training_ends_on": latest.norwegian_training_ends_on if latest else None
+            }
+        )
+    return render(
+        request,
+        "programme/norwegian_extension.html",
+        {"person": person, "form": form},
+        status=status,
     )
 
 
@@ -127,6 +180,7 @@ def participation_detail(request: HttpRequest, participation_id: int) -> HttpRes
     ctx = AccessContext.from_request(request)
     participation = participation_get(ctx=ctx, participation_id=participation_id)
     overview = participation_overview(participation, today=timezone.localdate())
+    may_edit = may_edit_case(request.user)
     return render(
         request,
         "programme/participation_detail.html",
@@ -134,7 +188,13 @@ def participation_detail(request: HttpRequest, participation_id: int) -> HttpRes
             "participation": participation,
             "person": participation.person,
             "o": overview,
-            "may_edit": may_edit_case(request.user) and participation.is_open,
+            "may_edit": may_edit and participation.is_open,
+            # Extended Norwegian training is a right also after the programme has ended.
+            "may_extend_norwegian": may_edit,
+            "career_guidance_basis": career_guidance_basis(act=participation.act),
+            "reinforced": reinforced_programme(
+                start=participation.starts_on, act=participation.act
+            ),
         },
     )
 
@@ -176,6 +236,33 @@ def _absence(ctx: AccessContext, p: Participation, form: DsForm) -> str:
 def _extend(ctx: AccessContext, p: Participation, form: ExtensionForm) -> str:
     lifecycle.programme_extend(ctx=ctx, participation=p, data=form.to_input())
     return "Forlengelsen er registrert, og vedtaket om forlengelse er laget som utkast."
+
+
+def _final_goal(ctx: AccessContext, p: Participation, form: DsForm) -> str:
+    d = form.cleaned_data
+    lifecycle.programme_final_goal_revise(
+        ctx=ctx,
+        participation=p,
+        final_goal=d["final_goal"],
+        planned_months=d["planned_months"],
+        reasoning=d["reasoning"],
+        version=d["version"] or 0,
+    )
+    return "Sluttmålet er endret, og vedtaket er laget som utkast."
+
+
+def _career_guidance(ctx: AccessContext, p: Participation, form: DsForm) -> str:
+    d = form.cleaned_data
+    lifecycle.programme_career_guidance(
+        ctx=ctx,
+        participation=p,
+        assessed_on=d["assessed_on"],
+        needed=d["needed"] == "yes",
+        note=d["note"],
+        given_on=d["given_on"],
+        version=d["version"] or 0,
+    )
+    return "Vurderingen av behovet for karriereveiledning er lagret."
 
 
 def _end(ctx: AccessContext, p: Participation, form: DsForm) -> str:
@@ -236,9 +323,23 @@ ACTIONS: dict[str, tuple[type[DsForm], str, str, str, Action]] = {
     "extend": (
         ExtensionForm,
         "Forlengelse",
-        "Programmet kan bare forlenges hvis det er grunn til å forvente at deltakeren når sluttmålet med en forlengelse. Forlengelsen er et enkeltvedtak, som lages som utkast.",
+        "En ordinær forlengelse krever at det er grunn til å forvente at deltakeren når sluttmålet. Utvidet programtid etter integreringspakkene (covid-19) vurderes i stedet etter behovet for mer tid for å komme i jobb eller utdanning. Utvidet opplæring i norsk er ikke behovsprøvd: alle i målgruppen har rett, og kommunen vurderer bare lengden. Forlengelsen er et enkeltvedtak, som lages som utkast.",
         "Registrer forlengelse",
         _extend,
+    ),
+    "final-goal": (
+        FinalGoalForm,
+        "Nytt sluttmål",
+        "Den individuelle planen revideres med et nytt sluttmål og en ny varighet. Deltakere etter introduksjonsloven som startet fra 1. januar 2019, har rett til forsterket introduksjonsprogram med sluttmål om fullført videregående opplæring (inntil tre år, integreringspakkene). Endringen er et enkeltvedtak, som lages som utkast.",
+        "Lagre nytt sluttmål",
+        _final_goal,
+    ),
+    "career-guidance": (
+        CareerGuidanceForm,
+        "Karriereveiledning",
+        "Alle deltakere har rett til å få vurdert behovet for karriereveiledning, og til å få karriereveiledning dersom det er behov.",
+        "Lagre vurderingen",
+        _career_guidance,
     ),
     "end": (
         EndForm,
@@ -260,6 +361,23 @@ ACTIONS: dict[str, tuple[type[DsForm], str, str, str, Action]] = {
 def _initial(name: str, participation: Participation) -> dict[str, Any]:
     if name == "end":
         return {"version": participation.version}
+    if name == "final-goal":
+        return {
+            "final_goal": participation.final_goal,
+            "planned_months": participation.planned_months,
+            "version": participation.version,
+        }
+    if name == "career-guidance":
+        needed = participation.career_guidance_needed
+        return {
+            "assessed_on": participation.career_guidance_assessed_on or timezone.localdate(),
+            "needed": "" if needed is None else ("yes" if needed else "no"),
+            "note": participation.career_guidance_note,
+            "given_on": participation.career_guidance_given_on,
+            "version": participation.version,
+        }
+    if name == "extend":
+        return {"norwegian_training_ends_on": participation.norwegian_training_ends_on}
     if name == "update":
         return {
             "lives_with_parent": participation.lives_with_parent,
@@ -278,8 +396,14 @@ def _action_view(name: str) -> Callable[..., HttpResponse]:
         ctx = AccessContext.from_request(request)
         participation = participation_get(ctx=ctx, participation_id=participation_id, edit=True)
         status = 200
+        # A form whose choices depend on the participation (the final goals its Act offers).
+        extra: dict[str, Any] = (
+            {"participation": participation}
+            if getattr(form_class, "needs_participation", False)
+            else {}
+        )
         if request.method == "POST":
-            form = form_class(request.POST)
+            form = form_class(request.POST, **extra)
             if form.is_valid():
                 try:
                     message = call(ctx, participation, form)
@@ -293,7 +417,7 @@ def _action_view(name: str) -> Callable[..., HttpResponse]:
             else:
                 status = 422
         else:
-            form = form_class(initial=_initial(name, participation))
+            form = form_class(initial=_initial(name, participation), **extra)
         return render(
             request,
             "programme/participation_action.html",
@@ -308,7 +432,7 @@ def _action_view(name: str) -> Callable[..., HttpResponse]:
             status=status,
         )
 
-    view.__name__ = f"participation_{name}"
+    view.__name__ = f"participation_{name.replace('-', '_')}"
     return view
 
 
@@ -353,6 +477,21 @@ urlpatterns = [
         "introduksjonsprogram/<int:participation_id>/forlengelse/",
         _action_view("extend"),
         name="participation-extend",
+    ),
+    path(
+        "introduksjonsprogram/<int:participation_id>/sluttmal/",
+        _action_view("final-goal"),
+        name="participation-final-goal",
+    ),
+    path(
+        "introduksjonsprogram/<int:participation_id>/karriereveiledning/",
+        _action_view("career-guidance"),
+        name="participation-career-guidance",
+    ),
+    path(
+        "personer/<int:person_id>/introduksjonsprogram/utvidet-norskopplaering/",
+        norwegian_extension,
+        name="norwegian-extension",
     ),
     path(
         "introduksjonsprogram/<int:participation_id>/avslutt/",

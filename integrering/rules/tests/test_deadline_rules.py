@@ -11,6 +11,7 @@ from integrering.rules.deadlines import (
     add_months,
     arrival_deadlines,
     deadline_due,
+    deadline_start,
     first_team_meeting_date,
     in_group,
     notice_applies_to,
@@ -103,3 +104,40 @@ def test_the_first_team_meeting_is_set_up_within_its_deadline() -> None:
     meeting = first_team_meeting_date(SETTLED)
     assert SETTLED < meeting <= deadline_due("team_first_meeting", SETTLED)
     assert meeting == D(2025, 4, 7)
+
+
+def _due(kind: str, facts: PersonFacts, **kwargs: object) -> datetime.date:
+    duties = arrival_deadlines(facts, settled_on=SETTLED, arrived_on=None, **kwargs)  # type: ignore[arg-type]
+    return next(d.due for d in duties if d.kind == kind)
+
+
+def test_a_kindergarten_place_is_due_at_the_programme_start_if_it_comes_first() -> None:
+    """Seed 002: «innen oppstart av introduksjonsprogrammet, senest innen 3 måneder etter
+    bosetting»: whichever comes first."""
+    child = PersonFacts(birth_date=D(2022, 5, 1), category="from_reception")
+    assert _due("kindergarten_place", child) == D(2025, 6, 10)
+    early = {"programme_start": D(2025, 5, 1)}
+    assert _due("kindergarten_place", child, events=early) == D(2025, 5, 1)
+    late = {"programme_start": D(2025, 6, 11)}
+    assert _due("kindergarten_place", child, events=late) == D(2025, 6, 10)
+    on_the_day = {"programme_start": D(2025, 6, 10)}
+    assert _due("kindergarten_place", child, events=on_the_day) == D(2025, 6, 10)
+    # A programme start before the settlement (not possible, but never before the start).
+    assert _due("kindergarten_place", child, events={"programme_start": D(2025, 1, 1)}) == SETTLED
+    # No other deadline moves with the programme start.
+    adult = PersonFacts(birth_date=D(1990, 1, 1), category="from_reception")
+    assert _due("team_first_meeting", adult, events=early) == D(2025, 6, 10)
+
+
+def test_norwegian_training_counts_from_the_population_register_where_the_date_is_known() -> None:
+    """Seed 004: «innen 3 måneder etter at personen er folkeregistrert i kommunen»."""
+    adult = PersonFacts(birth_date=D(1990, 1, 1), category="from_reception")
+    assert _due("norwegian_training_start", adult) == D(2025, 6, 10)
+    registered = D(2025, 3, 24)
+    assert _due("norwegian_training_start", adult, registered_on=registered) == D(2025, 6, 24)
+    # The other deadlines still count from the settlement.
+    assert _due("programme_decision", adult, registered_on=registered) == D(2025, 6, 10)
+    assert (
+        deadline_start("norwegian_training_start", settled_on=SETTLED, registered_on=None)
+        == SETTLED
+    )

@@ -26,6 +26,8 @@ PERIOD_KEY = {
     "establishment": "on",
     "integration-grant": "budget_year",
     "norwegian-grant": "budget_year",
+    "disability-grant": "budget_year",
+    "unaccompanied-minor-grant": "budget_year",
 }
 
 
@@ -86,6 +88,8 @@ def test_there_are_cases_for_every_calculator() -> None:
         "benefit",
         "integration-grant",
         "norwegian-grant",
+        "unaccompanied-minor-grant",
+        "disability-grant",
         "establishment",
         "integration-package",
     }

@@ -32,8 +32,9 @@ def _money(amount: Any) -> str:
 class Command(OneLineCommand):
     help = (
         "Print a municipality's grant claim for a budget year: the integration grant, the "
-        "Norwegian training grant and the covid integration-package report, with sums and the "
-        "person behind every line (amounts as strings with two decimals in --json). The persons "
+        "Norwegian training grant, the special grant for unaccompanied minors and the covid "
+        "integration-package report, with sums and the person and the directorate's grant code "
+        "behind every line (amounts as strings with two decimals in --json). The persons "
         "printed are written to the audit log. Bad input: one line on stderr, exit status 2."
     )
 
@@ -42,9 +43,7 @@ class Command(OneLineCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="municipality number, 4 digits")
         parser.add_argument("--budget-year", required=True, help="the budget year, e.g. 2018")
-        parser.add_argument(
-            "--grant", choices=list(GRANTS), help="only one grant (default: all three)"
-        )
+        parser.add_argument("--grant", choices=list(GRANTS), help="only one grant (default: all)")
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -85,7 +84,10 @@ class Command(OneLineCommand):
             self.stdout.write(f"  Ikke beregnet: {section.message}")
             return
         for total in section.sums:
-            self.stdout.write(f"  {total.label:<42}{total.count:>6}{_money(total.amount)}")
+            self.stdout.write(
+                f"  {total.label:<42}{total.count:>6}{_money(total.amount)}"
+                + (f"  {total.code}" if total.code else "")
+            )
         self.stdout.write(f"  {'Sum':<42}{len(section.lines):>6}{_money(section.total)}")
         for problem in section.problems:
             self.stdout.write(f"  Kontroller: {problem}")
@@ -100,11 +102,11 @@ class Command(OneLineCommand):
                     f"{money_str(line.amount)}"
                 )
             elif line.person_id is None:
-                self.stdout.write(f"    {line.label}; {money_str(line.amount)}")
+                self.stdout.write(f"    {line.label}; {line.code or '-'}; {money_str(line.amount)}")
             else:
                 self.stdout.write(
                     f"    {line.name}; {line.birth_date:%d.%m.%Y}; {identity}; "
                     f"{line.household_reference}; bosatt {line.settled_on:%d.%m.%Y}; "
-                    f"år {line.year_after_settlement}; {line.label}; {money_str(line.amount)}"
-                    + (f"; {line.note}" if line.note else "")
+                    f"år {line.year_after_settlement}; {line.label}; {line.code or '-'}; "
+                    f"{money_str(line.amount)}" + (f"; {line.note}" if line.note else "")
                 )

@@ -10,6 +10,8 @@ from django.core.management.base import CommandParser
 
 from integrering.commands import OneLineCommand, fail
 from integrering.rules.calculators import calculate
+from integrering.rules.disability_grant import CATEGORIES as DISABILITY_CATEGORIES
+from integrering.rules.disability_grant import GRANTS as DISABILITY_GRANTS
 from integrering.rules.grants import (
     NORWEGIAN_RATES,
 )
@@ -88,6 +90,38 @@ class Command(OneLineCommand):
         p.add_argument("--settled-on", required=True)
         p.add_argument("--rate", required=True, choices=NORWEGIAN_RATES)
 
+        p = add(
+            "unaccompanied-minor-grant",
+            "special grant for one unaccompanied minor in a budget year (særskilt tilskudd)",
+        )
+        p.add_argument("--budget-year", required=True)
+        p.add_argument("--birth-date", required=True, help="the minor's birth date")
+        p.add_argument("--settled-on", required=True, help="settlement date")
+
+        p = add(
+            "disability-grant",
+            "grant for a refugee with a disability or behavioural problems (ekstratilskudd)",
+        )
+        p.add_argument(
+            "--grant",
+            required=True,
+            choices=[str(g) for g in DISABILITY_GRANTS],
+            help="1: one-off (year 1 or 2); 2: yearly by documented need, up to the maximum",
+        )
+        p.add_argument("--budget-year", required=True)
+        p.add_argument("--settled-on", required=True, help="the first settlement date")
+        p.add_argument(
+            "--category",
+            required=True,
+            choices=list(DISABILITY_CATEGORIES),
+            help="how the person came to the municipality (family reunification and "
+            "self-settled persons are not eligible)",
+        )
+        p.add_argument("--documented-need", help="grant 2: the documented expenses of the year")
+        p.add_argument(
+            "--birth-date", help="an unaccompanied minor's birth date (grant 2 after year 5)"
+        )
+
         p = add("establishment", "maximum establishment support for a household")
         p.add_argument("--adults", required=True)
         p.add_argument("--children", required=True)
@@ -103,6 +137,13 @@ class Command(OneLineCommand):
         p.add_argument("--programme-start")
         p.add_argument("--programme-end", help="absent: still in the programme")
         p.add_argument("--norwegian-end", help="end of Norwegian training")
+        p.add_argument(
+            "--right-and-duty",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="right and duty to Norwegian training under introduksjonsloven § 17 (1) "
+            "(packages II and III); left out: not stated",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
