@@ -180,6 +180,7 @@ def _register_routers() -> None:
     from integrering.programme.api.decisions import router as decisions_router
     from integrering.programme.api.grants import register_router
     from integrering.programme.api.grants import router as grants_router
+    from integrering.programme.api.norwegian_training import router as norwegian_router
     from integrering.programme.api.packages import router as packages_router
     from integrering.programme.api.programme import router as programme_router
     from integrering.rules.api import router as rules_router
@@ -196,6 +197,7 @@ def _register_routers() -> None:
     api.add_router("/persons/", plan_router)
     api.add_router("/persons/", mapping_router)
     api.add_router("/persons/", disability_grant_router)
+    api.add_router("/persons/", norwegian_router)
     api.add_router("/disability-grant-applications/", disability_grant_municipality_router)
     api.add_router("/households/", reception_router)
     api.add_router("/households/", household_router)

@@ -161,6 +161,9 @@ allow(
     "programme:grant-claim-export",
     "programme:register-export",
     "programme:package-report",
+    "programme:norwegian-training",  # GET; posting a step needs adult education or refugee
+    "api:norwegian_training_get",
+    "api:norwegian_training_post",  # the same path: GET reads it
     "api:practice_contracts_list",
     "api:practice_contract_post",
     "api:practice_contract_pdf",
@@ -201,6 +204,9 @@ allow(
     "casework:household-settle",
     "casework:population-registration",
     "api:population_registration_put",
+    "api:norwegian_training_event",
+    "api:norwegian_training_hours_put",
+    "api:norwegian_training_test_post",
     "casework:household-import",
     "casework:household-import-detail",
     "casework:consent-withdraw",
@@ -387,6 +393,13 @@ BODIES: dict[str, dict[str, object]] = {
     "api:answer_tag_delete": {"name": "Bolig"},
     "api:deadlines_meet": {"met_on": "2024-04-02"},
     "api:population_registration_put": {"registered_on": "2024-04-02", "version": 1},
+    "api:norwegian_training_event": {"event": "start", "on": "2024-04-02", "version": 1},
+    "api:norwegian_training_hours_put": {"month": "2024-04-01", "taught": 10, "attended": 8},
+    "api:norwegian_training_test_post": {
+        "kind": "social_studies",
+        "taken_on": "2024-04-02",
+        "passed": True,
+    },
     "api:notices_acknowledge": {},
     "api:disability_grant_application_send_post": {"version": 1, "sent_on": "2024-04-02"},
     "api:disability_grant_application_decision_post": {

@@ -100,6 +100,14 @@ def may_edit_case(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.REFUGEE_SERVICE_CASEWORKER)
 
 
+def may_edit_norwegian_training(user: Any) -> bool:
+    """Norwegian training is recorded by adult education (voksenopplæringen, which teaches it) and
+    by the refugee service (which coordinates the case, seed 002 §2.2)."""
+    return _signed_in(user) and user.has_role(
+        Role.REFUGEE_SERVICE_CASEWORKER, Role.ADULT_EDUCATION_CASEWORKER
+    )
+
+
 def programme_municipality_ids(user: Any) -> frozenset[int]:
     """Municipalities whose programme, payments and grants the user works with."""
     if not sees_whole_case(user):

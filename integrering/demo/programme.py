@@ -19,13 +19,12 @@ from integrering.programme.models import Decision, EndReason, LeaveReason, Parti
 from integrering.programme.periods import month_bounds, planned_end
 from integrering.programme.services.appeals import appeal_forward, appeal_register
 from integrering.programme.services.decisions import decision_decide, decision_send
+from integrering.programme.services.extensions import ExtensionInput, programme_extend
 from integrering.programme.services.lifecycle import (
-    ExtensionInput,
     LeaveInput,
     StartInput,
     programme_absence,
     programme_end,
-    programme_extend,
     programme_leave,
     programme_resume,
     programme_start,

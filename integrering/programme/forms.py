@@ -31,8 +31,9 @@ from .models import (
 from .periods import final_goals
 from .services.benefit_run import month_parse
 from .services.decisions import TEXT_REQUIRED
+from .services.extensions import ExtensionInput, NorwegianExtensionInput
 from .services.grant_claims import GRANTS, MAX_YEAR, MIN_YEAR
-from .services.lifecycle import ExtensionInput, LeaveInput, NorwegianExtensionInput, StartInput
+from .services.lifecycle import LeaveInput, StartInput
 from .services.package_report import report_packages
 
 INVALID_DATE = "Ugyldig dato; bruk dd.mm.åååå."

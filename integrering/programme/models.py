@@ -543,3 +543,124 @@ class BenefitLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period:%m.%Y}: {self.amount}"
+
+
+# --- Norwegian and social studies training --------------------------------------------------
+
+
+class NorwegianTrainingBasis(models.TextChoices):
+    """What the person has (introduksjonsloven § 17; integreringsloven §§ 26-28)."""
+
+    RIGHT_AND_DUTY = "right_and_duty", "Rett og plikt"
+    DUTY = "duty", "Plikt"
+    RIGHT = "right", "Rett"
+
+
+class NorwegianTrainingStatus(models.TextChoices):
+    REGISTERED = "registered", "Ikke startet"
+    ACTIVE = "active", "Pågår"
+    STOPPED = "stopped", "Stanset"
+    EXEMPTED = "exempted", "Fritatt"
+    COMPLETED = "completed", "Fullført"
+
+
+class NorwegianTraining(models.Model):
+    """A person's training in Norwegian and social studies, from the right (or duty) arising to
+    its end: started, stopped and resumed, exempted, or completed. Hours and tests are rows of
+    their own. It feeds the introduction register export and the Norwegian training grant."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.PROTECT, related_name="norwegian_training"
+    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    act = models.CharField("lov", max_length=20, choices=Act.choices)
+    basis = models.CharField("rett og plikt", max_length=20, choices=NorwegianTrainingBasis.choices)
+    right_from = models.DateField("retten eller plikten inntrer")
+    status = models.CharField(
+        "status",
+        max_length=12,
+        choices=NorwegianTrainingStatus.choices,
+        default=NorwegianTrainingStatus.REGISTERED,
+    )
+    starts_on = models.DateField("oppstart", null=True, blank=True)
+    stopped_on = models.DateField("stanset fra", null=True, blank=True)
+    ended_on = models.DateField("avsluttet", null=True, blank=True)
+    end_reason = models.CharField("begrunnelse", max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "opplæring i norsk og samfunnskunnskap"
+        verbose_name_plural = "opplæring i norsk og samfunnskunnskap"
+        ordering = ["right_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(starts_on__gte=F("right_from")),
+                name="norwegian_training_starts_after_right",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Norskopplæring {self.person} ({self.get_status_display().lower()})"
+
+    @property
+    def has_right(self) -> bool:
+        """The right to training (with or without the duty): what the Norwegian grant pays for."""
+        return self.basis in (NorwegianTrainingBasis.RIGHT_AND_DUTY, NorwegianTrainingBasis.RIGHT)
+
+
+class NorwegianTrainingMonth(models.Model):
+    """The hours of one month: taught (offered to the person) and attended."""
+
+    training = models.ForeignKey(NorwegianTraining, on_delete=models.CASCADE, related_name="months")
+    month = models.DateField("måned")  # the first day
+    taught = models.DecimalField("timer undervist", max_digits=6, decimal_places=1)
+    attended = models.DecimalField("timer deltatt", max_digits=6, decimal_places=1)
+
+    class Meta:
+        verbose_name = "timer i norskopplæringen"
+        verbose_name_plural = "timer i norskopplæringen"
+        ordering = ["training", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["training", "month"], name="norwegian_month_once"),
+            models.CheckConstraint(
+                condition=Q(attended__lte=F("taught")), name="norwegian_attended_within_taught"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m.%Y}: {self.attended} av {self.taught} timer"
+
+
+class NorwegianTestKind(models.TextChoices):
+    """The final tests (avsluttende prøver): Norwegian by skill, and social studies."""
+
+    LISTENING = "listening", "Norskprøve, lytteforståelse"
+    READING = "reading", "Norskprøve, leseforståelse"
+    WRITING = "writing", "Norskprøve, skriftlig framstilling"
+    ORAL = "oral", "Norskprøve, muntlig"
+    SOCIAL_STUDIES = "social_studies", "Prøve i samfunnskunnskap"
+
+
+class NorwegianTest(models.Model):
+    """A test taken: the level reached (the Common European Framework's levels) or passed."""
+
+    training = models.ForeignKey(NorwegianTraining, on_delete=models.CASCADE, related_name="tests")
+    kind = models.CharField("prøve", max_length=20, choices=NorwegianTestKind.choices)
+    taken_on = models.DateField("prøvedato")
+    level = models.CharField("nivå", max_length=8, blank=True)
+    passed = models.BooleanField("bestått")
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "prøve i norsk eller samfunnskunnskap"
+        verbose_name_plural = "prøver i norsk og samfunnskunnskap"
+        ordering = ["training", "taken_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.taken_on:%d.%m.%Y}"

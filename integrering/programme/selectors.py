@@ -12,20 +12,30 @@ with them the decision appealed and the person's name: what it needs to hear the
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from integrering.accounts.access import (
     county_governor_id_of,
+    may_edit_norwegian_training,
     municipality_ids_served_by,
     programme_municipality_ids,
 )
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.errors import NotFound
-from integrering.people.models import InformationCategory
+from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import PersonAccess, person_access_require
 
-from .models import Appeal, AppealStatus, BenefitRun, Decision, DecisionStatus, Participation
+from .models import (
+    Appeal,
+    AppealStatus,
+    BenefitRun,
+    Decision,
+    DecisionStatus,
+    NorwegianTraining,
+    Participation,
+)
 
 PLAN = InformationCategory.PLAN
 NOT_FOUND_PARTICIPATION = "Finner ikke deltakelsen i introduksjonsprogrammet."
@@ -203,3 +213,25 @@ def programme_counts(user: object) -> dict[str, int]:
         "draft_decisions": decisions_for(user).filter(status=DecisionStatus.DRAFT).count(),
         "open_appeals": appeals_for_municipality(user).filter(status=AppealStatus.RECEIVED).count(),
     }
+
+
+NOT_NORWEGIAN_EDITOR = "Bare voksenopplæringen og flyktningtjenesten registrerer norskopplæringen."
+
+
+def norwegian_training_of(
+    *, ctx: AccessContext, person_id: int, edit: bool = False
+) -> tuple[Person, NorwegianTraining | None]:
+    """A person and their Norwegian training (None before it is registered).
+
+    Read with the plan (the refugee service, the leader, and a service with consent to the plan);
+    recorded by adult education and the refugee service. 404/403 by the person's rules, audited.
+    """
+    access = _person_access(ctx, person_id, edit=False)
+    if edit and not may_edit_norwegian_training(ctx.user):
+        raise PermissionDenied(NOT_NORWEGIAN_EDITOR)
+    training = (
+        NorwegianTraining.objects.filter(person=access.person)
+        .prefetch_related("months", "tests")
+        .first()
+    )
+    return access.person, training

@@ -8,6 +8,7 @@ from .views import (
     county_governor,
     decisions,
     grants,
+    norwegian_training,
     packages,
     participation,
 )
@@ -22,4 +23,5 @@ urlpatterns: list = [
     *benefit_runs.urlpatterns,
     *grants.urlpatterns,
     *packages.urlpatterns,
+    *norwegian_training.urlpatterns,
 ]

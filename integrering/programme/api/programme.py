@@ -27,7 +27,7 @@ from integrering.schemas import ErrorOut, ObjectId
 from ..models import Participation
 from ..overview import participation_overview
 from ..selectors import participation_get, participations_for
-from ..services import lifecycle
+from ..services import extensions, lifecycle
 from ..services.benefit_compute import benefit_month_compute
 from ..services.benefit_run import month_parse
 
@@ -279,11 +279,11 @@ def norwegian_extension_create(request: HttpRequest, body: NorwegianExtensionIn)
     _required(values, {"person_id": "Person", "months": "Antall måneder"})
     ctx = AccessContext.from_request(request)
     person = person_get(ctx=ctx, person_id=values.pop("person_id"), edit=True)
-    extension = lifecycle.norwegian_extension_grant(
+    extension = extensions.norwegian_extension_grant(
         ctx=ctx,
         person=person,
         participation=person.participations.order_by("-starts_on").first(),
-        data=lifecycle.NorwegianExtensionInput(**values),
+        data=extensions.NorwegianExtensionInput(**values),
     )
     return Status(
         201,
@@ -427,7 +427,7 @@ def programme_extend(request: HttpRequest, participation_id: ObjectId, body: Ext
     ctx, p = _for_edit(request, participation_id)
     values = body.dict()
     _required(values, {"months": "Antall måneder"})
-    lifecycle.programme_extend(ctx=ctx, participation=p, data=lifecycle.ExtensionInput(**values))
+    extensions.programme_extend(ctx=ctx, participation=p, data=extensions.ExtensionInput(**values))
     return Status(201, _out(p, detail=True))
 
 
@@ -452,7 +452,7 @@ def programme_final_goal(
         {"final_goal": "Sluttmål", "planned_months": "Varighet", "version": "Versjon"},
     )
     assert body.planned_months is not None and body.version is not None
-    p = lifecycle.programme_final_goal_revise(
+    p = extensions.programme_final_goal_revise(
         ctx=ctx,
         participation=p,
         final_goal=body.final_goal,
@@ -485,7 +485,7 @@ def programme_career_guidance(
         {"assessed_on": "Dato for vurderingen", "needed": "Behov", "version": "Versjon"},
     )
     assert body.assessed_on is not None and body.needed is not None and body.version is not None
-    p = lifecycle.programme_career_guidance(
+    p = extensions.programme_career_guidance(
         ctx=ctx,
         participation=p,
         assessed_on=body.assessed_on,

@@ -1,11 +1,12 @@
 """Individual decisions (enkeltvedtak): draft, edit, decide and send, with the letter in bokmål.
 
-The lifecycle services draft the decision each event needs (start, stop, extension); the
-caseworker drafts the others by hand (refusal, reduction of the benefit for absence), completes
-the texts, decides it and sends the letter. A decision is a record with a status (draft,
-decided, sent): the texts can change only while it is a draft, and the letter is kept as it was
-sent. The legal basis comes from the parameter ``programme/decision_texts`` for the
-participant's Act; the appeal deadline from ``deadlines/casework`` (kind ``appeal``).
+The lifecycle services (``lifecycle.py``, ``extensions.py``) draft the decision each event needs
+(start, stop, extension, a new final goal); the caseworker drafts the others by hand (refusal,
+reduction of the benefit for absence), completes the texts, decides it and sends the letter. A
+decision is a record with a status (draft, decided, sent): the texts can change only while it is
+a draft, and the letter is kept as it was sent. The legal basis comes from the parameter
+``programme/decision_texts`` for the participant's Act; the appeal deadline from
+``deadlines/casework`` (kind ``appeal``).
 
 Sources: forvaltningsloven §§ 24-25 (reasoning: the rules, the facts, the main considerations),
 § 27 (notice of the decision with the right to appeal, the deadline, where to send it, and the

@@ -69,7 +69,7 @@ from integrering.rules.money import money_str
 from integrering.rules.parameters import RulesError, parameter, value
 from integrering.rules.references import reference
 
-from ..models import Extension, ExtensionKind, Participation
+from ..models import Extension, ExtensionKind, NorwegianTraining, Participation
 from ..periods import last_day
 
 INTEGRATION = "integration"
@@ -537,12 +537,19 @@ def _low_rate_countries(on: datetime.date) -> frozenset[str]:
     )
 
 
-def _has_norwegian_training_right(person: Person, settled_on: datetime.date) -> bool:
-    """Whether the person was in the Norwegian training group (18-67) at settlement.
+def _has_norwegian_training_right(
+    person: Person, settled_on: datetime.date, training: NorwegianTraining | None = None
+) -> bool:
+    """Whether the person has the right to Norwegian training.
 
-    ``deadlines/arrival`` holds the group from its first date; a person settled before that is
-    judged by the earliest rule we have, on their age at settlement (our reading).
+    Where adult education has registered the training, its basis decides: the right (with or
+    without the duty) counts, the duty alone does not. Otherwise: in the Norwegian training
+    group (18-67) at settlement. ``deadlines/arrival`` holds the group from its first date; a
+    person settled before that is judged by the earliest rule we have, on their age at
+    settlement (our reading).
     """
+    if training is not None:
+        return training.has_right
     first = parameter(ARRIVAL).first_date
     if settled_on >= first:
         return in_group("norwegian_training", person_facts(person), settled_on)
@@ -589,12 +596,18 @@ def norwegian_grant_section(
     count_on = _count_date(budget_year, base) if base is not None else None
     counted = 0
     missing_citizenship = 0
-    for person in persons if persons is not None else _persons(municipality):
+    candidates = list(persons if persons is not None else _persons(municipality))
+    trainings = {
+        t.person_id: t
+        for t in NorwegianTraining.objects.filter(person__in=[p.pk for p in candidates])
+    }
+    for person in candidates:
         settled = person.settlement_date
         if settled is None or person.birth_date > settled:
             continue
         year = _in_years(budget_year, settled, NORWEGIAN_GRANT_YEARS)
-        if year is None or not _has_norwegian_training_right(person, settled):
+        training = trainings.get(person.pk)
+        if year is None or not _has_norwegian_training_right(person, settled, training):
             continue
         if count_on is not None and settled <= count_on:
             counted += 1

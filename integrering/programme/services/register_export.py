@@ -9,8 +9,14 @@ a pseudonym. Two forms of the same content:
 - JSON: ``{"format": "integrering-introduksjonsregister", "version": 1, ...,
   "participants": [{person, "participations": [...]}]}``;
 - CSV: a flat file, one row per record, the record type in the first column
-  (``participation``, ``extension``, ``leave``, ``stop``, ``hours``), each row carrying the
-  participation reference and the person's identity so it stands alone.
+  (``participation``, ``extension``, ``leave``, ``stop``, ``hours``, and for Norwegian training
+  ``norwegian_training``, ``norwegian_hours``, ``norwegian_test``), each row carrying the
+  participation reference (empty for Norwegian training) and the person's identity so it stands
+  alone.
+
+A person's Norwegian and social studies training (``norwegian_training``: the right, its status,
+hours per month and the final tests) comes with them, also for a person in Norwegian training
+only.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ from django.utils import timezone
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.organisations.models import Municipality
+from integrering.people.models import Person
 
-from ..models import Absence, Participation, PeriodKind
+from ..models import Absence, NorwegianTraining, Participation, PeriodKind
 from ..periods import month_bounds, planned_end
 
 FORMAT = "integrering-introduksjonsregister"
@@ -45,6 +52,7 @@ PARTICIPANT_KEYS = (
     "sex",
     "citizenship",
     "participations",
+    "norwegian_training",
 )
 PARTICIPATION_KEYS = (
     "participation_ref",
@@ -65,6 +73,18 @@ PARTICIPATION_KEYS = (
 EXTENSION_KEYS = ("kind", "months", "from_on", "integration_package", "package")
 PERIOD_KEYS = ("kind", "from_on", "to_on", "leave_reason", "with_benefit")
 HOURS_KEYS = ("month", "approved_hours", "unapproved_hours")
+NORWEGIAN_KEYS = (
+    "act",
+    "basis",
+    "right_from",
+    "status",
+    "starts_on",
+    "ended_on",
+    "hours",
+    "tests",
+)
+NORWEGIAN_HOURS_KEYS = ("month", "taught_hours", "attended_hours")
+NORWEGIAN_TEST_KEYS = ("test", "taken_on", "level", "passed")
 
 CSV_COLUMNS = (
     "record_type",
@@ -95,6 +115,14 @@ CSV_COLUMNS = (
     "month",
     "approved_hours",
     "unapproved_hours",
+    "basis",
+    "right_from",
+    "taught_hours",
+    "attended_hours",
+    "test",
+    "taken_on",
+    "level",
+    "passed",
 )
 
 
@@ -185,6 +213,71 @@ def _hours_by_month(
     }
 
 
+def _identity(person: Person) -> dict[str, Any]:
+    return {
+        "identity_number": person.identity_number or None,
+        "duf_number": person.duf_number or None,
+        "birth_date": person.birth_date.isoformat(),
+        "sex": person.sex or None,
+        "citizenship": person.citizenship or None,
+        "participations": [],
+        "norwegian_training": None,
+    }
+
+
+def _trainings(
+    municipality: Municipality, from_on: datetime.date | None, to_on: datetime.date | None
+) -> list[NorwegianTraining]:
+    """The municipality's Norwegian training that overlaps the period (from the right arising to
+    its end)."""
+    query = NorwegianTraining.objects.filter(municipality=municipality)
+    if to_on is not None:
+        query = query.filter(right_from__lte=to_on)
+    if from_on is not None:
+        query = query.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=from_on))
+    return list(
+        query.select_related("person").prefetch_related("months", "tests").order_by("person_id")
+    )
+
+
+def _in_period(
+    day: datetime.date, from_on: datetime.date | None, to_on: datetime.date | None
+) -> bool:
+    return (from_on is None or day >= from_on.replace(day=1)) and (to_on is None or day <= to_on)
+
+
+def _norwegian(
+    training: NorwegianTraining, from_on: datetime.date | None, to_on: datetime.date | None
+) -> dict[str, Any]:
+    return {
+        "act": training.act,
+        "basis": training.basis,
+        "right_from": training.right_from.isoformat(),
+        "status": training.status,
+        "starts_on": _iso(training.starts_on),
+        "ended_on": _iso(training.ended_on),
+        "hours": [
+            {
+                "month": f"{row.month:%Y-%m}",
+                "taught_hours": _hours(row.taught),
+                "attended_hours": _hours(row.attended),
+            }
+            for row in training.months.all()
+            if _in_period(row.month, from_on, to_on)
+        ],
+        "tests": [
+            {
+                "test": test.kind,
+                "taken_on": test.taken_on.isoformat(),
+                "level": test.level or None,
+                "passed": test.passed,
+            }
+            for test in training.tests.all()
+            if _in_period(test.taken_on, from_on, to_on)
+        ],
+    }
+
+
 def register_data(
     *,
     municipality: Municipality,
@@ -206,14 +299,7 @@ def register_data(
     for participation in participations:
         person = participation.person
         if person.pk not in persons:
-            persons[person.pk] = {
-                "identity_number": person.identity_number or None,
-                "duf_number": person.duf_number or None,
-                "birth_date": person.birth_date.isoformat(),
-                "sex": person.sex or None,
-                "citizenship": person.citizenship or None,
-                "participations": [],
-            }
+            persons[person.pk] = _identity(person)
         extensions = list(participation.extensions.all())
         periods = [
             period
@@ -259,6 +345,11 @@ def register_data(
                 "status": _status(participation),
             }
         )
+    for training in _trainings(municipality, from_on, to_on):
+        person = training.person
+        if person.pk not in persons:
+            persons[person.pk] = _identity(person)
+        persons[person.pk]["norwegian_training"] = _norwegian(training, from_on, to_on)
     generated = generated_at or timezone.now()
     data = {
         "format": FORMAT,
@@ -304,7 +395,11 @@ def register_csv(data: dict[str, Any]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for participant in data["participants"]:
-        identity = {key: participant[key] for key in PARTICIPANT_KEYS if key != "participations"}
+        identity = {
+            key: participant[key]
+            for key in PARTICIPANT_KEYS
+            if key not in ("participations", "norwegian_training")
+        }
         for participation in participant["participations"]:
             base = {**identity, "participation_ref": participation["participation_ref"]}
             head = {
@@ -316,6 +411,14 @@ def register_csv(data: dict[str, Any]) -> bytes:
             rows += [{**base, **e, "record_type": "extension"} for e in participation["extensions"]]
             rows += [{**base, **p, "record_type": p["kind"]} for p in participation["periods"]]
             rows += [{**base, **h, "record_type": "hours"} for h in participation["hours"]]
+            for row in rows:
+                writer.writerow({key: _csv_cell(row.get(key)) for key in CSV_COLUMNS})
+        training = participant.get("norwegian_training")
+        if training is not None:
+            head = {k: training[k] for k in NORWEGIAN_KEYS if k not in ("hours", "tests")}
+            rows = [{**identity, **head, "record_type": "norwegian_training"}]
+            rows += [{**identity, **h, "record_type": "norwegian_hours"} for h in training["hours"]]
+            rows += [{**identity, **t, "record_type": "norwegian_test"} for t in training["tests"]]
             for row in rows:
                 writer.writerow({key: _csv_cell(row.get(key)) for key in CSV_COLUMNS})
     return out.getvalue().encode("utf-8")

@@ -17,11 +17,10 @@ from integrering.people.identity import synthetic_identity_number
 from integrering.people.services import PersonInput, household_register
 from integrering.programme.models import Absence, LeaveReason, Participation, ProgrammePeriod
 from integrering.programme.services import benefit_compute
+from integrering.programme.services.extensions import ExtensionInput, programme_extend
 from integrering.programme.services.lifecycle import (
-    ExtensionInput,
     LeaveInput,
     programme_absence,
-    programme_extend,
     programme_leave,
     programme_stop,
 )

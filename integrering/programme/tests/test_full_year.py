@@ -18,13 +18,12 @@ from conftest import World
 from integrering.programme.benefit import MonthBenefit, benefit_month
 from integrering.programme.models import EndReason, LeaveReason, Participation
 from integrering.programme.periods import planned_end
+from integrering.programme.services.extensions import ExtensionInput, programme_extend
 from integrering.programme.services.lifecycle import (
-    ExtensionInput,
     LeaveInput,
     StartInput,
     programme_absence,
     programme_end,
-    programme_extend,
     programme_leave,
     programme_resume,
     programme_start,

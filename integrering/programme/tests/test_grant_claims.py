@@ -22,6 +22,7 @@ from integrering.organisations.models import Municipality, RefugeeServiceCoopera
 from integrering.people.identity import synthetic_identity_number
 from integrering.people.models import Category, Household, Person
 from integrering.programme.models import Extension, ExtensionKind, Participation
+from integrering.programme.services.extensions import ExtensionInput, programme_extend
 from integrering.programme.services.grant_claims import (
     INTEGRATION,
     NORWEGIAN_GRANT,
@@ -31,7 +32,6 @@ from integrering.programme.services.grant_claims import (
     GrantClaim,
     grant_claim_compute,
 )
-from integrering.programme.services.lifecycle import ExtensionInput, programme_extend
 from integrering.programme.testing import CTX, make_participation
 from integrering.rules.grant_codes import grant_codes
 from integrering.testing import make_household, make_user

@@ -28,15 +28,15 @@ from integrering.programme.models import (
     Participation,
 )
 from integrering.programme.services.decisions import LETTER_TEMPLATE, letter_context
-from integrering.programme.services.lifecycle import (
+from integrering.programme.services.extensions import (
     ExtensionInput,
     NorwegianExtensionInput,
     norwegian_extension_grant,
     programme_career_guidance,
-    programme_end,
     programme_extend,
     programme_final_goal_revise,
 )
+from integrering.programme.services.lifecycle import programme_end
 from integrering.programme.services.package_report import (
     package_report_compute,
     package_report_csv,

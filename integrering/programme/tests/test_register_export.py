@@ -21,12 +21,11 @@ from integrering.accounts.roles import Role
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.organisations.models import Municipality
 from integrering.programme.models import EndReason, LeaveReason, Participation
+from integrering.programme.services.extensions import ExtensionInput, programme_extend
 from integrering.programme.services.lifecycle import (
-    ExtensionInput,
     LeaveInput,
     programme_absence,
     programme_end,
-    programme_extend,
     programme_leave,
     programme_resume,
     programme_stop,
@@ -35,6 +34,9 @@ from integrering.programme.services.register_export import (
     CSV_COLUMNS,
     EXTENSION_KEYS,
     HOURS_KEYS,
+    NORWEGIAN_HOURS_KEYS,
+    NORWEGIAN_KEYS,
+    NORWEGIAN_TEST_KEYS,
     PARTICIPANT_KEYS,
     PARTICIPATION_KEYS,
     PERIOD_KEYS,
@@ -129,6 +131,9 @@ def test_the_json_has_the_documented_keys_and_every_key_is_documented(
         *EXTENSION_KEYS,
         *PERIOD_KEYS,
         *HOURS_KEYS,
+        *NORWEGIAN_KEYS,
+        *NORWEGIAN_HOURS_KEYS,
+        *NORWEGIAN_TEST_KEYS,
         *CSV_COLUMNS,
     }
     assert every_key - documented == set()

@@ -44,7 +44,7 @@ from ..models import Extension, ExtensionKind, Participation
 from ..overview import participation_overview, status_on
 from ..periods import planned_end
 from ..selectors import PLAN, participation_get, participations_for
-from ..services import lifecycle
+from ..services import extensions, lifecycle
 
 
 @require_GET
@@ -59,8 +59,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = []
     for p in participations[:500]:
-        extensions = list(p.extensions.all())
-        end = planned_end(p, extensions)
+        end = planned_end(p, list(p.extensions.all()))
         rows.append((p, end, status_on(p, list(p.periods.all()), end, today)))
     audit_record_many(
         ctx=AccessContext.from_request(request),
@@ -108,7 +107,7 @@ def norwegian_extension(request: HttpRequest, person_id: int) -> HttpResponse:
         form = NorwegianExtensionForm(request.POST)
         if form.is_valid():
             try:
-                extension = lifecycle.norwegian_extension_grant(
+                extension = extensions.norwegian_extension_grant(
                     ctx=ctx,
                     person=person,
                     participation=person.participations.order_by("-starts_on").first(),
@@ -234,13 +233,13 @@ def _absence(ctx: AccessContext, p: Participation, form: DsForm) -> str:
 
 
 def _extend(ctx: AccessContext, p: Participation, form: ExtensionForm) -> str:
-    lifecycle.programme_extend(ctx=ctx, participation=p, data=form.to_input())
+    extensions.programme_extend(ctx=ctx, participation=p, data=form.to_input())
     return "Forlengelsen er registrert, og vedtaket om forlengelse er laget som utkast."
 
 
 def _final_goal(ctx: AccessContext, p: Participation, form: DsForm) -> str:
     d = form.cleaned_data
-    lifecycle.programme_final_goal_revise(
+    extensions.programme_final_goal_revise(
         ctx=ctx,
         participation=p,
         final_goal=d["final_goal"],
@@ -253,7 +252,7 @@ def _final_goal(ctx: AccessContext, p: Participation, form: DsForm) -> str:
 
 def _career_guidance(ctx: AccessContext, p: Participation, form: DsForm) -> str:
     d = form.cleaned_data
-    lifecycle.programme_career_guidance(
+    extensions.programme_career_guidance(
         ctx=ctx,
         participation=p,
         assessed_on=d["assessed_on"],
