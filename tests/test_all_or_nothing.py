@@ -141,8 +141,8 @@ def test_a_matcher_confirm_that_crashes_in_the_middle_registers_no_household(
     matching_service.match_run_confirm_start(ctx=ctx, run=run)
     monkeypatch.setattr(
         matching_confirm,
-        "household_register",
-        crashing_on_call(matching_confirm.household_register, 2, fault),
+        "household_receive",
+        crashing_on_call(matching_confirm.household_receive, 2, fault),
     )
 
     with pytest.raises(fault):

@@ -22,16 +22,26 @@ from integrering.people.models import Household, Person
 USER = settings.AUTH_USER_MODEL
 
 
+class NoticeOccasion(models.TextChoices):
+    MATCHED = "matched", "Utsøkt"
+    SETTLED = "settled", "Bosatt"
+
+
 class Notice(models.Model):
     """A notice (varsel) from the refugee service to another service about a settlement.
 
     Seed 002 §2.5-2.11: NAV, adult education, kindergarten, school, health (name, birth date,
-    nationality and previous reception centre), housing, and child welfare when relevant.
+    nationality and previous reception centre), housing, and child welfare when relevant. Some
+    go out already when the household is matched (utsøkt) to the municipality (``occasion``):
+    the refugee service, kindergarten and housing (§2.7, §2.10).
     """
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="notices")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     service = models.CharField("tjeneste", max_length=20, choices=Service.choices)
+    occasion = models.CharField(
+        "anledning", max_length=10, choices=NoticeOccasion.choices, default=NoticeOccasion.SETTLED
+    )
     persons = models.ManyToManyField(Person, related_name="notices", verbose_name="gjelder")
     subject = models.CharField("emne", max_length=200)
     body = models.TextField("tekst", blank=True)

@@ -168,6 +168,16 @@ def notice_applies_to(service: str, facts: PersonFacts, on: datetime.date) -> bo
     return _in_any(rule["groups"], facts, on)
 
 
+def matched_notice_services(on: datetime.date) -> list[str]:
+    """The services told when a household is matched to the municipality (``matched_notices``)."""
+    return [str(service) for service in value("deadlines/arrival", on).get("matched_notices", {})]
+
+
+def matched_notice_applies_to(service: str, facts: PersonFacts, on: datetime.date) -> bool:
+    rule = value("deadlines/arrival", on)["matched_notices"][service]
+    return _in_any(rule["groups"], facts, on)
+
+
 def first_team_meeting_date(settled_on: datetime.date) -> datetime.date:
     """When the first team meeting is set up: a while after settlement, never past the deadline."""
     planned = add_period(

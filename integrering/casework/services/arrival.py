@@ -21,10 +21,12 @@ from integrering.rules.deadlines import (
     arrival_notice_rules,
     deadline_due,
     first_team_meeting_date,
+    matched_notice_applies_to,
+    matched_notice_services,
     notice_applies_to,
 )
 
-from ..models import Deadline, Meeting, MeetingKind, Notice
+from ..models import Deadline, Meeting, MeetingKind, Notice, NoticeOccasion
 
 
 def person_facts(person: Person) -> PersonFacts:
@@ -63,7 +65,7 @@ def household_settle(
     settled_on = settled_on or household.settled_on
     if settled_on is None:
         raise ValidationError({"settled_on": ["Oppgi bosettingsdatoen."]})
-    if Notice.objects.filter(household=household).exists():
+    if Notice.objects.filter(household=household, occasion=NoticeOccasion.SETTLED).exists():
         raise ValidationError("Bosettingen er allerede registrert for denne husstanden.")
     persons = list(household.members.order_by("birth_date", "pk"))
     for person in persons:
@@ -144,6 +146,47 @@ def household_settle(
 
 
 @transaction.atomic
+def household_matched(
+    *, ctx: AccessContext, household: Household, matched_on: datetime.date, note: str = ""
+) -> list[Notice]:
+    """Tell the services that must prepare before settlement that a household has been matched
+    (utsøkt) to the municipality: the refugee service, kindergarten (seed 002 §2.7: «så snart
+    som mulig») and housing (§2.10: the housing need). Which persons each notice concerns is
+    ``deadlines/arrival``'s ``matched_notices``; ``note`` is what the settlement planner knows of
+    the household's needs (a large dwelling, adaptation)."""
+    persons = list(household.members.order_by("birth_date", "pk"))
+    notices = []
+    for service in matched_notice_services(matched_on):
+        concerned = [
+            p for p in persons if matched_notice_applies_to(service, person_facts(p), matched_on)
+        ]
+        if not concerned:
+            continue
+        body = _notice_text(service, concerned)
+        if note:
+            body += f"\n\n{note}"
+        notice = Notice.objects.create(
+            household=household,
+            municipality_id=household.municipality_id,
+            service=service,
+            occasion=NoticeOccasion.MATCHED,
+            subject=f"Utsøkt til kommunen: husstand {household.reference} ({len(concerned)} "
+            f"{'person' if len(concerned) == 1 else 'personer'}); bosettingsdato er ikke satt",
+            body=body,
+            created_by=ctx.acting_user,
+        )
+        notice.persons.set(concerned)
+        notices.append(notice)
+    audit_record_many(
+        ctx=ctx,
+        person_ids=[p.pk for p in persons],
+        action=AuditAction.UPDATE,
+        detail=f"utsøkt {matched_on:%d.%m.%Y}: {len(notices)} varsler",
+    )
+    return notices
+
+
+@transaction.atomic
 def household_receive(
     *,
     ctx: AccessContext,
@@ -152,8 +195,15 @@ def household_receive(
     members: list[PersonInput],
     settled_on: datetime.date | None = None,
     caseworker: User | None = None,
+    matched_on: datetime.date | None = None,
+    matched_note: str = "",
 ) -> Household:
-    """Register a household and, when the settlement date is known, settle it at once."""
+    """Register a household and, when the settlement date is known, settle it at once.
+
+    The one arrival path: the registration page and API, the household import and the settlement
+    planner's confirmation of a matcher run (with ``matched_on``: the services that prepare are
+    told at once, ``household_matched``) all come here.
+    """
     household = household_register(
         ctx=ctx,
         municipality=municipality,
@@ -162,6 +212,8 @@ def household_receive(
         settled_on=settled_on,
         caseworker=caseworker,
     )
+    if matched_on is not None:
+        household_matched(ctx=ctx, household=household, matched_on=matched_on, note=matched_note)
     if settled_on is not None:
         household_settle(ctx=ctx, household=household, settled_on=settled_on)
     return household

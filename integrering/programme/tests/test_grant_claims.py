@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import World, client_for
@@ -22,7 +23,12 @@ from integrering.organisations.models import Municipality, RefugeeServiceCoopera
 from integrering.people.identity import synthetic_identity_number
 from integrering.people.models import Category, Household, Person
 from integrering.programme.models import Extension, ExtensionKind, Participation
-from integrering.programme.services.extensions import ExtensionInput, programme_extend
+from integrering.programme.services.extensions import (
+    ExtensionInput,
+    NorwegianExtensionInput,
+    norwegian_extension_grant,
+    programme_extend,
+)
 from integrering.programme.services.grant_claims import (
     INTEGRATION,
     NORWEGIAN_GRANT,
@@ -363,6 +369,47 @@ def test_the_packages_belong_to_budget_year_2021(packages: dict[str, Participati
     assert section is not None
     assert not section.lines
     assert "2021" in section.message
+
+
+def test_norwegian_training_extended_outside_the_programme_is_claimed_under_package_ii(
+    world: World, packages: dict[str, Participation]
+) -> None:
+    """Seed 003, by hand: a person of Oslo with no programme finished Norwegian training on
+    15.03.2021, inside package II's window (ended 01.01.2021 to 01.07.2021), with the right and
+    duty under introduksjonsloven § 17 første ledd, and was given 2 months more. Extended
+    Norwegian training is not needs-tested and gives 8 000 per participant: one line of 8 000.
+    With the fixture's package II participant (8 000 for Norwegian, 45 000 for programme time)
+    and package III participant (45 000), the package II Norwegian sum is 2 x 8 000 = 16 000 and
+    the section 8 000 + 8 000 + 45 000 + 45 000 = 106 000."""
+    person = _adult("Barenorsk", D(1993, 1, 1))
+    extension = norwegian_extension_grant(
+        ctx=CTX,
+        person=person,
+        data=NorwegianExtensionInput(
+            months=2,
+            assessment="To måneder til før prøven.",
+            norwegian_training_ends_on=D(2021, 3, 15),
+            right_and_duty=True,
+        ),
+    )
+    assert extension.participation is None and extension.integration_package == "II"
+    assert not Participation.objects.filter(person=person).exists()
+
+    section = _claim(2021, grants=[PACKAGES]).section(PACKAGES)
+    assert section is not None
+    [line] = [line for line in section.lines if line.person_id == person.pk]
+    assert (line.package, line.measure, line.months) == ("II", ExtensionKind.NORWEGIAN_TRAINING, 2)
+    assert line.amount == Decimal(8_000)
+    assert line.participation_id is None and line.starts_on is None
+    assert line.decided == "norskopplæringen avsluttet 15.03.2021"
+    sums = {s.label: (s.count, s.amount) for s in section.sums}
+    assert sums["Pakke II, utvidet opplæring i norsk"] == (2, Decimal(16_000))
+    assert section.total == Decimal(106_000)
+    assert line.to_json()["programme_starts_on"] is None
+
+    # The page links the person to their programmes page, as there is no participation.
+    body = client_for(world.owner).get("/tilskudd/", {"year": "2021"}).content.decode()
+    assert reverse("programme:person-programmes", kwargs={"person_id": person.pk}) in body
 
 
 # --- Pages, exports, API, command ------------------------------------------------------------

@@ -19,7 +19,7 @@ from integrering.accounts.access import may_edit_norwegian_training
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import DsForm, form_add_service_errors
 
-from ..forms_norwegian import (
+from ..forms.norwegian_training import (
     CompleteForm,
     ExemptForm,
     HoursForm,

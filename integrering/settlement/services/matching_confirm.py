@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from integrering.accounts.access import planner_require
 from integrering.audit.services import AccessContext
+from integrering.casework.services.arrival import household_receive
 from integrering.concurrency import ConflictError
 from integrering.jobs import job_done, job_fail, job_heartbeat, job_progress, job_start
 from integrering.people.models import Category
@@ -20,7 +21,6 @@ from integrering.people.services import (
     PersonInput,
     error_lines,
     household_errors,
-    household_register,
 )
 
 from ..models import (
@@ -71,6 +71,19 @@ def placements_confirmable(run: MatchRun) -> Any:
     return run.placements.filter(
         municipality__isnull=False, household__status=WaitingStatus.WAITING
     ).select_related("household__reception_centre", "municipality")
+
+
+def matched_note(household: WaitingHousehold) -> str:
+    """What the services that prepare need to know of the household's needs (for housing: the
+    dwelling), in the matched notices."""
+    parts = []
+    if household.large_dwelling:
+        parts.append("trenger stor bolig")
+    if household.school_children:
+        parts.append(f"{household.school_children} barn i skolealder")
+    if household.reception_centre is not None:
+        parts.append(f"bor nå på {household.reception_centre.name}")
+    return ("Fra bosettingsplanleggeren: " + "; ".join(parts) + ".") if parts else ""
 
 
 def _members(household: WaitingHousehold) -> list[PersonInput]:
@@ -165,8 +178,11 @@ def match_run_confirm_execute(*, run_id: int) -> MatchRun | None:
 @transaction.atomic
 def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
     """Confirm a proposal: each placed household is registered in its municipality's casework
-    (``household_register``: DUF numbers checked, audited) and stops waiting. All or nothing:
-    if one household cannot be registered, nothing is, and every problem is listed.
+    through the one arrival path (``casework.services.arrival.household_receive``: DUF numbers
+    checked, audited; the refugee service, kindergarten and housing told that the household is
+    matched) and stops waiting. All or nothing: if one household cannot be registered, nothing
+    is, and every problem is listed. The municipality then sets the settlement date, which
+    starts the other notices and the deadlines.
 
     Called by the worker for a run being confirmed (``match_run_confirm_execute``); pages and
     the API queue it with ``match_run_confirm_start``.
@@ -184,11 +200,13 @@ def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
         assert placement.municipality is not None  # filtered above
         try:
             with transaction.atomic():
-                registered = household_register(
+                registered = household_receive(
                     ctx=ctx,
                     municipality=placement.municipality,
                     reference=household.reference,
                     members=_members(household),
+                    matched_on=timezone.localdate(),
+                    matched_note=matched_note(household),
                 )
         except ValidationError as exc:
             problems.append(_problem(household.reference, exc))

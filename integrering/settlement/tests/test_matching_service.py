@@ -10,15 +10,20 @@ import pytest
 from django.test import Client
 
 from conftest import World, client_for
+from integrering.accounts.roles import Service
 from integrering.audit.models import AuditEvent
 from integrering.audit.services import AccessContext
+from integrering.casework.models import Deadline, Notice, NoticeOccasion
+from integrering.casework.services.arrival import household_settle
 from integrering.casework.tests.test_household_import import WORKER_DB, run_worker
+from integrering.people.identity import duf_check_digits
 from integrering.people.models import Household, Person
 from integrering.settlement.models import (
     MatchRun,
     MatchRunStatus,
     Placement,
     WaitingHousehold,
+    WaitingPerson,
     WaitingStatus,
 )
 from integrering.settlement.services.match_capacity import municipality_capacity
@@ -294,3 +299,54 @@ def test_the_api_reads_a_run_and_refuses_a_stale_placement_change(world: World) 
     )
     assert stale.status_code == 409
     assert Placement.objects.get(pk=stopped["id"]).locked is True
+
+
+@pytest.mark.django_db
+def test_a_confirmed_household_is_matched_then_settled_through_the_one_arrival_path(
+    world: World,
+) -> None:
+    """Seed 002 §2.7 and §2.10: kindergarten and housing hear of the household when it is
+    matched (utsøkt), before the settlement date; the date the municipality sets then starts
+    the other notices and the deadlines."""
+    _three_municipalities(oslo=10, bergen=0, tromso=0)
+    waiting = make_waiting_household(year=YEAR, members=2, large_dwelling=1)
+    WaitingPerson.objects.create(
+        household=waiting,
+        given_name="Liten",
+        family_name="Barn",
+        birth_date=datetime.date(2023, 1, 1),
+        duf_number=_duf_for_test(),
+        relation="child",
+    )
+    ctx = _planner_ctx()
+    run = _run(ctx)
+    assert match_run_confirm(ctx=ctx, run=run) == 1
+    household = Household.objects.get(reference=waiting.reference)
+    assert household.settled_on is None
+    matched = {n.service: n for n in Notice.objects.filter(household=household)}
+    assert set(matched) == {Service.REFUGEE_SERVICE, Service.KINDERGARTEN, Service.HOUSING}
+    assert all(n.occasion == NoticeOccasion.MATCHED for n in matched.values())
+    assert [p.given_name for p in matched[Service.KINDERGARTEN].persons.all()] == ["Liten"]
+    assert matched[Service.HOUSING].persons.count() == 3
+    assert "trenger stor bolig" in matched[Service.HOUSING].body
+    assert "bosettingsdato er ikke satt" in matched[Service.HOUSING].subject
+    assert not Deadline.objects.filter(person__household=household).exists()
+
+    # The municipality sets the settlement date: the ordinary notices and the deadlines follow.
+    owner_ctx = AccessContext(user=world.owner, route="test", method="TEST")
+    settled = household_settle(
+        ctx=owner_ctx, household=household, settled_on=datetime.date(2026, 11, 2)
+    )
+    services = {n.service for n in settled}
+    assert {Service.NAV, Service.KINDERGARTEN, Service.HEALTH} <= services
+    kindergarten = next(n for n in settled if n.service == Service.KINDERGARTEN)
+    assert kindergarten.occasion == NoticeOccasion.SETTLED
+    assert kindergarten.due_on == datetime.date(2027, 2, 2)
+    assert Deadline.objects.filter(person__household=household, kind="kindergarten_place").exists()
+    with pytest.raises(Exception, match="allerede registrert"):
+        household_settle(ctx=owner_ctx, household=household, settled_on=datetime.date(2026, 11, 2))
+
+
+def _duf_for_test() -> str:
+    first_ten = "2023999001"
+    return first_ten + duf_check_digits(first_ten)

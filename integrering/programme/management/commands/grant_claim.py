@@ -96,9 +96,10 @@ class Command(OneLineCommand):
         for line in section.lines:
             identity = line.identity_number or line.duf_number or "-"
             if section.grant == PACKAGES:
+                started = f"{line.starts_on:%d.%m.%Y}" if line.starts_on else "-"
                 self.stdout.write(
                     f"    {line.name}; {line.birth_date:%d.%m.%Y}; {identity}; "
-                    f"programstart {line.starts_on:%d.%m.%Y}; {line.label}; {line.months} mnd; "
+                    f"programstart {started}; {line.label}; {line.months} mnd; "
                     f"{money_str(line.amount)}"
                 )
             elif line.person_id is None:

@@ -1,5 +1,7 @@
 """Forms of Norwegian and social studies training: one small form per step, each parsed into the
-input of ``services/norwegian_training.py``, which holds the rules."""
+input of ``services/norwegian_training.py``, which holds the rules. Some share their names with
+the lifecycle forms (``StartForm``, ``StopForm``, ``ResumeForm``), so they are imported from this
+module, not from the package."""
 
 from __future__ import annotations
 
@@ -7,21 +9,11 @@ from django import forms
 from django.utils import timezone
 
 from integrering.rules.parameters import value
-from integrering.ui.forms import DateInput, DecimalCommaField, DsForm
+from integrering.ui.forms import DecimalCommaField, DsForm
 
-from .models import NorwegianTestKind, NorwegianTrainingBasis
-from .services.norwegian_training import TESTS, RightInput, TestInput
-
-INVALID_DATE = "Ugyldig dato; bruk dd.mm.åååå."
-
-
-def _date(label: str, missing: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=DateInput(),
-        error_messages={"required": missing, "invalid": INVALID_DATE},
-    )
+from ..models import NorwegianTestKind, NorwegianTrainingBasis
+from ..services.norwegian_training import TESTS, RightInput, TestInput
+from .fields import date_field
 
 
 def _hours(label: str) -> DecimalCommaField:
@@ -41,11 +33,10 @@ class RightForm(DsForm):
         choices=[("", "Velg"), *NorwegianTrainingBasis.choices],
         error_messages={"required": "Velg rett og plikt, plikt eller rett."},
     )
-    right_from = _date(
-        "Retten eller plikten inntrer",
-        "Oppgi datoen retten eller plikten inntrer.",
+    right_from = date_field(
+        "Retten eller plikten inntrer", missing="Oppgi datoen retten eller plikten inntrer."
     )
-    permit_date = _date("Dato for oppholdstillatelse", "", required=False)
+    permit_date = date_field("Dato for oppholdstillatelse", required=False)
 
     def to_input(self) -> RightInput:
         d = self.cleaned_data
@@ -59,7 +50,7 @@ class VersionedForm(DsForm):
 
 
 class StartForm(VersionedForm):
-    starts_on = _date("Oppstart", "Oppgi datoen opplæringen startet.")
+    starts_on = date_field("Oppstart", missing="Oppgi datoen opplæringen startet.")
 
 
 class HoursForm(DsForm):
@@ -79,7 +70,7 @@ class TestForm(DsForm):
         choices=[("", "Velg prøve"), *NorwegianTestKind.choices],
         error_messages={"required": "Velg prøve."},
     )
-    taken_on = _date("Prøvedato", "Oppgi prøvedatoen.")
+    taken_on = date_field("Prøvedato", missing="Oppgi prøvedatoen.")
     level = forms.ChoiceField(label="Nivå (norskprøve)", required=False)
     passed = forms.BooleanField(label="Bestått (samfunnskunnskap)", required=False)
 
@@ -102,7 +93,7 @@ class TestForm(DsForm):
 
 
 class StopForm(VersionedForm):
-    on = _date("Stanset fra og med", "Oppgi første dag med stans.")
+    on = date_field("Stanset fra og med", missing="Oppgi første dag med stans.")
     reason = forms.CharField(
         label="Begrunnelse",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -111,11 +102,11 @@ class StopForm(VersionedForm):
 
 
 class ResumeForm(VersionedForm):
-    on = _date("Gjenopptas fra og med", "Oppgi når opplæringen gjenopptas.")
+    on = date_field("Gjenopptas fra og med", missing="Oppgi når opplæringen gjenopptas.")
 
 
 class ExemptForm(VersionedForm):
-    on = _date("Fritatt fra og med", "Oppgi datoen for fritaket.")
+    on = date_field("Fritatt fra og med", missing="Oppgi datoen for fritaket.")
     reason = forms.CharField(
         label="Grunnlag for fritaket",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -124,4 +115,4 @@ class ExemptForm(VersionedForm):
 
 
 class CompleteForm(VersionedForm):
-    on = _date("Fullført", "Oppgi datoen opplæringen ble fullført.")
+    on = date_field("Fullført", missing="Oppgi datoen opplæringen ble fullført.")
