@@ -6,7 +6,10 @@ from the browser, with their session. Each app adds its own router here.
 
 from __future__ import annotations
 
+import datetime
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,18 +17,30 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
+from ninja.errors import ValidationError as InputError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import BaseModel
 
 from integrering.accounts.services import TokenRejected, token_authenticate
 from integrering.concurrency import ConflictError
-from integrering.errors import NotFound
-from integrering.schemas import ErrorOut, InvalidInputOut
+from integrering.errors import NotFound, messages_capped
+from integrering.schemas import ErrorOut, InvalidInputOut, input_error_message
+from integrering.validators import date_problem, text_problem
 
 logger = logging.getLogger(__name__)
 
 LOGIN_REQUIRED = "Du må logge inn, eller sende et gyldig token i Authorization: Bearer <token>."
+# django-ninja's own answers, in Norwegian like the rest (issue 25).
+HTTP_ERRORS = {
+    "Cannot parse request body": "Innholdet kan ikke leses: send gyldig JSON.",
+    "CSRF check Failed": (
+        "CSRF-kontrollen feilet: send CSRF-tokenet fra siden, eller bruk et API-token."
+    ),
+    "Forbidden": "Du har ikke tilgang til dette.",
+    "Too many requests.": "For mange forespørsler; vent litt og prøv igjen.",
+}
 
 
 class BearerToken(HttpBearer):
@@ -53,6 +68,16 @@ class IntegreringAPI(NinjaAPI):
     they do not validate (django-ninja's list of field errors) or a service refuses them
     (``ErrorOut``); one with a body 400 when it cannot be parsed. The routers declare the rest.
     """
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> InputError:
+        """django-ninja's list of field errors (type, loc, msg), with each ``msg`` in Norwegian."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        for item in error.errors:
+            item["msg"] = input_error_message(item)
+            item.pop("url", None)
+        return error
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -130,15 +155,20 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     A concurrent change (``ConflictError``) is 409: nothing of the other save is lost.
     """
     status = 409 if isinstance(exc, ConflictError) else 422
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    body = {"detail": " ".join(exc.messages), "errors": errors}
+    found = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    # A file of a million bad rows answers with its first hundred errors and their count.
+    errors = {field: messages_capped(messages) for field, messages in found.items()}
+    body = {"detail": " ".join(messages_capped(exc.messages)), "errors": errors}
     return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(MultiPartParserError)
 def _unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     """A multipart body that cannot be parsed (no or a bad boundary): 400 in JSON, not Django's page."""
-    body = {"detail": f"Innholdet kan ikke leses som multipart/form-data: {exc}"}
+    logger.info("Unreadable multipart body at %s: %s", request.path, exc)
+    body = {
+        "detail": "Innholdet kan ikke leses som multipart/form-data; sjekk skillelinjen (boundary)."
+    }
     return api.create_response(request, body, status=400)
 
 
@@ -157,7 +187,53 @@ def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
+    known = next(
+        (text for english, text in HTTP_ERRORS.items() if exc.message.startswith(english)), None
+    )
+    return api.create_response(request, {"detail": known or exc.message}, status=exc.status_code)
+
+
+def _hygiene_problems(value: Any, where: str, found: dict[str, list[str]]) -> None:
+    """Every text with control characters or direction overrides, and every date before 1900,
+    in a validated input (a schema, a list, a value), by field path («members.0.birth_date»)."""
+    problem = None
+    if isinstance(value, str):
+        problem = text_problem(value)
+    elif isinstance(value, datetime.date):
+        problem = date_problem(value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _hygiene_problems(getattr(value, name), f"{where}.{name}" if where else name, found)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _hygiene_problems(item, f"{where}.{index}" if where else str(index), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _hygiene_problems(item, f"{where}.{key}" if where else str(key), found)
+    if problem:
+        found.setdefault(where or "__all__", []).append(problem)
+
+
+def _input_hygiene(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every operation, after its input validated: no text with control characters or direction
+    overrides, no date before 1900 (422 by field, as a service's refusal), whatever the schema
+    (issue 25; the forms check the same, ``ui.forms``). A person's names are checked more
+    strictly by the registry's own service."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        found: dict[str, list[str]] = {}
+        for name, value in kwargs.items():
+            # A schema's fields are named on their own, as the services name them.
+            _hygiene_problems(value, "" if isinstance(value, BaseModel) else name, found)
+        if found:
+            raise ValidationError(found)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(_input_hygiene)
 
 
 def _register_routers() -> None:
@@ -187,6 +263,7 @@ def _register_routers() -> None:
     from integrering.settlement.api.matching import router as settlement_matching_router
     from integrering.settlement.api.planning import router as settlement_planning_router
     from integrering.settlement.api.requests import router as settlement_requests_router
+    from integrering.settlement.api.waiting import router as settlement_waiting_router
     from integrering.surveys.api.capacity import router as capacity_router
     from integrering.surveys.api.results import router as survey_results_router
     from integrering.surveys.api.surveys import router as surveys_router
@@ -213,6 +290,7 @@ def _register_routers() -> None:
     api.add_router("/settlement/", settlement_planning_router)
     api.add_router("/settlement/", settlement_requests_router)
     api.add_router("/settlement/", settlement_matching_router)
+    api.add_router("/settlement/", settlement_waiting_router)
     api.add_router("/capacity/", capacity_router)
     api.add_router("/surveys/", surveys_router)
     api.add_router("/surveys/", survey_results_router)

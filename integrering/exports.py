@@ -14,8 +14,12 @@ and rows as a CSV file that Norwegian Excel opens as it is. Either way:
   -2 passed as a number stays the number -2;
 - the header row is bold and stays in view.
 
-Files read by machines (the payroll system, the national register) keep their own exact formats
-in their apps; this module is for what people open.
+Files read by machines (the payroll system, the grant claim, the national register) keep their
+own exact formats, which their apps describe and format value by value; ``csv_file_bytes`` writes
+them, and neutralises their text the same way, since people open those files in Excel too: a
+text that a spreadsheet would evaluate gets the apostrophe, a plain number (``-5841144.00``, a
+correction) is left as it is, since it is no formula and the machine must read it as a number.
+No module but this one writes a CSV or a workbook (``tests/test_hardening_2.py`` checks it).
 
 openpyxl is imported in ``xlsx_bytes``: a command that only calculates does not pay for it.
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,6 +49,8 @@ DATE = "DD.MM.YYYY"
 DATE_TIME = "DD.MM.YYYY HH:MM"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A number written as text in a machine's format: a spreadsheet reads it as that number.
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,12 @@ def formula_like(text: str) -> bool:
 def neutralised(text: str) -> str:
     """``text`` for a CSV cell, behind an apostrophe when a spreadsheet would evaluate it."""
     return "'" + text if formula_like(text) else text
+
+
+def neutralised_text(text: str) -> str:
+    """``text`` for a CSV in a machine's format: behind an apostrophe when a spreadsheet would
+    evaluate it, unless it is a plain number (``-5841144.00``), which is no formula."""
+    return text if PLAIN_NUMBER.fullmatch(text) else neutralised(text)
 
 
 def _column(column: Column | str) -> Column:
@@ -156,3 +169,21 @@ def csv_bytes(columns: Sequence[Column | str], rows: Iterable[Sequence[Cell]]) -
     writer.writerow([neutralised(_column(c).header) for c in columns])
     writer.writerows([_csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_file_bytes(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+) -> bytes:
+    """A CSV file in a machine's own format (the payroll system, the grant claim, the national
+    register): the caller formats every value as that format wants (decimal point, ISO dates,
+    codes); UTF-8, CRLF, with a byte order mark if asked. Text that a spreadsheet would evaluate
+    is still neutralised (``neutralised_text``), since people open these files too."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([neutralised_text(name) for name in header])
+    writer.writerows([neutralised_text(value) for value in row] for row in rows)
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")

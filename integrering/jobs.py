@@ -10,6 +10,9 @@ progress, when it started and ended, and a message for the user when it failed. 
   ``job_progress`` now and then (which is also the job's heartbeat), does its writing in one
   transaction, and ends with ``job_done``, or ``job_fail`` after that transaction has rolled
   back: failed, with nothing written, and a message the user understands;
+- a failed job's list of errors (``errors``, an import's rows) is kept to its first
+  ``ERRORS_KEPT`` (100) and a last entry that gives the count («Viser de første 100 feilene av
+  1 200 000.»): ``errors_kept``, applied by ``job_fail``;
 - a job whose worker died (``kill -9``, a power cut, a deploy) stops beating: ``jobs_stale_fail``
   fails every job with no heartbeat for ``INTEGRERING_JOB_STALE_MINUTES`` (15), and the worker
   runs it when it starts and every minute while it runs (``web/management/commands/db_worker.py``).
@@ -31,6 +34,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from integrering.errors import ERRORS_KEPT, errors_more_note
 
 if TYPE_CHECKING:
     from django_tasks.base import Task
@@ -228,13 +233,39 @@ def job_done(job: Job, *, fields: JobFields | None = None, **values: Any) -> boo
     return _update(job, Q(), {**done, **values})
 
 
+def errors_kept(errors: list[Any], limit: int = ERRORS_KEPT) -> list[Any]:
+    """A job's errors as stored: the first ``limit``, and when there were more, a last entry that
+    says how many («Viser de første 100 feilene av 1 200 000.»). An entry is a text, or a dict
+    (an import's row error: ``row``, ``column``, ``message``, ``text``); the last one is of the
+    same kind, with no row and ``total`` the count of them all."""
+    if len(errors) <= limit:
+        return errors
+    note = errors_more_note(limit, len(errors))
+    if not all(isinstance(e, dict) for e in errors[:limit]):
+        return [*errors[:limit], note]
+    keys = {key: None for error in errors[:limit] for key in error}
+    last = {**keys, "column": "", "message": note, "text": note, "total": len(errors)}
+    return [*errors[:limit], last]
+
+
+def errors_count(errors: list[Any]) -> int:
+    """How many errors a stored list stands for: the count its last entry gives, or its length."""
+    last = errors[-1] if errors else None
+    if isinstance(last, dict) and isinstance(last.get("total"), int):
+        return int(last["total"])
+    return len(errors)
+
+
 def job_fail(job: Job, message: str, *, fields: JobFields | None = None, **values: Any) -> bool:
     """End a job as failed with nothing written, with a message for the user.
 
     Called after the work's transaction has rolled back (outside it, or it would roll back
     too). A job that has already ended is left as it is. ``values`` go with the failure and
-    win over the model's ``failed_values`` (an import's own list of row errors).
+    win over the model's ``failed_values`` (an import's own list of row errors, kept to its
+    first hundred by ``errors_kept``).
     """
+    if isinstance(values.get("errors"), list):
+        values["errors"] = errors_kept(values["errors"])
     fields = _fields(job, fields)
     return _update(
         job,

@@ -13,6 +13,8 @@ Environment variables (all optional unless noted):
   Default ``http://127.0.0.1:8000``.
 - E-mail: ``INTEGRERING_EMAIL_HOST`` (SMTP host; when empty the e-mails are
   written as files to ``INTEGRERING_EMAIL_DIR``, default ``var/mail/``), ``INTEGRERING_EMAIL_PORT`` (25), ``INTEGRERING_EMAIL_FROM``.
+- ``INTEGRERING_PROXY_COUNT``: the number of reverse proxies of ours in front of the product
+  (0): the login lockout reads the client's address from X-Forwarded-For behind them.
 - ``INTEGRERING_JOB_STALE_MINUTES``: a background job with no heartbeat for this long is failed
   (15).
 - ``OIDC_RP_CLIENT_ID`` and friends: switch on OpenID Connect login (see README).
@@ -139,6 +141,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a body (the CSRF check, a form, the API), and around every answer.
+    "integrering.ui.http.RequestSizeMiddleware",
+    "integrering.ui.http.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +153,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "csp.middleware.CSPMiddleware",
+    "integrering.ui.http.IdRangeMiddleware",
     "integrering.ui.http.DomainErrorMiddleware",
 ]
 
@@ -225,6 +231,7 @@ IMPORT_MAX_BYTES = env_int("INTEGRERING_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must be first: it refuses locked-out attempts
+    "integrering.accounts.lockout.LoginDelayBackend",  # then the user name's delay
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "web:login"
@@ -241,17 +248,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lockout after repeated failures (django-axes): per user name, so one attacker cannot lock out a
-# whole office behind one IP address.
+# Lockout after repeated failures (django-axes, ``integrering/accounts/lockout.py``): a user name
+# is locked from the address the failures came from, so that whoever knows a user name cannot
+# lock its owner out; the user name alone gets a progressive delay (at most a minute between
+# attempts), so that many addresses do not give many guesses. Administrators lift locks at
+# /innlogging/sperringer/.
 AXES_FAILURE_LIMIT = env_int("INTEGRERING_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+# An attempt refused while locked or delayed is not counted again (it was not tried).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "integrering.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "integrering.accounts.lockout.client_address"
 AXES_VERBOSE = False
-# axes warns that locking by user name alone lets an attacker rotate addresses; locking by
-# address too would lock a whole municipal office behind one NAT address out of the product.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The client's address: REMOTE_ADDR, or behind this many reverse proxies of our own the address
+# they saw (from the right of X-Forwarded-For); a client cannot choose it by sending the header.
+PROXY_COUNT = env_int("INTEGRERING_PROXY_COUNT", 0)
 
 SESSION_COOKIE_AGE = env_int("INTEGRERING_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,16 +1,38 @@
 """Small tables read from a file (CSV or .xlsx) the same way everywhere: the commands' input files
 and the analysts' uploads. Every bad row is named, with its line number, before anything is used.
+
+A file is bounded before it is parsed (issue 25): an .xlsx file is a zip, and a few hundred
+kilobytes of it can unpack to gigabytes (a «decompression bomb»), so its members' unpacked sizes
+(as the zip declares them: Python's zip reader never gives more than that) are added up and the
+shared strings, which openpyxl reads whole when it opens the file, are bounded on their own; the
+rows a sheet declares are counted before it is read, and no file gives more than ``max_rows``
+lines whatever it declares. Each is a ``TableTooLarge`` with a Norwegian message.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from integrering.ui.numbers import megabytes, number_nb
+
 XLSX_MAGIC = b"PK\x03\x04"  # a zip file, as every .xlsx is
+
+# What a file may hold. An upload is at most 5 MB (``settings.IMPORT_MAX_BYTES``); a sheet of
+# 50 000 rows of a household list unpacks to about 15 MB and reads in a few seconds.
+MAX_ROWS = 50_000  # lines of a file, the header and blank lines included
+SMALL_TABLE_ROWS = 5_000  # a table read while the user waits (one row per municipality or so)
+XLSX_MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # every member of the zip, unpacked
+XLSX_MAX_SHARED_STRINGS_BYTES = 10 * 1024 * 1024  # read whole when the workbook opens
+XLSX_MAX_MEMBERS = 500
+SHARED_STRINGS = "xl/sharedStrings.xml"
+# A sheet's declared size: <dimension ref="A1:Q1200000"/>, near the start of its XML.
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*[0-9]*:?[A-Z]*([0-9]+)\"")
 
 
 class TableError(ValueError):
@@ -45,6 +67,40 @@ class TableUnreadable(TableError):
         self.line = line
 
 
+class TableTooLarge(TableError):
+    """A file larger than a table may be, found before it is parsed: its ``message`` says what
+    and what to do (Norwegian)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
+        self.message = message
+
+
+def rows_too_many(count: int | None, max_rows: int) -> TableTooLarge:
+    """The refusal of a file with more lines than ``max_rows`` (``count`` when it is known)."""
+    limit = number_nb(max_rows)
+    found = number_nb(count) if count is not None else f"mer enn {limit}"
+    return TableTooLarge(
+        f"Filen har {found} rader; høyst {limit} kan leses om gangen. Del den i flere filer."
+    )
+
+
+def upload_size_error(size: int, max_bytes: int | None = None) -> str | None:
+    """Why an upload of ``size`` bytes is refused, or None when it may be read: larger than
+    ``max_bytes`` (``settings.IMPORT_MAX_BYTES`` unless given). The one message of every upload
+    form, API and import service."""
+    if max_bytes is None:
+        from django.conf import settings
+
+        max_bytes = int(settings.IMPORT_MAX_BYTES)
+    if size <= max_bytes:
+        return None
+    return (
+        f"Filen er for stor ({megabytes(size)}). Den største filen du kan laste opp er "
+        f"{megabytes(max_bytes)}."
+    )
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -53,7 +109,13 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _csv_lines(content: bytes) -> Iterator[tuple[int, list[object]]]:
+def _csv_lines(content: bytes, max_rows: int) -> Iterator[tuple[int, list[object]]]:
+    # Every line ends with a line break: far more of them than rows allowed is too many rows,
+    # counted before anything is decoded. (A quoted cell may hold a line break too, so only twice
+    # the limit is refused here; the reader below counts the rows themselves.)
+    breaks = max(content.count(b"\n"), content.count(b"\r"))
+    if breaks > 2 * max_rows:
+        raise rows_too_many(None, max_rows)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -66,16 +128,58 @@ def _csv_lines(content: bytes) -> Iterator[tuple[int, list[object]]]:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for number, cells in enumerate(reader, start=1):
+            if number > max_rows:
+                raise rows_too_many(None, max_rows)
             yield number, list(cells)
     except csv.Error:
         raise TableUnreadable("quotes", line=number + 1) from None
 
 
-def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[object]]]:
+def xlsx_bounds_check(content: bytes, *, max_rows: int = MAX_ROWS) -> None:
+    """Refuse an .xlsx file that unpacks to more than a table may be, before it is parsed: the
+    unpacked size of its members together and of its shared strings, their number, and the rows
+    its sheets declare. ``TableUnreadable`` when it is no zip file, ``TableTooLarge`` when too
+    large."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TableUnreadable("xlsx") from None
+    with archive:
+        if len(members) > XLSX_MAX_MEMBERS:
+            raise TableUnreadable("xlsx")
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > XLSX_MAX_UNPACKED_BYTES:
+            raise TableTooLarge(
+                f"Excel-filen pakkes ut til {megabytes(unpacked)}; høyst "
+                f"{megabytes(XLSX_MAX_UNPACKED_BYTES)} kan leses. Lagre den som CSV UTF-8, "
+                "eller del den i flere filer."
+            )
+        for member in members:
+            name = member.filename
+            if name == SHARED_STRINGS and member.file_size > XLSX_MAX_SHARED_STRINGS_BYTES:
+                raise TableTooLarge(
+                    f"Excel-filen har {megabytes(member.file_size)} tekst; høyst "
+                    f"{megabytes(XLSX_MAX_SHARED_STRINGS_BYTES)} kan leses. Lagre den som CSV "
+                    "UTF-8, eller del den i flere filer."
+                )
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                try:
+                    with archive.open(member) as sheet:
+                        head = sheet.read(4096)
+                except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+                    raise TableUnreadable("xlsx") from None
+                declared = DIMENSION.search(head)
+                if declared is not None and int(declared.group(1)) > max_rows:
+                    raise rows_too_many(int(declared.group(1)), max_rows)
+
+
+def _xlsx_lines(content: bytes, max_rows: int) -> Iterator[tuple[int, list[object]]]:
     from openpyxl import load_workbook
 
     if not content.startswith(XLSX_MAGIC):
         raise TableUnreadable("xlsx")
+    xlsx_bounds_check(content, max_rows=max_rows)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, XML, key errors) for broken files
@@ -86,30 +190,46 @@ def _xlsx_lines(content: bytes) -> Iterator[tuple[int, list[object]]]:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         try:
             for number, values in enumerate(rows, start=1):
+                if number > max_rows:
+                    raise rows_too_many(None, max_rows)
                 yield number, list(values)
+        except TableError:
+            raise
         except Exception:  # a broken sheet shows only as it is read
             raise TableUnreadable("xlsx") from None
     finally:
         workbook.close()
 
 
-def table_lines(*, content: bytes, xlsx: bool) -> Iterator[tuple[int, list[object]]]:
+def table_lines(
+    *, content: bytes, xlsx: bool, max_rows: int = MAX_ROWS
+) -> Iterator[tuple[int, list[object]]]:
     """The lines of a CSV file (UTF-8 with or without a byte order mark; comma or semicolon, as
     the first line has more of) or of an .xlsx file's first sheet, numbered from 1, blank ones
     too: a CSV's cells as text, an .xlsx file's as stored (text, numbers, dates). Read as they are
     used, so that a caller may stop after the header. ``TableUnreadable`` when the file cannot be
-    read."""
-    return _xlsx_lines(content) if xlsx else _csv_lines(content)
+    read; ``TableTooLarge`` when it has more than ``max_rows`` lines or an .xlsx file unpacks to
+    more than a table may be (both found before the file is parsed, as far as it says)."""
+    return _xlsx_lines(content, max_rows) if xlsx else _csv_lines(content, max_rows)
 
 
-def table_read(*, filename: str, content: bytes, required: Sequence[str]) -> Table:
+def table_read(
+    *,
+    filename: str,
+    content: bytes,
+    required: Sequence[str],
+    max_rows: int = MAX_ROWS,
+) -> Table:
     """The rows of a CSV (comma or semicolon, UTF-8) or .xlsx file (first sheet) as dicts keyed by
     the header's column names (lower case). Line numbers count the header as line 1. Blank lines
-    are skipped. A missing required column, or no rows, is a ``TableError``."""
+    are skipped. A missing required column, or no rows, is a ``TableError``; so is a file of
+    more than ``max_rows`` lines (``TableTooLarge``): a table read while the user waits passes
+    ``SMALL_TABLE_ROWS``."""
     xlsx = filename.lower().endswith(".xlsx")
     # Every line is read before any is used: an unreadable file is that, whatever its header.
     lines = [
-        (n, [_cell_text(c) for c in cells]) for n, cells in table_lines(content=content, xlsx=xlsx)
+        (n, [_cell_text(c) for c in cells])
+        for n, cells in table_lines(content=content, xlsx=xlsx, max_rows=max_rows)
     ]
     table: Table | None = None
     for number, cells in lines:

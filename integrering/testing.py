@@ -55,8 +55,10 @@ def make_household(
     members: int = 2,
     family_name: str | None = None,
     settled_on: datetime.date = datetime.date(2024, 3, 1),
+    with_address: bool = True,
 ) -> Household:
-    """A household of ``members`` persons with synthetic identity numbers."""
+    """A household of ``members`` persons with synthetic identity numbers, and (unless
+    ``with_address`` is false) a postal address that letters can be sent to."""
     n = next(_counter)
     family = family_name or f"Testesen{n}"
     # Birth dates shift with the counter so that synthetic numbers of different households
@@ -68,18 +70,22 @@ def make_household(
         datetime.date(2015, 1, 2) + shift,
         datetime.date(2019, 1, 1) + shift,
     ]
+    place = municipality(municipality_number)
     inputs = [
         PersonInput(
             given_name=f"Person{i + 1}",
             family_name=family,
             birth_date=births[i % len(births)],
             identity_number=synthetic_identity_number(births[i % len(births)], _rng),
+            address_line=f"Testveien {n}" if with_address else "",
+            postcode="0150" if with_address else "",
+            post_town=place.name.upper() if with_address else "",
         )
         for i in range(members)
     ]
     return household_register(
         ctx=AccessContext.command("test"),
-        municipality=municipality(municipality_number),
+        municipality=place,
         reference=f"H-TEST-{n:05d}",
         members=inputs,
         settled_on=settled_on,

@@ -127,6 +127,7 @@ allow(
 )
 allow(PUBLIC, "web:login", "web:logout", "api:openapi-json", "api:openapi-view")
 allow(NOBODY, "api:api-root")
+allow({ADMIN}, "web:login-locks")
 
 # A person: every municipal service sees that the person exists and whom to contact (seed 002
 # Vedlegg 3); the details are checked by consent below.
@@ -204,6 +205,7 @@ allow(
     "casework:household-settle",
     "casework:population-registration",
     "api:population_registration_put",
+    "api:person_postal_address_put",
     "api:norwegian_training_event",
     "api:norwegian_training_hours_put",
     "api:norwegian_training_test_post",
@@ -286,6 +288,13 @@ allow(
     "settlement:match-run-confirm",
     "settlement:placement",
     "settlement:waiting-household",
+    "settlement:waiting-list",
+    "settlement:waiting-create",
+    "settlement:waiting-edit",
+    "settlement:waiting-withdraw",
+    "settlement:waiting-import",
+    "settlement:waiting-import-example",
+    "settlement:waiting-import-detail",
     "api:reception_centre_list",
     "api:need_detail",
     "api:need_update",
@@ -302,6 +311,13 @@ allow(
     "api:match_run_confirm_api",
     "api:placement_read",
     "api:placement_update",
+    "api:waiting_households_list",
+    "api:waiting_household_create_api",
+    "api:waiting_household_read_api",
+    "api:waiting_household_update_api",
+    "api:waiting_household_withdraw_api",
+    "api:waiting_import_create",
+    "api:waiting_import_read",
 )
 # The capacity survey: the leader answers for the municipality; the governor, the planner and
 # the analyst read the results (the directorate nationally).
@@ -393,6 +409,12 @@ BODIES: dict[str, dict[str, object]] = {
     "api:answer_tag_delete": {"name": "Bolig"},
     "api:deadlines_meet": {"met_on": "2024-04-02"},
     "api:population_registration_put": {"registered_on": "2024-04-02", "version": 1},
+    "api:person_postal_address_put": {
+        "address_line": "Storgata 1",
+        "postcode": "0155",
+        "post_town": "OSLO",
+        "version": 1,
+    },
     "api:norwegian_training_event": {"event": "start", "on": "2024-04-02", "version": 1},
     "api:norwegian_training_hours_put": {"month": "2024-04-01", "taught": 10, "attended": 8},
     "api:norwegian_training_test_post": {
@@ -408,6 +430,7 @@ BODIES: dict[str, dict[str, object]] = {
         "decided_on": "2024-05-02",
     },
     "api:match_runs_start": {"year": 2026},
+    "api:waiting_household_withdraw_api": {"reason": "moved_out", "version": 1},
     "casework:deadline-meet": {"met_on": "02.04.2024"},
 }
 QUERIES: dict[str, dict[str, int]] = {

@@ -34,6 +34,7 @@ LAYERS: list[list[tuple[str, ...]]] = [
             "integrering.charts",
             "integrering.jobs",
             "integrering.commands",
+            "integrering.validators",
         )
     ],
     # Law as dated parameters and pure formulas.

@@ -211,6 +211,7 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
     "match_run_id": _match_run,
     "placement_id": lambda w: _match_run(w) and settlement_testing.Placement.objects.first().pk,  # type: ignore[union-attr]
     "waiting_household_id": lambda w: settlement_testing.make_waiting_household().pk,
+    "waiting_import_id": lambda w: settlement_testing.make_waiting_import(_planner(w)).pk,
     # Monitoring: the capacity survey (the county governor's; the municipal leader answers),
     # the municipal survey and cost tables (the directorate analyst's), news (the governor's).
     "round_id": _capacity_round,
@@ -264,6 +265,7 @@ OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {
             "match_run_id",
             "placement_id",
             "waiting_household_id",
+            "waiting_import_id",
         )
     },
 }

@@ -167,6 +167,20 @@ def news_governor_id(user: Any) -> int | None:
 # --- The directorate ----------------------------------------------------------------------------
 
 
+NOT_ADMINISTRATOR = "Bare administratorer kan se og oppheve innloggingssperrer."
+
+
+def is_administrator(user: Any) -> bool:
+    """An administrator of the product (the role is a directorate role)."""
+    return _signed_in(user) and user.has_role(Role.ADMINISTRATOR)
+
+
+def administrator_require(user: Any) -> None:
+    """For the administrators' pages (the login locks): 403 for anyone else."""
+    if not is_administrator(user):
+        raise PermissionDenied(NOT_ADMINISTRATOR)
+
+
 def is_analyst(user: Any) -> bool:
     """An analyst of the directorate (the role is a directorate role)."""
     if not _signed_in(user) or not user.has_role(Role.ANALYST):

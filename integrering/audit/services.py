@@ -8,7 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from integrering.schemas import id_in_range
+
+from .models import AuditAction, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,34 @@ def _event_fields(ctx: AccessContext, action: str, allowed: bool, detail: str) -
 def audit_record(
     *, ctx: AccessContext, person_id: int | None, action: str, allowed: bool, detail: str = ""
 ) -> AuditEvent:
-    """Record one access to one person's data."""
+    """Record one access to one person's data.
+
+    An id no person can have (beyond a bigint: an attacker's ``/personer/9223372036854775808/``)
+    is kept in the detail, and the record names no person: the log never fails to record.
+    """
+    if person_id is not None and not id_in_range(person_id):
+        detail = f"{detail} (person-id {person_id})".strip()
+        person_id = None
     event = AuditEvent(**_event_fields(ctx, action, allowed, detail), person_id=person_id)
     event.save()
     return event
+
+
+def audit_denied(
+    *,
+    ctx: AccessContext,
+    person_ids: Iterable[int | None],
+    detail: str,
+    action: str = AuditAction.READ,
+) -> None:
+    """Record a refused attempt at the data of the persons it concerns (issue 25): one denied
+    record per person (a household's members, a decision's person, a benefit run's
+    participants), or one naming no person when the object names none, or does not exist."""
+    found = sorted({pid for pid in person_ids if pid is not None})
+    if not found:
+        audit_record(ctx=ctx, person_id=None, action=action, allowed=False, detail=detail)
+    for person_id in found:
+        audit_record(ctx=ctx, person_id=person_id, action=action, allowed=False, detail=detail)
 
 
 def audit_record_many(

@@ -19,7 +19,7 @@ from integrering.organisations.models import Municipality
 from integrering.people.imports import header_errors, upload_errors
 from integrering.people.models import ConsentBasis, InformationCategory
 from integrering.rules.parameters import RulesError
-from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, YearField
+from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, InputHygiene, YearField
 from integrering.ui.numbers import megabytes
 
 from .models import DisabilityGrant, DisabilityGrantStatus, IndividualPlan, PracticeContract
@@ -148,13 +148,13 @@ class MeetingForm(DsForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class SettleForm(forms.Form):
+class SettleForm(InputHygiene, forms.Form):
     """The settlement date of a household registered without one (posted from its page)."""
 
     settled_on = forms.DateField(label="Bosatt dato")
 
 
-class PopulationRegistrationForm(forms.Form):
+class PopulationRegistrationForm(InputHygiene, forms.Form):
     """The day a person was registered in the municipality (posted from the person's page)."""
 
     population_registered_on = forms.DateField(

@@ -16,12 +16,13 @@ from integrering.accounts.access import (
 )
 from integrering.accounts.models import User
 from integrering.audit.models import AuditAction
-from integrering.audit.services import AccessContext, audit_record, audit_record_many
+from integrering.audit.services import AccessContext, audit_denied, audit_record, audit_record_many
 from integrering.errors import NotFound
 from integrering.organisations.models import Municipality
 from integrering.people.models import Consent, Household
 from integrering.people.selectors import person_get, persons_visible_to
 from integrering.rules.disability_grant import DEADLINE_KIND as DISABILITY_GRANT_DEADLINE
+from integrering.schemas import id_in_range
 
 from .models import Deadline, DisabilityGrantApplication, Meeting, Notice
 
@@ -58,13 +59,14 @@ def notices_inbox(*, ctx: AccessContext, include_acknowledged: bool = False) -> 
 
 
 def notice_get(*, ctx: AccessContext, notice_id: int) -> Notice:
-    notice = notices_for(ctx.user, include_acknowledged=True).filter(pk=notice_id).first()
+    reachable = id_in_range(notice_id)
+    notices = notices_for(ctx.user, include_acknowledged=True)
+    notice = notices.filter(pk=notice_id).first() if reachable else None
     if notice is None:
-        audit_record(
+        concerned = Notice.objects.filter(pk=notice_id) if reachable else Notice.objects.none()
+        audit_denied(
             ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
+            person_ids=concerned.values_list("persons", flat=True),
             detail=f"varsel {notice_id}",
         )
         raise NotFound("Finner ikke varselet, eller det er ikke sendt til din tjeneste.")
@@ -241,11 +243,12 @@ def consent_get(*, ctx: AccessContext, consent_id: int) -> Consent:
         .first()
     )
     if consent is None or not sees_whole_case(ctx.user):
-        audit_record(
+        concerned = Consent.objects.filter(pk=consent_id) if id_in_range(consent_id) else None
+        audit_denied(
             ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
+            person_ids=concerned.values_list("person_id", flat=True)
+            if concerned is not None
+            else [],
             detail=f"samtykke {consent_id}",
         )
         raise NotFound("Finner ikke samtykket, eller du har ikke tilgang til det.")
@@ -263,11 +266,10 @@ def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
         .first()
     )
     if meeting is None or not sees_whole_case(ctx.user):
-        audit_record(
+        concerned = Meeting.objects.filter(pk=meeting_id) if id_in_range(meeting_id) else None
+        audit_denied(
             ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
+            person_ids=concerned.values_list("persons", flat=True) if concerned is not None else [],
             detail=f"møte {meeting_id}",
         )
         raise NotFound("Finner ikke møtet, eller du har ikke tilgang til det.")

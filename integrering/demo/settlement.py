@@ -208,9 +208,14 @@ def _waiting(
     municipalities: dict[str, Municipality],
     *,
     count: int = WAITING_HOUSEHOLDS,
+    ready_by: datetime.date | None = None,
 ) -> int:
     used = set(Person.objects.exclude(duf_number=None).values_list("duf_number", flat=True))
     today = datetime.date(year, 11, 1)
+    # The facts added with issue 21 (ready date, permits, needs) draw from their own generator, so
+    # that the households and the matcher's demo stay as they were.
+    extra = random.Random(year * 1009 + count)  # demo data, not secrets # nosec B311
+    ready_by = ready_by or datetime.date(year, 1, 1)
     for index in range(1, count + 1):
         origin = rng.choice(list(NAMES))
         women, men, family_names = NAMES[origin]
@@ -253,18 +258,34 @@ def _waiting(
             if municipalities and index % 12 == 0
             else None
         )
+        category = (
+            "unaccompanied_minor"
+            if minor
+            else rng.choice(["from_reception"] * 4 + ["transfer_refugee"] * 2)
+        )
+        ready_on = ready_by - datetime.timedelta(days=extra.randint(0, 240))
+        needs = extra.choices(
+            [[], ["wheelchair"], ["near_hospital"], ["regular_treatment"]],
+            weights=[85, 5, 5, 5],
+        )[0]
         household = WaitingHousehold.objects.create(
             reference=f"BOS-{year}-{index:04d}",
             year=year,
-            category="unaccompanied_minor"
-            if minor
-            else rng.choice(["from_reception"] * 4 + ["transfer_refugee"] * 2),
+            category=category,
             reception_centre=rng.choice(centres),
             large_dwelling=1 if len(members) >= 5 else 0,
             school_children=school,
             unaccompanied_minors=1 if minor else 0,
             required_municipality=tie,
+            tie_kind=("family" if extra.random() < 0.7 else "network") if tie else "",
+            ready_on=ready_on,
+            adaptation_needs=needs,
         )
+        permit = {
+            "unaccompanied_minor": "asylum",
+            "transfer_refugee": "resettlement",
+        }.get(category) or extra.choice(["asylum", "asylum", "humanitarian"])
+        permit_date = ready_on - datetime.timedelta(days=extra.randint(7, 60))
         people = []
         for name, born, relation in members:
             duf = synthetic_duf_number(year - 1, rng)
@@ -282,6 +303,10 @@ def _waiting(
                     relation=relation,
                     citizenship=citizenship,
                     language=language,
+                    interpreter_needed=relation != Relation.CHILD,
+                    permit_type=permit,
+                    permit_date=max(permit_date, born),
+                    unaccompanied_minor=minor,
                 )
             )
         WaitingPerson.objects.bulk_create(people)
@@ -320,9 +345,9 @@ def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemo
     requests, decisions = _requests_and_decisions(rng, year, need)
     by_number = {m.number: m for m in municipalities}
     ties = {n: by_number[n] for n in ("0301", "4601", "5001", "1103", "4204", "5501")}
-    waiting = _waiting(rng, year, centres, ties)
+    waiting = _waiting(rng, year, centres, ties, ready_by=today)
     # Next year is being planned: its facts are in, no need or requests yet, and the households
     # whose permits came late this autumn will be settled in January.
     _facts(rng, year + 1, municipalities)
-    waiting += _waiting(rng, year + 1, centres, {}, count=NEXT_YEAR_WAITING)
+    waiting += _waiting(rng, year + 1, centres, {}, count=NEXT_YEAR_WAITING, ready_by=today)
     return SettlementDemoResult(len(centres), requests, decisions, waiting)

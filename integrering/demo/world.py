@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
@@ -66,6 +66,22 @@ HOUSEHOLD_SPREAD = {
     "3320": 2,
     "3326": 3,
 }
+
+# A postcode and post town in each demo municipality, and fictitious street names: every
+# household gets an address, so that its decision letters can be sent.
+POST_TOWNS = {
+    "0301": ("0150", "OSLO"),
+    "4601": ("5003", "BERGEN"),
+    "5001": ("7010", "TRONDHEIM"),
+    "1103": ("4005", "STAVANGER"),
+    "4204": ("4611", "KRISTIANSAND S"),
+    "5501": ("9008", "TROMSØ"),
+    "3324": ("3550", "GOL"),
+    "3322": ("3540", "NESBYEN"),
+    "3320": ("3539", "FLÅ"),
+    "3326": ("3560", "HEMSEDAL"),
+}
+STREETS = ["Eksempelvegen", "Demogata", "Prøvevegen", "Fiktivgata", "Øvingsvegen"]
 
 # Citizenship, mother tongue and the share of each origin among the demo households.
 ORIGINS = {
@@ -258,7 +274,13 @@ def demo_households_create(
             else rng.choices(numbers, weights=weights)[0]
         )
         settled = _random_date(rng, datetime.date(2022, 3, 1), today - datetime.timedelta(days=7))
-        members = _household_members(rng, settled)
+        postcode, post_town = POST_TOWNS[number]
+        # From the index, not the random generator: the rest of the demo stays as it was.
+        street = f"{STREETS[index % len(STREETS)]} {index}"
+        members = [
+            replace(m, address_line=street, postcode=postcode, post_town=post_town)
+            for m in _household_members(rng, settled)
+        ]
         household = household_receive(
             ctx=ctx,
             municipality=municipalities[number],

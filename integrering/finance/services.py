@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from integrering.accounts.access import finance_require, is_analyst
 from integrering.errors import NotFound
 from integrering.exports import INTEGER, ONE_DECIMAL, Column, Sheet, csv_bytes, xlsx_bytes
-from integrering.tables import TableError, table_read
+from integrering.tables import SMALL_TABLE_ROWS, TableError, table_read, upload_size_error
 from integrering.ui.numbers import round_half_up
 
 from .cost_coverage import COLUMNS, CostSum, cost_rows_read, cost_sum, hours_per_fte
@@ -94,8 +94,13 @@ def cost_report_import(
         raise ValidationError(
             {"file": "Filen må være en CSV-fil (.csv) eller en Excel-fil (.xlsx)."}
         )
+    too_large = upload_size_error(len(content))
+    if too_large:
+        raise ValidationError({"file": too_large})
     try:
-        table = table_read(filename=filename, content=content, required=COLUMNS)
+        table = table_read(
+            filename=filename, content=content, required=COLUMNS, max_rows=SMALL_TABLE_ROWS
+        )
     except TableError as exc:
         raise ValidationError({"file": exc.problems}) from None
     lines, problems = cost_rows_read(table)

@@ -38,7 +38,7 @@ class NewsOut(Schema):
             kind=item.kind,
             title=item.title,
             body=item.body,
-            link=item.link,
+            link=item.safe_link,
             publisher=item.publisher,
             published_on=item.published_on,
             version=item.version,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from integrering.organisations.models import CountyGovernor
+from integrering.validators import link_problem
 
 USER = settings.AUTH_USER_MODEL
 
@@ -51,6 +52,11 @@ class NewsItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def safe_link(self) -> str:
+        """The link if it is http or https; a link stored before that was checked is not shown."""
+        return self.link if self.link and link_problem(self.link) is None else ""
 
     @property
     def publisher(self) -> str:

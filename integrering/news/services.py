@@ -13,6 +13,7 @@ from django.utils import timezone
 from integrering.accounts.access import may_edit_news, publisher_of
 from integrering.audit.services import AccessContext
 from integrering.concurrency import version_bump
+from integrering.validators import link_problem
 
 from .models import NewsItem, NewsKind
 
@@ -24,8 +25,11 @@ TITLE_MAX = 200
 BODY_MAX = 10_000
 
 
-def _check(*, kind: str, title: str, body: str) -> None:
+def _check(*, kind: str, title: str, body: str, link: str) -> None:
     errors: dict[str, list[str]] = {}
+    problem = link_problem(link.strip())  # http and https only, whether from the form or the API
+    if problem:
+        errors["link"] = [problem]
     if kind not in NewsKind.values:
         errors["kind"] = ["Velg nyhet eller veiledning."]
     if not title.strip():
@@ -47,7 +51,7 @@ def news_item_create(
     may_publish, governor_id = publisher_of(ctx.user)
     if not may_publish:
         raise PermissionDenied(NOT_PUBLISHER)
-    _check(kind=kind, title=title, body=body)
+    _check(kind=kind, title=title, body=body, link=link)
     return NewsItem.objects.create(
         kind=kind,
         title=title.strip(),
@@ -74,7 +78,7 @@ def news_item_update(
     published item keeps its date; ``publish=False`` takes it back to a draft."""
     if not may_edit_news(ctx.user, item):
         raise PermissionDenied(NOT_PUBLISHER)
-    _check(kind=kind, title=title, body=body)
+    _check(kind=kind, title=title, body=body, link=link)
     published_on = (item.published_on or timezone.localdate()) if publish else None
     version_bump(
         NewsItem.objects.filter(pk=item.pk),

@@ -18,8 +18,16 @@ class CountyAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "county", "valid_from", "valid_to", "successor"]
-    list_filter = ["county"]
+    list_display = [
+        "number",
+        "name",
+        "county",
+        "written_standard",
+        "valid_from",
+        "valid_to",
+        "successor",
+    ]
+    list_filter = ["county", "written_standard"]
     search_fields = ["number", "name"]
     autocomplete_fields = ["successor"]
 

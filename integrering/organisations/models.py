@@ -63,6 +63,19 @@ class County(models.Model):
         return f"{self.number} {self.name}"
 
 
+class WrittenStandard(models.TextChoices):
+    """The municipality's written standard (målform): the one its letters to persons are in.
+
+    The values follow the municipalities' language decisions (språkvedtak) under the Language
+    Act (språklova § 11): nynorsk, bokmål, or neutral. A neutral municipality writes its letters
+    in bokmål unless an administrator sets it to nynorsk.
+    """
+
+    BOKMAL = "nb", "Bokmål"
+    NYNORSK = "nn", "Nynorsk"
+    NEUTRAL = "neutral", "Språknøytral (brev på bokmål)"
+
+
 class Municipality(models.Model):
     number = models.CharField("kommunenummer", max_length=4)
     name = models.CharField("navn", max_length=100)
@@ -79,6 +92,16 @@ class Municipality(models.Model):
         related_name="predecessors",
         verbose_name="erstattet av",
         help_text="Kommunen som overtok etter en sammenslåing eller et nytt nummer.",
+    )
+    written_standard = models.CharField(
+        "målform",
+        max_length=7,
+        choices=WrittenStandard.choices,
+        default=WrittenStandard.BOKMAL,
+        help_text=(
+            "Skriftspråket i brev til personer (vedtaksbrev). Språknøytrale kommuner får brev "
+            "på bokmål. Fra Språkrådets oversikt over språkvedtak."
+        ),
     )
 
     objects = ValidityQuerySet.as_manager()
@@ -98,10 +121,20 @@ class Municipality(models.Model):
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[0-9]{4}$"), name="municipality_number_four_digits"
             ),
+            models.CheckConstraint(
+                condition=Q(written_standard__in=WrittenStandard.values),
+                name="municipality_written_standard_known",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    @property
+    def letter_standard(self) -> str:
+        """The written standard of the municipality's letters: ``nn`` or ``nb`` (a neutral
+        municipality writes bokmål)."""
+        return "nn" if self.written_standard == WrittenStandard.NYNORSK else "nb"
 
 
 class OrganisationKind(models.TextChoices):

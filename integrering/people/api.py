@@ -19,6 +19,7 @@ from integrering.schemas import ErrorOut, ObjectId
 
 from . import selectors
 from .models import Person
+from .services import person_postal_address_update
 
 router = Router(tags=["personer"])
 household_router = Router(tags=["husstander"])
@@ -49,6 +50,12 @@ class PersonOut(Schema):
     arrival_date: datetime.date | None = None
     settled_on: datetime.date | None = None
     reception_centre: str | None = None
+    address_line: str | None = Field(
+        default=None, description="Postadressen vedtaksbrev sendes til"
+    )
+    postcode: str | None = Field(default=None, description="Postnummer (4 siffer)")
+    post_town: str | None = None
+    version: int | None = Field(default=None, description="Personens versjon, for endringer")
 
     @staticmethod
     def from_person(person: Person, *, details: bool, access: str, contact: str) -> PersonOut:
@@ -80,6 +87,10 @@ class PersonOut(Schema):
                 "arrival_date": person.arrival_date,
                 "settled_on": person.settlement_date,
                 "reception_centre": person.reception_centre,
+                "address_line": person.address_line,
+                "postcode": person.postcode,
+                "post_town": person.post_town,
+                "version": person.version,
             }
         )
 
@@ -125,6 +136,57 @@ def person_detail(request: HttpRequest, person_id: ObjectId) -> PersonOut:
         details=access.allows(InformationCategory.PERSONAL),
         access="full" if access.whole_case else ("limited" if access.limited else "consent"),
         contact=access.contact,
+    )
+
+
+class PostalAddressIn(Schema):
+    address_line: str = Field(
+        max_length=150, description="Gateadresse eller postboks; tom sammen med de andre: ingen"
+    )
+    postcode: str = Field(max_length=10, description="Postnummer, 4 siffer")
+    post_town: str = Field(max_length=60)
+    version: int = Field(description="Personens versjon slik du leste den")
+
+
+class PostalAddressOut(Schema):
+    person: int
+    address_line: str
+    postcode: str
+    post_town: str
+    version: int
+
+
+@router.put(
+    "{person_id}/postal-address",
+    response={
+        200: PostalAddressOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Registrer postadressen som vedtaksbrev sendes til",
+)
+def person_postal_address_put(
+    request: HttpRequest, person_id: ObjectId, payload: PostalAddressIn
+) -> PostalAddressOut:
+    ctx = AccessContext.from_request(request)
+    person = selectors.person_get(ctx=ctx, person_id=person_id, edit=True)
+    person = person_postal_address_update(
+        ctx=ctx,
+        person=person,
+        address_line=payload.address_line,
+        postcode=payload.postcode,
+        post_town=payload.post_town,
+        version=payload.version,
+    )
+    return PostalAddressOut(
+        person=person.pk,
+        address_line=person.address_line,
+        postcode=person.postcode,
+        post_town=person.post_town,
+        version=person.version,
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from integrering.organisations.models import Municipality
-from integrering.ui.forms import DateInput, DsForm
+from integrering.ui.forms import DateInput, DsForm, InputHygiene
 
 from .models import Category, Relation, Sex
 from .services import PersonInput
@@ -49,6 +50,23 @@ class PersonForm(DsForm):
         widget=DateInput(),
     )
     reception_centre = forms.CharField(label="Siste mottak", max_length=150, required=False)
+    address_line = forms.CharField(
+        label="Postadresse",
+        max_length=150,
+        required=False,
+        help_text="Gateadresse eller postboks. Vedtaksbrev sendes hit.",
+    )
+    postcode = forms.CharField(
+        label="Postnummer",
+        max_length=4,
+        required=False,
+        help_text="4 siffer.",
+        validators=[
+            RegexValidator(r"^[0-9]{4}$", "Postnummeret må ha fire siffer, for eksempel 0150.")
+        ],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    post_town = forms.CharField(label="Poststed", max_length=60, required=False)
     disability = forms.BooleanField(
         label="Nedsatt funksjonsevne eller atferdsvansker",
         required=False,
@@ -81,6 +99,9 @@ class PersonForm(DsForm):
             settled_on=data["settled_on"],
             reception_centre=data["reception_centre"],
             disability=data["disability"],
+            address_line=data["address_line"],
+            postcode=data["postcode"],
+            post_town=data["post_town"],
         )
 
 
@@ -140,7 +161,7 @@ def errors_to_forms(
                 household.add_error(field, message)
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(InputHygiene, forms.Form):
     q = forms.CharField(
         label="Søk på navn, fødselsnummer, DUF-nummer eller husstandsnummer",
         required=False,

@@ -60,10 +60,13 @@ from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
 
 from integrering.accounts.access import may_edit_case, municipality_ids_served_by
+from integrering.audit.models import AuditAction
+from integrering.audit.services import AccessContext, audit_denied
 from integrering.errors import NotFound
 from integrering.organisations.models import Municipality
-from integrering.tables import TableUnreadable, table_lines
-from integrering.ui.numbers import megabytes
+from integrering.schemas import id_in_range
+from integrering.tables import TableTooLarge, TableUnreadable, table_lines, upload_size_error
+from integrering.validators import text_problem
 
 from .identity import duf_number_parse, identity_number_parse
 from .models import Category, HouseholdImport, Relation, Sex
@@ -163,6 +166,8 @@ MAX_LENGTHS = {
     "tolkesprak": 100,
     "mottak": 150,
 }
+
+NAME_COLUMNS = frozenset({"fornavn", "mellomnavn", "etternavn"})
 
 CSV_EXTENSION = ".csv"
 XLSX_EXTENSION = ".xlsx"
@@ -281,6 +286,8 @@ def _file_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[Cell]]
     except TableUnreadable as unreadable:
         error = RowError(unreadable.line, "", UNREADABLE[unreadable.reason])
         raise ImportRejected([error]) from None
+    except TableTooLarge as too_large:  # an .xlsx bomb, or too many rows: found before parsing
+        raise ImportRejected([RowError(None, "", too_large.message)]) from None
 
 
 def _cell(value: object) -> Cell:
@@ -381,12 +388,8 @@ def upload_errors(
         return [f"Filen heter {extension}, men er ikke en {kind} (filtypen er {content_type})."]
     if not size:
         return ["Filen er tom."]
-    if max_bytes is not None and size > max_bytes:
-        return [
-            f"Filen er for stor ({megabytes(size)}). Den største filen du kan laste opp er "
-            f"{megabytes(max_bytes)}; del listen i flere filer."
-        ]
-    return []
+    too_large = upload_size_error(size, max_bytes) if max_bytes is not None else None
+    return [f"{too_large} Del listen i flere filer."] if too_large else []
 
 
 def header_errors(*, filename: str, content: bytes) -> list[str]:
@@ -512,8 +515,14 @@ def _row_read(number: int, cells: dict[str, Cell], default_municipality: str) ->
             return default
 
     for column, limit in MAX_LENGTHS.items():
-        if len(_text(cells.get(column))) > limit:
+        text = _text(cells.get(column))
+        if len(text) > limit:
             errors.append(RowError(number, column, f"Høyst {limit} tegn."))
+            continue
+        # Names are checked by the registry, as from the form and the API (issue 25).
+        problem = None if column in NAME_COLUMNS else text_problem(text, multiline=False)
+        if problem:
+            errors.append(RowError(number, column, problem))
 
     reference = _text(cells.get("husstand"))
     if not reference:
@@ -804,9 +813,25 @@ def imports_visible_to(user: object) -> QuerySet[HouseholdImport]:
     ).select_related("municipality", "uploaded_by")
 
 
-def household_import_get(*, user: object, import_id: int) -> HouseholdImport:
-    """One import the user may follow: 404 out of the user's municipalities, 403 for other services."""
-    found = imports_visible_to(user).filter(pk=import_id).first()
+def household_import_require(*, ctx: AccessContext) -> None:
+    """Only the refugee service imports households: 403 for anyone else, and the refusal
+    audited (issue 25)."""
+    if not may_edit_case(ctx.user):
+        audit_denied(
+            ctx=ctx, person_ids=[], action=AuditAction.CREATE, detail="import av husstander"
+        )
+        raise PermissionDenied(NOT_REFUGEE_SERVICE)
+
+
+def household_import_get(*, ctx: AccessContext, import_id: int) -> HouseholdImport:
+    """One import the user may follow: 404 out of the user's municipalities, 403 for other
+    services; either refusal is audited (its errors name persons; the import names none)."""
+    user = ctx.user
+    found = (
+        imports_visible_to(user).filter(pk=import_id).first() if id_in_range(import_id) else None
+    )
+    if found is None or not may_edit_case(user):
+        audit_denied(ctx=ctx, person_ids=[], detail=f"import av husstander {import_id}")
     if found is None:
         raise NotFound("Finner ikke importen, eller du har ikke tilgang til den.")
     if not may_edit_case(user):

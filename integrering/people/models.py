@@ -16,7 +16,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from integrering.accounts.roles import Service
-from integrering.jobs import Job, JobFields
+from integrering.jobs import Job, JobFields, errors_count
 from integrering.organisations.models import Municipality
 
 
@@ -124,6 +124,10 @@ class Person(models.Model):
         help_text="Fristen for oppstart i norskopplæringen regnes fra denne datoen (seed 004).",
     )
     reception_centre = models.CharField("siste mottak", max_length=150, blank=True)
+    # The postal address the letters go to (a decision is sent only with one: decisions.py).
+    address_line = models.CharField("adresse", max_length=150, blank=True)
+    postcode = models.CharField("postnummer", max_length=4, blank=True, help_text="4 siffer")
+    post_town = models.CharField("poststed", max_length=60, blank=True)
     disability = models.BooleanField(
         "nedsatt funksjonsevne eller atferdsvansker",
         default=False,
@@ -156,6 +160,10 @@ class Person(models.Model):
                 condition=Q(arrival_date__isnull=True) | Q(arrival_date__gte=F("birth_date")),
                 name="person_arrived_after_birth",
             ),
+            models.CheckConstraint(
+                condition=Q(postcode="") | Q(postcode__regex=r"^[0-9]{4}$"),
+                name="person_postcode_four_digits",
+            ),
         ]
         indexes = [
             models.Index(
@@ -184,6 +192,13 @@ class Person(models.Model):
     def settlement_date(self) -> datetime.date | None:
         """The person's own settlement date, or the household's."""
         return self.settled_on or self.household.settled_on
+
+    @property
+    def postal_address(self) -> tuple[str, str] | None:
+        """The address lines of a letter (street, «postcode town»), or None while incomplete."""
+        if not (self.address_line and self.postcode and self.post_town):
+            return None
+        return self.address_line, f"{self.postcode} {self.post_town}"
 
 
 class ImportStatus(models.TextChoices):
@@ -237,6 +252,11 @@ class HouseholdImport(Job):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def error_count(self) -> int:
+        """How many errors the file had (only the first hundred are kept, with the count)."""
+        return errors_count(self.errors)
 
     @property
     def progress_percent(self) -> int:

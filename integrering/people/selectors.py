@@ -26,9 +26,10 @@ from django.utils import timezone
 
 from integrering.accounts.access import may_edit_case, municipality_ids_served_by, sees_whole_case
 from integrering.audit.models import AuditAction
-from integrering.audit.services import AccessContext, audit_record, audit_record_many
+from integrering.audit.services import AccessContext, audit_denied, audit_record, audit_record_many
 from integrering.errors import NotFound
 from integrering.people.models import Consent, InformationCategory
+from integrering.schemas import id_in_range
 
 from .models import Household, Person
 from .services import person_name_q, person_number_q
@@ -116,21 +117,35 @@ def _access(user: object, person: Person) -> PersonAccess:
     return PersonAccess(person, False, False, frozenset(categories))
 
 
-def person_access_get(
-    *, ctx: AccessContext, person_id: int, action: str = AuditAction.READ
-) -> PersonAccess:
-    """What the user may see of one person, audited; 404 (and a denied record) out of reach."""
-    person = persons_visible_to(ctx.user).filter(pk=person_id).first()
+def _access_found(*, ctx: AccessContext, person_id: int, action: str) -> PersonAccess:
+    """What the user may see of one person, not yet audited; 404 (and a denied record) out of
+    reach."""
+    person = (
+        persons_visible_to(ctx.user).filter(pk=person_id).first()
+        if id_in_range(person_id)
+        else None
+    )
     if person is None:
         audit_record(ctx=ctx, person_id=person_id, action=action, allowed=False)
         raise NotFound(NOT_FOUND)
-    access = _access(ctx.user, person)
+    return _access(ctx.user, person)
+
+
+def _access_record(ctx: AccessContext, access: PersonAccess, action: str) -> None:
     detail = (
         ""
         if access.whole_case
         else "innsyn: " + (", ".join(sorted(access.categories)) or "begrenset")
     )
-    audit_record(ctx=ctx, person_id=person_id, action=action, allowed=True, detail=detail)
+    audit_record(ctx=ctx, person_id=access.person.pk, action=action, allowed=True, detail=detail)
+
+
+def person_access_get(
+    *, ctx: AccessContext, person_id: int, action: str = AuditAction.READ
+) -> PersonAccess:
+    """What the user may see of one person, audited; 404 (and a denied record) out of reach."""
+    access = _access_found(ctx=ctx, person_id=person_id, action=action)
+    _access_record(ctx, access, action)
     return access
 
 
@@ -156,13 +171,20 @@ def person_access_require(
     must be the coordinating refugee service; otherwise 403 with whom to contact. With neither,
     the whole case is required.
     """
-    access = person_access_get(ctx=ctx, person_id=person_id, action=action)
+    access = _access_found(ctx=ctx, person_id=person_id, action=action)
+    refusal = ""
     if edit and not access.may_edit:
-        raise PermissionDenied("Bare flyktningtjenesten kan endre saken.")
-    if category is not None and not access.allows(category):
-        raise PermissionDenied(no_consent_message(access, category))
-    if category is None and not edit and not access.whole_case:
-        raise PermissionDenied(f"Du har ikke tilgang til hele saken. Kontakt {access.contact}.")
+        refusal, why = "Bare flyktningtjenesten kan endre saken.", "ikke flyktningtjenesten"
+    elif category is not None and not access.allows(category):
+        refusal, why = no_consent_message(access, category), f"uten samtykke til {category}"
+    elif category is None and not edit and not access.whole_case:
+        refusal = f"Du har ikke tilgang til hele saken. Kontakt {access.contact}."
+        why = "uten tilgang til hele saken"
+    if refusal:
+        # A refusal is a denied attempt at this person's data, not a read (issue 25).
+        audit_record(ctx=ctx, person_id=person_id, action=action, allowed=False, detail=why)
+        raise PermissionDenied(refusal)
+    _access_record(ctx, access, action)
     return access
 
 
@@ -182,13 +204,16 @@ def person_get(
 
 def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, list[Person]]:
     """One household with its members, each member's read audited; 404 when out of reach."""
-    household = households_visible_to(ctx.user).filter(pk=household_id).first()
+    reachable = id_in_range(household_id)
+    household = (
+        households_visible_to(ctx.user).filter(pk=household_id).first() if reachable else None
+    )
     if household is None:
-        audit_record(
+        # The refusal names the household's members, if it has any (issue 25).
+        concerned = Person.objects.filter(household_id=household_id) if reachable else None
+        audit_denied(
             ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
+            person_ids=concerned.values_list("pk", flat=True) if concerned is not None else [],
             detail=f"husstand {household_id}",
         )
         raise NotFound("Finner ikke husstanden, eller du har ikke tilgang til den.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
 from integrering.concurrency import version_bump
 from integrering.organisations.models import Municipality
+from integrering.validators import date_problem, name_problem, text_problem
 
 from .identity import duf_number_parse, identity_number_parse
 from .models import Category, Household, Person, Relation, Sex
@@ -41,6 +43,9 @@ class PersonInput:
     settled_on: datetime.date | None = None
     reception_centre: str = ""
     disability: bool = False
+    address_line: str = ""
+    postcode: str = ""
+    post_town: str = ""
 
 
 PERSON_FIELDS = [f.name for f in fields(PersonInput)]
@@ -50,6 +55,39 @@ Errors = dict[str, list[str]]
 
 def _add(errors: Errors, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
+
+
+ADDRESS_FIELDS = ("address_line", "postcode", "post_town")
+POSTCODE = re.compile(r"[0-9]{4}")
+
+
+def postal_address_errors(*, address_line: str, postcode: str, post_town: str) -> Errors:
+    """Problems with a postal address: a Norwegian postcode has four digits, and an address is
+    whole (street or box, postcode and town) or left out, since a letter needs all three."""
+    errors: Errors = {}
+    values = {
+        "address_line": address_line.strip(),
+        "postcode": postcode.strip(),
+        "post_town": post_town.strip(),
+    }
+    if values["postcode"] and not POSTCODE.fullmatch(values["postcode"]):
+        _add(errors, "postcode", "Postnummeret må ha fire siffer, for eksempel 0150.")
+    if any(values.values()):
+        missing = {
+            "address_line": "Oppgi gateadresse eller postboks.",
+            "postcode": "Oppgi postnummeret.",
+            "post_town": "Oppgi poststedet.",
+        }
+        for field, message in missing.items():
+            if not values[field]:
+                _add(errors, field, message)
+    for field, limit in (("address_line", 150), ("post_town", 60)):
+        if len(values[field]) > limit:
+            _add(errors, field, f"Høyst {limit} tegn.")
+        problem = text_problem(values[field], multiline=False)
+        if problem:
+            _add(errors, field, problem)
+    return errors
 
 
 def _where(person: Person) -> str:
@@ -73,6 +111,15 @@ def person_input_errors(
         _add(errors, "given_name", "Fornavn må fylles ut.")
     if not member.family_name.strip():
         _add(errors, "family_name", "Etternavn må fylles ut.")
+    # One check of names for the forms, the API and the import (issue 25).
+    for field in ("given_name", "middle_name", "family_name"):
+        problem = name_problem(getattr(member, field))
+        if problem:
+            _add(errors, field, problem)
+    for field in ("birth_date", "arrival_date", "settled_on"):
+        problem = date_problem(getattr(member, field))
+        if problem:
+            _add(errors, field, problem)
     if member.birth_date > today:
         _add(errors, "birth_date", f"Fødselsdatoen {member.birth_date:%d.%m.%Y} er i fremtiden.")
     if member.sex and member.sex not in Sex.values:
@@ -102,6 +149,12 @@ def person_input_errors(
         )
     if member.interpreter_needed and not (member.interpreter_language or member.language).strip():
         _add(errors, "interpreter_language", "Oppgi tolkespråk når personen trenger tolk.")
+    address = postal_address_errors(
+        address_line=member.address_line, postcode=member.postcode, post_town=member.post_town
+    )
+    for field, messages in address.items():
+        for message in messages:
+            _add(errors, field, message)
     others = Person.objects.select_related("municipality", "household")
     if exclude_person_id is not None:
         others = others.exclude(pk=exclude_person_id)
@@ -136,6 +189,9 @@ def household_errors(
         _add(errors, "reference", f"Husstandsnummeret {reference} er allerede i bruk.")
     if settled_on is not None and settled_on > timezone.localdate() + datetime.timedelta(days=366):
         _add(errors, "settled_on", "Bosettingsdatoen er mer enn ett år fram i tid.")
+    too_early = date_problem(settled_on)
+    if too_early:
+        _add(errors, "settled_on", too_early)
     if not members:
         _add(errors, "members", "En husstand må ha minst én person.")
     for key in ("identity_number", "duf_number"):
@@ -178,6 +234,9 @@ FIELD_LABELS = {
     "arrival_date": "ankomst Norge",
     "reception_centre": "siste mottak",
     "disability": "nedsatt funksjonsevne",
+    "address_line": "adresse",
+    "postcode": "postnummer",
+    "post_town": "poststed",
     "municipality": "kommune",
 }
 
@@ -199,7 +258,14 @@ def error_lines(errors: dict[str, list[str]]) -> list[str]:
 
 def _person_from_input(member: PersonInput) -> dict[str, object]:
     values: dict[str, object] = {name: getattr(member, name) for name in PERSON_FIELDS}
-    for name in ("given_name", "family_name", "middle_name", "citizenship", "language"):
+    for name in (
+        "given_name",
+        "family_name",
+        "middle_name",
+        "citizenship",
+        "language",
+        *ADDRESS_FIELDS,
+    ):
         values[name] = str(values[name]).strip()
     values["identity_number"] = member.identity_number or None
     values["duf_number"] = member.duf_number or None
@@ -258,6 +324,42 @@ def person_update(*, ctx: AccessContext, person: Person, data: PersonInput, vers
     version_bump(Person.objects.filter(pk=person.pk), expected=version, what="personen", **values)
     person.refresh_from_db()
     audit_record(ctx=ctx, person_id=person.pk, action=AuditAction.UPDATE, allowed=True)
+    return person
+
+
+@transaction.atomic
+def person_postal_address_update(
+    *,
+    ctx: AccessContext,
+    person: Person,
+    address_line: str,
+    postcode: str,
+    post_town: str,
+    version: int,
+) -> Person:
+    """Set (or, all three empty, clear) the postal address the person's letters go to.
+
+    The same checks as in the registry form (``postal_address_errors``); refused when someone
+    else saved the person in between (``version``).
+    """
+    errors = postal_address_errors(
+        address_line=address_line, postcode=postcode, post_town=post_town
+    )
+    if errors:
+        raise ValidationError(errors)
+    version_bump(
+        Person.objects.filter(pk=person.pk),
+        expected=version,
+        what="personen",
+        address_line=address_line.strip(),
+        postcode=postcode.strip(),
+        post_town=post_town.strip(),
+        updated_at=timezone.now(),
+    )
+    person.refresh_from_db()
+    audit_record(
+        ctx=ctx, person_id=person.pk, action=AuditAction.UPDATE, allowed=True, detail="postadresse"
+    )
     return person
 
 

@@ -22,14 +22,16 @@ from integrering.accounts.access import (
     programme_municipality_ids,
 )
 from integrering.audit.models import AuditAction
-from integrering.audit.services import AccessContext, audit_record
+from integrering.audit.services import AccessContext, audit_denied, audit_record
 from integrering.errors import NotFound
 from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import PersonAccess, person_access_require
+from integrering.schemas import id_in_range
 
 from .models import (
     Appeal,
     AppealStatus,
+    BenefitLine,
     BenefitRun,
     Decision,
     DecisionStatus,
@@ -64,14 +66,16 @@ def _reach_through_person(
 ) -> None:
     """Reach one row of the user's municipalities through its person's rules (404 and a denied
     audit record when the row is out of reach; the person's own checks otherwise)."""
+    rows = model.objects.filter(pk=pk) if id_in_range(pk) else model.objects.none()
     person_id = (
-        model.objects.filter(pk=pk, municipality_id__in=municipality_ids_served_by(ctx.user))
+        rows.filter(municipality_id__in=municipality_ids_served_by(ctx.user))
         .values_list(person_field, flat=True)
         .first()
     )
     if person_id is None:
-        audit_record(
-            ctx=ctx, person_id=None, action=AuditAction.READ, allowed=False, detail=f"{what} {pk}"
+        # The refusal names the row's person, whoever's it is (issue 25).
+        audit_denied(
+            ctx=ctx, person_ids=rows.values_list(person_field, flat=True), detail=f"{what} {pk}"
         )
         raise NotFound(not_found)
     _person_access(ctx, person_id, edit=edit)
@@ -164,13 +168,15 @@ def appeals_for_county_governor(user: object) -> QuerySet[Appeal]:
 
 def appeal_get_for_county_governor(*, ctx: AccessContext, appeal_id: int) -> Appeal:
     """One forwarded appeal for the county governor; its reading of the person is audited."""
-    appeal = appeals_for_county_governor(ctx.user).filter(pk=appeal_id).first()
+    reachable = id_in_range(appeal_id)
+    appeal = (
+        appeals_for_county_governor(ctx.user).filter(pk=appeal_id).first() if reachable else None
+    )
     if appeal is None:
-        audit_record(
+        concerned = Appeal.objects.filter(pk=appeal_id) if reachable else Appeal.objects.none()
+        audit_denied(
             ctx=ctx,
-            person_id=None,
-            action=AuditAction.READ,
-            allowed=False,
+            person_ids=concerned.values_list("decision__person_id", flat=True),
             detail=f"klage {appeal_id} (Statsforvalteren)",
         )
         raise NotFound(NOT_FOUND_APPEAL)
@@ -188,9 +194,21 @@ def benefit_runs_for(user: object) -> QuerySet[BenefitRun]:
     return BenefitRun.objects.filter(municipality_id__in=programme_municipality_ids(user))
 
 
-def benefit_run_get(*, user: object, run_id: int) -> BenefitRun:
-    run = benefit_runs_for(user).select_related("municipality").filter(pk=run_id).first()
+def benefit_run_get(*, ctx: AccessContext, run_id: int) -> BenefitRun:
+    """One benefit run of the municipalities the user works for; 404 otherwise, and the refusal
+    audited on the run's participants (issue 25)."""
+    reachable = id_in_range(run_id)
+    runs = benefit_runs_for(ctx.user).select_related("municipality")
+    run = runs.filter(pk=run_id).first() if reachable else None
     if run is None:
+        lines = (
+            BenefitLine.objects.filter(run_id=run_id) if reachable else BenefitLine.objects.none()
+        )
+        audit_denied(
+            ctx=ctx,
+            person_ids=lines.values_list("person_id", flat=True).distinct(),
+            detail=f"stønadskjøring {run_id}",
+        )
         raise NotFound(NOT_FOUND_RUN)
     return run
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
+from integrering.ui.forms import InputHygiene
+
 from .disability_grant import CATEGORIES as DISABILITY_CATEGORIES
 from .disability_grant import GRANT_LABELS as DISABILITY_GRANT_LABELS
 
@@ -12,11 +14,11 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "ds-input"}, format
 TEXT_INPUT = {"class": "ds-input"}
 
 
-class DateChoiceForm(forms.Form):
+class DateChoiceForm(InputHygiene, forms.Form):
     on = forms.DateField(label="Dato", widget=DATE_INPUT)
 
 
-class BenefitForm(forms.Form):
+class BenefitForm(InputHygiene, forms.Form):
     on = forms.DateField(label="Beregningsdato", widget=DATE_INPUT)
     birth_date = forms.DateField(label="Fødselsdato", widget=DATE_INPUT)
     permit_date = forms.DateField(
@@ -35,7 +37,7 @@ class BenefitForm(forms.Form):
     )
 
 
-class GrantPeriodForm(forms.Form):
+class GrantPeriodForm(InputHygiene, forms.Form):
     """What every grant calculator asks: the budget year and the settlement date."""
 
     budget_year = forms.IntegerField(

@@ -87,13 +87,28 @@ def _rules(name: str) -> dict[str, Any]:
     return p.values[-1]  # the package rules as last amended; their windows are in the data
 
 
-def legal_basis_texts() -> dict[str, Any]:
-    """The legal basis of each package measure, as the decision letters name it."""
-    return _rules(LEGAL_BASIS)
+def legal_basis_texts(standard: str = "nb") -> dict[str, Any]:
+    """The legal basis of each package measure, as the decision letters name it, in a written
+    standard: ``nb`` (bokmål) or ``nn`` (nynorsk)."""
+    return dict(_rules(LEGAL_BASIS)[standard])
+
+
+def measure_legal_basis(
+    *, measure: str, standard: str = "nb", package: str = "", act: str = ""
+) -> str:
+    """The legal basis a decision on a package ``measure`` names (``programme_extension`` of a
+    ``package``, ``norwegian_extension``, ``reinforced_programme``, ``career_guidance`` under an
+    ``act``), in the letter's written standard."""
+    texts = legal_basis_texts(standard)
+    if measure == "programme_extension":
+        return str(texts[measure][package])
+    if measure == "career_guidance":
+        return str(texts[measure][act])
+    return str(texts[measure])
 
 
 def _programme_basis(package: str) -> str:
-    return str(legal_basis_texts()["programme_extension"][package])
+    return measure_legal_basis(measure="programme_extension", package=package)
 
 
 def _eligible(

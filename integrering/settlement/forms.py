@@ -1,20 +1,48 @@
-"""The settlement planner's forms (requests, matching, need, reception) and their shared fields."""
+"""The settlement planner's forms (requests, matching, need, reception, waiting households) and
+their shared fields."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from integrering.organisations.models import County, Municipality
+from integrering.people.imports import upload_errors
+from integrering.people.models import Relation, Sex
 from integrering.ui.forms import DateInput, DsForm
+from integrering.ui.numbers import megabytes
 
-from .models import ReceptionCentre, ReceptionKind
+from .models import (
+    PermitType,
+    ReceptionCentre,
+    ReceptionKind,
+    TieKind,
+    WaitingHousehold,
+    WaitingPerson,
+    WaitingStatus,
+    WithdrawalReason,
+)
+from .selectors import NEED_FILTERS, STATUS_ALL
 from .services.match_capacity import municipality_capacity
 from .services.need import need_years
 from .services.reception import STATUS_LABELS
-from .services.requests import NOTE_MAX, REASON_MAX
+from .services.requests import NOTE_MAX as DECISION_NOTE_MAX
+from .services.requests import REASON_MAX
+from .services.waiting import (
+    CATEGORY_CHOICES,
+    MEMBERS_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    REFERENCE_MAX,
+    WaitingHouseholdInput,
+    WaitingPersonInput,
+    adaptation_choices,
+)
+from .services.waiting_import import header_errors
 from .spreading import BELOW_MINIMUM, DROP, RAISE
 
 INVALID_DATE = "Ugyldig dato. Skriv datoen som dd.mm.åååå."
@@ -148,10 +176,10 @@ class DecisionForm(DsForm):
     )
     note = forms.CharField(
         label="Merknad",
-        max_length=NOTE_MAX,
+        max_length=DECISION_NOTE_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": f"Merknaden kan være høyst {NOTE_MAX} tegn."},
+        error_messages={"max_length": f"Merknaden kan være høyst {DECISION_NOTE_MAX} tegn."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -290,3 +318,346 @@ class CountForm(DsForm):
     other_status = CountField(label=STATUS_LABELS["other_status"], example=2220)
     departure_obligation = CountField(label=STATUS_LABELS["departure_obligation"], example=2220)
     asylum_seekers = CountField(label=STATUS_LABELS["asylum_seekers"], example=2220)
+
+
+# Households waiting for settlement (views/waiting.py).
+
+SEX_CHOICES = [("", "Ikke oppgitt"), *Sex.choices]
+PERMIT_CHOICES = [("", "Velg tillatelse"), *PermitType.choices]
+TIE_CHOICES = [("", "Ingen tilknytning"), *TieKind.choices]
+
+
+def _text(label: str, *, max_length: int, required: bool = False, **kwargs: Any) -> forms.CharField:
+    messages = {"max_length": f"{label} kan ha høyst {max_length} tegn."}
+    if required:
+        messages["required"] = f"{label} må fylles ut."
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        error_messages=messages,
+        **kwargs,
+    )
+
+
+class WaitingHouseholdForm(DsForm):
+    """A waiting household's own facts; its members are ``WaitingPersonForms``."""
+
+    reference = _text(
+        "Referanse",
+        max_length=REFERENCE_MAX,
+        required=True,
+        help_text="Husstandens referanse, for eksempel UDIs husstandsnummer.",
+    )
+    reception_centre = forms.ModelChoiceField(
+        label="Mottak",
+        queryset=ReceptionCentre.objects.none(),
+        required=False,
+        empty_label="Ikke i mottak",
+        error_messages={"invalid_choice": "Velg et mottak fra listen."},
+    )
+    ready_on = _date("Klar for bosetting", required=False)
+    year = forms.IntegerField(
+        label="Bosettingsår",
+        required=False,
+        help_text="Tomt: året husstanden er klar (tidligst i år).",
+        error_messages={"invalid": "Skriv et årstall, for eksempel 2026."},
+    )
+    category = forms.ChoiceField(
+        label="Gruppe",
+        choices=[("", "Finn fra personene"), *CATEGORY_CHOICES],
+        required=False,
+        help_text="Tom: enslig mindreårig når en person er merket som det, ellers fra mottak.",
+        error_messages={"invalid_choice": "Velg en gruppe fra listen."},
+    )
+    large_dwelling = forms.BooleanField(label="Trenger stor bolig", required=False)
+    adaptation_needs = forms.MultipleChoiceField(
+        label="Behov for tilpasning",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Velg behovene fra listen."},
+    )
+    adaptation_note = _text(
+        "Merknad om tilpasning",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Må fylles ut ved «Annet».",
+    )
+    tie_municipality = MunicipalityField(
+        label="Tilknytning til kommune",
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label="Ingen",
+        help_text="Husstanden kan bare bosettes i denne kommunen.",
+        error_messages={"invalid_choice": "Velg en kommune fra listen."},
+    )
+    tie_kind = forms.ChoiceField(
+        label="Type tilknytning",
+        choices=TIE_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Velg familie eller nettverk."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, household: WaitingHousehold | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        centres = self.fields["reception_centre"]
+        assert isinstance(centres, forms.ModelChoiceField)
+        today = timezone.localdate()
+        open_now = Q(closed_on__isnull=True) | Q(closed_on__gt=today)
+        if household is not None and household.reception_centre_id:
+            open_now |= Q(pk=household.reception_centre_id)
+        centres.queryset = ReceptionCentre.objects.filter(open_now).order_by("name")
+        needs = self.fields["adaptation_needs"]
+        assert isinstance(needs, forms.MultipleChoiceField)
+        needs.choices = adaptation_choices()
+        tie = self.fields["tie_municipality"]
+        assert isinstance(tie, forms.ModelChoiceField)
+        tie.queryset = Municipality.objects.filter(valid_to__isnull=True).order_by("name")
+
+
+class WaitingPersonForm(DsForm):
+    """One member of a waiting household."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    given_name = _text("Fornavn", max_length=NAME_MAX, required=True)
+    family_name = _text("Etternavn", max_length=NAME_MAX, required=True)
+    birth_date = _date("Fødselsdato", required=True)
+    sex = forms.ChoiceField(label="Kjønn", choices=SEX_CHOICES, required=False)
+    duf_number = forms.CharField(
+        label="DUF-nummer",
+        max_length=20,
+        help_text="12 siffer fra UDI. Kontrollsifrene sjekkes.",
+        error_messages={
+            "required": "DUF-nummeret må fylles ut.",
+            "max_length": "DUF-nummeret må ha 12 siffer.",
+        },
+    )
+    relation = forms.ChoiceField(
+        label="Relasjon i husstanden", choices=Relation.choices, initial=Relation.MAIN
+    )
+    permit_type = forms.ChoiceField(
+        label="Tillatelse",
+        choices=PERMIT_CHOICES,
+        error_messages={
+            "required": "Velg hvilken tillatelse personen har.",
+            "invalid_choice": "Velg en tillatelse fra listen.",
+        },
+    )
+    permit_date = _date("Dato for tillatelsen", required=False)
+    citizenship = _text("Statsborgerskap", max_length=NAME_MAX)
+    language = _text("Morsmål", max_length=NAME_MAX)
+    interpreter_needed = forms.BooleanField(label="Trenger tolk", required=False)
+    interpreter_language = _text("Tolkespråk", max_length=NAME_MAX)
+    unaccompanied_minor = forms.BooleanField(
+        label="Enslig mindreårig",
+        required=False,
+        help_text="Under 18 år når husstanden er klar for bosetting.",
+    )
+
+    def clean_duf_number(self) -> str:
+        return "".join(self.cleaned_data["duf_number"].split())
+
+    def to_input(self) -> WaitingPersonInput:
+        data = self.cleaned_data
+        return WaitingPersonInput(
+            id=data.get("id"),
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            birth_date=data["birth_date"],
+            sex=data["sex"],
+            duf_number=data["duf_number"],
+            relation=data["relation"],
+            permit_type=data["permit_type"],
+            permit_date=data["permit_date"],
+            citizenship=data["citizenship"],
+            language=data["language"],
+            interpreter_needed=data["interpreter_needed"],
+            interpreter_language=data["interpreter_language"],
+            unaccompanied_minor=data["unaccompanied_minor"],
+        )
+
+
+class WaitingPersonFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Fjern personen fra husstanden"
+
+    def to_inputs(self) -> list[WaitingPersonInput]:
+        return [
+            form.to_input()
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+WaitingPersonForms = forms.formset_factory(
+    WaitingPersonForm,
+    formset=WaitingPersonFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MEMBERS_MAX,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+def waiting_person_initial(person: WaitingPerson) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+        "duf_number": person.duf_number,
+        "relation": person.relation,
+        "permit_type": person.permit_type,
+        "permit_date": person.permit_date,
+        "citizenship": person.citizenship,
+        "language": person.language,
+        "interpreter_needed": person.interpreter_needed,
+        "interpreter_language": person.interpreter_language,
+        "unaccompanied_minor": person.unaccompanied_minor,
+    }
+
+
+def waiting_household_initial(household: WaitingHousehold) -> dict[str, Any]:
+    return {
+        "reference": household.reference,
+        "reception_centre": household.reception_centre_id,
+        "ready_on": household.ready_on,
+        "year": household.year,
+        "category": household.category,
+        "large_dwelling": bool(household.large_dwelling),
+        "adaptation_needs": list(household.adaptation_needs),
+        "adaptation_note": household.adaptation_note,
+        "tie_municipality": household.required_municipality_id,
+        "tie_kind": household.tie_kind,
+        "version": household.version,
+    }
+
+
+def waiting_household_input(
+    form: WaitingHouseholdForm, members: WaitingPersonFormSet
+) -> WaitingHouseholdInput:
+    data = form.cleaned_data
+    centre = data["reception_centre"]
+    tie = data["tie_municipality"]
+    return WaitingHouseholdInput(
+        reference=data["reference"],
+        members=members.to_inputs(),
+        reception_centre_id=centre.pk if centre else None,
+        ready_on=data["ready_on"],
+        year=data["year"],
+        category=data["category"],
+        large_dwelling=data["large_dwelling"],
+        adaptation_needs=list(data["adaptation_needs"]),
+        adaptation_note=data["adaptation_note"],
+        tie_municipality=tie.number if tie else "",
+        tie_kind=data["tie_kind"],
+    )
+
+
+class WithdrawForm(DsForm):
+    reason = forms.ChoiceField(
+        label="Hvorfor trekkes husstanden?",
+        choices=WithdrawalReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Velg hvorfor husstanden trekkes.",
+            "invalid_choice": "Velg en årsak fra listen.",
+        },
+    )
+    withdrawn_on = _date("Dato", required=False)
+    note = _text(
+        "Merknad",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Må fylles ut ved «Annet».",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WaitingFilterForm(DsForm):
+    """The waiting list's filters; an unknown value is left out rather than refused."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    year = forms.TypedChoiceField(
+        label="Bosettingsår", required=False, coerce=int, empty_value=None
+    )
+    centre = forms.ModelChoiceField(
+        label="Mottak",
+        queryset=ReceptionCentre.objects.none(),
+        required=False,
+        empty_label="Alle mottak",
+        error_messages={"invalid_choice": "Velg et mottak fra listen."},
+    )
+    need = forms.ChoiceField(label="Behov", required=False)
+    q = forms.CharField(
+        label="Søk på referanse, navn eller DUF-nummer", required=False, max_length=100
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [*WaitingStatus.choices, (STATUS_ALL, "Alle")]
+        status.error_messages["invalid_choice"] = "Velg en status fra listen."
+        year = self.fields["year"]
+        assert isinstance(year, forms.TypedChoiceField)
+        year.choices = [("", "Alle år"), *((y, str(y)) for y in years)]
+        year.error_messages["invalid_choice"] = "Velg et år fra listen."
+        centre = self.fields["centre"]
+        assert isinstance(centre, forms.ModelChoiceField)
+        centre.queryset = ReceptionCentre.objects.order_by("name")
+        need = self.fields["need"]
+        assert isinstance(need, forms.ChoiceField)
+        need.choices = [("", "Alle"), *adaptation_choices(), *NEED_FILTERS.items()]
+        need.error_messages["invalid_choice"] = "Velg et behov fra listen."
+
+
+class WaitingImportForm(DsForm):
+    file = forms.FileField(
+        label="Fil med husstander som venter",
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        error_messages={
+            "required": "Velg en fil å laste opp.",
+            "empty": "Filen er tom.",
+            "invalid": "Velg en fil å laste opp.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            "CSV (UTF-8, med semikolon eller komma mellom feltene) eller Excel (.xlsx, første ark), "
+            f"høyst {megabytes(settings.IMPORT_MAX_BYTES)}. Første rad er kolonnenavnene; se "
+            "kolonnene filen kan ha under skjemaet."
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        content = b""
+        problems = upload_errors(
+            filename=upload.name,
+            content_type=upload.content_type or "",
+            size=upload.size,
+            max_bytes=settings.IMPORT_MAX_BYTES,
+        )
+        if not problems:
+            content = upload.read()
+            problems = header_errors(filename=upload.name, content=content)
+        if problems:
+            raise forms.ValidationError(problems)
+        self.cleaned_data["content"] = content
+        return upload

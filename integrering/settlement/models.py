@@ -9,6 +9,7 @@ A confirmed placement registers the household in its municipality's casework.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from integrering.jobs import Job, JobFields
 from integrering.organisations.models import Municipality
-from integrering.people.models import Household, Relation, Sex
+from integrering.people.models import Household, ImportStatus, Relation, Sex
 
 USER = settings.AUTH_USER_MODEL
 
@@ -271,6 +272,33 @@ class MunicipalDecision(models.Model):
 class WaitingStatus(models.TextChoices):
     WAITING = "waiting", "Venter på bosetting"
     CONFIRMED = "confirmed", "Bosettingskommune bekreftet"
+    WITHDRAWN = "withdrawn", "Trukket"
+
+
+class WithdrawalReason(models.TextChoices):
+    """Why a household no longer waits for settlement (issue 21: moved out, left the country)."""
+
+    MOVED_OUT = "moved_out", "Flyttet ut av mottaket"
+    LEFT_COUNTRY = "left_country", "Reist fra Norge"
+    SETTLED_SELF = "settled_self", "Bosatt på egen hånd"
+    OTHER = "other", "Annet"
+
+
+class TieKind(models.TextChoices):
+    """What ties a household to the one municipality it may be settled in."""
+
+    FAMILY = "family", "Familie"
+    NETWORK = "network", "Nettverk"
+
+
+class PermitType(models.TextChoices):
+    """The residence permit a waiting person holds (UDI's grounds; DOMAIN.md glossary)."""
+
+    ASYLUM = "asylum", "Asyl (flyktningstatus)"
+    HUMANITARIAN = "humanitarian", "Sterke menneskelige hensyn (humanitært grunnlag)"
+    COLLECTIVE_PROTECTION = "collective_protection", "Kollektiv beskyttelse"
+    RESETTLEMENT = "resettlement", "Overføringsflyktning (kvoteflyktning)"
+    FAMILY_REUNIFICATION = "family_reunification", "Familiegjenforening"
 
 
 class WaitingHousehold(models.Model):
@@ -278,8 +306,11 @@ class WaitingHousehold(models.Model):
 
     Its capacity needs (``large_dwelling``, ``school_children``, ``unaccompanied_minors``) are
     what the matcher counts against the municipalities' decisions; ``required_municipality`` is a
-    hard family tie. Confirming a placement registers it in the municipality's casework
-    (``household``).
+    hard tie (``tie_kind``: family or network). ``school_children`` and ``unaccompanied_minors``
+    are counted from the members when the household is registered or changed
+    (``services/waiting.py``). Days waited count from ``ready_on``. A withdrawn household (moved
+    out, left the country ...) is never placed. Confirming a placement registers it in the
+    municipality's casework (``household``).
     """
 
     reference = models.CharField("referanse", max_length=30, unique=True)
@@ -302,10 +333,29 @@ class WaitingHousehold(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="familietilknytning",
+        verbose_name="tilknytning til kommune",
     )
+    tie_kind = models.CharField(
+        "type tilknytning", max_length=10, choices=TieKind.choices, blank=True
+    )
+    ready_on = models.DateField("klar for bosetting", default=timezone.localdate)
+    adaptation_needs = models.JSONField(
+        "behov for tilpasning",
+        default=list,
+        blank=True,
+        help_text="Koder fra parameteren settlement/adaptation_needs.",
+    )
+    adaptation_note = models.CharField("merknad om tilpasning", max_length=500, blank=True)
     status = models.CharField(
         "status", max_length=20, choices=WaitingStatus.choices, default=WaitingStatus.WAITING
+    )
+    withdrawn_on = models.DateField("trukket dato", null=True, blank=True)
+    withdrawal_reason = models.CharField(
+        "årsak", max_length=20, choices=WithdrawalReason.choices, blank=True
+    )
+    withdrawal_note = models.CharField("merknad om trekkingen", max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     household = models.OneToOneField(
         Household,
@@ -322,14 +372,39 @@ class WaitingHousehold(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "husstand som venter på bosetting"
         verbose_name_plural = "husstander som venter på bosetting"
         ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (Q(withdrawn_on__isnull=False) & ~Q(withdrawal_reason="")),
+                name="waiting_withdrawn_has_date_and_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def days_waited(self, today: datetime.date) -> int:
+        """Days since the household was ready for settlement: until today while it waits, until
+        it was confirmed or withdrawn otherwise (0 before it is ready)."""
+        end = today
+        if self.status == WaitingStatus.WITHDRAWN and self.withdrawn_on is not None:
+            end = self.withdrawn_on
+        elif self.status == WaitingStatus.CONFIRMED and self.confirmed_at is not None:
+            end = timezone.localdate(self.confirmed_at)
+        return max((end - self.ready_on).days, 0)
 
 
 class WaitingPerson(models.Model):
@@ -348,10 +423,24 @@ class WaitingPerson(models.Model):
     )
     citizenship = models.CharField("statsborgerskap", max_length=100, blank=True)
     language = models.CharField("morsmål", max_length=100, blank=True)
+    interpreter_needed = models.BooleanField("trenger tolk", default=False)
+    interpreter_language = models.CharField("tolkespråk", max_length=100, blank=True)
+    permit_type = models.CharField(
+        "tillatelse", max_length=30, choices=PermitType.choices, blank=True
+    )
+    permit_date = models.DateField("dato for tillatelsen", null=True, blank=True)
+    unaccompanied_minor = models.BooleanField("enslig mindreårig", default=False)
+    # The household's withdrawal, copied here so that the database keeps a DUF number unique
+    # among the persons still waiting or confirmed: a withdrawn household may come back.
+    withdrawn = models.BooleanField("trukket", default=False)
 
     class Meta:
         ordering = ["household", "birth_date", "id"]
-        constraints = [models.UniqueConstraint(fields=["duf_number"], name="waiting_duf_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["duf_number"], condition=Q(withdrawn=False), name="waiting_duf_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -359,6 +448,57 @@ class WaitingPerson(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, on: datetime.date) -> int:
+        born = self.birth_date
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _waiting_import_failed(message: str) -> dict[str, Any]:
+    """A failed import shows its message as the list's one error, and keeps no file."""
+    return {
+        "errors": [{"row": None, "column": "", "message": message, "text": message}],
+        "content": b"",
+    }
+
+
+class WaitingHouseholdImport(Job):
+    """An uploaded list of households waiting for settlement (CSV or Excel), read by the worker,
+    all or nothing (``services/waiting_import.py``)."""
+
+    job_fields = JobFields(
+        done_status=ImportStatus.SUCCEEDED,
+        progress="processed_rows",
+        total="total_rows",
+        failed_values=_waiting_import_failed,
+    )
+
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("filnavn", max_length=200)
+    content = models.BinaryField("innhold")
+    status = models.CharField(
+        "status", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField("rader", default=0)
+    processed_rows = models.PositiveIntegerField("behandlede rader", default=0)
+    errors = models.JSONField("feil", default=list, blank=True)
+    households_created = models.PositiveIntegerField("husstander opprettet", default=0)
+    persons_created = models.PositiveIntegerField("personer opprettet", default=0)
+    created_at = models.DateTimeField("lastet opp", default=timezone.now)
+
+    class Meta:
+        verbose_name = "import av husstander som venter"
+        verbose_name_plural = "importer av husstander som venter"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED} else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
 class MatchRunStatus(models.TextChoices):

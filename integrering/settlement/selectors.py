@@ -9,9 +9,11 @@ municipality's register; ``detail`` names the household).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from integrering.accounts.access import is_planner, planner_require, planner_require_or_404
 from integrering.audit.models import AuditAction
@@ -21,10 +23,12 @@ from integrering.organisations.models import Municipality
 
 from .models import (
     MatchRun,
+    MatchRunStatus,
     Placement,
     ReceptionCentre,
     SettlementRequest,
     WaitingHousehold,
+    WaitingHouseholdImport,
     WaitingPerson,
     WaitingStatus,
 )
@@ -91,17 +95,128 @@ def _audited_get(
     return found
 
 
-def waiting_household_get(*, ctx: AccessContext, pk: int) -> WaitingHousehold:
-    """One waiting household and its members, audited (denied attempts too)."""
-    return _audited_get(
-        ctx,
+def audit_waiting_persons(
+    *,
+    ctx: AccessContext,
+    household: WaitingHousehold,
+    person_ids: Iterable[int],
+    action: str,
+    what: str = "",
+) -> None:
+    """One audit event per waiting person read or written, as for a person of the register;
+    ``person_id`` is empty (they are not persons of the register yet) and the detail names the
+    person and the household."""
+    suffix = f": {what}" if what else ""
+    for pk in person_ids:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=action,
+            allowed=True,
+            detail=f"venteperson {pk} i husstand {household.reference}{suffix}",
+        )
+
+
+def waiting_household_read(
+    *, ctx: AccessContext, pk: int
+) -> tuple[WaitingHousehold, list[WaitingPerson]]:
+    """One waiting household with its members, each member's read audited; 404 (and a denied
+    record) for anyone but a planner, as for an id that does not exist."""
+    found = (
         WaitingHousehold.objects.select_related(
-            "required_municipality", "reception_centre", "confirmed_municipality"
-        ),
-        pk,
-        what="husstand som venter på bosetting",
-        detail=lambda h: f"husstand som venter på bosetting {h.reference}",
+            "required_municipality", "reception_centre", "confirmed_municipality", "withdrawn_by"
+        )
+        .filter(pk=pk)
+        .first()
+        if is_planner(ctx.user)
+        else None
     )
+    if found is None:
+        audit_record(
+            ctx=ctx,
+            person_id=None,
+            action=AuditAction.READ,
+            allowed=False,
+            detail=f"husstand som venter på bosetting {pk}",
+        )
+        raise NotFound(NOT_FOUND)
+    members = list(found.members.all())
+    audit_waiting_persons(
+        ctx=ctx, household=found, person_ids=[m.pk for m in members], action=AuditAction.READ
+    )
+    return found, members
+
+
+# What the waiting list can be narrowed to besides the adaptation needs' own codes.
+NEED_FILTERS = {
+    "any": "Har behov for tilpasning",
+    "large_dwelling": "Trenger stor bolig",
+    "unaccompanied_minors": "Har enslige mindreårige",
+    "school_children": "Har barn i skolealder",
+    "tie": "Har tilknytning til en kommune",
+}
+STATUS_ALL = "all"
+
+
+def _need_q(need: str) -> Q:
+    if need == "any":
+        return ~Q(needs_text="[]")
+    if need == "large_dwelling":
+        return Q(large_dwelling__gt=0)
+    if need == "unaccompanied_minors":
+        return Q(unaccompanied_minors__gt=0)
+    if need == "school_children":
+        return Q(school_children__gt=0)
+    if need == "tie":
+        return Q(required_municipality__isnull=False)
+    # An adaptation need's code, as stored in the JSON list (the same text in SQLite and
+    # PostgreSQL, where the JSON lookups differ).
+    return Q(needs_text__contains=f'"{need}"')
+
+
+def waiting_households_listed(
+    *,
+    ctx: AccessContext,
+    year: int | None = None,
+    status: str = WaitingStatus.WAITING,
+    centre: ReceptionCentre | None = None,
+    need: str = "",
+    query: str = "",
+) -> QuerySet[WaitingHousehold]:
+    """The waiting households a planner lists, longest waiting first, each with its
+    ``member_count``: of a year (or all), a status (``STATUS_ALL``: every one), a reception
+    centre, a need (an adaptation need's code or a key of ``NEED_FILTERS``), and whose reference,
+    a member's name or DUF number matches ``query``. The caller audits what it shows."""
+    planner_require(ctx.user)
+    households = WaitingHousehold.objects.select_related(
+        "reception_centre", "required_municipality", "confirmed_municipality"
+    ).annotate(member_count=Count("members"), needs_text=Cast("adaptation_needs", TextField()))
+    if year is not None:
+        households = households.filter(year=year)
+    if status and status != STATUS_ALL:
+        households = households.filter(status=status)
+    if centre is not None:
+        households = households.filter(reception_centre=centre)
+    if need:
+        households = households.filter(_need_q(need))
+    query = query.strip()
+    if query:
+        digits = "".join(query.split())
+        members = WaitingPerson.objects.filter(household=OuterRef("pk")).filter(
+            Q(duf_number=digits) | Q(given_name__icontains=query) | Q(family_name__icontains=query)
+        )
+        households = households.filter(Q(reference__icontains=query) | Exists(members))
+    return households.order_by("ready_on", "reference")
+
+
+def waiting_import_get(user: Any, pk: int) -> WaitingHouseholdImport:
+    """One import of waiting households (its errors name persons): 404 for anyone but a planner."""
+    return _get(user, WaitingHouseholdImport.objects.select_related("uploaded_by"), pk)
+
+
+def waiting_imports_recent(user: Any, *, limit: int = 20) -> QuerySet[WaitingHouseholdImport]:
+    planner_require(user)
+    return WaitingHouseholdImport.objects.select_related("uploaded_by")[:limit]
 
 
 def placement_get(*, ctx: AccessContext, pk: int) -> Placement:
@@ -228,3 +343,10 @@ def waiting_household_placements(
         .select_related("run", "municipality")
         .order_by("-run__created_at")[:limit]
     )
+
+
+def waiting_household_proposed(household: WaitingHousehold) -> QuerySet[Placement]:
+    """The household's placements in proposals not yet confirmed (what withdrawing it undoes)."""
+    return Placement.objects.filter(
+        household=household, run__status=MatchRunStatus.PROPOSED, municipality__isnull=False
+    ).select_related("municipality")

@@ -1,6 +1,6 @@
 """Background tasks of settlement planning, run by ``integrering db_worker`` (django-tasks,
-database backend): the matcher runs here, and so does the confirmation of its proposal, never in
-a web request."""
+database backend): the matcher runs here, and so do the confirmation of its proposal and the
+import of a list of waiting households, never in a web request."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import Any
 
 from django_tasks import task
 
+from integrering.audit.services import AccessContext
+
+from .models import WaitingHouseholdImport
 from .services.matching_confirm import match_run_confirm_execute
+from .services.waiting_import import waiting_import_execute
 
 
 @task()
@@ -36,4 +40,26 @@ def match_run_confirm(run_id: int) -> dict[str, Any]:
         "confirm_state": run.confirm_state,
         "transferred": run.confirm_done if run.status == "confirmed" else 0,
         "problems": len(run.confirm_problems),
+    }
+
+
+@task()
+def waiting_import_run(import_id: int) -> dict[str, Any]:
+    """Import one uploaded list of waiting households, all or nothing
+    (``services/waiting_import.py``)."""
+    upload = (
+        WaitingHouseholdImport.objects.select_related("uploaded_by").filter(pk=import_id).first()
+    )
+    if upload is None:
+        return {"id": import_id, "status": "missing"}
+    ctx = AccessContext(
+        user=upload.uploaded_by, route="task:waiting-household-import", method="TASK"
+    )
+    upload = waiting_import_execute(upload=upload, ctx=ctx)
+    return {
+        "id": upload.pk,
+        "status": upload.status,
+        "households_created": upload.households_created,
+        "persons_created": upload.persons_created,
+        "errors": len(upload.errors),
     }

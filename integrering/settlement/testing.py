@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from decimal import Decimal
+from typing import Any
 
 from integrering.people.identity import duf_check_digits
 from integrering.testing import municipality
@@ -19,6 +20,7 @@ from .models import (
     ReceptionKind,
     SettlementRequest,
     WaitingHousehold,
+    WaitingHouseholdImport,
     WaitingPerson,
 )
 
@@ -74,7 +76,10 @@ def make_waiting_household(
     large_dwelling: int = 0,
     school_children: int = 0,
     unaccompanied_minors: int = 0,
+    ready_on: datetime.date | None = None,
 ) -> WaitingHousehold:
+    """A household waiting for settlement (written directly, as the demo does; the services'
+    checks are tested apart): its counts as given, not counted from the members."""
     n = next(_counter)
     household = WaitingHousehold.objects.create(
         reference=f"VENT-{n:05d}",
@@ -84,6 +89,8 @@ def make_waiting_household(
         school_children=school_children,
         unaccompanied_minors=unaccompanied_minors,
         required_municipality=municipality(required) if required else None,
+        tie_kind="family" if required else "",
+        **({"ready_on": ready_on} if ready_on else {}),
     )
     for i in range(members):
         WaitingPerson.objects.create(
@@ -93,6 +100,7 @@ def make_waiting_household(
             birth_date=datetime.date(1990 - i, 1, 1) if i < 2 else datetime.date(2015, 1, 1),
             duf_number=_duf(2023, n * 10 + i),
             relation="main" if i == 0 else ("spouse" if i == 1 else "child"),
+            permit_type="asylum",
         )
     return household
 
@@ -112,3 +120,12 @@ def make_match_run(*, year: int = 2026, household: WaitingHousehold | None = Non
         run=run, household=household, municipality=municipality("0301"), score=1.0, rank=1
     )
     return run
+
+
+def make_waiting_import(
+    user: Any, *, content: bytes = b"", filename: str = "venter.csv"
+) -> WaitingHouseholdImport:
+    """An uploaded list of waiting households, queued (the worker has not taken it)."""
+    return WaitingHouseholdImport.objects.create(
+        uploaded_by=user, filename=filename, content=content
+    )

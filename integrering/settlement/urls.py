@@ -1,12 +1,13 @@
 """Settlement planning's routes: each views module lists its own ``urlpatterns``.
 
 Prefix ``/bosetting/``. Object kwargs (registered in ``tests/test_isolation.py``): ``year``,
-``centre_id``, ``request_id``, ``match_run_id``, ``placement_id``, ``waiting_household_id``.
+``centre_id``, ``request_id``, ``match_run_id``, ``placement_id``, ``waiting_household_id``,
+``waiting_import_id``.
 """
 
 from __future__ import annotations
 
-from .views import matching, need, reception, requests
+from .views import matching, need, reception, requests, waiting
 
 app_name = "settlement"
 
@@ -15,4 +16,5 @@ urlpatterns: list = [
     *reception.urlpatterns,
     *requests.urlpatterns,
     *matching.urlpatterns,
+    *waiting.urlpatterns,
 ]

@@ -7,6 +7,7 @@ input, error message next to the field).
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -15,7 +16,9 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 
 from integrering.concurrency import ConflictError
-from integrering.ui.numbers import megabytes
+from integrering.errors import messages_capped
+from integrering.tables import upload_size_error
+from integrering.validators import date_problem, text_problem
 
 NO_DS_INPUT = (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -40,11 +43,33 @@ class DsBoundField(BoundField):
         return attrs
 
 
-class DsForm(forms.Form):
+class InputHygiene:
+    """Every form's input (issue 25; the API checks the same): no text with control characters
+    (but line breaks in a text area) or direction overrides, and no date before 1900. A person's
+    names are checked more strictly by the registry's own service."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def _post_clean(self) -> None:
+        for name, value in list(self.cleaned_data.items()):
+            field = self.fields.get(name)
+            widget = getattr(field, "widget", None)
+            problem = None
+            if isinstance(value, str) and not isinstance(widget, forms.PasswordInput):
+                problem = text_problem(value, multiline=isinstance(widget, forms.Textarea))
+            elif isinstance(value, datetime.date):
+                problem = date_problem(value)
+            if problem:
+                self.add_error(name, problem)  # type: ignore[attr-defined]
+        super()._post_clean()  # type: ignore[misc]
+
+
+class DsForm(InputHygiene, forms.Form):
     bound_field_class = DsBoundField
 
 
-class DsModelForm(forms.ModelForm):
+class DsModelForm(InputHygiene, forms.ModelForm):
     bound_field_class = DsBoundField
 
 
@@ -85,7 +110,7 @@ def form_add_service_errors(form: forms.BaseForm, exc: ValidationError) -> int:
         return 409
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     for field, messages in errors.items():
-        for message in messages:
+        for message in messages_capped(messages):  # a file's million bad rows: the first 100
             form.add_error(field if field in form.fields else None, message)
     return 422
 
@@ -122,11 +147,8 @@ class TableFileField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
-        from django.conf import settings
-
         upload = super().clean(data, initial)
-        if upload and upload.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(
-                f"Filen er for stor (høyst {megabytes(settings.IMPORT_MAX_BYTES)})."
-            )
+        too_large = upload_size_error(upload.size) if upload else None
+        if too_large:
+            raise ValidationError(too_large)
         return upload

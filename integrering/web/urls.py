@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", views.LogoutView.as_view(), name="logout"),
+    path("innlogging/sperringer/", views.login_locks, name="login-locks"),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from integrering.accounts import lockout
+from integrering.accounts.access import administrator_require
 from integrering.accounts.http import AuthenticatedRequest
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
 from integrering.casework.selectors import deadline_counts, notices_for
@@ -58,3 +61,30 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if user.has_role(Role.ADMINISTRATOR):
         context["users_by_kind"] = selectors.users_by_organisation_kind()
     return render(request, "web/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def login_locks(request: AuthenticatedRequest) -> HttpResponse:
+    """The login locks and delays now, for administrators, who lift them (issue 25)."""
+    administrator_require(request.user)
+    if request.method == "POST":
+        lock = request.POST.get("lock", "")
+        username = request.POST.get("username", "").strip()
+        lifted = lockout.login_lock_lift(
+            user=request.user,
+            lock_id=int(lock) if lock.isdigit() and len(lock) < 19 else None,
+            username=username,
+        )
+        messages.success(
+            request, "Sperren er opphevet." if lifted else "Fant ingen sperre å oppheve."
+        )
+        return redirect("web:login-locks")
+    context = {
+        "locks": lockout.login_locks(user=request.user),
+        "delays": lockout.login_delays(user=request.user),
+        "failure_limit": lockout.failure_limit(),
+        "cool_off_minutes": int(lockout.cool_off().total_seconds() // 60),
+        "delay_max": lockout.DELAY_MAX_SECONDS,
+    }
+    return render(request, "web/login_locks.html", context)

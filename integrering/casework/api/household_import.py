@@ -8,17 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from integrering.accounts.access import may_edit_case, municipalities_served_by
+from integrering.accounts.access import municipalities_served_by
+from integrering.audit.services import AccessContext
 from integrering.people.imports import (
-    NOT_REFUGEE_SERVICE,
     header_errors,
     household_import_get,
+    household_import_require,
     upload_errors,
 )
 from integrering.people.models import HouseholdImport
@@ -79,8 +80,7 @@ def household_import_create(
     municipality: Form[str],
 ) -> Status:
     """All or nothing: with one bad row nothing is written, and every error is listed (GET)."""
-    if not may_edit_case(request.user):
-        raise PermissionDenied(NOT_REFUGEE_SERVICE)
+    household_import_require(ctx=AccessContext.from_request(request))
     chosen = municipalities_served_by(request.user).filter(number=municipality.strip()).first()
     if chosen is None:
         raise ValidationError(
@@ -116,4 +116,6 @@ def household_import_create(
     operation_id="integrering_people_api_imports_household_import_detail",
 )
 def household_import_detail(request: HttpRequest, import_id: ObjectId) -> ImportOut:
-    return ImportOut.of(household_import_get(user=request.user, import_id=import_id))
+    return ImportOut.of(
+        household_import_get(ctx=AccessContext.from_request(request), import_id=import_id)
+    )

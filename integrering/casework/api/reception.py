@@ -43,6 +43,9 @@ class PersonIn(Schema):
     settled_on: datetime.date | None = None
     reception_centre: str = Field("", max_length=150)
     disability: bool = False
+    address_line: str = Field("", max_length=150, description="Postadressen vedtaksbrev sendes til")
+    postcode: str = Field("", max_length=10, description="Postnummer, 4 siffer")
+    post_town: str = Field("", max_length=60)
 
 
 class HouseholdIn(Schema):

@@ -10,19 +10,18 @@ import datetime
 import random
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from integrering.accounts.access import may_edit_case
+from integrering.audit.services import AccessContext
 from integrering.exports import csv_bytes
 from integrering.people.identity import synthetic_duf_number, synthetic_identity_number
 from integrering.people.imports import (
     COLUMNS,
-    NOT_REFUGEE_SERVICE,
     household_import_get,
+    household_import_require,
     imports_visible_to,
 )
 from integrering.people.models import ImportStatus
@@ -34,8 +33,7 @@ POLL_SECONDS = 2
 
 
 def _may_import(request: HttpRequest) -> None:
-    if not may_edit_case(request.user):
-        raise PermissionDenied(NOT_REFUGEE_SERVICE)
+    household_import_require(ctx=AccessContext.from_request(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,7 +66,7 @@ def household_import_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def household_import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
-    upload = household_import_get(user=request.user, import_id=import_id)
+    upload = household_import_get(ctx=AccessContext.from_request(request), import_id=import_id)
     context = {
         "upload": upload,
         "running": upload.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},

@@ -103,7 +103,7 @@ def test_a_missing_column_is_named(analyst: Client) -> None:
     [
         ("1999", 10, "Skriv et årstall fra 2000."),
         ("neste", 10, "Skriv et årstall, for eksempel 2026."),
-        ("2017", 101, "Filen er for stor (høyst 1 kB)."),
+        ("2017", 101, "Den største filen du kan laste opp er 1 kB."),
     ],
 )
 def test_a_bad_year_or_a_too_large_file_is_refused_and_nothing_is_written(

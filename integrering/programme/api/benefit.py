@@ -171,7 +171,7 @@ def benefit_run_create(request: HttpRequest, payload: BenefitRunIn) -> Status[Be
     url_name="benefit_run_detail",
 )
 def benefit_run_detail(request: HttpRequest, run_id: ObjectId) -> BenefitRunDetailOut:
-    run = benefit_run_get(user=request.user, run_id=run_id)
+    run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
     lines = list(benefit_run_lines(run))
     benefit_lines_shown(AccessContext.from_request(request), lines, run)
     return BenefitRunDetailOut(
@@ -185,7 +185,7 @@ def benefit_run_detail(request: HttpRequest, run_id: ObjectId) -> BenefitRunDeta
     summary="Godkjenn en forhåndsvisning; måneden låses",
 )
 def benefit_run_approve_post(request: HttpRequest, run_id: ObjectId) -> BenefitRunOut:
-    run = benefit_run_get(user=request.user, run_id=run_id)
+    run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
     run = benefit_run_approve(ctx=AccessContext.from_request(request), run=run)
     return BenefitRunOut.of(run)
 
@@ -205,7 +205,7 @@ def benefit_run_approve_post(request: HttpRequest, run_id: ObjectId) -> BenefitR
     },
 )
 def benefit_run_csv_get(request: HttpRequest, run_id: ObjectId) -> HttpResponse:
-    run = benefit_run_get(user=request.user, run_id=run_id)
+    run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
     content = benefit_run_csv(ctx=AccessContext.from_request(request), run=run)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = export_disposition(run, "csv")

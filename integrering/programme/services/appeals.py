@@ -21,17 +21,16 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.concurrency import version_bump
 from integrering.errors import NotFound
-from integrering.rules.parameters import value
 
 from ..models import APPEAL_OUTCOMES, Appeal, AppealStatus, Decision, DecisionStatus
 from ..selectors import NOT_FOUND_APPEAL, decision_get
-from .decisions import TEXTS, decision_draft
+from .decisions import decision_draft, decision_texts
 
 WHAT = "klagen"
 
 
 def _late_reference(on: datetime.date) -> str:
-    return str(value(TEXTS, on)["late_appeal"])
+    return str(decision_texts(on=on)["late_appeal"])
 
 
 def _not_appealable(decision: Decision) -> str:
@@ -279,7 +278,7 @@ def appeal_decide_outcome(
     if governor is None or governor != appeal.county_governor_id:
         audit_record(
             ctx=ctx,
-            person_id=None,
+            person_id=appeal.decision.person_id,
             action=AuditAction.UPDATE,
             allowed=False,
             detail=f"klage {appeal.pk} (Statsforvalteren)",

@@ -22,9 +22,7 @@ month as computed now.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,8 +37,8 @@ from django.utils.http import content_disposition_header
 
 from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.models import AuditAction
-from integrering.audit.services import AccessContext, audit_record_many
-from integrering.exports import AMOUNT, Cell, Column, Sheet, xlsx_bytes
+from integrering.audit.services import AccessContext, audit_denied, audit_record_many
+from integrering.exports import AMOUNT, Cell, Column, Sheet, csv_file_bytes, xlsx_bytes
 from integrering.jobs import job_enqueue
 from integrering.organisations.models import Municipality
 from integrering.rules.money import money_str
@@ -100,11 +98,20 @@ def _check_month(month: datetime.date, today: datetime.date) -> None:
         )
 
 
-def _require_access(ctx: AccessContext, municipality_id: int) -> None:
-    """A person's user must work with the municipality's programme; a command (no user) may."""
+def _require_access(
+    ctx: AccessContext, municipality_id: int, run: BenefitRun | None = None
+) -> None:
+    """A person's user must work with the municipality's programme; a command (no user) may.
+    A refusal is audited, on the run's participants when there is a run (issue 25)."""
     if ctx.user is None:
         return
     if municipality_id not in programme_municipality_ids(ctx.user):
+        audit_denied(
+            ctx=ctx,
+            person_ids=_person_ids(run) if run is not None else [],
+            action=AuditAction.UPDATE,
+            detail=f"stønadskjøring, kommune-id {municipality_id}",
+        )
         raise PermissionDenied(NO_ACCESS)
 
 
@@ -144,6 +151,12 @@ def benefit_run_start(
     ``programme_municipality_ids``). The task row is written in the same transaction as the run.
     """
     if municipality.pk not in programme_municipality_ids(ctx.user):
+        audit_denied(
+            ctx=ctx,
+            person_ids=[],
+            action=AuditAction.CREATE,
+            detail=f"stønadskjøring {municipality.number} {month:%m.%Y}",
+        )
         raise ValidationError({"municipality": [NO_ACCESS]})
     run = benefit_run_prepare(ctx=ctx, municipality=municipality, month=month)
     job_enqueue(tasks.benefit_run_compute, run)
@@ -161,7 +174,7 @@ def benefit_run_approve(*, ctx: AccessContext, run: BenefitRun) -> BenefitRun:
     check and the write are one UPDATE; the database's unique constraint refuses a second
     approved run of the month even when two users approve at the same moment.
     """
-    _require_access(ctx, run.municipality_id)
+    _require_access(ctx, run.municipality_id, run)
     run.refresh_from_db()
     if run.status == BenefitRunStatus.APPROVED:
         raise ValidationError(
@@ -345,13 +358,10 @@ def _csv_value(name: str, item: Any) -> str:
 def benefit_run_csv(*, ctx: AccessContext, run: BenefitRun) -> bytes:
     """The run as CSV for the payroll system (format in ``views/benefit_runs.py``), audited."""
     _exportable(run)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows(run):
-        writer.writerow([_csv_value(name, row[name]) for name in EXPORT_COLUMNS])
+    rows = [[_csv_value(name, row[name]) for name in EXPORT_COLUMNS] for row in export_rows(run)]
+    content = csv_file_bytes(EXPORT_COLUMNS, rows, delimiter=";", bom=True)
     _export_audit(ctx, run, "CSV")
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return content
 
 
 def benefit_run_xlsx(*, ctx: AccessContext, run: BenefitRun) -> bytes:

@@ -1,18 +1,26 @@
-"""Individual decisions (enkeltvedtak): draft, edit, decide and send, with the letter in bokmål.
+"""Individual decisions (enkeltvedtak): draft, edit, decide and send, with the letter in the
+municipality's written standard (bokmål or nynorsk).
 
 The lifecycle services (``lifecycle.py``, ``extensions.py``) draft the decision each event needs
 (start, stop, extension, a new final goal); the caseworker drafts the others by hand (refusal,
 reduction of the benefit for absence), completes the texts, decides it and sends the letter. A
 decision is a record with a status (draft, decided, sent): the texts can change only while it is
-a draft, and the letter is kept as it was sent. The legal basis comes from the parameter
-``programme/decision_texts`` for the participant's Act; the appeal deadline from
+a draft, and the letter is kept as it was sent. The subject and the legal basis come from the
+parameter ``programme/decision_texts`` for the participant's Act, in the written standard of the
+municipality (``Municipality.letter_standard``: nynorsk, or bokmål for a bokmål or neutral
+municipality), as do the letter's references; the letter's fixed texts are one template per
+standard (``LETTER_TEMPLATES``). The texts the caseworker writes (facts, reasoning, conclusion)
+are printed as written. A letter is sent only to a person with a postal address; one who needs an
+interpreter is told in the letter of the right to one. The appeal deadline comes from
 ``deadlines/casework`` (kind ``appeal``).
 
 Sources: forvaltningsloven §§ 24-25 (reasoning: the rules, the facts, the main considerations),
 § 27 (notice of the decision with the right to appeal, the deadline, where to send it, and the
 right to see the case documents, § 18), § 29 (the deadline runs from when the party received
 the decision), § 31 (a late appeal may still be heard); integreringsloven § 11 and
-introduksjonsloven § 3 (the decision on the programme within three months of settlement).
+introduksjonsloven § 3 (the decision on the programme within three months of settlement);
+språklova § 11 (the municipality's language decision); tolkeloven § 6 (the public body's duty to
+use an interpreter).
 """
 
 from __future__ import annotations
@@ -34,13 +42,18 @@ from integrering.pdf import pdf_from_template
 from integrering.people.models import Person
 from integrering.rules.benefit import act_for
 from integrering.rules.deadlines import deadline_due
+from integrering.rules.integration_packages import measure_legal_basis
 from integrering.rules.parameters import value
 
 from ..models import Decision, DecisionKind, DecisionStatus, Participation
 
 TEXTS = "programme/decision_texts"
 CASEWORK_DEADLINES = "deadlines/casework"
-LETTER_TEMPLATE = "programme/decision_letter_pdf.html"
+# The letter's fixed texts, one template per written standard (Municipality.letter_standard).
+LETTER_TEMPLATES = {
+    "nb": "programme/decision_letter_nb_pdf.html",
+    "nn": "programme/decision_letter_nn_pdf.html",
+}
 PROGRAMME_DECISION = "programme_decision"
 APPEAL = "appeal"
 WHAT = "vedtaket"
@@ -52,9 +65,32 @@ TEXT_REQUIRED = {
 }
 
 
-def legal_basis(*, act: str, kind: str, on: datetime.date) -> str:
+ADDRESS_MISSING = (
+    "Brevet kan ikke sendes: {name} har ingen fullstendig postadresse. Registrer adresse, "
+    "postnummer og poststed under «Endre personopplysninger», og send vedtaket etterpå."
+)
+
+
+def decision_texts(*, on: datetime.date, standard: str = "nb") -> dict[str, Any]:
+    """The fixed texts of a decision in force on a date, in a written standard (``nb`` or
+    ``nn``): parameter ``programme/decision_texts``."""
+    return dict(value(TEXTS, on)[standard])
+
+
+def legal_basis(*, act: str, kind: str, on: datetime.date, standard: str = "nb") -> str:
     """The legal basis of a decision of ``kind`` under ``act`` (parameter ``programme/decision_texts``)."""
-    return str(value(TEXTS, on)[act][kind])
+    return str(decision_texts(on=on, standard=standard)[act][kind])
+
+
+def decision_subject(
+    *, kind: str, on: datetime.date, standard: str = "nb", measure: str = "", package: str = ""
+) -> str:
+    """The letter's heading: by the kind of decision, or by the covid package ``measure``
+    (``programme_extension``, ``norwegian_extension``, ``reinforced_programme``)."""
+    texts = decision_texts(on=on, standard=standard)
+    if measure:
+        return str(texts["measure_subject"][measure]).format(package=package)
+    return str(texts["subject"][kind])
 
 
 def decision_draft(
@@ -71,22 +107,31 @@ def decision_draft(
     amount: Decimal | None = None,
     subject: str = "",
     basis: str = "",
+    measure: str = "",
+    package: str = "",
 ) -> Decision:
-    """Draft a decision of ``kind`` for a person, with the legal basis of their Act.
+    """Draft a decision of ``kind`` for a person, with the subject and the legal basis of their
+    Act in the written standard of the person's municipality.
 
-    A measure of the covid integration packages gives its own ``subject`` and ``basis``: the
-    temporary law and its section, not the ordinary basis (seed 003;
-    ``integration_packages/legal_basis``).
+    A ``measure`` of the covid integration packages (with its ``package``) has its own subject
+    and basis: the temporary law and its section, not the ordinary basis (seed 003;
+    ``integration_packages/legal_basis``). A ``subject`` or ``basis`` given is taken as it is.
     """
     today = timezone.localdate()
+    standard = person.municipality.letter_standard
+    if not basis and measure:
+        basis = measure_legal_basis(measure=measure, standard=standard, package=package, act=act)
     decision = Decision.objects.create(
         person=person,
         municipality_id=person.municipality_id,
         participation=participation,
         kind=kind,
         act=act,
-        subject=subject or DecisionKind(kind).label,
-        legal_basis=basis or legal_basis(act=act, kind=kind, on=today),
+        subject=subject
+        or decision_subject(
+            kind=kind, on=today, standard=standard, measure=measure, package=package
+        ),
+        legal_basis=basis or legal_basis(act=act, kind=kind, on=today, standard=standard),
         facts=facts,
         reasoning=reasoning,
         conclusion=conclusion,
@@ -331,6 +376,8 @@ def decision_send(
         raise ValidationError("Vedtaket er et utkast: det må vedtas før det kan sendes.")
     if decision.status == DecisionStatus.SENT:
         raise ValidationError(f"Vedtaket ble sendt {decision.sent_on:%d.%m.%Y}.")
+    if decision.person.postal_address is None:
+        raise ValidationError(ADDRESS_MISSING.format(name=decision.person.full_name))
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     if sent_on is None:
@@ -364,7 +411,7 @@ def decision_send(
         updated_at=timezone.now(),
     )
     decision.refresh_from_db()
-    letter = pdf_from_template(LETTER_TEMPLATE, letter_context(decision))
+    letter = _letter_render(decision)
     Decision.objects.filter(pk=decision.pk).update(letter_pdf=letter)
     decision.letter_pdf = letter
     audit_record(
@@ -377,12 +424,12 @@ def decision_send(
     return decision
 
 
-def period_text(period: dict[str, Any]) -> str:
-    """A parameter period (``{weeks: 3}``) in words: «3 uker»."""
-    names = (("months", "måned", "måneder"), ("weeks", "uke", "uker"), ("days", "dag", "dager"))
+def period_text(period: dict[str, Any], *, units: dict[str, list[str]]) -> str:
+    """A parameter period (``{weeks: 3}``) in words, with the letter's ``units``
+    (``period_units`` of ``programme/decision_texts``): «3 uker», «3 veker»."""
     parts = [
-        f"{int(period[key])} {one if int(period[key]) == 1 else many}"
-        for key, one, many in names
+        f"{int(period[key])} {units[key][0] if int(period[key]) == 1 else units[key][1]}"
+        for key in ("months", "weeks", "days")
         if key in period
     ]
     return " og ".join(parts)
@@ -393,25 +440,57 @@ def _in_sentence(reference: str) -> str:
     return reference[:1].lower() + reference[1:]
 
 
+def _interpreter_language(person: Person) -> str:
+    """The language a letter offers an interpreter in, as it reads in a sentence («arabisk»);
+    empty when the person needs no interpreter or no language is registered."""
+    if not person.interpreter_needed:
+        return ""
+    return _in_sentence((person.interpreter_language or person.language).strip())
+
+
+def letter_template(decision: Decision) -> str:
+    """The letter's template: the written standard of the decision's municipality."""
+    return LETTER_TEMPLATES[decision.municipality.letter_standard]
+
+
 def letter_context(decision: Decision) -> dict[str, Any]:
-    """What the letter template needs; the rules in force when the participant received it."""
+    """What the letter template needs; the rules in force when the participant received it.
+
+    The texts are those of the municipality's written standard. The address block is the
+    person's postal address; a draft for a person without one says so and names where the
+    household is settled (a letter is not sent without an address: ``decision_send``).
+    """
     today = timezone.localdate()
     on = decision.received_on or decision.sent_on or decision.decided_on or today
-    texts = value(TEXTS, on)
     municipality = decision.municipality
+    standard = municipality.letter_standard
+    texts = decision_texts(on=on, standard=standard)
+    person = decision.person
     decided_by = decision.decided_by
     return {
         "decision": decision,
-        "person": decision.person,
+        "person": person,
         "municipality": municipality,
         "county_governor": municipality.county.county_governor,
+        "standard": standard,
         "draft": decision.status == DecisionStatus.DRAFT,
         "letter_date": decision.sent_on or decision.decided_on or today,
         "caseworker": decided_by.display_name if decided_by is not None else "",
-        "appeal_period": period_text(value(CASEWORK_DEADLINES, on)[APPEAL]),
+        "address": person.postal_address,
+        "settled_in": person.household.municipality,
+        "interpreter_needed": person.interpreter_needed,
+        "interpreter_language": _interpreter_language(person),
+        "interpreter_reference": _in_sentence(str(texts["interpreter"])),
+        "appeal_period": period_text(
+            value(CASEWORK_DEADLINES, on)[APPEAL], units=texts["period_units"]
+        ),
         "appeal_reference": _in_sentence(str(texts["appeal"])),
         "late_appeal_reference": _in_sentence(str(texts["late_appeal"])),
     }
+
+
+def _letter_render(decision: Decision) -> bytes:
+    return pdf_from_template(letter_template(decision), letter_context(decision))
 
 
 def decision_letter_pdf(decision: Decision) -> bytes:
@@ -419,7 +498,7 @@ def decision_letter_pdf(decision: Decision) -> bytes:
     «UTKAST»)."""
     if decision.status == DecisionStatus.SENT and decision.letter_pdf:
         return bytes(decision.letter_pdf)
-    return pdf_from_template(LETTER_TEMPLATE, letter_context(decision))
+    return _letter_render(decision)
 
 
 def decision_letter(*, ctx: AccessContext, decision: Decision) -> bytes:

@@ -116,7 +116,6 @@ def programme_extend(
     extensions = list(participation.extensions.all())
     end = planned_end(participation, extensions)
     package = ""
-    basis = ""
     if data.integration_package:
         answer = programme_extension(start=participation.starts_on, end=end)
         if not answer.eligible or answer.max_months is None:
@@ -138,7 +137,6 @@ def programme_extend(
                 }
             )
         package = str(answer.package)
-        basis = answer.legal_basis or ""
         used = extension_months(extensions, package=True)
         limit = answer.max_months
         what = f"integreringspakke {package}"
@@ -183,12 +181,8 @@ def programme_extend(
         kind=DecisionKind.EXTENSION,
         act=participation.act,
         effective_on=from_on,
-        subject=(
-            f"Vedtak om utvidet introduksjonsprogram (integreringspakke {package})"
-            if package
-            else ""
-        ),
-        basis=basis,
+        measure="programme_extension" if package else "",
+        package=package,
         facts=(
             f"Programmet ditt startet {participation.starts_on:%d.%m.%Y} og skulle vare til "
             f"{end:%d.%m.%Y}."
@@ -346,8 +340,8 @@ def norwegian_extension_grant(
         kind=DecisionKind.EXTENSION,
         act=participation.act if participation is not None else INTRODUCTION_ACT,
         effective_on=from_on,
-        subject=f"Vedtak om utvidet opplæring i norsk (integreringspakke {package})",
-        basis=answer.legal_basis or "",
+        measure="norwegian_extension",
+        package=package,
         facts=(
             f"Opplæringen din i norsk og samfunnskunnskap ble avsluttet {ends_on:%d.%m.%Y}. Du er "
             f"i målgruppen for utvidet opplæring i norsk i integreringspakke {package}."
@@ -485,10 +479,7 @@ def programme_final_goal_revise(
         kind=DecisionKind.FINAL_GOAL,
         act=participation.act,
         effective_on=today,
-        subject=(
-            "Vedtak om forsterket introduksjonsprogram (nytt sluttmål)" if is_reinforced else ""
-        ),
-        basis=(reinforced.legal_basis or "") if is_reinforced else "",
+        measure="reinforced_programme" if is_reinforced else "",
         facts=(
             f"Programmet ditt startet {participation.starts_on:%d.%m.%Y} med sluttmålet "
             f"«{old.description}». Den individuelle planen er revidert."

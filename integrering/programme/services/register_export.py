@@ -21,9 +21,7 @@ only.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from django.utils import timezone
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
+from integrering.exports import csv_file_bytes
 from integrering.organisations.models import Municipality
 from integrering.people.models import Person
 
@@ -390,10 +389,9 @@ def _csv_cell(value: Any) -> str:
 
 
 def register_csv(data: dict[str, Any]) -> bytes:
-    """The export as flat CSV (UTF-8, comma, RFC 4180): one row per record, see the module doc."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    """The export as flat CSV (UTF-8, comma, RFC 4180): one row per record, see the module doc.
+    Free text that a spreadsheet would take for a formula is neutralised (``csv_file_bytes``)."""
+    lines: list[list[str]] = []
     for participant in data["participants"]:
         identity = {
             key: participant[key]
@@ -411,17 +409,15 @@ def register_csv(data: dict[str, Any]) -> bytes:
             rows += [{**base, **e, "record_type": "extension"} for e in participation["extensions"]]
             rows += [{**base, **p, "record_type": p["kind"]} for p in participation["periods"]]
             rows += [{**base, **h, "record_type": "hours"} for h in participation["hours"]]
-            for row in rows:
-                writer.writerow({key: _csv_cell(row.get(key)) for key in CSV_COLUMNS})
+            lines += [[_csv_cell(row.get(key)) for key in CSV_COLUMNS] for row in rows]
         training = participant.get("norwegian_training")
         if training is not None:
             head = {k: training[k] for k in NORWEGIAN_KEYS if k not in ("hours", "tests")}
             rows = [{**identity, **head, "record_type": "norwegian_training"}]
             rows += [{**identity, **h, "record_type": "norwegian_hours"} for h in training["hours"]]
             rows += [{**identity, **t, "record_type": "norwegian_test"} for t in training["tests"]]
-            for row in rows:
-                writer.writerow({key: _csv_cell(row.get(key)) for key in CSV_COLUMNS})
-    return out.getvalue().encode("utf-8")
+            lines += [[_csv_cell(row.get(key)) for key in CSV_COLUMNS] for row in rows]
+    return csv_file_bytes(CSV_COLUMNS, lines)
 
 
 def register_json(data: dict[str, Any]) -> bytes:

@@ -27,7 +27,7 @@ from integrering.programme.models import (
     ExtensionTest,
     Participation,
 )
-from integrering.programme.services.decisions import LETTER_TEMPLATE, letter_context
+from integrering.programme.services.decisions import letter_context, letter_template
 from integrering.programme.services.extensions import (
     ExtensionInput,
     NorwegianExtensionInput,
@@ -122,7 +122,7 @@ def test_the_package_decision_names_the_temporary_law_and_its_section(world: Wor
     assert package.subject == "Vedtak om utvidet introduksjonsprogram (integreringspakke II)"
     ordinary = _extend(p, 3, expected_to_reach_goal=True).decision
     assert ordinary is not None and ordinary.legal_basis.startswith("Introduksjonsloven § 5")
-    letter = render_to_string(LETTER_TEMPLATE, letter_context(package))
+    letter = render_to_string(letter_template(package), letter_context(package))
     assert LAW in letter and "§ 2 annet ledd" in letter
 
 

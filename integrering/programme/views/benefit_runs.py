@@ -11,6 +11,8 @@ Exports for the payroll system (one row per line, regular lines and corrections 
   the column names below and no sum row. Amounts have a decimal point and two decimals
   (``20671.33``, negative for a correction that takes money back); ``period`` is ``YYYY-MM``;
   ``kind`` is ``ordinær`` or ``korreksjon``; ``needs_decision`` is ``ja`` or ``nei``.
+  A name or note that a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``) is
+  written behind an apostrophe; amounts are never changed (``exports.csv_file_bytes``).
 - Excel (.xlsx): the same columns, numbers stored as numbers, a bold header row and a sum row
   (gross, absence hours, deduction, amount).
 
@@ -106,7 +108,7 @@ def _status_context(run: BenefitRun) -> dict[str, Any]:
 @login_required
 def benefit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """A run: its status (polled while it is computed), totals, lines, and what can be done."""
-    run = benefit_run_get(user=request.user, run_id=run_id)
+    run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
     context = _status_context(run)
     if request.headers.get("HX-Request"):
         response = render(request, "programme/benefit_run_status.html", context)
@@ -133,7 +135,7 @@ def benefit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def benefit_run_approve_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = benefit_run_get(user=request.user, run_id=run_id)
+    run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
     try:
         benefit_run_approve(ctx=AccessContext.from_request(request), run=run)
     except ValidationError as exc:
@@ -149,7 +151,7 @@ def benefit_run_approve_view(request: HttpRequest, run_id: int) -> HttpResponse:
 def _download(
     request: HttpRequest, run_id: int, make: Any, content_type: str, extension: str
 ) -> HttpResponse:
-    run = benefit_run_get(user=request.user, run_id=run_id)
+    run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
     try:
         content = make(ctx=AccessContext.from_request(request), run=run)
     except ValidationError as exc:

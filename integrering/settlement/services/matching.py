@@ -116,6 +116,12 @@ def placement_change(
     household = WaitingHousehold.objects.annotate(member_count=Count("members")).get(
         pk=placement.household_id
     )
+    if household.status == WaitingStatus.WITHDRAWN and not unplace:
+        # A withdrawn household is never placed (issue 21); taking it out of the proposal is fine.
+        raise ValidationError(
+            f"Husstanden ble trukket {household.withdrawn_on:%d.%m.%Y} "
+            f"({household.get_withdrawal_reason_display().lower()}) og kan ikke plasseres."
+        )
     changes: dict[str, Any] = {"locked": locked}
     if municipality is not None and municipality.pk != placement.municipality_id:
         tie = household.required_municipality_id

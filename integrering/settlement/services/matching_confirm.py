@@ -104,6 +104,8 @@ def _members(household: WaitingHousehold) -> list[PersonInput]:
             category=category,
             citizenship=p.citizenship,
             language=p.language,
+            interpreter_needed=p.interpreter_needed,
+            interpreter_language=p.interpreter_language,
             reception_centre=centre,
         )
         for p in household.members.all()
@@ -119,6 +121,21 @@ def _problem(reference: str, exc: ValidationError) -> str:
     return f"{reference}: {detail}"
 
 
+def withdrawn_problems(run: MatchRun) -> list[str]:
+    """A household placed in the proposal that has since been withdrawn (moved out, left the
+    country) cannot be settled: one line each, with the reason, so the planner takes it out
+    of the proposal and confirms the rest."""
+    placed = run.placements.filter(
+        municipality__isnull=False, household__status=WaitingStatus.WITHDRAWN
+    ).select_related("household")
+    return [
+        f"{p.household.reference}: trukket {p.household.withdrawn_on:%d.%m.%Y} "
+        f"({p.household.get_withdrawal_reason_display().lower()}) og kan ikke bosettes. "
+        "Velg «Ikke plasser husstanden nå» på plasseringen, og bekreft på nytt."
+        for p in placed
+    ]
+
+
 def _confirm_check(run: MatchRun) -> list[str]:
     """Check every household as ``household_register`` will, writing nothing, with the progress
     on the run (seen by the page while the worker checks; the registration that follows runs
@@ -126,7 +143,7 @@ def _confirm_check(run: MatchRun) -> list[str]:
     placements = list(placements_confirmable(run).prefetch_related("household__members"))
     total = len(placements)
     job_progress(run, 0, total, fields=CONFIRM)
-    problems: list[str] = []
+    problems = withdrawn_problems(run)
     last = time.monotonic()
     for done, placement in enumerate(placements, start=1):
         household = placement.household
@@ -193,7 +210,7 @@ def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
     placements = list(placements_confirmable(run))
     if not placements:
         raise ValidationError("Utsøkingen har ingen plasseringer å bekrefte.")
-    problems: list[str] = []
+    problems = withdrawn_problems(run)
     now = timezone.now()
     for placement in placements:
         household = placement.household

@@ -30,6 +30,7 @@ from integrering.settlement.services.match_capacity import municipality_capacity
 from integrering.settlement.services.matching import match_run_start, placement_change
 from integrering.settlement.services.matching_compute import match_input_build, match_run_compute
 from integrering.settlement.services.matching_confirm import match_run_confirm
+from integrering.settlement.services.waiting import waiting_household_withdraw
 from integrering.settlement.testing import (
     make_facts,
     make_request,
@@ -212,6 +213,39 @@ def test_confirming_is_all_or_nothing_and_names_the_household_that_failed(world:
         match_run_confirm(ctx=ctx, run=run)
     assert not Household.objects.filter(reference__in=[w.reference for w in waiting]).exists()
     assert not WaitingHousehold.objects.filter(status=WaitingStatus.CONFIRMED).exists()
+
+
+@pytest.mark.django_db
+def test_a_household_withdrawn_after_the_run_stops_the_confirm_until_it_is_taken_out(
+    world: World,
+) -> None:
+    _three_municipalities(oslo=4)
+    waiting = [make_waiting_household(year=YEAR, members=2) for _ in range(3)]
+    ctx = _planner_ctx()
+    run = _run(ctx)
+    left = waiting[1]
+    left.refresh_from_db()
+    waiting_household_withdraw(ctx=ctx, household=left, reason="left_country", version=left.version)
+    with pytest.raises(Exception) as refused:
+        match_run_confirm(ctx=ctx, run=run)
+    text = str(refused.value)
+    assert "Ingen husstander er overført" in text
+    assert f"{left.reference}: trukket" in text and "reist fra norge" in text.lower()
+    assert not Household.objects.filter(reference__in=[w.reference for w in waiting]).exists()
+
+    # Taken out of the proposal, the rest is confirmed.
+    placement = run.placements.get(household=left)
+    placement_change(
+        ctx=ctx,
+        placement=placement,
+        municipality=None,
+        locked=False,
+        version=placement.version,
+        unplace=True,
+    )
+    run.refresh_from_db()
+    assert match_run_confirm(ctx=ctx, run=run) == 2
+    assert not Household.objects.filter(reference=left.reference).exists()
 
 
 @WORKER_DB

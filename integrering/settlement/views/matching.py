@@ -37,9 +37,7 @@ from ..selectors import (
     matching_figures,
     placement_get,
     planning_year_require,
-    waiting_household_get,
     waiting_household_members,
-    waiting_household_placements,
     waiting_households_unconfirmed,
 )
 from ..services.match_capacity import DIMENSIONS
@@ -249,26 +247,6 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
-@login_required
-def waiting_household_detail(request: HttpRequest, waiting_household_id: int) -> HttpResponse:
-    household = waiting_household_get(
-        ctx=AccessContext.from_request(request), pk=waiting_household_id
-    )
-    return no_store(
-        render(
-            request,
-            "settlement/waiting_household.html",
-            {
-                "household": household,
-                "year": household.year,
-                "members": waiting_household_members(household),
-                "placements": waiting_household_placements(household),
-            },
-        )
-    )
-
-
 urlpatterns: list = [
     path("bosetting/<int:year>/utsoking/", matching, name="matching"),
     path("bosetting/utsoking/<int:match_run_id>/", match_run_detail, name="match-run"),
@@ -279,9 +257,4 @@ urlpatterns: list = [
         name="match-run-confirm",
     ),
     path("bosetting/plasseringer/<int:placement_id>/", placement_detail, name="placement"),
-    path(
-        "bosetting/venter/<int:waiting_household_id>/",
-        waiting_household_detail,
-        name="waiting-household",
-    ),
 ]

@@ -18,7 +18,13 @@ from django.db.models import Count
 
 from integrering.accounts.access import analyst_require
 from integrering.organisations.models import Municipality
-from integrering.tables import TableError, number_parse, table_read
+from integrering.tables import (
+    SMALL_TABLE_ROWS,
+    TableError,
+    number_parse,
+    table_read,
+    upload_size_error,
+)
 
 from ..models import MunicipalFeatures
 
@@ -76,8 +82,13 @@ def features_import(*, user: Any, year: int, filename: str, content: bytes) -> i
         raise ValidationError(
             {"file": "Filen må være en CSV-fil (.csv) eller en Excel-fil (.xlsx)."}
         )
+    too_large = upload_size_error(len(content))
+    if too_large:
+        raise ValidationError({"file": too_large})
     try:
-        table = table_read(filename=filename, content=content, required=COLUMNS)
+        table = table_read(
+            filename=filename, content=content, required=COLUMNS, max_rows=SMALL_TABLE_ROWS
+        )
     except TableError as exc:
         raise ValidationError({"file": exc.problems}) from None
     municipalities = _municipalities_on(datetime.date(year, 1, 1))

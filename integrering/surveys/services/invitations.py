@@ -24,8 +24,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from integrering.errors import messages_capped
 from integrering.jobs import Progress
 from integrering.organisations.models import Municipality
+from integrering.tables import upload_size_error
 
 from ..city_districts import OSLO, oslo_city_districts
 from ..models import Invitation, InvitationStatus, Survey, SurveyRole
@@ -103,8 +105,9 @@ def contacts_import(*, survey: Survey, content: bytes) -> ContactsResult:
     (comma or semicolon). Every row is checked first; with any bad row (unknown unit or role,
     a unit not invited to that role, a bad e-mail) every bad row is listed and nothing is
     written. Invitations must be made first."""
-    if len(content) > CONTACTS_MAX_BYTES:
-        raise ValidationError("Filen er for stor (høyst 2 MB).")
+    too_large = upload_size_error(len(content), CONTACTS_MAX_BYTES)
+    if too_large:
+        raise ValidationError(too_large)
     text = _decode(content)
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -151,7 +154,9 @@ def contacts_import(*, survey: Survey, content: bytes) -> ContactsResult:
         invitation = invitations[(unit_id, role)]
         updates[invitation.pk] = (invitation, email)
     if errors:
-        raise ValidationError([f"Ingenting er lagret: {len(errors)} linjer har feil.", *errors])
+        raise ValidationError(
+            [f"Ingenting er lagret: {len(errors)} linjer har feil.", *messages_capped(errors)]
+        )
     if not rows:
         raise ValidationError("Filen har ingen rader.")
     changed = []

@@ -2,7 +2,8 @@
 Excel workbook (through ``integrering.exports``), a row per line, with the directorate's grant
 code (``Tilskuddskode``) where the grant has one, then the sums and the total. The packages have
 their own columns (package, measure, programme start, window). The JSON of a claim is
-``GrantClaim.to_json``.
+``GrantClaim.to_json``. Both neutralise text that a spreadsheet would take for a formula
+(``integrering.exports``); amounts stay as written.
 """
 
 from __future__ import annotations
