@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 from integrering.accounts.models import User
@@ -32,7 +33,7 @@ from integrering.programme.services.lifecycle import (
 )
 from integrering.rules.deadlines import add_months, in_group
 
-from .world import _household_members
+from .world import POST_TOWNS, _household_members
 
 DAY = datetime.timedelta(days=1)
 HISTORIC_SETTLEMENTS = [
@@ -206,8 +207,13 @@ def demo_historic_households_create(
     rng = random.Random(seed + 2)  # noqa: S311 - demo data, not secrets # nosec B311
     ctx = AccessContext.command("demo-data", user=caseworker)
     persons = 0
+    postcode, post_town = POST_TOWNS[municipality.number]
     for index, settled in enumerate(HISTORIC_SETTLEMENTS, start=1):
-        members = _household_members(rng, settled)
+        # An address for every member, so that their letters can be sent (as in ``world.py``).
+        members = [
+            replace(m, address_line=f"Historiegata {index}", postcode=postcode, post_town=post_town)
+            for m in _household_members(rng, settled)
+        ]
         household = household_register(
             ctx=ctx,
             municipality=municipality,

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from integrering.jobs import Job, JobFields
+from integrering.jobs import Job, JobFields, errors_count
 from integrering.organisations.models import Municipality
 from integrering.people.models import Household, ImportStatus, Relation, Sex
 
@@ -493,6 +493,11 @@ class WaitingHouseholdImport(Job):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def error_count(self) -> int:
+        """How many errors the file had (only the first hundred are kept, with the count)."""
+        return errors_count(self.errors)
 
     @property
     def progress_percent(self) -> int:

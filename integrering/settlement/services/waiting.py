@@ -47,6 +47,7 @@ from integrering.people.identity import duf_number_parse
 from integrering.people.models import Category, Person, Relation, Sex
 from integrering.rules.benefit import age_on
 from integrering.rules.parameters import parameter
+from integrering.validators import date_problem, name_problem
 
 from ..models import (
     PermitType,
@@ -274,6 +275,8 @@ def _member_errors(
             add(name, f"{label} må fylles ut.")
         elif len(text) > NAME_MAX:
             add(name, f"{label} kan ha høyst {NAME_MAX} tegn.")
+        elif (problem := name_problem(text)) is not None:
+            add(name, f"{label}: {problem}")
     for name, label in (
         ("citizenship", "Statsborgerskap"),
         ("language", "Morsmål"),
@@ -286,6 +289,8 @@ def _member_errors(
         add("birth_date", "Fødselsdatoen må fylles ut.")
     elif born > today:
         add("birth_date", f"Fødselsdatoen {_date(born)} er i fremtiden.")
+    elif (problem := date_problem(born)) is not None:
+        add("birth_date", problem)
     if member.sex and member.sex not in Sex.values:
         add("sex", "Kjønn må være kvinne eller mann.")
     if member.relation not in Relation.values:
@@ -609,7 +614,7 @@ def _fresh_waiting(household: WaitingHousehold, version: int) -> WaitingHousehol
     """The household as saved now, locked for this transaction: still waiting, and at the
     version the user started from."""
     fresh = (
-        WaitingHousehold.objects.select_for_update()
+        WaitingHousehold.objects.select_for_update(of=("self",))
         .select_related("confirmed_municipality")
         .get(pk=household.pk)
     )

@@ -221,6 +221,24 @@ def test_every_problem_is_reported_at_once_by_field() -> None:
     }
 
 
+def test_names_with_direction_overrides_and_births_before_1900_are_refused() -> None:
+    """Issue 25: the same name and date hygiene as the person register."""
+    errors = waiting_household_errors(
+        household(
+            "HYG-1",
+            replace(
+                person(8),
+                given_name="Ali\u202egnp.exe",
+                birth_date=datetime.date(1899, 12, 31),
+            ),
+        )
+    )
+    assert errors["members.0.given_name"] == [
+        "Fornavn: Navnet kan ikke inneholde kontrolltegn eller tegn som endrer skriveretningen."
+    ]
+    assert errors["members.0.birth_date"] == ["Datoen kan ikke være før 01.01.1900."]
+
+
 def test_a_tie_needs_its_kind_and_the_settlement_year_cannot_come_before_it_is_ready() -> None:
     errors = waiting_household_errors(
         household("T-1", tie_kind="family", ready_on=datetime.date(2027, 2, 1), year=2026)
