@@ -2,7 +2,7 @@
 (issue 25). Each check returns the Norwegian message of what is wrong, or None.
 
 - A name (a person's given, middle or family name) has no control characters and none of the
-  characters that change the direction text is shown in: an override (U+202D «‮») can make
+  characters that change the direction text is shown in: a right-to-left override (U+202E) can make
   «Ola» show as «alO» and a list of names lie about who is who.
 - Any other text has no control characters but line breaks and tabs (multi-line text), and no
   direction overrides, embeddings or isolates.
