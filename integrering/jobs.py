@@ -215,6 +215,30 @@ def job_progress(
     return job_heartbeat(job, fields=fields, **progress, **values)
 
 
+class PhaseProgress:
+    """An import's progress callback ``(phase, done, total)``: writes the check phase to the job
+    (and so its heartbeat), at most once per percent, and passes every call on to ``echo`` (a
+    command's progress bar). The save phase is one transaction that no other connection sees
+    before it commits, so its progress goes to ``echo`` only, and the page says the rows are
+    being saved."""
+
+    def __init__(self, job: Job, echo: Callable[[str, int, int], None] | None) -> None:
+        self.job = job
+        self.echo = echo
+        self.total: int | None = None
+        self.percent = -1
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.echo is not None:
+            self.echo(phase, done, total)
+        if phase != "check":
+            return
+        percent = 100 * done // total if total else 100
+        if total != self.total or percent != self.percent:
+            self.total, self.percent = total, percent
+            job_progress(self.job, done, total)
+
+
 def job_done(job: Job, *, fields: JobFields | None = None, **values: Any) -> bool:
     """End a job well: the model's «done» status, finished now, with ``values`` (its results).
 

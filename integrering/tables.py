@@ -261,6 +261,13 @@ def table_read(
     return table
 
 
+def column_key(name: object) -> str:
+    """A header cell as a column name: «Fødselsdato» and «fodselsdato» are the same column."""
+    text = str(name if name is not None else "").strip().lower()
+    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[\s\-]+", "_", text)
+
+
 def number_parse(text: str) -> Decimal:
     """A number as written in a file: ``1234.5``, ``1234,5``, ``1 234,5``, ``-5841144``.
     ``ValueError`` when it is not one."""

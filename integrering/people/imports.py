@@ -65,7 +65,13 @@ from integrering.audit.services import AccessContext, audit_denied
 from integrering.errors import NotFound
 from integrering.organisations.models import Municipality
 from integrering.schemas import id_in_range
-from integrering.tables import TableTooLarge, TableUnreadable, table_lines, upload_size_error
+from integrering.tables import (
+    TableTooLarge,
+    TableUnreadable,
+    column_key,
+    table_lines,
+    upload_size_error,
+)
 from integrering.validators import text_problem
 
 from .identity import duf_number_parse, identity_number_parse
@@ -253,13 +259,6 @@ class ImportOutcome:
 
 
 # --- Reading ---------------------------------------------------------------------------------------
-
-
-def column_key(name: object) -> str:
-    """A header cell as a column name: "Fødselsnummer" and "fodselsnummer" are the same column."""
-    text = str(name if name is not None else "").strip().lower()
-    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[\s\-]+", "_", text)
 
 
 def _blank(value: Cell) -> bool:

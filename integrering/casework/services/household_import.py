@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from integrering.accounts.models import User
 from integrering.audit.services import AccessContext
-from integrering.jobs import job_done, job_fail, job_progress, job_start
+from integrering.jobs import PhaseProgress, job_done, job_fail, job_start
 from integrering.organisations.models import Municipality
 from integrering.people.imports import (
     HouseholdPlan,
@@ -116,32 +116,6 @@ def household_import(
     return ImportOutcome(total_rows=total, households_created=households, persons_created=persons)
 
 
-class _ProgressRecorder:
-    """Writes the check phase's progress (and so the job's heartbeat) to the import row, at
-    most once per percent.
-
-    The save phase runs in one transaction, whose writes no other connection sees before the
-    commit; its progress goes only to ``echo`` (the command's progress bar), and the import
-    page says that the rows are being saved.
-    """
-
-    def __init__(self, upload: HouseholdImport, echo: Progress | None) -> None:
-        self.upload = upload
-        self.echo = echo
-        self.total: int | None = None
-        self.percent = -1
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if self.echo is not None:
-            self.echo(phase, done, total)
-        if phase != "check":
-            return
-        percent = 100 * done // total if total else 100
-        if total != self.total or percent != self.percent:
-            self.total, self.percent = total, percent
-            job_progress(self.upload, done, total)
-
-
 def household_import_execute(
     *, upload: HouseholdImport, ctx: AccessContext, progress: Progress | None = None
 ) -> HouseholdImport:
@@ -154,7 +128,7 @@ def household_import_execute(
     if not job_start(upload, processed_rows=0):
         upload.refresh_from_db()
         return upload
-    recorder = _ProgressRecorder(upload, progress)
+    recorder = PhaseProgress(upload, progress)
     try:
         outcome = household_import(
             ctx=ctx,

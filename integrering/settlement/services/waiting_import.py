@@ -24,9 +24,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from integrering.audit.services import AccessContext
-from integrering.jobs import job_done, job_fail, job_progress, job_start
+from integrering.jobs import PhaseProgress, job_done, job_fail, job_start
 from integrering.people.models import Category, Relation, Sex
-from integrering.tables import TableError, table_lines, table_read
+from integrering.tables import TableError, column_key, table_lines, table_read
 
 from ..models import PermitType, ReceptionCentre, TieKind, WaitingHouseholdImport
 from .waiting import (
@@ -248,13 +248,6 @@ class ImportOutcome:
 
 
 # --- Reading ---------------------------------------------------------------------------------
-
-
-def column_key(name: object) -> str:
-    """A header cell as a column name: «Fødselsdato» and «fodselsdato» are the same column."""
-    text = str(name if name is not None else "").strip().lower()
-    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[\s\-]+", "_", text)
 
 
 def _header_errors(columns: list[str]) -> list[RowError]:
@@ -731,27 +724,6 @@ def waiting_import(
     return ImportOutcome(total_rows=total, households_created=households, persons_created=persons)
 
 
-class _ProgressRecorder:
-    """Writes the check phase's progress (and so the job's heartbeat) to the import row, at most
-    once per percent; the save phase is one transaction that no one else sees before it commits."""
-
-    def __init__(self, upload: WaitingHouseholdImport, echo: Progress | None) -> None:
-        self.upload = upload
-        self.echo = echo
-        self.total: int | None = None
-        self.percent = -1
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if self.echo is not None:
-            self.echo(phase, done, total)
-        if phase != "check":
-            return
-        percent = 100 * done // total if total else 100
-        if total != self.total or percent != self.percent:
-            self.total, self.percent = total, percent
-            job_progress(self.upload, done, total)
-
-
 def waiting_import_execute(
     *, upload: WaitingHouseholdImport, ctx: AccessContext, progress: Progress | None = None
 ) -> WaitingHouseholdImport:
@@ -763,7 +735,7 @@ def waiting_import_execute(
     if not job_start(upload, processed_rows=0):
         upload.refresh_from_db()
         return upload
-    recorder = _ProgressRecorder(upload, progress)
+    recorder = PhaseProgress(upload, progress)
     try:
         outcome = waiting_import(
             ctx=ctx, filename=upload.filename, content=bytes(upload.content), progress=recorder
