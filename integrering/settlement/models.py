@@ -105,6 +105,10 @@ class SettlementNeed(models.Model):
     outside_reception = models.PositiveIntegerField("utenfor mottak")
     transfer_refugees = models.PositiveIntegerField("overføringsflyktninger")
     unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige")
+    # The total as the source prints it, when it differs from the sum of the parts (seed 001,
+    # 2019: «Bosettingsbehov i 2019: 5 350» over parts summing to 5 300). None: the sum is it.
+    printed_total = models.PositiveIntegerField("trykt total", null=True, blank=True)
+    printed_source = models.CharField("kilde for trykt total", max_length=300, blank=True)
     note = models.TextField("merknad", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -133,6 +137,9 @@ class SettlementNeedRevision(models.Model):
     outside_reception = models.PositiveIntegerField("utenfor mottak")
     transfer_refugees = models.PositiveIntegerField("overføringsflyktninger")
     unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige")
+    printed_total = models.PositiveIntegerField("trykt total", null=True, blank=True)
+    # The forecast's parts as saved in this version (``SettlementNeedPart`` rows as dicts).
+    parts = models.JSONField("delene av prognosen", default=list, blank=True)
     reason = models.CharField("begrunnelse", max_length=300, blank=True)
     revised_at = models.DateTimeField(default=timezone.now)
     revised_by = models.ForeignKey(
@@ -148,6 +155,63 @@ class SettlementNeedRevision(models.Model):
     @property
     def total(self) -> int:
         return self.from_reception + self.outside_reception + self.transfer_refugees
+
+
+class NeedPart(models.TextChoices):
+    """Where the forecast persons come from (issue 21 item 2, seed 001 «Bosettingsbehov»)."""
+
+    PERMIT_IN_RECEPTION = "permit_in_reception", "Bor i mottak med tillatelse"
+    EXPECTED_PERMITS = "expected_permits", "Asylsøkere som ventes å få tillatelse"
+    FAMILY_REUNIFICATION = "family_reunification", "Familiegjenforening og andre utenfor mottak"
+    RESETTLEMENT_QUOTA = "resettlement_quota", "Overføringsflyktninger (kvoten)"
+
+
+class NeedGroup(models.TextChoices):
+    """The groups a need is split by: municipalities decide on them apart."""
+
+    ADULTS_FAMILIES = "adults_families", "Voksne og familier"
+    UNACCOMPANIED_MINORS = "unaccompanied_minors", "Enslige mindreårige 15–17 år"
+    UNDER_15 = "under_15", "Enslige mindreårige under 15 år"
+
+
+class SettlementNeedPart(models.Model):
+    """One part of a forecast need, for one group: what the figures gave (``computed``) and what
+    the planner set instead (``adjusted``, with ``reason``).
+
+    ``basis`` and ``rate`` are what ``computed`` came from where it is a product: for expected
+    permits, the expected asylum decisions and the share of them expected to be permits (%).
+    """
+
+    need = models.ForeignKey(SettlementNeed, on_delete=models.CASCADE, related_name="parts")
+    part = models.CharField("del", max_length=30, choices=NeedPart.choices)
+    group = models.CharField("gruppe", max_length=30, choices=NeedGroup.choices)
+    basis = models.PositiveIntegerField("grunnlag", null=True, blank=True)
+    rate = models.DecimalField(
+        "andel (%)", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    computed = models.PositiveIntegerField("beregnet", default=0)
+    adjusted = models.PositiveIntegerField("justert", null=True, blank=True)
+    reason = models.CharField("begrunnelse for justering", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "del av bosettingsbehovet"
+        verbose_name_plural = "deler av bosettingsbehovet"
+        ordering = ["need", "part", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "part", "group"], name="need_part_once"),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100),
+                name="need_part_rate_is_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()}, {self.get_group_display()}"
+
+    @property
+    def value(self) -> int:
+        """What counts: the adjusted figure when there is one, else the computed."""
+        return self.computed if self.adjusted is None else self.adjusted
 
 
 class MunicipalityFacts(models.Model):
@@ -172,6 +236,9 @@ class MunicipalityFacts(models.Model):
     exception_reason = models.CharField(
         "begrunnelse for særskilt vurdering", max_length=300, blank=True
     )
+    # Has said yes to settling unaccompanied minors this year: the minors' part of the need is
+    # spread over these municipalities only (issue 21 item 3).
+    accepts_minors = models.BooleanField("tar imot enslige mindreårige", default=False)
 
     class Meta:
         verbose_name = "kommunedata for bosetting"
@@ -205,7 +272,13 @@ class SettlementRequest(models.Model):
     computed = models.PositiveIntegerField("beregnet")
     requested = models.PositiveIntegerField("anmodet")
     unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige", default=0)
+    computed_minors = models.PositiveIntegerField(
+        "beregnet, hvorav enslige mindreårige", default=0
+    )
     reason = models.CharField("årsak", max_length=200, blank=True)
+    answer_due = models.DateField("svarfrist", null=True, blank=True)
+    reminded_at = models.DateTimeField("sist purret", null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField("purringer", default=0)
     adjustment_reason = models.CharField("begrunnelse for justering", max_length=300, blank=True)
     adjusted_at = models.DateTimeField(null=True, blank=True)
     adjusted_by = models.ForeignKey(
@@ -234,6 +307,11 @@ class SettlementRequest(models.Model):
         return self.requested != self.computed
 
 
+class DecisionSource(models.TextChoices):
+    MUNICIPALITY = "municipality", "Kommunen svarte i Integrering"
+    PLANNER = "planner", "Registrert av direktoratet"
+
+
 class MunicipalDecision(models.Model):
     """A municipality's decision (vedtak) on the directorate's request: how many persons it will
     settle this year, of which unaccompanied minors, and (optionally) how many large dwellings
@@ -244,8 +322,20 @@ class MunicipalDecision(models.Model):
     )
     decided = models.PositiveIntegerField("vedtatt antall")
     unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige", default=0)
+    minors_under_15 = models.PositiveIntegerField("hvorav under 15 år", default=0)
     large_dwellings = models.PositiveIntegerField(
         "store boliger", null=True, blank=True, help_text="Tom betyr ingen grense."
+    )
+    school_children = models.PositiveIntegerField(
+        "plasser for barn i skolealder", null=True, blank=True, help_text="Tom betyr ingen grense."
+    )
+    # Codes of ``settlement/adaptation_needs`` the municipality has said it can meet: a household
+    # with such a need is placed only where it can be met (issue 21 item 5).
+    adaptation_capabilities = models.JSONField(
+        "kan møte behov for tilpasning", default=list, blank=True
+    )
+    source = models.CharField(
+        "svart av", max_length=20, choices=DecisionSource.choices, default=DecisionSource.PLANNER
     )
     decided_on = models.DateField("vedtaksdato")
     note = models.CharField("merknad", max_length=300, blank=True)
@@ -262,6 +352,10 @@ class MunicipalDecision(models.Model):
             models.CheckConstraint(
                 condition=Q(unaccompanied_minors__lte=models.F("decided")),
                 name="decision_minors_within_decided",
+            ),
+            models.CheckConstraint(
+                condition=Q(minors_under_15__lte=models.F("unaccompanied_minors")),
+                name="decision_under_15_within_minors",
             ),
         ]
 
@@ -505,6 +599,35 @@ class WaitingHouseholdImport(Job):
             return 100 if self.status in {ImportStatus.SUCCEEDED, ImportStatus.FAILED} else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
+
+REMINDER_STALE_MESSAGE = (
+    "Purringen stoppet uten å bli ferdig (arbeidsprosessen ble avbrutt). Purringer som alt var "
+    "sendt, er registrert. Start purringen på nytt for å sende resten."
+)
+
+
+class RequestReminder(Job):
+    """One sending of reminders to the municipalities that have not answered the year's request
+    by its answer date (issue 21 item 4), by the background worker, with progress."""
+
+    year = models.PositiveSmallIntegerField("år")
+    requested_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("lagt i kø", default=timezone.now)
+    sent = models.PositiveIntegerField("sendt", default=0)
+    total = models.PositiveIntegerField("kommuner", default=0)
+    result = models.JSONField("resultat", default=dict, blank=True)
+
+    job_fields = JobFields(progress="sent", total="total", stale_message=REMINDER_STALE_MESSAGE)
+
+    class Meta:
+        verbose_name = "purring på anmodning"
+        verbose_name_plural = "purringer på anmodninger"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Purring på anmodningene for {self.year}"
 
 class MatchRunStatus(models.TextChoices):
     QUEUED = "queued", "I kø"
