@@ -126,7 +126,19 @@ class SettlementNeed(models.Model):
 
     @property
     def total(self) -> int:
+        """The sum of the parts."""
         return self.from_reception + self.outside_reception + self.transfer_refugees
+
+    @property
+    def stated_total(self) -> int:
+        """The need as stated: the printed total when one is entered, else the sum of the parts.
+        Requests are spread from this figure."""
+        return self.total if self.printed_total is None else self.printed_total
+
+    @property
+    def printed_difference(self) -> int:
+        """Printed total minus the sum of the parts (0 without a printed total)."""
+        return 0 if self.printed_total is None else self.printed_total - self.total
 
 
 class SettlementNeedRevision(models.Model):
