@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.ui.forms import form_add_service_errors
 
-from .forms import CostImportForm
-from .services import (
+from ..forms import CostImportForm
+from ..services import (
     cost_export_csv,
     cost_export_filename,
     cost_export_xlsx,

@@ -16,9 +16,9 @@ from pydantic import Field
 
 from integrering.schemas import ErrorOut, ObjectId
 
-from .cost_coverage import money_text
-from .models import CostCoverageReport
-from .services import cost_report_get, cost_report_import, cost_table, reports_for
+from ..cost_coverage import money_text
+from ..models import CostCoverageReport
+from ..services import cost_report_get, cost_report_import, cost_table, reports_for
 
 router = Router(tags=["kostnadsdekning"])
 
