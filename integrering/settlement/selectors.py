@@ -33,6 +33,7 @@ from .models import (
     WaitingStatus,
 )
 from .services.match_capacity import municipality_capacity, run_loads
+from .services.match_notes import capacity_warnings
 
 # The years settlement planning takes in a URL or a form; others are 404 or refused.
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -223,7 +224,9 @@ def placement_get(*, ctx: AccessContext, pk: int) -> Placement:
     """One placement with its household (audited as a read of the household)."""
     return _audited_get(
         ctx,
-        Placement.objects.select_related("run", "household", "municipality"),
+        Placement.objects.select_related(
+            "run", "household", "household__required_municipality", "municipality"
+        ),
         pk,
         what="plassering",
         detail=lambda p: f"plassering av husstand {p.household.reference}",
@@ -285,7 +288,9 @@ def match_run_placements(
     only the unplaced ones, or only those the planner locked or changed, if asked; and only those
     in the municipalities whose number is, or whose name contains, ``municipality``, if given."""
     placements = (
-        run.placements.select_related("household", "municipality")
+        run.placements.select_related(
+            "household", "household__required_municipality", "municipality"
+        )
         .annotate(member_count=Count("household__members"))
         .order_by("household__reference")
     )
@@ -310,10 +315,12 @@ def match_run_placement_counts(run: MatchRun) -> dict[str, int]:
 
 def match_run_municipality_rows(run: MatchRun) -> list[dict[str, Any]]:
     """Each municipality the run places households in, by number: the persons placed against the
-    capacity left, and the large dwellings and unaccompanied minors placed."""
+    capacity left, the large dwellings, school-age children and unaccompanied minors placed,
+    and the warnings of its latest capacity survey (``match_notes.capacity_warnings``)."""
     capacity = municipality_capacity(run.year)
     loads = run_loads(run)
     names = {m.pk: m for m in Municipality.objects.filter(pk__in=set(capacity) | set(loads))}
+    warnings = capacity_warnings(loads)
     rows = []
     for pk, load in loads.items():
         cap = capacity.get(pk, {})
@@ -323,7 +330,9 @@ def match_run_municipality_rows(run: MatchRun) -> list[dict[str, Any]]:
                 "persons": int(load.get("persons", 0)),
                 "capacity": int(cap.get("persons", 0)),
                 "large_dwelling": int(load.get("large_dwelling", 0)),
+                "school_children": int(load.get("school_children", 0)),
                 "unaccompanied_minors": int(load.get("unaccompanied_minors", 0)),
+                "warnings": warnings.get(pk, []),
             }
         )
     return sorted(rows, key=lambda r: r["municipality"].number)

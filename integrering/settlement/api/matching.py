@@ -1,5 +1,6 @@
 """API for the matcher (utsøking): start a run (computed in the background), read it with its
-placements and their explanations, lock or change a placement, confirm the proposal (queued for
+placements and their explanations (better options, adaptation needs, why not placed, and the
+municipality's capacity-survey ``warnings``), lock or change a placement, confirm the proposal (queued for
 the worker, like the computation: 202, then follow the run's ``confirm`` with GET).
 
 The same services and selectors as the pages: for anyone but a settlement planner every run and
@@ -22,6 +23,7 @@ from integrering.schemas import ErrorOut, ObjectId
 
 from ..models import MatchRun, MatchRunStatus, Placement
 from ..selectors import audit_waiting_list, match_run_get, placement_get
+from ..services.match_notes import PlacementNotes, placement_notes
 from ..services.matching import match_run_confirm_start, match_run_start, placement_change
 
 router = Router(tags=["bosetting"])
@@ -51,6 +53,16 @@ class PlacementOut(Schema):
     locked: bool
     changed_by_planner: bool
     better: list[OptionOut]
+    adaptation_needs: list[str] = Field(
+        description="Husstandens behov for tilpasning (koder fra settlement/adaptation_needs); "
+        "bare kommuner som har sagt at de kan møte alle er vurdert"
+    )
+    needs_note: str = Field(description="Behovene forklart, tom uten behov")
+    reason: str = Field(description="Hvorfor husstanden ikke er plassert; tom når den er plassert")
+    warnings: list[str] = Field(
+        description="Kommunens siste svar på kapasitetskartleggingen for tjenester som er "
+        "utfordrende eller kritiske, f.eks. «boliger: kritisk (2. kvartal 2026)»; endrer ikke skåren"
+    )
     version: int
 
 
@@ -120,7 +132,8 @@ def _run_out(run: MatchRun) -> dict[str, object]:
     return {**out, "confirm": _confirm_out(run)}
 
 
-def _placement_out(p: Placement) -> dict[str, object]:
+def _placement_out(p: Placement, notes: PlacementNotes | None = None) -> dict[str, object]:
+    notes = notes or placement_notes([p])[p.pk]
     return {
         "id": p.pk,
         "household": p.household.reference,
@@ -133,6 +146,10 @@ def _placement_out(p: Placement) -> dict[str, object]:
         "locked": p.locked,
         "changed_by_planner": p.changed_by_planner,
         "better": p.explanation,
+        "adaptation_needs": list(p.household.adaptation_needs or ()),
+        "needs_note": notes.needs,
+        "reason": notes.reason,
+        "warnings": notes.warnings,
         "version": p.version,
     }
 
@@ -164,13 +181,18 @@ def match_runs_start(request: HttpRequest, payload: MatchRunIn) -> Status:
 )
 def match_run_read(request: HttpRequest, match_run_id: ObjectId) -> dict[str, object]:
     run = match_run_get(request.user, match_run_id)
-    placements = list(run.placements.select_related("household", "municipality"))
+    placements = list(
+        run.placements.select_related(
+            "household", "household__required_municipality", "municipality"
+        )
+    )
     audit_waiting_list(
         ctx=AccessContext.from_request(request),
         references=[p.household.reference for p in placements],
         what=f"utsøking {run.pk} (API)",
     )
-    return {**_run_out(run), "placements": [_placement_out(p) for p in placements]}
+    notes = placement_notes(placements)
+    return {**_run_out(run), "placements": [_placement_out(p, notes[p.pk]) for p in placements]}
 
 
 @router.post(

@@ -1,7 +1,9 @@
 """``integrering settlement match``: place refugee households in municipalities from files,
 optimally (utsøking, issue 7 §3).
 
-Reads ``households.csv``, ``municipalities.csv`` and ``scores.csv`` (``matching.problem_read``),
+Reads ``households.csv``, ``municipalities.csv`` and ``scores.csv`` (``matching.problem_read``:
+capacity columns such as ``school_children``, and ``adaptation_needs`` / ``adaptation_capabilities``
+as hard constraints with the codes of ``settlement/adaptation_needs``),
 solves (``matching.match_solve``), writes ``household_id,municipality_number`` for each placed
 household to ``--out`` and prints the figures (``--json``: exactly the issue's keys). Bad files:
 exit 2 with every problem on stderr and nothing written.
@@ -10,12 +12,16 @@ exit 2 with every problem on stderr and nothing written.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+
+from integrering.rules.parameters import parameter
 from integrering.settlement.matching import (
     MatchInputError,
     MatchResult,
@@ -33,12 +39,21 @@ dimensjon, og bare i par som står i poengfila.
 
 Filer (CSV i UTF-8 med overskriftslinje):
   husstander   household_id, persons (>= 1), valgfri required_municipality (familietilknytning:
-               bare den kommunen er tillatt), og en heltallskolonne per kapasitetsdimensjon
-               (f.eks. large_dwelling, school_children, unaccompanied_minors; tom celle = 0)
-  kommuner     municipality_number, persons (vedtatt antall personer), og en kolonne per
-               dimensjon (mangler kolonnen eller cellen er tom: ingen grense)
+               bare den kommunen er tillatt), valgfri adaptation_needs (behov for tilpasning,
+               koder skilt med | eller mellomrom, f.eks. «wheelchair|near_hospital»; tom =
+               ingen), og en heltallskolonne per kapasitetsdimensjon (f.eks. large_dwelling,
+               school_children, unaccompanied_minors; tom celle = 0)
+  kommuner     municipality_number, persons (vedtatt antall personer), en kolonne per
+               dimensjon (mangler kolonnen eller cellen er tom: ingen grense), og valgfri
+               adaptation_capabilities (behovene kommunen kan møte, koder som over; mangler
+               kolonnen eller cellen er tom: ingen)
   poeng        household_id, municipality_number, score (>= 0); et par som ikke står i fila
                er ikke tillatt
+
+Behov for tilpasning er absolutte: en husstand med behov plasseres bare i en kommune som kan
+møte alle behovene (også «other»: bare kommuner som har oppgitt «other»). Kodene er de i
+parameteren settlement/adaptation_needs ({codes}); ordet fra importfilene (f.eks. rullestol)
+godtas også.
 
 Resultat: --out får household_id,municipality_number for hver plassert husstand. Med --json
 skrives households, placed, persons_placed, objective, lp_bound, gap_percent,
@@ -55,8 +70,26 @@ STATUS_TEXT = {
 }
 
 
+ADAPTATION_PARAMETER = "settlement/adaptation_needs"
+
+
+def adaptation_words(on: datetime.date | None = None) -> dict[str, str]:
+    """The words the needs columns may hold, lower case, each to its code: the codes of the
+    parameter ``settlement/adaptation_needs`` in force (today) and their import words."""
+    needs = parameter(ADAPTATION_PARAMETER)
+    in_force = needs.at(max(on or timezone.localdate(), needs.first_date))
+    words: dict[str, str] = {}
+    for code, item in in_force.items():
+        words[str(code).lower()] = str(code)
+        if item.get("import"):
+            words[str(item["import"]).lower()] = str(code)
+    return words
+
+
 def add_arguments(parser: Any) -> None:
-    parser.description = DESCRIPTION
+    parser.description = DESCRIPTION.format(
+        codes=", ".join(dict.fromkeys(adaptation_words().values()))
+    )
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
         "--households", required=True, type=Path, metavar="H.csv", help="husstandene som venter"
@@ -120,7 +153,12 @@ def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
     if not out.parent.exists():
         problems.append(f"Mappen for --out finnes ikke: {out.parent}.")
     try:
-        problem = problem_read(options["households"], options["municipalities"], options["scores"])
+        problem = problem_read(
+            options["households"],
+            options["municipalities"],
+            options["scores"],
+            adaptation_codes=adaptation_words(),
+        )
     except MatchInputError as exc:
         problems.extend(exc.problems)
     if problems:

@@ -1,6 +1,6 @@
 """Why the matcher put a household where it did: the placed pair's score and its rank among the
-household's allowed municipalities, and the better options with the capacity that stopped
-each of them."""
+household's allowed municipalities, the better options with the capacity that stopped each of
+them, and the adaptation needs that limited where it could go."""
 
 from __future__ import annotations
 
@@ -38,6 +38,9 @@ class Explanation:
     allowed: int  # how many municipalities the household may go to
     best_score: float | None  # the best allowed pair's score; None if none is allowed
     better: list[Option]  # better options than the placement (or the best, if not placed)
+    # The household's adaptation needs: only municipalities that can meet them all were allowed
+    # (``allowed`` counts those), so none of the others is among the options.
+    needs: list[str] = field(default_factory=list)
 
 
 def _loads(problem: MatchProblem, assignment: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +73,9 @@ def _explain(
     pair = np.full(len(households), -1, dtype=np.int64)
     pair[placed] = pair_lookup(problem, households[placed], where[placed])
     known = pair >= 0
-    rank = np.where(known, position[np.maximum(pair, 0)] - first, -1)
+    # Indexed only where placed: a problem may have no pairs at all (every household unplaceable).
+    rank = np.full(len(households), -1, dtype=np.int64)
+    rank[known] = position[pair[known]] - first[known]
     # Options: the best pairs before the placed one (or the best, if not placed).
     count = np.minimum(np.where(known, rank, allowed), top)
     offsets = np.repeat(first - np.r_[0, np.cumsum(count)[:-1]], count) + np.arange(count.sum())
@@ -79,7 +84,8 @@ def _explain(
     option_h = households[owner]
     option_j = problem.pair_municipality[options]
     option_score = problem.pair_score[options]
-    placed_score = np.where(known, problem.pair_score[np.maximum(pair, 0)], -np.inf)
+    placed_score = np.full(len(households), -np.inf)
+    placed_score[known] = problem.pair_score[pair[known]]
     keep = option_score > placed_score[owner]
     stopped = np.zeros((len(options), 1 + problem.d), dtype=bool)
     stopped[:, 0] = room_persons[option_j] < problem.persons[option_h]
@@ -98,6 +104,9 @@ def _explain(
             )
         )
     best = problem.pair_score[order[np.minimum(first, max(problem.p - 1, 0))]] if problem.p else []
+    needs = np.zeros(len(households), dtype=np.int64)
+    if problem.needs is not None:
+        needs = problem.needs[households]
     return [
         Explanation(
             score=float(placed_score[i]) if known[i] else None,
@@ -105,6 +114,7 @@ def _explain(
             allowed=int(allowed[i]),
             best_score=float(best[i]) if allowed[i] else None,
             better=better[i],
+            needs=problem.needs_named(int(needs[i])) if needs[i] else [],
         )
         for i in range(len(households))
     ]

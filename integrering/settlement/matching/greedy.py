@@ -25,8 +25,9 @@ def assignment_loads(
 
 def assignment_problems(problem: MatchProblem, assignment: np.ndarray) -> list[str]:
     """Everything wrong with an assignment (empty = feasible): a placement in a pair that is not
-    allowed, or a municipality over its capacity in some dimension. A household is in at most
-    one municipality by construction (one entry per household)."""
+    allowed, in a municipality that cannot meet the household's adaptation needs, or a
+    municipality over its capacity in some dimension. A household is in at most one
+    municipality by construction (one entry per household)."""
     found: list[str] = []
     if assignment.shape != (problem.n,):
         return [f"Plasseringen har formen {assignment.shape}, ventet ({problem.n},)."]
@@ -36,6 +37,12 @@ def assignment_problems(problem: MatchProblem, assignment: np.ndarray) -> list[s
     allowed = pair_lookup(problem, placed, assignment[placed]) >= 0
     for h in placed[~allowed][:10]:
         found.append(f"{problem.household_ids[h]} er plassert i et par som ikke er tillatt.")
+    unmet = problem.needs_unmet(placed, assignment[placed])
+    for h, bits in zip(placed[unmet != 0][:10], unmet[unmet != 0][:10], strict=False):
+        found.append(
+            f"{problem.household_ids[h]} er plassert i en kommune som ikke kan møte behovet "
+            f"({', '.join(problem.needs_named(int(bits)))})."
+        )
     persons, dims = assignment_loads(problem, assignment)
     for j in np.flatnonzero(persons > problem.capacity_persons)[:10]:
         found.append(f"Kommune {problem.municipality_numbers[j]} er over kapasiteten i personer.")
@@ -125,6 +132,8 @@ def greedy_assign(problem: MatchProblem) -> np.ndarray:
     """The simple greedy, the way placements are made by hand: take the households in their
     order (the file's order, e.g. longest waiting first) and give each the allowed municipality
     with the highest score that still has room for it in every dimension (ties: lower
-    municipality number); a household with no room anywhere is not placed. Returns the
+    municipality number; allowed: listed, within a family tie, and able to meet every
+    adaptation need, see ``MatchProblem``); a household with no room anywhere, or no
+    municipality that can meet its needs, is not placed. Returns the
     assignment (n,) of municipality indices, -1 = not placed."""
     return fill(problem, np.full(problem.n, -1, dtype=np.int64), np.arange(problem.n))

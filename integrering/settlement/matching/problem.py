@@ -8,6 +8,8 @@ family tie (``required_municipality``) leaves only that pair.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,11 @@ PERSONS = "persons"
 REQUIRED = "required_municipality"
 MUNICIPALITY = "municipality_number"
 SCORE = "score"
+NEEDS = "adaptation_needs"
+CAPABILITIES = "adaptation_capabilities"
+# Codes in a cell of the needs and capabilities columns: separated by «|», «;», «,» or spaces.
+CODE_SEPARATORS = re.compile(r"[|;,\s]+")
+MAX_ADAPTATIONS = 62  # bits of an int64 bit set
 
 # Per kind of problem, list this many rows and then count the rest: a file of 5 million rows with
 # one systematic fault must not drown the planner.
@@ -52,6 +59,11 @@ class MatchProblem:
     pair_household: np.ndarray  # (p,) index into households
     pair_municipality: np.ndarray  # (p,) index into municipalities
     pair_score: np.ndarray  # (p,) float >= 0; a pair not listed is not allowed
+    # Adaptation needs, as bit sets over ``adaptations`` (bit i = ``adaptations[i]``): a pair is
+    # only allowed if the municipality can meet every need of the household (``check``).
+    adaptations: list[str] = field(default_factory=list)
+    needs: np.ndarray | None = None  # (n,) int64 bit set of each household's needs; None = none
+    capabilities: np.ndarray | None = None  # (m,) int64 bit set of what each can meet
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -69,6 +81,21 @@ class MatchProblem:
     @property
     def p(self) -> int:
         return len(self.pair_score)
+
+    def needs_unmet(self, households: np.ndarray, municipalities: np.ndarray) -> np.ndarray:
+        """Per (household, municipality): the bit set of the household's needs the municipality
+        cannot meet (0 = it may go there)."""
+        if self.needs is None:
+            return np.zeros(len(households), dtype=np.int64)
+        capabilities = (
+            np.zeros(self.m, dtype=np.int64) if self.capabilities is None else self.capabilities
+        )
+        unmet: np.ndarray = self.needs[households] & ~capabilities[municipalities]
+        return unmet
+
+    def needs_named(self, bits: int) -> list[str]:
+        """The codes of a bit set of needs, in ``adaptations`` order."""
+        return [code for i, code in enumerate(self.adaptations) if bits >> i & 1]
 
     def pairs_sorted(self) -> tuple[np.ndarray, np.ndarray]:
         """The pairs grouped by household, each household's best first (ties by municipality
@@ -100,8 +127,13 @@ class MatchProblem:
         for name, (shape, wanted) in shapes.items():
             if shape != wanted:
                 problems.append(f"{name} har formen {shape}, ventet {wanted}.")
+        for name, array, size in (("needs", self.needs, n), ("capabilities", self.capabilities, m)):
+            if array is not None and array.shape != (size,):
+                problems.append(f"{name} har formen {array.shape}, ventet ({size},).")
         if problems:
             raise MatchInputError(problems)
+        if len(self.adaptations) > MAX_ADAPTATIONS:
+            problems.append(f"Høyst {MAX_ADAPTATIONS} ulike behov for tilpasning.")
         if len(set(self.household_ids)) != n:
             problems.append("Samme husstand er med flere ganger.")
         if len(set(self.municipality_numbers)) != m:
@@ -123,6 +155,13 @@ class MatchProblem:
                 problems.append("Poengsummer må være tall større enn eller lik 0.")
             elif not problems and _has_duplicates(self.pair_household, self.pair_municipality, m):
                 problems.append("Samme par husstand–kommune er med flere ganger.")
+            if not problems:
+                unmet = self.needs_unmet(self.pair_household, self.pair_municipality) != 0
+                if unmet.any():
+                    problems.append(
+                        f"{int(unmet.sum())} par gir en husstand en kommune som ikke kan møte "
+                        "behovet for tilpasning."
+                    )
         if problems:
             raise MatchInputError(problems)
 
@@ -250,19 +289,29 @@ def _integers(
 
 
 def problem_read(
-    households: Path | str, municipalities: Path | str, scores: Path | str
+    households: Path | str,
+    municipalities: Path | str,
+    scores: Path | str,
+    *,
+    adaptation_codes: Mapping[str, str] | None = None,
 ) -> MatchProblem:
     """Read a matching problem from the issue's three CSV files (UTF-8, comma separated, header
     row), checking everything before anything is solved.
 
     - ``households``: ``household_id``, ``persons`` (>= 1), optional ``required_municipality``
-      (a family tie; empty = none) and any further integer columns, each a capacity dimension
-      (an empty cell = 0).
-    - ``municipalities``: ``municipality_number``, ``persons`` (decided persons, >= 0) and a
-      column per dimension; a dimension without a column, or an empty cell, has no limit.
-      Columns no household uses are ignored.
+      (a family tie; empty = none), optional ``adaptation_needs`` (codes separated by «|» or
+      spaces; empty = none) and any further integer columns, each a capacity dimension (e.g.
+      ``large_dwelling``, ``school_children``, ``unaccompanied_minors``; an empty cell = 0).
+    - ``municipalities``: ``municipality_number``, ``persons`` (decided persons, >= 0), a
+      column per dimension (a dimension without a column, or an empty cell, has no limit) and
+      optional ``adaptation_capabilities`` (the needs it can meet, codes as above; without the
+      column or with an empty cell: none). Columns no household uses are ignored.
     - ``scores``: ``household_id,municipality_number,score`` (score >= 0). A pair not in the
-      file is not allowed; a household with a family tie keeps only its tie's pair.
+      file is not allowed; a household with a family tie keeps only its tie's pair, and a
+      household with adaptation needs only the pairs whose municipality can meet all of them.
+
+    ``adaptation_codes`` maps each word the needs columns may hold (lower case) to its code; a
+    word not in it is a problem. Without it any word is a code of its own.
 
     Raises ``MatchInputError`` listing every problem (missing columns, unknown or duplicate ids,
     duplicate pairs, bad numbers, ties to unknown municipalities), with file and line. The score
@@ -290,7 +339,7 @@ def problem_read(
     if hh is not None and hh_ok:
         household_ids = _ids(hh, HOUSEHOLD_ID, hh_name, problems)
         persons = _integers(hh, PERSONS, hh_name, problems, minimum=1, empty=None)
-        dimensions = [c for c in hh.columns if c not in (HOUSEHOLD_ID, PERSONS, REQUIRED)]
+        dimensions = [c for c in hh.columns if c not in (HOUSEHOLD_ID, PERSONS, REQUIRED, NEEDS)]
         demand = np.column_stack(
             [_integers(hh, c, hh_name, problems, minimum=0, empty=0) for c in dimensions]
             or [np.zeros((len(hh), 0))]
@@ -319,6 +368,14 @@ def problem_read(
             )
             required = np.where(has_tie & (found >= 0), found, -1)
 
+    adaptations, needs, capabilities = _adaptations(
+        hh if hh_ok else None,
+        mun if mun_ok else None,
+        (hh_name, mun_name),
+        adaptation_codes,
+        problems,
+    )
+
     pair_h, pair_m, pair_s = _read_scores(
         scores,
         problems,
@@ -332,6 +389,8 @@ def problem_read(
     if len(pair_h):
         tie = required[pair_h]
         keep = (tie < 0) | (tie == pair_m)
+        if needs is not None:
+            keep &= (needs[pair_h] & ~capabilities[pair_m]) == 0
         pair_h, pair_m, pair_s = pair_h[keep], pair_m[keep], pair_s[keep]
     problem = MatchProblem(
         household_ids=household_ids,
@@ -344,9 +403,77 @@ def problem_read(
         pair_household=pair_h.astype(np.int64),
         pair_municipality=pair_m.astype(np.int64),
         pair_score=pair_s.astype(float),
+        adaptations=adaptations,
+        needs=needs,
+        capabilities=capabilities if needs is not None else None,
     )
     problem._cache["checked"] = True  # everything ``check`` looks at was checked above
     return problem
+
+
+def _code_lists(
+    frame: pd.DataFrame,
+    column: str,
+    name: str,
+    known: Mapping[str, str] | None,
+    problems: _Problems,
+) -> list[list[str]]:
+    """Each row's codes in ``column`` (none if the column is missing), words mapped by ``known``."""
+    if column not in frame.columns:
+        return [[] for _ in range(len(frame))]
+    rows: list[list[str]] = []
+    unknown: dict[int, str] = {}
+    for row, cell in enumerate(frame[column].astype(str)):
+        codes: list[str] = []
+        for word in CODE_SEPARATORS.split(cell.strip().lower()):
+            if not word:
+                continue
+            code = word if known is None else known.get(word)
+            if code is None:
+                unknown.setdefault(row, word)
+            elif code not in codes:
+                codes.append(code)
+        rows.append(codes)
+    if unknown:
+        allowed = ", ".join(sorted(set((known or {}).values())))
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[list(unknown)] = True
+        problems.rows(
+            name,
+            mask,
+            lambda shown: [
+                f"«{column}»: ukjent behov «{unknown[int(r)]}» (kjente koder: {allowed})."
+                for r in shown
+            ],
+        )
+    return rows
+
+
+def _adaptations(
+    hh: pd.DataFrame | None,
+    mun: pd.DataFrame | None,
+    names: tuple[str, str],
+    known: Mapping[str, str] | None,
+    problems: _Problems,
+) -> tuple[list[str], np.ndarray | None, np.ndarray]:
+    """The households' needs and the municipalities' capabilities as bit sets over the codes
+    (``needs`` is None when the households file has no needs column)."""
+    if hh is None or NEEDS not in hh.columns:
+        return [], None, np.zeros(0 if mun is None else len(mun), dtype=np.int64)
+    need_lists = _code_lists(hh, NEEDS, names[0], known, problems)
+    can_lists = [] if mun is None else _code_lists(mun, CAPABILITIES, names[1], known, problems)
+    codes = list(dict.fromkeys((known or {}).values())) if known is not None else []
+    for codes_of_row in (*need_lists, *can_lists):
+        codes.extend(c for c in codes_of_row if c not in codes)
+    if len(codes) > MAX_ADAPTATIONS:
+        problems.add(f"{names[0]}: høyst {MAX_ADAPTATIONS} ulike behov for tilpasning.")
+        codes = codes[:MAX_ADAPTATIONS]
+    bit = {code: 1 << i for i, code in enumerate(codes)}
+
+    def bits(lists: list[list[str]]) -> np.ndarray:
+        return np.array([sum(bit.get(c, 0) for c in row) for row in lists], dtype=np.int64)
+
+    return codes, bits(need_lists), bits(can_lists)
 
 
 def _read_scores(

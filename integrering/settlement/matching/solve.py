@@ -8,6 +8,10 @@ The model: a binary x_p per allowed pair p = (h, j) with score c_p,
                 sum_{p of j} demand_hk x_p <= capacity_jk    for each municipality j and
                                                              dimension k with a limit
 
+over the allowed pairs only: listed with a score, within a family tie, and where the
+municipality can meet every adaptation need of the household (``MatchProblem``), so every
+step below (and the greedy) honours the needs as hard constraints.
+
 At national size (15 000 households x 357 municipalities = 5.4 million pairs) neither the MIP
 nor even its LP relaxation is solved whole within the time goal, so (the issue's method):
 
@@ -286,6 +290,9 @@ def _sample_duals(model: _Model, deadline: float) -> np.ndarray:
         pair_household=index[problem.pair_household[keep]],
         pair_municipality=problem.pair_municipality[keep],
         pair_score=problem.pair_score[keep],
+        adaptations=problem.adaptations,
+        needs=None if problem.needs is None else problem.needs[sample],
+        capabilities=problem.capabilities,
     )
     sub_model = _Model(sub)
     relaxation = _relaxation(sub_model, deadline, _quiet)
@@ -510,6 +517,9 @@ def _residual(problem: MatchProblem, fixed: np.ndarray) -> MatchProblem:
         pair_household=problem.pair_household,
         pair_municipality=problem.pair_municipality,
         pair_score=problem.pair_score,
+        adaptations=problem.adaptations,
+        needs=problem.needs,
+        capabilities=problem.capabilities,
     )
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from .problem import MatchProblem
 
 DIMENSIONS = ["large_dwelling", "school_children", "unaccompanied_minors"]
+ADAPTATIONS = ["wheelchair", "near_hospital", "regular_treatment", "other"]
 
 
 def problem_synthetic(
@@ -28,6 +29,7 @@ def problem_synthetic(
     ties: float = 0.01,
     density: float = 1.0,
     minimum: int = 0,
+    needs: float = 0.0,
     seed: int = 1,
 ) -> MatchProblem:
     """A seeded instance.
@@ -37,7 +39,10 @@ def problem_synthetic(
     against the household's and the municipality's own effects; ``ties``: share of households
     with a family tie; ``density``: share of the pairs allowed (each household keeps at least
     one); ``minimum``: no municipality decides fewer persons than this (the spreading rule asks
-    none for fewer than 10).
+    none for fewer than 10); ``needs``: share of households with one adaptation need (each
+    municipality can meet each need with probability one half; pairs that cannot are left
+    out, and a household no municipality can take stays without pairs). Without needs the
+    instance is the same as before they existed (the random draws come after the others).
     """
     rng = np.random.default_rng(seed)
     n, m = households, municipalities
@@ -84,6 +89,14 @@ def problem_synthetic(
     tie_to = rng.integers(0, m, n)
     keep &= ~tied[pair_h] | (pair_m == tie_to[pair_h])
     keep[np.flatnonzero(tied) * m + tie_to[tied]] = True
+    need_bits: np.ndarray | None = None
+    capability_bits: np.ndarray | None = None
+    if needs > 0:
+        has_need = rng.random(n) < needs
+        need_bits = np.where(has_need, 1 << rng.integers(0, len(ADAPTATIONS), n), 0)
+        can = (rng.random((m, len(ADAPTATIONS))) < 0.5).astype(np.int64)
+        capability_bits = (can << np.arange(len(ADAPTATIONS))).sum(axis=1).astype(np.int64)
+        keep &= (need_bits[pair_h] & ~capability_bits[pair_m]) == 0
     return MatchProblem(
         household_ids=[f"H{h:06d}" for h in range(n)],
         municipality_numbers=[f"{1000 + j:04d}" for j in range(m)],
@@ -95,12 +108,16 @@ def problem_synthetic(
         pair_household=pair_h[keep],
         pair_municipality=pair_m[keep],
         pair_score=score[keep],
+        adaptations=list(ADAPTATIONS) if need_bits is not None else [],
+        needs=None if need_bits is None else need_bits.astype(np.int64),
+        capabilities=capability_bits,
     )
 
 
 def problem_write(problem: MatchProblem, directory: Path | str) -> tuple[Path, Path, Path]:
     """Write the problem as the issue's three CSV files; returns their paths. A household whose
-    only allowed pair is one municipality gets it as ``required_municipality``."""
+    only allowed pair is one municipality gets it as ``required_municipality``; adaptation
+    needs and capabilities, if any, go in their columns (codes separated by «|»)."""
     directory = Path(directory)
     ids = np.array(problem.household_ids, dtype=object)
     numbers = np.array(problem.municipality_numbers, dtype=object)
@@ -120,6 +137,18 @@ def problem_write(problem: MatchProblem, directory: Path | str) -> tuple[Path, P
         municipalities[name] = np.where(
             np.isfinite(column), np.nan_to_num(column, posinf=0).astype(np.int64).astype(str), ""
         )
+    if problem.needs is not None:
+        households["adaptation_needs"] = [
+            "|".join(problem.needs_named(int(bits))) for bits in problem.needs
+        ]
+        capabilities = (
+            np.zeros(problem.m, dtype=np.int64)
+            if problem.capabilities is None
+            else problem.capabilities
+        )
+        municipalities["adaptation_capabilities"] = [
+            "|".join(problem.needs_named(int(bits))) for bits in capabilities
+        ]
     scores = pd.DataFrame(
         {
             "household_id": ids[problem.pair_household],

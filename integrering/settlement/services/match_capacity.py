@@ -1,13 +1,27 @@
-"""What a household takes of a municipality's settlement capacity, and what is left of it: shared
-by the planner's actions (``matching.py``) and the worker (``matching_compute.py``); no numpy."""
+"""What a household takes of a municipality's settlement capacity, and what is left of it; which
+municipalities can meet a household's adaptation needs. Shared by the planner's actions
+(``matching.py``), the worker (``matching_compute.py``) and the confirmation
+(``matching_confirm.py``); no numpy.
+
+Capacity dimensions besides persons (``DIMENSIONS``): large dwellings, places for school-age
+children and places for unaccompanied minors, each from the municipality's decision
+(``MunicipalDecision``; an empty ``large_dwellings`` or ``school_children`` means no limit).
+Adaptation needs are hard constraints, not capacities: a household with needs may only go to a
+municipality whose decision lists every one of them in ``adaptation_capabilities`` (issue 21
+item 5; «other» too: only municipalities that listed «other»).
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from integrering.people.models import Category, Person
+from integrering.rules.deadlines import PersonFacts, in_group
+from integrering.rules.parameters import parameter
 
 from ..models import (
     MatchRun,
@@ -17,14 +31,20 @@ from ..models import (
     WaitingStatus,
 )
 
-DIMENSIONS = ("large_dwelling", "unaccompanied_minors")
+DIMENSIONS = ("large_dwelling", "school_children", "unaccompanied_minors")
 
 
 CAPACITY_LABELS = {
     "persons": "personer",
     "large_dwelling": "store boliger",
+    "school_children": "plasser for barn i skolealder",
     "unaccompanied_minors": "plasser for enslige mindreårige",
 }
+
+ADAPTATION_PARAMETER = "settlement/adaptation_needs"
+
+# The decision's field of each dimension whose empty value means no limit.
+UNLIMITED_WHEN_EMPTY = {"large_dwelling": "large_dwellings", "school_children": "school_children"}
 
 
 def household_demand(household: WaitingHousehold) -> dict[str, int]:
@@ -33,6 +53,7 @@ def household_demand(household: WaitingHousehold) -> dict[str, int]:
     return {
         "persons": household.members.count() if persons is None else persons,
         "large_dwelling": household.large_dwelling,
+        "school_children": household.school_children,
         "unaccompanied_minors": household.unaccompanied_minors,
     }
 
@@ -51,42 +72,48 @@ def municipality_capacity(year: int) -> dict[int, dict[str, float]]:
 
     Taken already: the persons of the register settled there in the year (their own settlement
     date, or else their household's) and the persons of households confirmed there for the year
-    but not settled yet; unaccompanied minors likewise; large dwellings by the confirmed
-    households (the register does not know dwellings).
+    but not settled yet; unaccompanied minors and school-age children (by year of birth, as
+    ``services/waiting.py`` counts them) likewise; large dwellings by the confirmed households
+    (the register does not know dwellings).
     """
     capacity: dict[int, dict[str, float]] = {}
     decisions = MunicipalDecision.objects.filter(request__year=year, decided__gt=0).select_related(
         "request"
     )
     for decision in decisions:
-        capacity[decision.request.municipality_id] = {
+        left = {
             "persons": float(decision.decided),
             "unaccompanied_minors": float(decision.unaccompanied_minors),
-            "large_dwelling": float("inf")
-            if decision.large_dwellings is None
-            else float(decision.large_dwellings),
         }
-    taken = (
-        Person.objects.filter(municipality_id__in=list(capacity))
-        .filter(
-            Q(settled_on__year=year)
-            | Q(settled_on__isnull=True, household__settled_on__year=year)
-            | Q(
-                settled_on__isnull=True,
-                household__settled_on__isnull=True,
-                household__waiting_household__year=year,
-            )
+        for dimension, name in UNLIMITED_WHEN_EMPTY.items():
+            limit = getattr(decision, name)
+            left[dimension] = float("inf") if limit is None else float(limit)
+        capacity[decision.request.municipality_id] = left
+    settled = Person.objects.filter(municipality_id__in=list(capacity)).filter(
+        Q(settled_on__year=year)
+        | Q(settled_on__isnull=True, household__settled_on__year=year)
+        | Q(
+            settled_on__isnull=True,
+            household__settled_on__isnull=True,
+            household__waiting_household__year=year,
         )
-        .values("municipality_id")
-        .annotate(
-            persons=Count("id"),
-            minors=Count("id", filter=Q(category=Category.UNACCOMPANIED_MINOR)),
-        )
+    )
+    taken = settled.values("municipality_id").annotate(
+        persons=Count("id"),
+        minors=Count("id", filter=Q(category=Category.UNACCOMPANIED_MINOR)),
     )
     for row in taken:
         left = capacity[row["municipality_id"]]
         left["persons"] -= row["persons"]
         left["unaccompanied_minors"] -= row["minors"]
+    born = settled.values_list("municipality_id", "birth_date__year").annotate(n=Count("id"))
+    on = datetime.date(year, 1, 1)
+    for municipality_id, born_in, count in born:
+        # School age goes by year of birth only (seed 002 §2.8, ``deadlines/arrival``).
+        if in_group(
+            "school", PersonFacts(birth_date=datetime.date(born_in, 1, 1), category=""), on
+        ):
+            capacity[municipality_id]["school_children"] -= count
     confirmed = WaitingHousehold.objects.filter(
         year=year, status=WaitingStatus.CONFIRMED, confirmed_municipality_id__in=list(capacity)
     ).values_list("confirmed_municipality_id", "large_dwelling")
@@ -95,22 +122,67 @@ def municipality_capacity(year: int) -> dict[int, dict[str, float]]:
     return capacity
 
 
-def run_loads(run: MatchRun, *, exclude: Placement | None = None) -> dict[int, dict[str, float]]:
-    """What the run's placements take of each municipality, by dimension."""
+def run_loads(
+    run: MatchRun, *, exclude: Placement | None = None, waiting_only: bool = False
+) -> dict[int, dict[str, float]]:
+    """What the run's placements take of each municipality, by dimension (only those of
+    households still waiting, if ``waiting_only``: what confirming the run registers)."""
     loads: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     placements = run.placements.filter(municipality__isnull=False).annotate(
         member_count=Count("household__members")
     )
     if exclude is not None:
         placements = placements.exclude(pk=exclude.pk)
-    for municipality_id, persons, large, minors in placements.values_list(
-        "municipality_id",
-        "member_count",
-        "household__large_dwelling",
-        "household__unaccompanied_minors",
+    if waiting_only:
+        placements = placements.filter(household__status=WaitingStatus.WAITING)
+    for municipality_id, persons, *demand in placements.values_list(
+        "municipality_id", "member_count", *(f"household__{d}" for d in DIMENSIONS)
     ):
         load = loads[municipality_id]
         load["persons"] += persons
-        load["large_dwelling"] += large
-        load["unaccompanied_minors"] += minors
+        for dimension, amount in zip(DIMENSIONS, demand, strict=True):
+            load[dimension] += amount
     return loads
+
+
+def capacity_shortfalls(
+    capacity: dict[str, float], load: dict[str, float], demand: dict[str, int]
+) -> list[str]:
+    """Where ``demand`` does not fit in what ``capacity`` has left beside ``load``: one
+    Norwegian phrase per capacity («personer: 0 ledig, husstanden trenger 2»)."""
+    short = []
+    for key, amount in demand.items():
+        free = capacity.get(key, 0.0) - load.get(key, 0.0)
+        if amount and free < amount:
+            short.append(
+                f"{CAPACITY_LABELS[key]}: {max(int(free), 0)} ledig, husstanden trenger {amount}"
+            )
+    return short
+
+
+# --- Adaptation needs (hard constraints) --------------------------------------------------------
+
+
+def municipality_capabilities(year: int) -> dict[int, frozenset[str]]:
+    """The adaptation needs each deciding municipality has said it can meet in the year (its
+    decision's ``adaptation_capabilities``; one decision per municipality and year)."""
+    decisions = MunicipalDecision.objects.filter(request__year=year, decided__gt=0).values_list(
+        "request__municipality_id", "adaptation_capabilities"
+    )
+    return {pk: frozenset(codes or ()) for pk, codes in decisions}
+
+
+def needs_unmet(household: WaitingHousehold, capabilities: frozenset[str]) -> list[str]:
+    """The household's adaptation needs a municipality with ``capabilities`` has not said it can
+    meet (empty: it may go there), in the household's order."""
+    return [code for code in household.adaptation_needs or () if code not in capabilities]
+
+
+def needs_text(codes: list[str]) -> str:
+    """The needs as the planner reads them: «rullestol / tilrettelagt bolig, må bo nær sykehus»
+    (the labels of ``settlement/adaptation_needs`` in force today; a code it no longer names is
+    shown as it is)."""
+    needs = parameter(ADAPTATION_PARAMETER)
+    known = needs.at(max(timezone.localdate(), needs.first_date))
+    labels = [str(known.get(code, {}).get("label", code)) for code in codes]
+    return ", ".join(label[:1].lower() + label[1:] for label in labels)

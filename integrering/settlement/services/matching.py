@@ -7,9 +7,13 @@ The optimisation itself is ``settlement/matching`` (HiGHS); the score is ``scori
 computed by the background worker (``tasks.py``), never in a web request.
 
 Capacity of a municipality in a year is its decision (``MunicipalDecision``): ``decided`` persons,
-of which ``unaccompanied_minors``, and ``large_dwellings`` (empty = no limit), less what the
-households already confirmed for that year to that municipality take. A household with a family
-tie (``required_municipality``) may only go there.
+of which ``unaccompanied_minors``, ``large_dwellings`` and places for ``school_children`` (empty
+= no limit), less what the persons and households already settled or confirmed for that year
+in that municipality take (``match_capacity.py``). A household with a family tie
+(``required_municipality``) may only go there; a household with adaptation needs only where the
+decision says every need can be met (a hard constraint, in the matcher, in the planner's moves
+and when the proposal is confirmed). The latest capacity survey's warnings of a municipality are
+shown with its placements (``match_notes.py``) and change no score.
 """
 
 from __future__ import annotations
@@ -37,7 +41,15 @@ from ..models import (
     WaitingHousehold,
     WaitingStatus,
 )
-from .match_capacity import CAPACITY_LABELS, household_demand, municipality_capacity, run_loads
+from .match_capacity import (
+    capacity_shortfalls,
+    household_demand,
+    municipality_capabilities,
+    municipality_capacity,
+    needs_text,
+    needs_unmet,
+    run_loads,
+)
 from .matching_confirm import (
     ALREADY_CONFIRMING,
     STAGE_QUEUED,
@@ -105,8 +117,10 @@ def placement_change(
 ) -> Placement:
     """Lock a placement, or move the household to another municipality (which locks it).
 
-    The new municipality must have decided to settle in the year, respect a family tie, and
-    have room in every capacity dimension beside the run's other placements. ``unplace`` takes
+    The new municipality must have decided to settle in the year, respect a family tie, have
+    said it can meet every adaptation need of the household, and have room in every capacity
+    dimension (persons, large dwellings, school-age children, unaccompanied minors) beside the
+    run's other placements. ``unplace`` takes
     the household out of this proposal (it keeps waiting); ``municipality=None`` keeps it where
     it is.
     """
@@ -138,13 +152,20 @@ def placement_change(
             raise ValidationError(
                 {"municipality": [f"{municipality} har ikke vedtatt å bosette i {run.year}."]}
             )
+        unmet = needs_unmet(
+            household, municipality_capabilities(run.year).get(municipality.pk, frozenset())
+        )
+        if unmet:
+            raise ValidationError(
+                {
+                    "municipality": [
+                        f"{municipality} har ikke sagt at kommunen kan møte husstandens behov for "
+                        f"tilpasning: {needs_text(unmet)}. Velg en kommune som kan det."
+                    ]
+                }
+            )
         load = run_loads(run, exclude=placement).get(municipality.pk, {})
-        demand = household_demand(household)
-        short = [
-            f"{CAPACITY_LABELS[key]}: {max(int(capacity[municipality.pk][key] - load.get(key, 0)), 0)} ledig, husstanden trenger {amount}"
-            for key, amount in demand.items()
-            if amount and capacity[municipality.pk][key] - load.get(key, 0) < amount
-        ]
+        short = capacity_shortfalls(capacity[municipality.pk], load, household_demand(household))
         if short:
             raise ValidationError(
                 {"municipality": [f"{municipality} har ikke plass ({'; '.join(short)})."]}
@@ -154,19 +175,13 @@ def placement_change(
 
         data = match_input_build(year=run.year, households=[household])
         column = next(j for j, m in enumerate(data.municipalities) if m.pk == municipality.pk)
-        row = data.scores[0]
-        allowed_scores = sorted(
-            (
-                row[j]
-                for j in range(len(data.municipalities))
-                if tie is None or data.municipalities[j].pk == tie
-            ),
-            reverse=True,
-        )
+        score = float(data.scores[0, column])
+        # The rank among the municipalities the household may go to (tie and needs applied).
+        allowed_scores = data.problem.pair_score
         changes.update(
             municipality=municipality,
-            score=float(row[column]),
-            rank=1 + sum(1 for s in allowed_scores if s > row[column]),
+            score=score,
+            rank=1 + int((allowed_scores > score).sum()),
             changed_by_planner=True,
             locked=True,
             explanation=[],

@@ -34,6 +34,7 @@ from .match_capacity import (
     DIMENSIONS,
     household_demand,
     households_waiting,
+    municipality_capabilities,
     municipality_capacity,
 )
 
@@ -118,6 +119,10 @@ def match_input_build(
             allowed[i] = False
             if h.required_municipality_id in index:
                 allowed[i, index[h.required_municipality_id]] = True
+    adaptations, needs, capabilities = _adaptations(year, households, ids)
+    if needs.any():
+        # A hard constraint: only where the municipality can meet every need (issue 21 item 5).
+        allowed &= (needs[:, None] & ~capabilities[None, :]) == 0
     pair_h, pair_m = np.nonzero(allowed)
     problem = MatchProblem(
         household_ids=[h.reference for h in households],
@@ -134,8 +139,31 @@ def match_input_build(
         pair_household=pair_h.astype(np.int64),
         pair_municipality=pair_m.astype(np.int64),
         pair_score=scores[pair_h, pair_m].astype(float),
+        adaptations=adaptations,
+        needs=needs,
+        capabilities=capabilities,
     )
     return MatchInput(problem, households, municipalities, scores)
+
+
+def _adaptations(
+    year: int, households: list[WaitingHousehold], municipality_ids: list[int]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The households' adaptation needs and the municipalities' capabilities (their decisions'),
+    as bit sets over the codes that occur."""
+    capable = municipality_capabilities(year)
+    codes: list[str] = []
+    for h in households:
+        codes.extend(c for c in h.adaptation_needs or () if c not in codes)
+    bit = {code: 1 << i for i, code in enumerate(codes)}
+    needs = np.array(
+        [sum(bit[c] for c in set(h.adaptation_needs or ())) for h in households], dtype=np.int64
+    )
+    capabilities = np.array(
+        [sum(bit.get(c, 0) for c in capable.get(pk, ())) for pk in municipality_ids],
+        dtype=np.int64,
+    )
+    return codes, needs, capabilities
 
 
 def _progress_writer(run: MatchRun) -> Any:

@@ -29,6 +29,14 @@ from ..models import (
     WaitingHousehold,
     WaitingStatus,
 )
+from .match_capacity import (
+    CAPACITY_LABELS,
+    municipality_capabilities,
+    municipality_capacity,
+    needs_text,
+    needs_unmet,
+    run_loads,
+)
 
 NOTHING_TRANSFERRED = "Ingen husstander er overført. Rett dette først:"
 
@@ -136,6 +144,56 @@ def withdrawn_problems(run: MatchRun) -> list[str]:
     ]
 
 
+def capacity_problems(run: MatchRun) -> list[str]:
+    """What the municipalities can no longer take of the proposal, as decided now (a decision
+    may have changed since the run): a placement in a municipality without a decision to settle
+    in the year, or one that has not said it can meet the household's adaptation needs (one
+    line per household), and a municipality the proposal fills beyond its capacity left in some
+    dimension (persons, large dwellings, school-age children, unaccompanied minors; one line
+    per municipality)."""
+    placements = list(placements_confirmable(run))
+    capacity = municipality_capacity(run.year)
+    capable = municipality_capabilities(run.year)
+    problems = []
+    municipalities = {}
+    for placement in placements:
+        household, municipality = placement.household, placement.municipality
+        assert municipality is not None  # placements_confirmable: placed only
+        municipalities[municipality.pk] = municipality
+        if municipality.pk not in capacity:
+            problems.append(
+                f"{household.reference}: {municipality} har ikke vedtatt å bosette i {run.year}. "
+                "Flytt husstanden til en annen kommune, og bekreft på nytt."
+            )
+            continue
+        unmet = needs_unmet(household, capable.get(municipality.pk, frozenset()))
+        if unmet:
+            problems.append(
+                f"{household.reference}: {municipality} har ikke sagt at kommunen kan møte "
+                f"husstandens behov for tilpasning ({needs_text(unmet)}). Flytt husstanden til en "
+                "kommune som kan det, og bekreft på nytt."
+            )
+    for municipality_id, load in sorted(
+        run_loads(run, waiting_only=True).items(), key=lambda item: municipalities[item[0]].number
+    ):
+        left = capacity.get(municipality_id)
+        if left is None:
+            continue
+        over = [
+            f"{CAPACITY_LABELS[key]}: {max(int(left[key]), 0)} ledig, forslaget plasserer "
+            f"{int(amount)}"
+            for key, amount in load.items()
+            if amount > left.get(key, 0.0)
+        ]
+        if over:
+            problems.append(
+                f"{municipalities[municipality_id]} har ikke plass til alle husstandene i "
+                f"forslaget ({'; '.join(over)}). Flytt eller ta ut husstander der, og bekreft på "
+                "nytt."
+            )
+    return problems
+
+
 def _confirm_check(run: MatchRun) -> list[str]:
     """Check every household as ``household_register`` will, writing nothing, with the progress
     on the run (seen by the page while the worker checks; the registration that follows runs
@@ -143,7 +201,7 @@ def _confirm_check(run: MatchRun) -> list[str]:
     placements = list(placements_confirmable(run).prefetch_related("household__members"))
     total = len(placements)
     job_progress(run, 0, total, fields=CONFIRM)
-    problems = withdrawn_problems(run)
+    problems = withdrawn_problems(run) + capacity_problems(run)
     last = time.monotonic()
     for done, placement in enumerate(placements, start=1):
         household = placement.household
@@ -197,8 +255,9 @@ def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
     """Confirm a proposal: each placed household is registered in its municipality's casework
     through the one arrival path (``casework.services.arrival.household_receive``: DUF numbers
     checked, audited; the refugee service, kindergarten and housing told that the household is
-    matched) and stops waiting. All or nothing: if one household cannot be registered, nothing
-    is, and every problem is listed. The municipality then sets the settlement date, which
+    matched) and stops waiting. All or nothing: if one household cannot be registered, or the
+    municipalities can no longer take the proposal as decided now (``capacity_problems``:
+    capacity, adaptation needs), nothing is, and every problem is listed. The municipality then sets the settlement date, which
     starts the other notices and the deadlines.
 
     Called by the worker for a run being confirmed (``match_run_confirm_execute``); pages and
@@ -210,7 +269,7 @@ def match_run_confirm(*, ctx: AccessContext, run: MatchRun) -> int:
     placements = list(placements_confirmable(run))
     if not placements:
         raise ValidationError("Utsøkingen har ingen plasseringer å bekrefte.")
-    problems = withdrawn_problems(run)
+    problems = withdrawn_problems(run) + capacity_problems(run)
     now = timezone.now()
     for placement in placements:
         household = placement.household

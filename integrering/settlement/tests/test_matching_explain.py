@@ -128,3 +128,51 @@ def test_explain_all_agrees_with_one_at_a_time() -> None:
     assert together == [explain_household(problem, assignment, h) for h in range(problem.n)]
     assert any(e.better and e.better[0].stopped_by for e in together)
     assert all(e.rank is not None for e, j in zip(together, assignment, strict=True) if j >= 0)
+
+
+def test_the_explanation_names_the_needs_that_left_out_the_other_municipalities() -> None:
+    """H needs a wheelchair: only 0200 said it can meet that, so it is H's one allowed pair and
+    0100 (better, and with room) is not among the options; K has no needs."""
+    problem = MatchProblem(
+        household_ids=["H", "K"],
+        municipality_numbers=["0100", "0200"],
+        persons=np.array([1, 1]),
+        dimensions=[],
+        demand=np.zeros((2, 0), dtype=np.int64),
+        capacity_persons=np.array([5, 5]),
+        capacity=np.zeros((2, 0)),
+        pair_household=np.array([0, 1, 1]),
+        pair_municipality=np.array([1, 0, 1]),
+        pair_score=np.array([1.0, 3.0, 1.0]),
+        adaptations=["wheelchair"],
+        needs=np.array([1, 0]),
+        capabilities=np.array([0, 1]),
+    )
+    result = match_solve(problem, time_limit=1)
+    assert result.assignment.tolist() == [1, 0]
+    h, k = explain_all(problem, result.assignment)
+    assert (h.needs, h.allowed, h.rank, h.better) == (["wheelchair"], 1, 1, [])
+    assert k.needs == [] and k.allowed == 2
+
+
+def test_a_problem_where_no_household_may_go_anywhere_is_explained() -> None:
+    problem = MatchProblem(
+        household_ids=["H"],
+        municipality_numbers=["0100"],
+        persons=np.array([1]),
+        dimensions=[],
+        demand=np.zeros((1, 0), dtype=np.int64),
+        capacity_persons=np.array([5]),
+        capacity=np.zeros((1, 0)),
+        pair_household=np.zeros(0, dtype=np.int64),
+        pair_municipality=np.zeros(0, dtype=np.int64),
+        pair_score=np.zeros(0),
+        adaptations=["other"],
+        needs=np.array([1]),
+        capabilities=np.array([0]),
+    )
+    result = match_solve(problem, time_limit=1)
+    assert result.assignment.tolist() == [-1] and result.placed == 0
+    (explanation,) = explain_all(problem, result.assignment)
+    assert (explanation.score, explanation.rank, explanation.allowed) == (None, None, 0)
+    assert explanation.needs == ["other"]

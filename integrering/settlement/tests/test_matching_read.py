@@ -160,3 +160,27 @@ def test_a_flood_of_bad_rows_is_summarised(tmp_path: Path) -> None:
     problems = problems_of(tmp_path, scores=scores)
     assert len([p for p in problems if "«Z» finnes ikke" in p]) == 10
     assert "s.csv: … og 15 linjer til med samme feil." in problems
+
+
+def test_adaptation_needs_leave_only_the_municipalities_that_can_meet_them(tmp_path: Path) -> None:
+    """A needs a wheelchair (only Bergen can), B «other» (nobody listed it): B keeps no pair;
+    the needs column is not a capacity dimension, and school places are one."""
+    problem = problem_read(
+        *write(
+            tmp_path,
+            households="household_id,persons,school_children,adaptation_needs\n"
+            "A,2,1,wheelchair\nB,5,0,other\nC,1,2,\n",
+            municipalities="municipality_number,persons,school_children,adaptation_capabilities\n"
+            "0301,10,1,near_hospital\n4601,4,,wheelchair|near_hospital\n",
+        )
+    )
+    assert problem.dimensions == ["school_children"]
+    assert problem.capacity.tolist() == [[1.0], [np.inf]]
+    pairs = sorted(
+        (problem.household_ids[h], problem.municipality_numbers[j])
+        for h, j in zip(problem.pair_household, problem.pair_municipality, strict=True)
+    )
+    assert pairs == [("A", "4601"), ("C", "0301"), ("C", "4601")]
+    result = match_solve(problem, time_limit=1)
+    # C needs two school places: Oslo has one, so C goes to Bergen beside A.
+    assert result.assignment.tolist() == [1, -1, 1]

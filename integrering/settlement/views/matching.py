@@ -40,7 +40,8 @@ from ..selectors import (
     waiting_household_members,
     waiting_households_unconfirmed,
 )
-from ..services.match_capacity import DIMENSIONS
+from ..services.match_capacity import DIMENSIONS, needs_text
+from ..services.match_notes import placement_notes
 from ..services.matching import match_run_confirm_start, match_run_start, placement_change
 
 POLL_SECONDS = 2
@@ -131,8 +132,11 @@ def match_run_detail(request: HttpRequest, match_run_id: int) -> HttpResponse:
             what=f"utsøking {run.pk}",
         )
         counts = match_run_placement_counts(run)
+        shown = list(page.object_list)
+        notes = placement_notes(shown)
         context.update(
             page=page,
+            rows=[(p, notes[p.pk]) for p in shown],
             show=show,
             query=query,
             unplaced=counts["unplaced"],
@@ -194,8 +198,9 @@ def match_run_confirm_view(request: HttpRequest, match_run_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 @login_required
 def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
-    """One placement explained (score, rank, better options and what stopped them), with the
-    planner's lock or change."""
+    """One placement explained (score, rank, better options and what stopped them, the
+    household's adaptation needs, why it is not placed, the municipality's capacity-survey
+    warnings), with the planner's lock or change."""
     ctx = AccessContext.from_request(request)
     placement = placement_get(ctx=ctx, pk=placement_id)
     run = placement.run
@@ -238,6 +243,8 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
                 "year": run.year,
                 "household": household,
                 "members": waiting_household_members(household),
+                "notes": placement_notes([placement])[placement.pk],
+                "needs": needs_text(list(household.adaptation_needs or ())),
                 "form": form,
                 "editable": run.status == MatchRunStatus.PROPOSED,
                 "dimensions": DIMENSIONS,
