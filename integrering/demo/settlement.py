@@ -2,7 +2,8 @@
 spread by the 2019 criteria, municipal decisions, and households waiting for matching.
 
 Fictitious but shaped like seed 001 (32 centres of four kinds, about 5 800 places and 4 000
-residents; a need of about 5 300 persons, 270 of them unaccompanied minors).
+residents; a need forecast in parts from the counts, of about 5 500 persons, some 300 of them
+unaccompanied minors, with one part adjusted).
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ from integrering.settlement.models import (
     ReceptionCount,
     ReceptionKind,
     SettlementNeed,
-    SettlementNeedRevision,
     SettlementRequest,
     WaitingHousehold,
     WaitingPerson,
+)
+from integrering.settlement.services.need_forecast import (
+    ForecastInput,
+    GroupInput,
+    need_forecast_save,
+    need_part_adjust,
 )
 from integrering.settlement.services.requests import requests_spread
 
@@ -157,6 +163,11 @@ def _facts(rng: random.Random, year: int, municipalities: list[Municipality]) ->
     lunner = next(f for f in facts if f.municipality.number == "3234")
     lunner.immigrant_share, lunner.exception = Decimal("0.3150"), True
     lunner.exception_reason = "Integreringsmottak i kommunen: kontinuitet i bosettingsarbeidet."
+    # About a third of the municipalities, the large ones always, have said yes to unaccompanied
+    # minors (issue 21 item 3). A generator of its own, so the other figures stay as they were.
+    minors = random.Random(f"minors-{year}")
+    for f in facts:
+        f.accepts_minors = f.population >= 20_000 or minors.random() < 0.3
     MunicipalityFacts.objects.bulk_create(facts)
 
 
@@ -165,7 +176,8 @@ def _requests_and_decisions(rng: random.Random, year: int, need: SettlementNeed)
     requests_spread(
         ctx=AccessContext.command("demo-data"),
         year=year,
-        need=need.total,
+        need=need.stated_total,
+        unaccompanied_minors=need.unaccompanied_minors,
         below_minimum="drop",
     )
     asked = list(
@@ -173,12 +185,9 @@ def _requests_and_decisions(rng: random.Random, year: int, need: SettlementNeed)
         .select_related("municipality")
         .order_by("municipality__number")
     )
-    minors_left = need.unaccompanied_minors
-    for r in asked:  # the larger requests include unaccompanied minors
-        if minors_left and r.requested >= 40:
-            r.unaccompanied_minors = min(max(r.requested // 12, 1), minors_left)
-            minors_left -= r.unaccompanied_minors
-    SettlementRequest.objects.bulk_update(asked, ["unaccompanied_minors"])
+    # What each municipality can offer beyond persons: school places and the adaptation needs it
+    # can meet. A generator of its own, so the decided numbers stay as they were.
+    offers = random.Random(f"offers-{year}")
     decisions = []
     for r in asked:
         if rng.random() < 0.2 and r.municipality.number not in POPULATION:
@@ -194,6 +203,18 @@ def _requests_and_decisions(rng: random.Random, year: int, need: SettlementNeed)
                 large_dwellings=None
                 if rng.random() < 0.3
                 else rng.randint(0, max(decided // 15, 1)),
+                school_children=None
+                if offers.random() < 0.5
+                else offers.randint(max(decided // 8, 1), max(decided // 3, 2)),
+                adaptation_capabilities=[
+                    code
+                    for code, share in (
+                        ("wheelchair", 0.6),
+                        ("near_hospital", 0.35),
+                        ("regular_treatment", 0.5),
+                    )
+                    if r.municipality.number in POPULATION or offers.random() < share
+                ],
                 decided_on=datetime.date(year, 1, 15) + datetime.timedelta(days=rng.randint(0, 80)),
             )
         )
@@ -313,6 +334,35 @@ def _waiting(
     return count
 
 
+# The planner's expectations, shaped like seed 001's 2019 forecast (3 000 asylum seekers, 70,33 %
+# of them granted a permit, 150 outside reception, 2 930 transfer refugees), split by group.
+DEMO_FORECAST = {
+    "adults_families": GroupInput(decisions=2000, rate=Decimal("70.33"), family=150, quota=2800),
+    "unaccompanied_minors": GroupInput(decisions=200, rate=Decimal("60"), family=0, quota=80),
+    "under_15": GroupInput(decisions=40, rate=Decimal("50"), family=0, quota=20),
+}
+
+
+def _need(year: int, *, counted_on: datetime.date) -> SettlementNeed:
+    """The year's need forecast from the demo's reception counts, with the quota adjusted once."""
+    ctx = AccessContext.command("demo-data")
+    need = need_forecast_save(
+        ctx=ctx,
+        year=year,
+        inputs=ForecastInput(counted_on=counted_on, permit_under_15=10, groups=DEMO_FORECAST),
+        note="Beregnet i oktober året før (som seed 001: bosettingsbehov 2019).",
+    )
+    return need_part_adjust(
+        ctx=ctx,
+        year=year,
+        part="resettlement_quota",
+        group="adults_families",
+        adjusted=2750,
+        reason="Kvoten er vedtatt i statsbudsjettet: 50 færre voksne og familier.",
+        version=need.version,
+    )
+
+
 def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemoResult:
     """The settlement planner's year: reception, need, facts, requests, decisions, waiting."""
     rng = random.Random(seed + 7)  # demo data, not secrets # nosec B311
@@ -326,22 +376,7 @@ def demo_settlement_create(*, seed: int, today: datetime.date) -> SettlementDemo
         rng, municipalities, counted_on=today - datetime.timedelta(days=today.day - 1)
     )
     _facts(rng, year, municipalities)
-    need = SettlementNeed.objects.create(
-        year=year,
-        from_reception=2220,
-        outside_reception=150,
-        transfer_refugees=2930,
-        unaccompanied_minors=270,
-        note="Beregnet i oktober året før (seed 001: bosettingsbehov 2019).",
-    )
-    SettlementNeedRevision.objects.create(
-        need=need,
-        from_reception=2220,
-        outside_reception=150,
-        transfer_refugees=2930,
-        unaccompanied_minors=270,
-        reason="Første anslag",
-    )
+    need = _need(year, counted_on=today)
     requests, decisions = _requests_and_decisions(rng, year, need)
     by_number = {m.number: m for m in municipalities}
     ties = {n: by_number[n] for n in ("0301", "4601", "5001", "1103", "4204", "5501")}

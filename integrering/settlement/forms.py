@@ -13,10 +13,12 @@ from django.utils import timezone
 from integrering.organisations.models import County, Municipality
 from integrering.people.imports import upload_errors
 from integrering.people.models import Relation, Sex
-from integrering.ui.forms import DateInput, DsForm
+from integrering.ui.forms import DateInput, DecimalCommaField, DsForm
 from integrering.ui.numbers import megabytes
 
 from .models import (
+    NeedGroup,
+    NeedPart,
     PermitType,
     ReceptionCentre,
     ReceptionKind,
@@ -28,7 +30,9 @@ from .models import (
 )
 from .selectors import NEED_FILTERS, STATUS_ALL
 from .services.match_capacity import municipality_capacity
-from .services.need import need_years
+from .services.need import REASON_MAX as NEED_REASON_MAX
+from .services.need import SOURCE_MAX, need_years
+from .services.need_forecast import GROUPS, INPUT_LABELS, input_name
 from .services.reception import STATUS_LABELS
 from .services.requests import NOTE_MAX as DECISION_NOTE_MAX
 from .services.requests import REASON_MAX
@@ -109,6 +113,12 @@ class SpreadForm(DsForm):
             "min_value": "Behovet må være minst 1.",
         },
     )
+    unaccompanied_minors = CountField(
+        label="Hvorav enslige mindreårige",
+        required=False,
+        help_text="En del av behovet. Fordeles bare på kommunene som har sagt ja til å bosette "
+        "enslige mindreårige. Tomt betyr 0.",
+    )
     below_minimum = forms.ChoiceField(
         label="Kommuner som beregnes til færre enn minsteanmodningen",
         choices=list(BELOW_MINIMUM.items()),
@@ -164,10 +174,26 @@ class AdjustForm(DsForm):
 class DecisionForm(DsForm):
     decided = CountField(label="Vedtatt antall (personer)")
     unaccompanied_minors = CountField(label="Hvorav enslige mindreårige")
+    minors_under_15 = CountField(
+        label="Hvorav enslige mindreårige under 15 år", required=False, help_text="Tomt betyr 0."
+    )
     large_dwellings = CountField(
         label="Store boliger",
         required=False,
         help_text="Hvor mange store boliger kommunen har til familier. Tomt betyr ingen grense.",
+    )
+    school_children = CountField(
+        label="Plasser for barn i skolealder",
+        required=False,
+        help_text="Hvor mange barn i skolealder kommunen kan ta imot. Tomt betyr ingen grense.",
+    )
+    adaptation_capabilities = forms.MultipleChoiceField(
+        label="Behov for tilpasning kommunen kan møte",
+        choices=(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Husstander med et slikt behov bosettes bare der behovet kan møtes.",
+        error_messages={"invalid_choice": "Velg behovene fra listen."},
     )
     decided_on = forms.DateField(
         label="Vedtaksdato",
@@ -182,6 +208,12 @@ class DecisionForm(DsForm):
         error_messages={"max_length": f"Merknaden kan være høyst {DECISION_NOTE_MAX} tegn."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        needs = self.fields["adaptation_capabilities"]
+        assert isinstance(needs, forms.MultipleChoiceField)
+        needs.choices = adaptation_choices()
 
 
 # The matcher (views/matching.py).
@@ -265,6 +297,130 @@ class NeedForm(DsForm):
         error_messages={"max_length": "Begrunnelsen kan ha høyst 300 tegn."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, initial=0)
+
+
+def _need_reason(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NEED_REASON_MAX,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": f"Begrunnelsen kan ha høyst {NEED_REASON_MAX} tegn."},
+    )
+
+
+class RateField(DecimalCommaField):
+    """A share in per cent as a planner types it: «70,33» or «70.33»."""
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        problem = "Skriv andelen med høyst to desimaler, for eksempel 70,33."
+        super().__init__(
+            label=label,
+            max_digits=5,
+            decimal_places=2,
+            error_messages={
+                "required": "Fyll inn andelen i prosent (0 hvis ingen).",
+                "invalid": "Skriv andelen som et tall, for eksempel 70,33.",
+                "max_digits": "Andelen må være fra 0 til 100 %.",
+                "max_whole_digits": "Andelen må være fra 0 til 100 %.",
+                "max_decimal_places": problem,
+            },
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
+            **kwargs,
+        )
+
+
+class NeedForecastForm(DsForm):
+    """The forecast's inputs: the reception counts' date, the minors under 15 with a permit, and
+    per group (``group_fieldsets``) the expected decisions, the permit share, family
+    reunification and the quota (``services.need_forecast``)."""
+
+    counted_on = _date("Mottakstellinger per", required=True)
+    permit_under_15 = CountField(
+        label="Enslige mindreårige under 15 år med tillatelse",
+        example=30,
+        help_text="De bor i barnevernets omsorgssentre, ikke i mottak, så tellingene har dem ikke.",
+    )
+    note = forms.CharField(
+        label="Merknad", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = _need_reason(
+        "Begrunnelse for endringen", "Må fylles ut når et registrert behov beregnes på nytt."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, initial=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "counted_on"
+        ].help_text = "Den siste tellingen av hvert mottak til og med denne dagen brukes."
+        for group in GROUPS:
+            self.fields[input_name("decisions", group)] = CountField(
+                label=INPUT_LABELS["decisions"], example=3000
+            )
+            self.fields[input_name("rate", group)] = RateField(label=INPUT_LABELS["rate"])
+            self.fields[input_name("family", group)] = CountField(
+                label=INPUT_LABELS["family"], example=150
+            )
+            self.fields[input_name("quota", group)] = CountField(
+                label=INPUT_LABELS["quota"], example=2930
+            )
+
+    def group_fieldsets(self) -> list[tuple[str, list[Any]]]:
+        """(legend, bound fields) for each group, in ``NeedGroup`` order."""
+        return [
+            (
+                str(NeedGroup(group).label),
+                [self[input_name(name, group)] for name in INPUT_LABELS],
+            )
+            for group in GROUPS
+        ]
+
+
+class NeedPartAdjustForm(DsForm):
+    part = forms.ChoiceField(
+        label="Del av behovet",
+        choices=NeedPart.choices,
+        error_messages={
+            "required": "Velg en del av behovet.",
+            "invalid_choice": "Velg en del av behovet fra listen.",
+        },
+    )
+    group = forms.ChoiceField(
+        label="Gruppe",
+        choices=NeedGroup.choices,
+        error_messages={
+            "required": "Velg en gruppe.",
+            "invalid_choice": "Velg en gruppe fra listen.",
+        },
+    )
+    adjusted = CountField(
+        label="Justert antall",
+        required=False,
+        example=2000,
+        help_text="Tomt, eller det beregnede tallet: justeringen fjernes.",
+    )
+    reason = _need_reason("Begrunnelse", "Hvorfor delen justeres. Lagres i endringshistorikken.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class NeedPrintedTotalForm(DsForm):
+    printed_total = CountField(
+        label="Trykt total",
+        required=False,
+        example=5350,
+        help_text="Totalen slik kilden trykker den. Tomt: summen av delene er totalen.",
+    )
+    printed_source = forms.CharField(
+        label="Kilde",
+        required=False,
+        max_length=SOURCE_MAX,
+        help_text="Hvor totalen står trykt, for eksempel «Seed 001, Bosettingsbehov 2019».",
+        error_messages={"max_length": f"Kilden kan ha høyst {SOURCE_MAX} tegn."},
+    )
+    reason = _need_reason("Begrunnelse for endringen", "Hvorfor den trykte totalen legges inn.")
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 # Reception centres and their counts (views/reception.py).

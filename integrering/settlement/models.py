@@ -109,6 +109,8 @@ class SettlementNeed(models.Model):
     # 2019: «Bosettingsbehov i 2019: 5 350» over parts summing to 5 300). None: the sum is it.
     printed_total = models.PositiveIntegerField("trykt total", null=True, blank=True)
     printed_source = models.CharField("kilde for trykt total", max_length=300, blank=True)
+    # The date of the reception counts a forecast rests on (None: entered by hand).
+    counted_on = models.DateField("mottakstellinger per", null=True, blank=True)
     note = models.TextField("merknad", blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -150,6 +152,7 @@ class SettlementNeedRevision(models.Model):
     transfer_refugees = models.PositiveIntegerField("overføringsflyktninger")
     unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige")
     printed_total = models.PositiveIntegerField("trykt total", null=True, blank=True)
+    counted_on = models.DateField("mottakstellinger per", null=True, blank=True)
     # The forecast's parts as saved in this version (``SettlementNeedPart`` rows as dicts).
     parts = models.JSONField("delene av prognosen", default=list, blank=True)
     reason = models.CharField("begrunnelse", max_length=300, blank=True)
@@ -198,9 +201,7 @@ class SettlementNeedPart(models.Model):
     part = models.CharField("del", max_length=30, choices=NeedPart.choices)
     group = models.CharField("gruppe", max_length=30, choices=NeedGroup.choices)
     basis = models.PositiveIntegerField("grunnlag", null=True, blank=True)
-    rate = models.DecimalField(
-        "andel (%)", max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    rate = models.DecimalField("andel (%)", max_digits=5, decimal_places=2, null=True, blank=True)
     computed = models.PositiveIntegerField("beregnet", default=0)
     adjusted = models.PositiveIntegerField("justert", null=True, blank=True)
     reason = models.CharField("begrunnelse for justering", max_length=300, blank=True)
@@ -284,9 +285,7 @@ class SettlementRequest(models.Model):
     computed = models.PositiveIntegerField("beregnet")
     requested = models.PositiveIntegerField("anmodet")
     unaccompanied_minors = models.PositiveIntegerField("hvorav enslige mindreårige", default=0)
-    computed_minors = models.PositiveIntegerField(
-        "beregnet, hvorav enslige mindreårige", default=0
-    )
+    computed_minors = models.PositiveIntegerField("beregnet, hvorav enslige mindreårige", default=0)
     reason = models.CharField("årsak", max_length=200, blank=True)
     answer_due = models.DateField("svarfrist", null=True, blank=True)
     reminded_at = models.DateTimeField("sist purret", null=True, blank=True)
@@ -316,7 +315,8 @@ class SettlementRequest(models.Model):
 
     @property
     def adjusted(self) -> bool:
-        return self.requested != self.computed
+        """Whether the planner changed what the spreading gave: the total or the minors."""
+        return self.requested != self.computed or self.unaccompanied_minors != self.computed_minors
 
 
 class DecisionSource(models.TextChoices):
@@ -640,6 +640,7 @@ class RequestReminder(Job):
 
     def __str__(self) -> str:
         return f"Purring på anmodningene for {self.year}"
+
 
 class MatchRunStatus(models.TextChoices):
     QUEUED = "queued", "I kø"

@@ -31,6 +31,9 @@ The reason of a line says why a municipality is not asked, and for an asked one 
 special (raised to the minimum, considered specially above the immigrant-share limit); it is
 empty for an ordinary request.
 
+The year's unaccompanied minors are spread apart, by the same method, over the municipalities
+that have said yes to them (``spreading_groups.py``, with ``Criteria.for_minors``).
+
 This module knows nothing of Django: the planner's pages (``services/requests.py``) and the
 command ``integrering settlement spread`` (``cli/spread.py``) both call ``spread``.
 """
@@ -44,7 +47,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -67,9 +70,13 @@ PARAMETERS = (
     "settlement/request_minimum",
     "settlement/request_max_immigrant_share",
 )
+# The minimum of the minors' part, in place of ``settlement/request_minimum`` (see that file).
+MINORS_MINIMUM = "settlement/request_minors_minimum"
 
 COLUMNS = ("municipality_number", "population", "results_score", "immigrant_share", "exception")
-OPTIONAL_COLUMNS = ("exception_reason",)
+OPTIONAL_COLUMNS = ("exception_reason", "accepts_minors")
+# ``accepts_minors``: has said yes to settling unaccompanied minors. An empty cell is «nei».
+YES_NO = {"ja": True, "1": True, "true": True, "nei": False, "0": False, "false": False, "": False}
 MUNICIPALITY_NUMBER = re.compile(r"^\d{4}$")
 
 
@@ -84,6 +91,7 @@ class SpreadRow:
     results_score: Decimal  # >= 0
     immigrant_share: Decimal  # 0..1
     exception: bool
+    accepts_minors: bool = False  # has said yes to settling unaccompanied minors
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,12 @@ class Criteria:
             minimum=int(minimum),
             max_immigrant_share=Fraction(share),
         )
+
+    @classmethod
+    def for_minors(cls, on: datetime.date) -> Criteria:
+        """The criteria of the unaccompanied minors' part: the same weights and immigrant-share
+        limit, with the minors' own minimum (``settlement/request_minors_minimum``)."""
+        return replace(cls.in_force(on), minimum=int(value(MINORS_MINIMUM, on)))
 
 
 @dataclass(frozen=True)
@@ -234,8 +248,10 @@ def spread(
     *,
     below_minimum: str = DROP,
     on: datetime.date | None = None,
+    criteria: Criteria | None = None,
 ) -> SpreadResult:
-    """Spread ``need`` persons over ``rows`` by the request criteria in force on ``on``.
+    """Spread ``need`` persons over ``rows`` by the request criteria in force on ``on`` (or by
+    ``criteria``, e.g. ``Criteria.for_minors``).
 
     Implements steps 1-4 of the module docstring (seed 001, the criteria from 2019). Every row
     gets one line, in the input's order; the requests sum to ``need`` exactly. Raises
@@ -252,7 +268,7 @@ def spread(
         if row.municipality in seen:
             raise SpreadError(f"Kommune {row.municipality} er med flere ganger.")
         seen.add(row.municipality)
-    criteria = Criteria.in_force(on or timezone.localdate())
+    criteria = criteria or Criteria.in_force(on or timezone.localdate())
     minimum = criteria.minimum
     eligible = [
         i
@@ -347,7 +363,8 @@ def _decimal(text: str) -> Decimal | None:
 
 def spread_file_read(text: str) -> SpreadFile:
     """Read a file with the columns ``municipality_number,population,results_score,
-    immigrant_share,exception`` (and optionally ``exception_reason``; other columns are ignored).
+    immigrant_share,exception`` (and optionally ``exception_reason`` and ``accepts_minors``: ja,
+    nei, 1, 0, true or false, empty for nei; other columns are ignored).
 
     Comma-separated (a file saved by Norwegian Excel with semicolons is read too; a decimal comma
     is accepted). Every problem is listed with its line number; with any problem, no rows.
@@ -426,11 +443,19 @@ def spread_file_read(text: str) -> SpreadFile:
             problems.append(
                 f"Linje {line}: exception «{exception}» må være 0 eller 1 (1: vurderes særskilt)."
             )
+        accepts = cell("accepts_minors").lower()
+        if accepts not in YES_NO:
+            problems.append(
+                f"Linje {line}: accepts_minors «{cell('accepts_minors')}» må være ja eller nei "
+                "(også 1/0 eller true/false): har kommunen sagt ja til enslige mindreårige?"
+            )
         if problems:
             result.problems += problems
             continue
         assert population is not None and results is not None and share is not None
-        result.rows.append(SpreadRow(number, population, results, share, exception == "1"))
+        result.rows.append(
+            SpreadRow(number, population, results, share, exception == "1", YES_NO[accepts])
+        )
         result.exception_reasons.append(cell("exception_reason"))
         result.line_numbers.append(line)
 

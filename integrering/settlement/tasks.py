@@ -1,6 +1,7 @@
 """Background tasks of settlement planning, run by ``integrering db_worker`` (django-tasks,
-database backend): the matcher runs here, and so do the confirmation of its proposal and the
-import of a list of waiting households, never in a web request."""
+database backend): the matcher runs here, and so do the confirmation of its proposal, the
+import of a list of waiting households and the reminders on unanswered requests, never in a web
+request."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from integrering.audit.services import AccessContext
 
 from .models import WaitingHouseholdImport
 from .services.matching_confirm import match_run_confirm_execute
+from .services.request_reminder_send import request_reminder_run
 from .services.waiting_import import waiting_import_execute
 
 
@@ -63,3 +65,10 @@ def waiting_import_run(import_id: int) -> dict[str, Any]:
         "persons_created": upload.persons_created,
         "errors": len(upload.errors),
     }
+
+
+@task()
+def request_reminders_send(reminder_id: int) -> dict[str, Any]:
+    """E-mail the leaders of the municipalities that have not answered the year's request by its
+    answer date (``services/request_reminder_send.py``)."""
+    return request_reminder_run(reminder_id)

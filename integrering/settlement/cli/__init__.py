@@ -1,1 +1,2 @@
-"""The settlement command line: ``integrering settlement spread`` and ``... match``."""
+"""The settlement command line: ``integrering settlement spread``, ``... match`` and
+``... remind-requests``."""

@@ -5,7 +5,7 @@ mindreårige. Det er bosatt 3 600 personer ...»).
 How the figures are read:
 
 - **need**: the year's ``SettlementNeed``, by group (from reception, outside reception, transfer
-  refugees; the total is their sum; unaccompanied minors are a part of it, shown apart).
+  refugees; the total is their sum, or the printed total where one is entered; unaccompanied minors are a part of it, shown apart).
 - **requested** and **decided**: the sums of the year's requests (``SettlementRequest.requested``)
   and of the municipalities' decisions on them (``MunicipalDecision.decided``), with their
   unaccompanied minors. Requests and decisions are not split by group, so they are shown on the
@@ -20,15 +20,20 @@ How the figures are read:
   the settlement need (the directorate does not ask municipalities for them); they are counted
   on their own row and left out of the total.
 
+Each municipality's own progress, settled against its decision (``municipal_progress``), is
+read the same way; see ``MunicipalProgress``.
+
 Counts only, computed by the database (aggregates, not personal data: no audit entry).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 
@@ -47,6 +52,7 @@ from ..models import (
     SettlementNeed,
     SettlementRequest,
     WaitingHousehold,
+    WaitingPerson,
     WaitingStatus,
 )
 
@@ -190,7 +196,9 @@ def settlement_progress(*, year: int, today: datetime.date | None = None) -> Set
     def need_of(key: str) -> int | None:
         if need is None:
             return None
-        return need.total if key == TOTAL else getattr(need, key)
+        # The total as stated: a printed total where the source prints one (seed 001, 2019:
+        # 5 350 over parts of 5 300), as the requests are spread from it.
+        return need.stated_total if key == TOTAL else getattr(need, key)
 
     requested = {TOTAL: requests["sum_requested"], UNACCOMPANIED_MINORS: requests["sum_minors"]}
     decided = {TOTAL: decisions["sum_decided"], UNACCOMPANIED_MINORS: decisions["sum_minors"]}
@@ -263,4 +271,125 @@ def progress_chart_svg(progress: SettlementProgress) -> str:
         value_label="Personer (summert)",
         description=progress_chart_text(progress),
         chart_id=f"fremdrift-{progress.year}",
+    )
+
+
+# --- One municipality's progress: settled against decided (issue 21 item 4) -------------------
+
+# The categories that count against a municipality's decision: those of the need's total
+# (family reunification is outside the need, see the module docstring).
+DECISION_CATEGORIES = tuple(
+    category
+    for category, groups in CATEGORY_GROUPS.items()
+    if any(group in TOTAL_GROUPS for group in groups)
+)
+
+
+@dataclass(frozen=True)
+class MunicipalProgress:
+    """How far one municipality has come with the year's decision.
+
+    - ``decided``: its decision (None: it has not answered), of which ``decided_minors``;
+    - ``settled``: persons in the register settled in the municipality in the year (by
+      ``settled_on``, the person's own or the household's; the categories of the need's total),
+      of which ``settled_minors`` unaccompanied minors;
+    - ``confirmed``: persons of households the matcher's confirmation placed in the municipality
+      for the year whose household is not settled yet;
+    - ``left``: decided minus settled minus confirmed, never below 0 (``beyond`` says by how
+      much settled and confirmed passed the decision).
+    """
+
+    municipality_id: int
+    year: int
+    requested: int = 0
+    decided: int | None = None
+    decided_minors: int | None = None
+    settled: int = 0
+    settled_minors: int = 0
+    confirmed: int = 0
+
+    @property
+    def answered(self) -> bool:
+        return self.decided is not None
+
+    @property
+    def left(self) -> int | None:
+        if self.decided is None:
+            return None
+        return max(self.decided - self.settled - self.confirmed, 0)
+
+    @property
+    def beyond(self) -> int:
+        if self.decided is None:
+            return 0
+        return max(self.settled + self.confirmed - self.decided, 0)
+
+    @property
+    def settled_percent(self) -> float | None:
+        """Settled as a share of the decision, in per cent (None without a decision above 0)."""
+        if not self.decided:
+            return None
+        return 100 * self.settled / self.decided
+
+
+def municipal_progress(
+    *, year: int, municipality_ids: Iterable[int] | None = None
+) -> dict[int, MunicipalProgress]:
+    """Each municipality's progress in the year (``MunicipalProgress``), by municipality id: every
+    municipality with a request, a settled person or a confirmed household in the year (or only
+    ``municipality_ids``). Counts only, in three grouped queries."""
+    only = set(municipality_ids) if municipality_ids is not None else None
+    requests = SettlementRequest.objects.filter(year=year)
+    settled = Person.objects.annotate(
+        settled=Coalesce("settled_on", "household__settled_on")
+    ).filter(
+        settled__gte=datetime.date(year, 1, 1),
+        settled__lte=datetime.date(year, 12, 31),
+        category__in=DECISION_CATEGORIES,
+    )
+    confirmed = WaitingPerson.objects.filter(
+        household__year=year,
+        household__status=WaitingStatus.CONFIRMED,
+        household__confirmed_municipality__isnull=False,
+    ).filter(
+        Q(household__household__isnull=True) | Q(household__household__settled_on__isnull=True)
+    )
+    if only is not None:
+        requests = requests.filter(municipality_id__in=only)
+        settled = settled.filter(municipality_id__in=only)
+        confirmed = confirmed.filter(household__confirmed_municipality_id__in=only)
+
+    figures: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for pk, requested, decided, decided_minors in requests.values_list(
+        "municipality_id", "requested", "decision__decided", "decision__unaccompanied_minors"
+    ):
+        figures[pk].update(requested=requested, decided=decided, decided_minors=decided_minors)
+    for pk, persons, minors in (
+        settled.order_by()
+        .values("municipality_id")
+        .annotate(
+            persons=Count("pk"),
+            minors=Count("pk", filter=Q(category=Category.UNACCOMPANIED_MINOR)),
+        )
+        .values_list("municipality_id", "persons", "minors")
+    ):
+        figures[pk].update(settled=persons, settled_minors=minors)
+    for pk, persons in (
+        confirmed.order_by()
+        .values(municipality=F("household__confirmed_municipality_id"))
+        .annotate(persons=Count("pk"))
+        .values_list("municipality", "persons")
+    ):
+        figures[pk]["confirmed"] = persons
+    return {
+        pk: MunicipalProgress(municipality_id=pk, year=year, **values)  # type: ignore[arg-type]
+        for pk, values in figures.items()
+    }
+
+
+def municipality_progress(*, year: int, municipality_id: int) -> MunicipalProgress:
+    """One municipality's progress in the year (zeros when nothing has happened yet)."""
+    found = municipal_progress(year=year, municipality_ids=[municipality_id])
+    return found.get(municipality_id) or MunicipalProgress(
+        municipality_id=municipality_id, year=year
     )

@@ -107,7 +107,11 @@ def test_the_list_has_the_decisions(planner: Client) -> None:
     assert rows["4601"]["decision"] == {
         "decided": 99,
         "unaccompanied_minors": 0,
+        "minors_under_15": 0,
         "large_dwellings": 4,
+        "school_children": None,
+        "adaptation_capabilities": [],
+        "source": "planner",
         "decided_on": "2026-02-01",
         "note": "",
         "version": 1,
@@ -165,7 +169,11 @@ def test_put_decision_creates_then_updates_it(planner: Client) -> None:
     assert response.json()["decision"] == {
         "decided": 50,
         "unaccompanied_minors": 4,
+        "minors_under_15": 0,
         "large_dwellings": None,
+        "school_children": None,
+        "adaptation_capabilities": [],
+        "source": "planner",
         "decided_on": "2026-02-15",
         "note": "Mer enn anmodet",
         "version": 2,

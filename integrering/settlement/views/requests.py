@@ -1,14 +1,20 @@
 """The year's requests to municipalities (anmodninger) and their decisions (vedtak): the pages.
 
-- ``request-list`` (``/bosetting/<year>/anmodninger/``): the year's need, the spread form, the
-  national and county sums, and the requests table, filterable by county and by «not answered»;
-  ``?format=xlsx`` downloads the (filtered) table as Excel. POST spreads the need.
+- ``request-list`` (``/bosetting/<year>/anmodninger/``): the year's need, the spread form (with
+  its unaccompanied minors), the national and county sums (settled against decided too), the
+  reminders, and the requests table, filterable by county and by «not answered»;
+  ``?format=xlsx`` downloads the (filtered) table as Excel (and its county sums);
+  ``?del=purring`` is the reminders' state, polled with htmx. POST spreads the need.
+- ``request-remind`` (POST ``/bosetting/<year>/anmodninger/purring/``): «Send purring» queues the
+  reminders to the municipalities past their answer date for the worker.
 - ``request-detail`` (``/bosetting/anmodninger/<request_id>/``): one municipality's figures,
-  computed against requested, the form to adjust the request and the form to record the
-  decision (POST with ``action`` = ``adjust`` or ``decision``), and what has been changed.
+  computed against requested, its progress, the form to adjust the request and the form to
+  record the decision the municipality sent (POST with ``action`` = ``adjust`` or
+  ``decision``), and what has been changed.
 
 Settlement planning is the directorate's: anyone else gets 404 (a year and an id are in the URL).
-The figures are aggregates, not personal data; the pages are still not cached.
+The municipality answers on its own page (``views/request_answer.py``). The figures are
+aggregates, not personal data; the pages are still not cached.
 """
 
 from __future__ import annotations
@@ -21,34 +27,45 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from integrering.audit.services import AccessContext
+from integrering.jobs import JobStatus
 from integrering.rules.parameters import RulesError
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
 from ..forms import AdjustForm, DecisionForm, FilterForm, SpreadForm
-from ..models import MunicipalDecision, MunicipalityFacts, SettlementNeed, SettlementRequest
+from ..models import (
+    DecisionSource,
+    MunicipalDecision,
+    MunicipalityFacts,
+    SettlementNeed,
+    SettlementRequest,
+)
 from ..selectors import (
     planning_year_require,
     settlement_request_get,
 )
-from ..services.requests import (
-    decision_of,
-    decision_record,
-    facts_command,
-    request_adjust,
-    request_rows,
-    requests_spread,
-    requests_summary,
-    requests_xlsx,
-)
+from ..services.progress import municipality_progress
+from ..services.request_answers import decision_of, decision_record
+from ..services.request_reminder_send import requests_to_remind
+from ..services.request_reminders import reminder_last, request_reminders_start
+from ..services.request_tables import request_rows, requests_summary, requests_xlsx
+from ..services.requests import facts_command, request_adjust, requests_spread
 from ..spreading import DROP, Criteria, percent_text
+from ..spreading_groups import minors_criteria_lines, minors_text
+from .request_answer import (
+    capability_labels,
+    decision_form_initial,
+    decision_history,
+    decision_kwargs,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+POLL_SECONDS = 2
 
 
 def _criteria(year: int) -> Criteria | None:
@@ -71,7 +88,22 @@ def criteria_lines(criteria: Criteria | None) -> list[str]:
         f"Ingen kommune anmodes om færre enn {criteria.minimum} personer.",
         f"Kommuner der innvandrere er over {limit} av befolkningen, anmodes ikke, med mindre de "
         "vurderes særskilt (for eksempel kommuner med integreringsmottak og randkommunene deres).",
+        *minors_criteria_lines(criteria),
     ]
+
+
+def _reminder_context(year: int) -> dict[str, Any]:
+    """The reminders: the last one's state, and who is past the answer date now."""
+    now, recent = requests_to_remind(year, timezone.localdate())
+    reminder = reminder_last(year)
+    return {
+        "reminder": reminder,
+        "reminder_running": reminder is not None
+        and reminder.status in {JobStatus.QUEUED, JobStatus.RUNNING},
+        "to_remind": len(now),
+        "reminded_recently": len(recent),
+        "poll_seconds": POLL_SECONDS,
+    }
 
 
 def _list_context(request: HttpRequest, year: int, filters: FilterForm) -> dict[str, Any]:
@@ -96,6 +128,7 @@ def _list_context(request: HttpRequest, year: int, filters: FilterForm) -> dict[
         "xlsx_query": query.urlencode(),
         "facts_command": facts_command(year),
         "decided_count": summary.national.answered,
+        **_reminder_context(year),
     }
 
 
@@ -104,6 +137,14 @@ def _list_context(request: HttpRequest, year: int, filters: FilterForm) -> dict[
 def request_list(request: HttpRequest, year: int) -> HttpResponse:
     """The year's requests: spread the need, the sums, the table (and its Excel download)."""
     year = planning_year_require(request.user, year)
+    if request.headers.get("HX-Request") and request.GET.get("del") == "purring":
+        return no_store(
+            render(
+                request,
+                "settlement/request_reminder_status.html",
+                {"year": year, **_reminder_context(year)},
+            )
+        )
     criteria = _criteria(year)
     minimum = criteria.minimum if criteria else None
     need = SettlementNeed.objects.filter(year=year).first()
@@ -118,16 +159,12 @@ def request_list(request: HttpRequest, year: int) -> HttpResponse:
                     year=year,
                     need=form.cleaned_data["need"],
                     below_minimum=form.cleaned_data["below_minimum"],
+                    unaccompanied_minors=form.cleaned_data["unaccompanied_minors"] or 0,
                 )
             except ValidationError as exc:
                 status = form_add_service_errors(form, exc)
             else:
-                asked = sum(1 for r in created if r.requested > 0)
-                messages.success(
-                    request,
-                    f"Behovet på {form.cleaned_data['need']} personer er fordelt: {asked} av "
-                    f"{len(created)} kommuner er anmodet.",
-                )
+                messages.success(request, _spread_message(form.cleaned_data, created))
                 return redirect("settlement:request-list", year=year)
         else:
             status = 422
@@ -135,7 +172,11 @@ def request_list(request: HttpRequest, year: int) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             return _xlsx(request, year, filters)
         form = SpreadForm(
-            initial={"need": need.total if need else None, "below_minimum": DROP},
+            initial={
+                "need": need.stated_total if need else None,
+                "unaccompanied_minors": need.unaccompanied_minors if need else None,
+                "below_minimum": DROP,
+            },
             minimum=minimum,
         )
     context = _list_context(request, year, filters)
@@ -145,9 +186,50 @@ def request_list(request: HttpRequest, year: int) -> HttpResponse:
             "criteria": criteria,
             "criteria_lines": criteria_lines(criteria),
             "facts_available": MunicipalityFacts.objects.filter(year=year).count(),
+            "accepting_minors": MunicipalityFacts.objects.filter(
+                year=year, accepts_minors=True
+            ).count(),
         }
     )
     return no_store(render(request, "settlement/request_list.html", context, status=status))
+
+
+def _spread_message(data: dict[str, Any], created: list[SettlementRequest]) -> str:
+    asked = sum(1 for r in created if r.requested > 0)
+    text = (
+        f"Behovet på {data['need']} personer er fordelt: {asked} av {len(created)} kommuner er "
+        "anmodet."
+    )
+    if data.get("unaccompanied_minors"):
+        with_minors = sum(1 for r in created if r.unaccompanied_minors > 0)
+        text += (
+            f" Av dem er {minors_text(data['unaccompanied_minors'])} fordelt på {with_minors} "
+            f"{'kommune' if with_minors == 1 else 'kommuner'} som tar imot enslige mindreårige."
+        )
+    due = next((r.answer_due for r in created if r.answer_due), None)
+    if due is not None:
+        text += f" Svarfristen er {due:%d.%m.%Y}."
+    return text
+
+
+@require_POST
+@login_required
+def request_remind(request: HttpRequest, year: int) -> HttpResponse:
+    """«Send purring»: queue the reminders for the worker; the list page shows how it goes."""
+    year = planning_year_require(request.user, year)
+    try:
+        request_reminders_start(ctx=AccessContext.from_request(request), year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Purringen er lagt i kø: lederne i kommunene som ikke har svart innen fristen, får "
+            "e-post om litt.",
+        )
+    return redirect(
+        reverse("settlement:request-list", kwargs={"year": year}) + "#reminders-heading"
+    )
 
 
 def _xlsx(request: HttpRequest, year: int, filters: FilterForm) -> HttpResponse:
@@ -172,14 +254,13 @@ def _by(user: Any) -> str:
 def request_history(
     request: SettlementRequest, decision: MunicipalDecision | None
 ) -> list[dict[str, Any]]:
-    """What has happened to the request, oldest first: computed, last adjusted, decision recorded.
-
-    Only the last adjustment and the last recording of the decision are kept by the models.
-    """
+    """What has happened to the request, oldest first: computed, last adjusted, last reminded,
+    decision recorded. Only the last of each is kept by the models."""
+    minors = f", hvorav {minors_text(request.computed_minors)}" if request.computed_minors else ""
     events = [
         {
             "at": request.created_at,
-            "text": f"Beregnet ved fordelingen: {request.computed} personer.",
+            "text": f"Beregnet ved fordelingen: {request.computed} personer{minors}.",
             "by": "",
         }
     ]
@@ -193,16 +274,16 @@ def request_history(
                 "by": _by(request.adjusted_by),
             }
         )
-    if decision is not None:
+    if request.reminded_at:
         events.append(
             {
-                "at": decision.recorded_at,
-                "text": f"Vedtak registrert: {decision.decided} personer, hvorav "
-                f"{decision.unaccompanied_minors} enslige mindreårige, vedtatt "
-                f"{decision.decided_on:%d.%m.%Y}.",
-                "by": _by(decision.recorded_by),
+                "at": request.reminded_at,
+                "text": f"Purret på svar ({request.reminders}. purring).",
+                "by": "",
             }
         )
+    if decision is not None:
+        events.append(decision_history(decision, by=_by(decision.recorded_by)))
     return sorted(events, key=lambda event: event["at"])
 
 
@@ -226,22 +307,7 @@ def _detail_context(
             },
         )
     if decision_form is None:
-        if decision is not None:
-            initial = {
-                "decided": decision.decided,
-                "unaccompanied_minors": decision.unaccompanied_minors,
-                "large_dwellings": decision.large_dwellings,
-                "decided_on": decision.decided_on,
-                "note": decision.note,
-                "version": decision.version,
-            }
-        else:
-            initial = {
-                "unaccompanied_minors": 0,
-                "decided_on": timezone.localdate(),
-                "version": 0,
-            }
-        decision_form = DecisionForm(prefix="decision", initial=initial)
+        decision_form = DecisionForm(prefix="decision", initial=decision_form_initial(decision))
     return {
         "history": request_history(request, decision),
         "share_text": percent_text(facts.immigrant_share) if facts else "",
@@ -251,9 +317,14 @@ def _detail_context(
         "facts": facts,
         "decision": decision,
         "difference": decision.decided - request.requested if decision else None,
+        "capabilities": capability_labels(decision),
+        "progress": municipality_progress(
+            year=request.year, municipality_id=request.municipality_id
+        ),
         "adjust_form": adjust_form,
         "decision_form": decision_form,
         "criteria": _criteria(request.year),
+        "today": timezone.localdate(),
     }
 
 
@@ -291,17 +362,12 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         elif action == "decision":
             decision_form = DecisionForm(request.POST, prefix="decision")
             if decision_form.is_valid():
-                data = decision_form.cleaned_data
                 try:
                     decision_record(
                         ctx=ctx,
                         request=settlement_request,
-                        decided=data["decided"],
-                        unaccompanied_minors=data["unaccompanied_minors"],
-                        large_dwellings=data["large_dwellings"],
-                        decided_on=data["decided_on"],
-                        note=data["note"],
-                        version=data["version"],
+                        source=DecisionSource.PLANNER,
+                        **decision_kwargs(decision_form.cleaned_data),
                     )
                 except ValidationError as exc:
                     status = form_add_service_errors(decision_form, exc)
@@ -322,5 +388,6 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 urlpatterns: list = [
     path("bosetting/<int:year>/anmodninger/", request_list, name="request-list"),
+    path("bosetting/<int:year>/anmodninger/purring/", request_remind, name="request-remind"),
     path("bosetting/anmodninger/<int:request_id>/", request_detail, name="request-detail"),
 ]

@@ -1,7 +1,9 @@
-"""``integrering settlement spread|match``: the planner's two calculations from files.
+"""``integrering settlement spread|match|remind-requests``: the planner's two calculations from
+files, and the reminders on unanswered requests for a scheduler.
 
 - ``spread``: spread a year's settlement need over municipalities (``settlement/cli/spread.py``).
 - ``match``: place refugee households in municipalities, optimally (``settlement/cli/match.py``).
+- ``remind-requests``: remind the municipalities past their answer date (``settlement/cli/remind.py``).
 
 Each subcommand exits 2 when its input is bad, with every problem listed and nothing written.
 """
@@ -14,16 +16,22 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from integrering.settlement.cli import match as cli_match
+from integrering.settlement.cli import remind as cli_remind
 from integrering.settlement.cli import spread as cli_spread
 
-SUBCOMMANDS = {"spread": cli_spread, "match": cli_match}
+SUBCOMMANDS = {"spread": cli_spread, "match": cli_match, "remind-requests": cli_remind}
 
 
 class Command(BaseCommand):
-    help = "Bosettingsplanlegging fra filer: fordel anmodninger (spread) eller søk ut kommuner (match)."
+    help = (
+        "Bosettingsplanlegging: fordel anmodninger (spread) eller søk ut kommuner (match) fra "
+        "filer, eller purr på kommuner som ikke har svart (remind-requests)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{spread,match}")
+        sub = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{spread,match,remind-requests}"
+        )
         for name, module in SUBCOMMANDS.items():
             module.add_arguments(
                 sub.add_parser(name, help=module.HELP, description=module.__doc__)  # type: ignore[attr-defined]

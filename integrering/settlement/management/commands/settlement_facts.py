@@ -4,7 +4,9 @@ for a year (what the request criteria weigh, seed 001), all or nothing.
 The file has the columns of ``integrering settlement spread``
 (``municipality_number,population,results_score,immigrant_share,exception``) and optionally
 ``exception_reason`` (why a municipality above the immigrant-share limit is considered specially,
-e.g. «Integreringsmottak»). A new import replaces the year's figures. Every bad row is listed,
+e.g. «Integreringsmottak») and ``accepts_minors`` (ja/nei, 1/0 or true/false, empty for nei: has
+the municipality said yes to settling unaccompanied minors; the minors of the need are spread over
+these only). A new import replaces the year's figures. Every bad row is listed,
 unknown municipality numbers too (the current municipalities); with any problem nothing is
 saved and the exit status is 2.
 """
@@ -29,7 +31,9 @@ PROG = "integrering settlement-facts"
 class Command(BaseCommand):
     help = (
         "Last inn kommunedata for bosettingsanmodningene for et år (alt eller ingenting; erstatter "
-        "årets data). Kolonner: " + ",".join(COLUMNS) + " og eventuelt exception_reason."
+        "årets data). Kolonner: "
+        + ",".join(COLUMNS)
+        + " og eventuelt exception_reason og accepts_minors (ja/nei)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
