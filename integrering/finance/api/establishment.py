@@ -47,7 +47,7 @@ def _money(amount: Decimal | None) -> str | None:
     return f"{amount:.2f}" if amount is not None else None
 
 
-class PurchaseOut(Schema):
+class EstablishmentPurchaseOut(Schema):
     id: int
     category: str = Field(description="furniture (møbler og utstyr) eller clothes (klær)")
     description: str
@@ -62,8 +62,8 @@ class PurchaseOut(Schema):
     version: int
 
     @staticmethod
-    def of(purchase: EstablishmentPurchase) -> PurchaseOut:
-        return PurchaseOut(
+    def of(purchase: EstablishmentPurchase) -> EstablishmentPurchaseOut:
+        return EstablishmentPurchaseOut(
             id=purchase.pk,
             category=purchase.category,
             description=purchase.description,
@@ -79,7 +79,7 @@ class PurchaseOut(Schema):
         )
 
 
-class BalanceOut(Schema):
+class EstablishmentBalanceOut(Schema):
     category: str
     maximum: str
     granted: str
@@ -88,7 +88,7 @@ class BalanceOut(Schema):
     left: str
 
 
-class ApplicationOut(Schema):
+class EstablishmentApplicationOut(Schema):
     id: int
     household: int
     applied_on: datetime.date
@@ -104,13 +104,13 @@ class ApplicationOut(Schema):
     decided_on: datetime.date | None
     decision_note: str
     note: str
-    balances: list[BalanceOut]
-    purchases: list[PurchaseOut]
+    balances: list[EstablishmentBalanceOut]
+    purchases: list[EstablishmentPurchaseOut]
     version: int
 
     @staticmethod
-    def of(application: EstablishmentApplication) -> ApplicationOut:
-        return ApplicationOut(
+    def of(application: EstablishmentApplication) -> EstablishmentApplicationOut:
+        return EstablishmentApplicationOut(
             id=application.pk,
             household=application.household_id,
             applied_on=application.applied_on,
@@ -127,7 +127,7 @@ class ApplicationOut(Schema):
             decision_note=application.decision_note,
             note=application.note,
             balances=[
-                BalanceOut(
+                EstablishmentBalanceOut(
                     category=b.category,
                     maximum=f"{b.maximum:.2f}",
                     granted=f"{b.granted:.2f}",
@@ -137,12 +137,12 @@ class ApplicationOut(Schema):
                 )
                 for b in establishment_balances(application)
             ],
-            purchases=[PurchaseOut.of(p) for p in application.purchases.all()],
+            purchases=[EstablishmentPurchaseOut.of(p) for p in application.purchases.all()],
             version=application.version,
         )
 
 
-class ApplicationIn(Schema):
+class EstablishmentApplicationIn(Schema):
     """Every field may be left out: the service says which are missing, by field."""
 
     applied_on: datetime.date | None = None
@@ -153,7 +153,7 @@ class ApplicationIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-class DecisionIn(Schema):
+class EstablishmentDecisionIn(Schema):
     version: int = Field(..., ge=1, description="Versjonen du endrer (optimistisk lås)")
     outcome: Literal["approved", "refused"]
     furniture: Decimal | None = Field(None, ge=0, le=Decimal("99999999.99"), decimal_places=2)
@@ -162,7 +162,7 @@ class DecisionIn(Schema):
     note: str = Field("", max_length=5000)
 
 
-class PurchaseIn(Schema):
+class EstablishmentPurchaseIn(Schema):
     category: Literal["furniture", "clothes"]
     description: str = Field("", max_length=300)
     amount: Decimal | None = Field(None, ge=0, le=Decimal("99999999.99"), decimal_places=2)
@@ -172,37 +172,37 @@ class PurchaseIn(Schema):
     approved_on: datetime.date | None = Field(None, description="Tom: i dag")
 
 
-class PaymentIn(Schema):
+class EstablishmentPaymentIn(Schema):
     version: int = Field(..., ge=1)
     paid_on: datetime.date | None = None
     invoice_reference: str = Field("", max_length=50)
 
 
-class CancelIn(Schema):
+class EstablishmentCancelIn(Schema):
     version: int = Field(..., ge=1)
 
 
 @router.get(
     "{household_id}/establishment-applications",
-    response={200: list[ApplicationOut], **READ},
+    response={200: list[EstablishmentApplicationOut], **READ},
     summary="En husstands søknader om etableringsstønad",
 )
 def establishment_applications_list(
     request: HttpRequest, household_id: ObjectId
-) -> list[ApplicationOut]:
+) -> list[EstablishmentApplicationOut]:
     ctx = AccessContext.from_request(request)
     household, _ = establishment_household_get(ctx=ctx, household_id=household_id)
-    return [ApplicationOut.of(a) for a in establishment_applications_of(household)]
+    return [EstablishmentApplicationOut.of(a) for a in establishment_applications_of(household)]
 
 
 @router.post(
     "{household_id}/establishment-applications",
-    response={201: ApplicationOut, **WRITE},
+    response={201: EstablishmentApplicationOut, **WRITE},
     summary="Registrer en søknad om etableringsstønad (bare flyktningtjenesten)",
 )
 def establishment_application_post(
-    request: HttpRequest, household_id: ObjectId, payload: ApplicationIn
-) -> Status[ApplicationOut]:
+    request: HttpRequest, household_id: ObjectId, payload: EstablishmentApplicationIn
+) -> Status[EstablishmentApplicationOut]:
     ctx = AccessContext.from_request(request)
     household, _ = establishment_household_get(ctx=ctx, household_id=household_id, edit=True)
     application = establishment_application_create(
@@ -217,30 +217,33 @@ def establishment_application_post(
             note=payload.note,
         ),
     )
-    return Status(201, ApplicationOut.of(application))
+    return Status(201, EstablishmentApplicationOut.of(application))
 
 
 @router.get(
     "{household_id}/establishment-applications/{application_id}",
-    response={200: ApplicationOut, **READ},
+    response={200: EstablishmentApplicationOut, **READ},
     summary="En søknad om etableringsstønad, med innkjøp",
 )
 def establishment_application_get(
     request: HttpRequest, household_id: ObjectId, application_id: ObjectId
-) -> ApplicationOut:
+) -> EstablishmentApplicationOut:
     ctx = AccessContext.from_request(request)
     household, _ = establishment_household_get(ctx=ctx, household_id=household_id)
-    return ApplicationOut.of(establishment_application_of(household, application_id))
+    return EstablishmentApplicationOut.of(establishment_application_of(household, application_id))
 
 
 @router.post(
     "{household_id}/establishment-applications/{application_id}/decision",
-    response={200: ApplicationOut, **WRITE},
+    response={200: EstablishmentApplicationOut, **WRITE},
     summary="Vedtak: innvilget innenfor høyeste beløp, eller avslått med begrunnelse",
 )
 def establishment_decision_post(
-    request: HttpRequest, household_id: ObjectId, application_id: ObjectId, payload: DecisionIn
-) -> ApplicationOut:
+    request: HttpRequest,
+    household_id: ObjectId,
+    application_id: ObjectId,
+    payload: EstablishmentDecisionIn,
+) -> EstablishmentApplicationOut:
     ctx = AccessContext.from_request(request)
     household, _ = establishment_household_get(ctx=ctx, household_id=household_id, edit=True)
     application = establishment_application_of(household, application_id)
@@ -254,17 +257,20 @@ def establishment_decision_post(
         note=payload.note,
         version=payload.version,
     )
-    return ApplicationOut.of(decided)
+    return EstablishmentApplicationOut.of(decided)
 
 
 @router.post(
     "{household_id}/establishment-applications/{application_id}/purchases",
-    response={201: PurchaseOut, **WRITE},
+    response={201: EstablishmentPurchaseOut, **WRITE},
     summary="Godkjenn et innkjøp på forhånd, innenfor det som er igjen av innvilget beløp",
 )
 def establishment_purchase_post(
-    request: HttpRequest, household_id: ObjectId, application_id: ObjectId, payload: PurchaseIn
-) -> Status[PurchaseOut]:
+    request: HttpRequest,
+    household_id: ObjectId,
+    application_id: ObjectId,
+    payload: EstablishmentPurchaseIn,
+) -> Status[EstablishmentPurchaseOut]:
     ctx = AccessContext.from_request(request)
     household, _ = establishment_household_get(ctx=ctx, household_id=household_id, edit=True)
     application = establishment_application_of(household, application_id)
@@ -281,12 +287,12 @@ def establishment_purchase_post(
             approved_on=payload.approved_on,
         ),
     )
-    return Status(201, PurchaseOut.of(purchase))
+    return Status(201, EstablishmentPurchaseOut.of(purchase))
 
 
 @router.post(
     "{household_id}/establishment-applications/{application_id}/purchases/{purchase_id}/payment",
-    response={200: PurchaseOut, **WRITE},
+    response={200: EstablishmentPurchaseOut, **WRITE},
     summary="Registrer betalingen av et godkjent innkjøp (til butikken: med fakturanummer)",
 )
 def establishment_payment_post(
@@ -294,8 +300,8 @@ def establishment_payment_post(
     household_id: ObjectId,
     application_id: ObjectId,
     purchase_id: ObjectId,
-    payload: PaymentIn,
-) -> PurchaseOut:
+    payload: EstablishmentPaymentIn,
+) -> EstablishmentPurchaseOut:
     ctx = AccessContext.from_request(request)
     household, _ = establishment_household_get(ctx=ctx, household_id=household_id, edit=True)
     application = establishment_application_of(household, application_id)
@@ -307,12 +313,12 @@ def establishment_payment_post(
         invoice_reference=payload.invoice_reference,
         version=payload.version,
     )
-    return PurchaseOut.of(paid)
+    return EstablishmentPurchaseOut.of(paid)
 
 
 @router.post(
     "{household_id}/establishment-applications/{application_id}/purchases/{purchase_id}/cancel",
-    response={200: PurchaseOut, **WRITE},
+    response={200: EstablishmentPurchaseOut, **WRITE},
     summary="Annuller et godkjent innkjøp som ikke er betalt",
 )
 def establishment_cancel_post(
@@ -320,12 +326,12 @@ def establishment_cancel_post(
     household_id: ObjectId,
     application_id: ObjectId,
     purchase_id: ObjectId,
-    payload: CancelIn,
-) -> PurchaseOut:
+    payload: EstablishmentCancelIn,
+) -> EstablishmentPurchaseOut:
     ctx = AccessContext.from_request(request)
     household, _ = establishment_household_get(ctx=ctx, household_id=household_id, edit=True)
     application = establishment_application_of(household, application_id)
     purchase = establishment_purchase_of(application, purchase_id)
-    return PurchaseOut.of(
+    return EstablishmentPurchaseOut.of(
         establishment_purchase_cancel(ctx=ctx, purchase=purchase, version=payload.version)
     )

@@ -70,7 +70,7 @@ class RequestDecisionOut(Schema):
         )
 
 
-class ProgressOut(Schema):
+class MunicipalProgressOut(Schema):
     decided: int | None = Field(description="Vedtatt; null når kommunen ikke har svart")
     decided_minors: int | None
     settled: int = Field(description="Bosatt i året så langt (personer i registeret)")
@@ -79,8 +79,8 @@ class ProgressOut(Schema):
     left: int | None = Field(description="Gjenstår av vedtaket (aldri under 0)")
 
     @staticmethod
-    def of(progress: MunicipalProgress) -> ProgressOut:
-        return ProgressOut(
+    def of(progress: MunicipalProgress) -> MunicipalProgressOut:
+        return MunicipalProgressOut(
             decided=progress.decided,
             decided_minors=progress.decided_minors,
             settled=progress.settled,
@@ -108,7 +108,7 @@ class RequestOut(Schema):
     reminders: int = Field(description="Antall purringer")
     version: int
     decision: RequestDecisionOut | None
-    progress: ProgressOut | None = Field(None, description="Bosatt mot vedtatt")
+    progress: MunicipalProgressOut | None = Field(None, description="Bosatt mot vedtatt")
 
     @staticmethod
     def of(
@@ -134,7 +134,7 @@ class RequestOut(Schema):
             reminders=request.reminders,
             version=request.version,
             decision=RequestDecisionOut.of(decision) if decision else None,
-            progress=ProgressOut.of(progress) if progress else None,
+            progress=MunicipalProgressOut.of(progress) if progress else None,
         )
 
 

@@ -89,6 +89,10 @@ def matched_note(household: WaitingHousehold) -> str:
         parts.append("trenger stor bolig")
     if household.school_children:
         parts.append(f"{household.school_children} barn i skolealder")
+    if household.adaptation_needs:
+        parts.append(f"behov for tilpasning: {needs_text(list(household.adaptation_needs))}")
+        if household.adaptation_note:
+            parts.append(household.adaptation_note)
     if household.reception_centre is not None:
         parts.append(f"bor nå på {household.reception_centre.name}")
     return ("Fra bosettingsplanleggeren: " + "; ".join(parts) + ".") if parts else ""
