@@ -1,5 +1,5 @@
-"""Forms of the case: consent, deadlines, meetings, the individual plan, practice contracts and
-the household import."""
+"""Forms of the case: consent, deadlines, the individual plan, practice contracts and the
+household import. The meetings' forms are in ``meeting_forms.py``."""
 
 from __future__ import annotations
 
@@ -121,31 +121,6 @@ class DeadlineFilterForm(DsForm):
 class DeadlineMeetForm(DsForm):
     met_on = forms.DateField(label="Oppfylt dato", widget=DateInput())
     note = forms.CharField(label="Merknad", max_length=300, required=False)
-
-
-class MeetingForm(DsForm):
-    """Plan or record a meeting; a held meeting records whether an interpreter was used."""
-
-    scheduled_on = forms.DateField(label="Planlagt dato", widget=DateInput())
-    held_on = forms.DateField(label="Holdt dato", required=False, widget=DateInput())
-    interpreter_used = forms.TypedChoiceField(
-        label="Ble tolk brukt?",
-        choices=[("", "Ikke registrert"), ("true", "Ja"), ("false", "Nei")],
-        coerce=lambda v: v == "true",
-        empty_value=None,
-        required=False,
-    )
-    interpreter_language = forms.CharField(label="Tolkespråk", max_length=100, required=False)
-    services = forms.MultipleChoiceField(
-        label="Tjenester som deltar",
-        choices=Service.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    notes = forms.CharField(
-        label="Referat", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class SettleForm(InputHygiene, forms.Form):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from integrering.accounts.roles import Service
 from integrering.organisations.models import Municipality
-from integrering.people.models import Household, Person
+from integrering.people.models import Consent, Household, Person
 
 USER = settings.AUTH_USER_MODEL
 
@@ -130,20 +130,50 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", "Annet møte"
 
 
+class InterpreterMode(models.TextChoices):
+    """How the interpreter takes part (seed 002 §2.12: frammøte-, telefon- og skjermtolking)."""
+
+    IN_PERSON = "in_person", "Frammøtetolking"
+    PHONE = "phone", "Telefontolking"
+    SCREEN = "screen", "Skjermtolking"
+
+
 class Meeting(models.Model):
-    """A meeting with the household: scheduled, then held (with or without an interpreter)."""
+    """A meeting with the household: scheduled, then held (with or without an interpreter).
+
+    The team's services take part (``services``), optionally by name (``participants``: a list of
+    ``{"service": ..., "name": ...}``, staff of the services, not persons of the register). The
+    interpreter is booked per meeting: language, mode, the qualification category of the national
+    interpreter register, and who interprets, always someone outside the household (seed 002
+    §2.12). The minutes are ``notes``.
+    """
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField("type", max_length=20, choices=MeetingKind.choices)
     persons = models.ManyToManyField(Person, related_name="meetings", verbose_name="deltakere")
     services = models.JSONField("tjenester som deltar", default=list)
+    participants = models.JSONField("navngitte deltakere fra tjenestene", default=list, blank=True)
     scheduled_on = models.DateField("planlagt dato")
     held_on = models.DateField("holdt dato", null=True, blank=True)
-    interpreter_used = models.BooleanField("tolk brukt", null=True, blank=True)
+    interpreter_needed = models.BooleanField("behov for tolk", default=False)
     interpreter_language = models.CharField("tolkespråk", max_length=100, blank=True)
+    interpreter_mode = models.CharField(
+        "tolkemåte", max_length=10, choices=InterpreterMode.choices, blank=True
+    )
+    interpreter_qualification = models.CharField(
+        "kategori i Nasjonalt tolkeregister", max_length=5, blank=True
+    )
+    interpreter_booked = models.BooleanField("tolk bestilt", default=False)
+    interpreter_name = models.CharField("tolkens navn", max_length=150, blank=True)
+    interpreter_company = models.CharField("tolketjeneste", max_length=150, blank=True)
+    interpreter_used = models.BooleanField("tolk brukt", null=True, blank=True)
     notes = models.TextField("referat", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("sist endret", null=True, blank=True)
+    updated_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
@@ -152,9 +182,23 @@ class Meeting(models.Model):
         verbose_name = "møte"
         verbose_name_plural = "møter"
         ordering = ["scheduled_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interpreter_mode="") | Q(interpreter_mode__in=InterpreterMode.values),
+                name="meeting_interpreter_mode_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(interpreter_booked=False) | Q(interpreter_needed=True),
+                name="meeting_interpreter_booked_needed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.scheduled_on}"
+
+    @property
+    def is_team_meeting(self) -> bool:
+        return self.kind in {MeetingKind.TEAM_FIRST, MeetingKind.TEAM}
 
 
 class MappingStatus(models.TextChoices):
@@ -455,3 +499,123 @@ class DisabilityGrantApplication(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == DisabilityGrantStatus.DRAFT
+
+
+# --- Signing: who signed the printed documents, when and how (issue 22) -----------------------
+
+
+class SignedDocument(models.TextChoices):
+    """The documents of the case that are printed and signed (seed 002 Vedlegg 1 and 3, §2.4)."""
+
+    PRACTICE_CONTRACT = "practice_contract", "Praksisavtale"
+    INDIVIDUAL_PLAN = "individual_plan", "Individuell plan"
+    CONSENT = "consent", "Samtykkeerklæring"
+
+
+class SignerRole(models.TextChoices):
+    """In what capacity someone signed (the signature lines of the printed documents)."""
+
+    PARTICIPANT = "participant", "Deltakeren selv"
+    GUARDIAN = "guardian", "Hjelpeverge eller foresatt"
+    EMPLOYER = "employer", "Bedriften (praksisgiver)"
+    CONTACT_PERSON = "contact_person", "Kontaktperson i introduksjonsprogrammet"
+    CASEWORKER = "caseworker", "Flyktningkonsulent"
+
+
+class SigningMethod(models.TextChoices):
+    PAPER = "paper", "På papir"
+    SCANNED = "scanned", "Skannet kopi lastet opp"
+    DIGITAL = "digital", "Digital signering"
+
+
+class Signature(models.Model):
+    """One signature on one document of a person's case, as recorded by the refugee service.
+
+    Exactly one of ``practice_contract``, ``plan`` and ``consent`` is set, by ``document``; the
+    contract's and the plan's version at the time is kept, so a later change shows as unsigned.
+    A scanned copy (PDF, JPEG or PNG, checked by content) is kept in the database like every
+    other upload of the product.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="signatures")
+    document = models.CharField("dokument", max_length=20, choices=SignedDocument.choices)
+    practice_contract = models.ForeignKey(
+        PracticeContract,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signatures",
+    )
+    plan = models.ForeignKey(
+        IndividualPlan, on_delete=models.CASCADE, null=True, blank=True, related_name="signatures"
+    )
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+    document_version = models.PositiveIntegerField("signert versjon", null=True, blank=True)
+    signer_role = models.CharField("signert som", max_length=20, choices=SignerRole.choices)
+    signer_name = models.CharField("navn", max_length=150)
+    signer_person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_on = models.DateField("signert dato")
+    method = models.CharField("måte", max_length=10, choices=SigningMethod.choices)
+    scan = models.BinaryField("skannet kopi", null=True, blank=True)
+    scan_filename = models.CharField("filnavn", max_length=200, blank=True)
+    scan_content_type = models.CharField("filtype", max_length=50, blank=True)
+    scan_size = models.PositiveIntegerField("filstørrelse", null=True, blank=True)
+    digital_reference = models.CharField(
+        "referanse hos signeringstjenesten", max_length=200, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField("registrert", default=timezone.now)
+
+    class Meta:
+        verbose_name = "signatur"
+        verbose_name_plural = "signaturer"
+        ordering = ["signed_on", "id"]
+        indexes = [
+            models.Index(fields=["person", "document"], name="signature_person_document_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        document="practice_contract",
+                        practice_contract__isnull=False,
+                        plan__isnull=True,
+                        consent__isnull=True,
+                    )
+                    | Q(
+                        document="individual_plan",
+                        practice_contract__isnull=True,
+                        plan__isnull=False,
+                        consent__isnull=True,
+                    )
+                    | Q(
+                        document="consent",
+                        practice_contract__isnull=True,
+                        plan__isnull=True,
+                        consent__isnull=False,
+                    )
+                ),
+                name="signature_one_document",
+            ),
+            models.CheckConstraint(
+                condition=(Q(method="scanned") & Q(scan_size__gt=0))
+                | (~Q(method="scanned") & Q(scan_size__isnull=True)),
+                name="signature_scan_when_scanned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(method="digital") | ~Q(digital_reference=""),
+                name="signature_digital_has_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=SigningMethod.values), name="signature_method_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_display()} signert av {self.signer_name} {self.signed_on}"

@@ -19,8 +19,8 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_denied, audit_record, audit_record_many
 from integrering.errors import NotFound
 from integrering.organisations.models import Municipality
-from integrering.people.models import Consent, Household
-from integrering.people.selectors import person_get, persons_visible_to
+from integrering.people.models import Consent, Household, Person
+from integrering.people.selectors import household_get, person_get, persons_visible_to
 from integrering.rules.disability_grant import DEADLINE_KIND as DISABILITY_GRANT_DEADLINE
 from integrering.schemas import id_in_range
 
@@ -280,6 +280,26 @@ def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
         detail=f"møte {meeting.pk}",
     )
     return meeting
+
+
+def household_meetings(*, ctx: AccessContext, household_id: int) -> tuple[Household, list[Meeting]]:
+    """A household the user reaches with the whole case, and its meetings; 404 otherwise.
+
+    The meetings are the case: a service that reaches the household through consent is refused
+    as if it did not exist (audited as denied); ``household_get`` audits the members' read.
+    """
+    if not sees_whole_case(ctx.user):
+        reachable = id_in_range(household_id)
+        concerned = Person.objects.filter(household_id=household_id) if reachable else None
+        audit_denied(
+            ctx=ctx,
+            person_ids=concerned.values_list("pk", flat=True) if concerned is not None else [],
+            detail=f"møter i husstand {household_id}",
+        )
+        raise NotFound("Finner ikke husstanden, eller du har ikke tilgang til møtene.")
+    household, _members = household_get(ctx=ctx, household_id=household_id)
+    meetings = list(household.meetings.prefetch_related("persons").order_by("scheduled_on", "pk"))
+    return household, meetings
 
 
 # --- Applications for the disability grant, per municipality -----------------------------------

@@ -13,6 +13,7 @@ from .views import (
     plan,
     practice,
     reception,
+    signing,
 )
 
 app_name = "casework"
@@ -28,4 +29,5 @@ urlpatterns: list = [
     *plan.urlpatterns,
     *practice.urlpatterns,
     *reception.urlpatterns,
+    *signing.urlpatterns,
 ]

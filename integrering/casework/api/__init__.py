@@ -1,7 +1,8 @@
 """API for consents, notices and deadlines: the same services and selectors as the pages.
 
 The mapping, the individual plan and practice contracts have their own modules (``mapping.py``,
-``plan.py``, ``practice.py``). These routes stay in the package itself because django-ninja
+``plan.py``, ``practice.py``), and so do meetings and signing (``meetings.py``, ``signing.py``,
+mounted under this router). These routes stay in the package itself because django-ninja
 names each operation after its module (``integrering_casework_api_...``): the operation ids of
 the published schema do not change.
 """
@@ -28,8 +29,14 @@ from ..models import Deadline, Notice
 from ..services.consent import ConsentInput, consent_give, consent_withdraw
 from ..services.deadlines import deadline_meet, population_registration_record
 from ..services.notices import notice_acknowledge
+from .meetings import router as meetings_router
+from .signing import router as signing_router
 
 router = Router(tags=["saksbehandling"])
+# Meetings and signing have their own modules (their operation ids name those modules); they
+# hang under this router, so the assembly (``integrering/api.py``) mounts them with it.
+router.add_router("", meetings_router)
+router.add_router("", signing_router)
 
 
 class ConsentOut(Schema):

@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from integrering.accounts.access import may_edit_case
+from integrering.accounts.access import may_edit_case, sees_whole_case
 from integrering.audit.services import AccessContext
 from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import person_get
@@ -84,6 +84,7 @@ def practice_list(request: HttpRequest, person_id: int) -> HttpResponse:
             "person": person,
             "contracts": practice_contracts_of(person=person),
             "may_edit": may_edit_case(request.user),
+            "whole_case": sees_whole_case(request.user),
         },
     )
 
