@@ -249,6 +249,7 @@ def _register_routers() -> None:
     from integrering.casework.api.practice import router as practice_router
     from integrering.casework.api.reception import router as reception_router
     from integrering.finance.api import router as finance_router
+    from integrering.finance.api.establishment import router as establishment_router
     from integrering.news.api import router as news_router
     from integrering.people.api import household_router
     from integrering.people.api import router as people_router
@@ -278,6 +279,7 @@ def _register_routers() -> None:
     api.add_router("/disability-grant-applications/", disability_grant_municipality_router)
     api.add_router("/households/", reception_router)
     api.add_router("/households/", household_router)
+    api.add_router("/households/", establishment_router)
     api.add_router("/household-imports/", imports_router)
     api.add_router("/", casework_router)
     api.add_router("/rules/", rules_router)

@@ -12,7 +12,7 @@ from integrering.accounts.services import user_create
 from integrering.audit.services import AccessContext
 from integrering.organisations.models import Municipality, Organisation
 from integrering.people.identity import synthetic_identity_number
-from integrering.people.models import Household
+from integrering.people.models import Household, Relation
 from integrering.people.services import PersonInput, household_register
 
 _counter = itertools.count(1)
@@ -49,6 +49,10 @@ def make_user(
     )
 
 
+# The members of a test household: the main person, a spouse, then children.
+RELATIONS = (Relation.MAIN, Relation.SPOUSE, Relation.CHILD)
+
+
 def make_household(
     *,
     municipality_number: str,
@@ -77,6 +81,7 @@ def make_household(
             family_name=family,
             birth_date=births[i % len(births)],
             identity_number=synthetic_identity_number(births[i % len(births)], _rng),
+            relation=RELATIONS[min(i, len(RELATIONS) - 1)],
             address_line=f"Testveien {n}" if with_address else "",
             postcode="0150" if with_address else "",
             post_town=place.name.upper() if with_address else "",

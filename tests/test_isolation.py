@@ -20,10 +20,21 @@ from integrering.accounts.models import User
 from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import token_create
 from integrering.audit.services import AccessContext
-from integrering.casework.models import Deadline, DisabilityGrantApplication, PracticeContract
+from integrering.casework.models import (
+    Deadline,
+    DisabilityGrantApplication,
+    IndividualPlan,
+    PracticeContract,
+    Signature,
+)
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
-from integrering.finance.models import CostCoverageReport
+from integrering.finance.models import (
+    CostCoverageReport,
+    EstablishmentApplication,
+    EstablishmentPurchase,
+    EstablishmentStatus,
+)
 from integrering.people.models import Household, HouseholdImport, InformationCategory, Person
 from integrering.programme.models import BenefitRun, BenefitRunStatus, Participation
 from integrering.programme.testing import (
@@ -33,7 +44,7 @@ from integrering.programme.testing import (
 )
 from integrering.settlement import testing as settlement_testing
 from integrering.surveys import testing as surveys_testing
-from integrering.surveys.models import Invitation, Mailing, MailingKind, Survey
+from integrering.surveys.models import Invitation, Mailing, MailingKind, ReportBuild, Survey
 from integrering.testing import make_user
 from tests.routes import ISOLATION_PROBES, Route, all_routes
 
@@ -58,6 +69,36 @@ def _consent(w: World) -> int:
         ),
     )
     return consent.pk
+
+
+def _establishment(w: World) -> EstablishmentApplication:
+    """An approved application for establishment support with one approved purchase."""
+    application, _ = EstablishmentApplication.objects.get_or_create(
+        household=w.household,
+        family_reunification=False,
+        defaults={
+            "municipality": w.household.municipality,
+            "applied_on": datetime.date(2024, 4, 2),
+            "adults": 2,
+            "children": 1,
+            "furniture_max": 50000,
+            "clothes_max": 24000,
+            "status": EstablishmentStatus.APPROVED,
+            "furniture_granted": 50000,
+            "clothes_granted": 24000,
+            "decided_on": datetime.date(2024, 4, 3),
+        },
+    )
+    if not application.purchases.exists():
+        EstablishmentPurchase.objects.create(
+            application=application,
+            category="furniture",
+            description="Seng",
+            amount=5000,
+            payment="cash",
+            approved_on=datetime.date(2024, 4, 4),
+        )
+    return application
 
 
 def _participation(w: World) -> Participation:
@@ -127,6 +168,22 @@ def _answer(w: World) -> int:
     return invitation.answers.first().pk  # type: ignore[union-attr]
 
 
+def _report_build(w: World) -> int:
+    """A finished report of the analyst's survey (a blank page as its PDF)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    pdf = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(pdf)
+    build, _ = ReportBuild.objects.get_or_create(
+        survey=_survey(w), defaults={"status": "done", "pdf": pdf.getvalue()}
+    )
+    return build.pk
+
+
 def _news_item(w: World) -> int:
     from integrering.news.models import NewsItem
 
@@ -145,6 +202,21 @@ def _match_run(w: World) -> int:
 
     run = MatchRun.objects.first() or settlement_testing.make_match_run()
     return run.pk
+
+
+def _answer_year(w: World) -> int:
+    """A year with a request to municipality A, which A's leader answers."""
+    from integrering.settlement.models import SettlementRequest
+
+    if not SettlementRequest.objects.filter(year=2026, municipality__number="0301").exists():
+        settlement_testing.make_request("0301", year=2026)
+    return 2026
+
+
+def _request_reminder(w: World) -> int:
+    from integrering.settlement.models import RequestReminder
+
+    return (RequestReminder.objects.first() or RequestReminder.objects.create(year=2026)).pk
 
 
 OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
@@ -182,6 +254,31 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
             },
         )[0].pk
     ),
+    "plan_id": lambda w: (
+        IndividualPlan.objects.get_or_create(
+            person=w.person,
+            defaults={"final_goal": "standard", "starts_on": datetime.date(2024, 4, 1)},
+        )[0].pk
+    ),
+    "signature_id": lambda w: (
+        (
+            Signature.objects.filter(person=w.person).first()
+            or Signature.objects.create(
+                person=w.person,
+                document="practice_contract",
+                practice_contract_id=int(str(OBJECT_KWARGS["contract_id"](w))),
+                document_version=1,
+                signer_role="employer",
+                signer_name="Praksis AS",
+                signed_on=datetime.date(2024, 4, 2),
+                method="scanned",
+                scan=b"\x89PNG\r\n\x1a\n" + bytes(24),
+                scan_filename="avtale.png",
+                scan_content_type="image/png",
+                scan_size=32,
+            )
+        ).pk
+    ),
     "grant_application_id": lambda w: (
         DisabilityGrantApplication.objects.get_or_create(
             person=w.person,
@@ -193,6 +290,8 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
             },
         )[0].pk
     ),
+    "application_id": lambda w: _establishment(w).pk,
+    "purchase_id": lambda w: _establishment(w).purchases.first().pk,  # type: ignore[union-attr]
     "participation_id": lambda w: _participation(w).pk,
     "decision_id": lambda w: _participation(w).decisions.first().pk,  # type: ignore[union-attr]
     "appeal_id": _appeal,
@@ -212,6 +311,8 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
     "placement_id": lambda w: _match_run(w) and settlement_testing.Placement.objects.first().pk,  # type: ignore[union-attr]
     "waiting_household_id": lambda w: settlement_testing.make_waiting_household().pk,
     "waiting_import_id": lambda w: settlement_testing.make_waiting_import(_planner(w)).pk,
+    "reminder_id": _request_reminder,
+    "answer_year": _answer_year,  # the municipality's own request: its leader's
     # Monitoring: the capacity survey (the county governor's; the municipal leader answers),
     # the municipal survey and cost tables (the directorate analyst's), news (the governor's).
     "round_id": _capacity_round,
@@ -220,6 +321,7 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
     "mailing_id": lambda w: (
         Mailing.objects.get_or_create(kind=MailingKind.SURVEY_LINKS, survey=_survey(w))[0].pk
     ),
+    "report_build_id": _report_build,
     "questionnaire_id": lambda w: _survey(w).questionnaires.first().pk,  # type: ignore[union-attr]
     "question_id": lambda w: _invitation(w).questionnaire.questions.first().pk,  # type: ignore[union-attr]
     "invitation_id": lambda w: _invitation(w).pk,
@@ -244,11 +346,13 @@ OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {
     "round_id": _governor,
     "news_item_id": _governor,
     "answer_round_id": _leader,
+    "answer_year": _leader,
     **{
         kwarg: _analyst
         for kwarg in (
             "survey_id",
             "mailing_id",
+            "report_build_id",
             "questionnaire_id",
             "question_id",
             "invitation_id",
@@ -266,6 +370,7 @@ OWNER_FOR_KWARG: dict[str, Callable[[World], User]] = {
             "placement_id",
             "waiting_household_id",
             "waiting_import_id",
+            "reminder_id",
         )
     },
 }

@@ -123,6 +123,24 @@ def leader_municipality(user: Any) -> Municipality | None:
     return organisation.municipality if organisation is not None else None
 
 
+def may_answer_settlement_request(user: Any, municipality_id: int) -> bool:
+    """The directorate's settlement request to a municipality is answered by that municipality's
+    leader (issue 21 item 4), never by another municipality's."""
+    municipality = leader_municipality(user)
+    return (
+        municipality is not None
+        and getattr(user, "is_active", False)
+        and municipality.pk == municipality_id
+    )
+
+
+def settlement_answer_require(user: Any, municipality_id: int) -> None:
+    """For the municipality's request page and API: 404 for anyone but its leader (another
+    municipality must not learn that the request exists)."""
+    if not may_answer_settlement_request(user, municipality_id):
+        raise NotFound(NOT_FOUND)
+
+
 # --- County governors ---------------------------------------------------------------------------
 
 

@@ -13,6 +13,12 @@ DEADLINE_LABELS = {
     "programme_decision": "Vedtak om introduksjonsprogram",
     "introduction_register": "Registrering i introduksjonsregisteret",
     "appeal": "Klagefrist",
+    "programme_end": "Introduksjonsprogrammet slutter",
+    "programme_extension": "Vurder forlengelse av introduksjonsprogrammet",
+    "consent_expiry": "Samtykket utløper",
+    "consent_reminder": "Forny samtykket (påminnelse)",
+    "appeal_forward": "Klage: forbered og send til Statsforvalteren",
+    "appeal_returned": "Klage opphevet av Statsforvalteren: fatt nytt vedtak",
 }
 
 

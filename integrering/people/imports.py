@@ -711,18 +711,11 @@ def _household_check(
         if isinstance(municipality, str):
             errors.append(RowError(first.number, "kommune", municipality))
 
-    # The main person: named at most once; an empty relation is the main person on the first row.
+    # The main person: an empty relation is the main person on the first row, unless another row
+    # names one; a second main person is refused with the household's other rules (one main).
     named_main = [
         r for r in rows if r.member and r.relation_given and r.member.relation == Relation.MAIN
     ]
-    for row in named_main[1:]:
-        errors.append(
-            RowError(
-                row.number,
-                "relasjon",
-                f"Husstanden {reference} har allerede en hovedperson på rad {named_main[0].number}.",
-            )
-        )
     members: list[PersonInput] = []
     member_rows: list[int] = []
     for index, row in enumerate(rows):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from integrering.accounts.models import User
@@ -194,6 +194,22 @@ def household_errors(
         _add(errors, "settled_on", too_early)
     if not members:
         _add(errors, "members", "En husstand må ha minst én person.")
+    # Exactly one main person (issue 23): the others' relation is to the main person.
+    mains = [i for i, m in enumerate(members) if m.relation == Relation.MAIN]
+    if members and not mains:
+        _add(
+            errors,
+            "members.0.relation",
+            "Husstanden må ha én hovedperson: velg «Hovedperson» som relasjon for én av personene.",
+        )
+    for index in mains[1:]:
+        first = members[mains[0]]
+        _add(
+            errors,
+            f"members.{index}.relation",
+            f"Husstanden kan ha bare én hovedperson, og {first.given_name} {first.family_name} "
+            "er det allerede. Velg en annen relasjon.",
+        )
     for key in ("identity_number", "duf_number"):
         seen: dict[str, int] = {}
         for index, member in enumerate(members):
@@ -317,11 +333,31 @@ def person_update(*, ctx: AccessContext, person: Person, data: PersonInput, vers
     errors = person_input_errors(
         data, household_settled_on=person.household.settled_on, exclude_person_id=person.pk
     )
+    others = Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk)
+    former_main = others.filter(relation=Relation.MAIN).first()
+    if person.relation == Relation.MAIN and data.relation != Relation.MAIN and others.exists():
+        # The household keeps its main person: another member is made main, which moves it.
+        errors.setdefault("relation", []).append(
+            "Husstanden må ha én hovedperson. Gjør en annen person til hovedperson i stedet; "
+            "da blir denne personen «annen»."
+        )
     if errors:
         raise ValidationError(errors)
     values = _person_from_input(data)
     values["updated_at"] = timezone.now()
     version_bump(Person.objects.filter(pk=person.pk), expected=version, what="personen", **values)
+    if data.relation == Relation.MAIN and former_main is not None:
+        # One main person: the former one becomes «annen» until the caseworker says more.
+        Person.objects.filter(pk=former_main.pk).update(
+            relation=Relation.OTHER, version=F("version") + 1, updated_at=timezone.now()
+        )
+        audit_record(
+            ctx=ctx,
+            person_id=former_main.pk,
+            action=AuditAction.UPDATE,
+            allowed=True,
+            detail=f"ikke lenger hovedperson: {person.full_name} er hovedperson",
+        )
     person.refresh_from_db()
     audit_record(ctx=ctx, person_id=person.pk, action=AuditAction.UPDATE, allowed=True)
     return person

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from integrering.casework.models import Deadline
 from integrering.jobs import Job, JobFields
 from integrering.organisations.models import CountyGovernor, Municipality
 from integrering.people.models import Person
@@ -342,6 +343,15 @@ class Decision(models.Model):
     conclusion = models.TextField("vedtak")
     effective_on = models.DateField("gjelder fra", null=True, blank=True)
     amount = models.DecimalField("beløp", max_digits=12, decimal_places=2, null=True, blank=True)
+    # A reduction of the benefit for absence names the month it is for and the unapproved hours
+    # (integreringsloven § 21); the benefit run drafts it and pays that month by it.
+    benefit_period = models.DateField("gjelder stønaden for måned", null=True, blank=True)
+    absence_hours = models.DecimalField(
+        "ugyldig fravær (timer)", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    # A version made by the county governor's decision on an appeal (forvaltningsloven § 34):
+    # its reference, as the county governor's letter names it.
+    governor_reference = models.CharField("Statsforvalterens vedtak", max_length=200, blank=True)
     decided_on = models.DateField("vedtaksdato", null=True, blank=True)
     decided_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -425,6 +435,17 @@ class Appeal(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     outcome_reasoning = models.TextField("Statsforvalterens begrunnelse", blank=True)
+    # The municipality's deadline to prepare and forward the appeal (§ 33), and the task of
+    # deciding anew when the county governor quashed the decision (§ 34).
+    forward_deadline = models.ForeignKey(
+        Deadline, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    returned_deadline = models.ForeignKey(
+        Deadline, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The case documents sent with the appeal, as they were when it was forwarded.
+    bundle_index = models.JSONField("saksdokumenter", default=list, blank=True)
+    bundle_pdf = models.BinaryField("saksdokumentene samlet", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -477,6 +498,11 @@ class BenefitRun(Job):
     approved_at = models.DateTimeField("godkjent", null=True, blank=True)
     approved_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The user who started the computation approved it too, and confirmed so (four eyes are
+    # the rule; one pair is allowed when the approver says so).
+    approved_by_computer_confirmed = models.BooleanField(
+        "godkjent av den som beregnet, bekreftet", default=False
     )
 
     class Meta:
@@ -533,6 +559,10 @@ class BenefitLine(models.Model):
     deduction = models.DecimalField("trekk", max_digits=12, decimal_places=2)
     amount = models.DecimalField("til utbetaling", max_digits=12, decimal_places=2)
     needs_decision = models.BooleanField("trekket krever vedtak", default=False)
+    # The reduction decision the deduction needs (drafted by the run, or already decided).
+    decision = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="benefit_lines"
+    )
     note = models.CharField("merknad", max_length=300, blank=True)
 
     class Meta:

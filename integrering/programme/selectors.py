@@ -22,7 +22,12 @@ from integrering.accounts.access import (
     programme_municipality_ids,
 )
 from integrering.audit.models import AuditAction
-from integrering.audit.services import AccessContext, audit_denied, audit_record
+from integrering.audit.services import (
+    AccessContext,
+    audit_denied,
+    audit_record,
+    audit_record_many,
+)
 from integrering.errors import NotFound
 from integrering.people.models import InformationCategory, Person
 from integrering.people.selectors import PersonAccess, person_access_require
@@ -133,9 +138,45 @@ def decision_get(*, ctx: AccessContext, decision_id: int, edit: bool = False) ->
 
 
 def appeals_for_municipality(user: object) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(
-        municipality_id__in=programme_municipality_ids(user)
-    ).select_related("decision__person", "municipality", "county_governor")
+    # The bundled documents stay in the database until one is downloaded.
+    return (
+        Appeal.objects.filter(municipality_id__in=programme_municipality_ids(user))
+        .select_related(
+            "decision__person",
+            "municipality",
+            "county_governor",
+            "forward_deadline",
+            "returned_deadline",
+        )
+        .defer("bundle_pdf")
+    )
+
+
+def appeals_returned_for(user: object) -> QuerySet[Appeal]:
+    """Appeals the county governor quashed whose new decision is still to be made: the
+    municipality's task (the start page), oldest deadline first."""
+    return (
+        appeals_for_municipality(user)
+        .filter(
+            status=AppealStatus.QUASHED,
+            returned_deadline__isnull=False,
+            returned_deadline__met_on__isnull=True,
+        )
+        .defer("decision__letter_pdf")
+        .order_by("returned_deadline__due_on", "pk")
+    )
+
+
+def appeals_returned_listed(*, ctx: AccessContext, limit: int = 20) -> list[Appeal]:
+    """The first ``limit`` of ``appeals_returned_for``, their listing audited (the start page)."""
+    appeals = list(appeals_returned_for(ctx.user)[:limit])
+    audit_record_many(
+        ctx=ctx,
+        person_ids=[a.decision.person_id for a in appeals],
+        action=AuditAction.LIST,
+        detail="klager opphevet av Statsforvalteren (forsiden)",
+    )
+    return appeals
 
 
 def appeal_get(*, ctx: AccessContext, appeal_id: int, edit: bool = False) -> Appeal:
@@ -162,7 +203,8 @@ def appeals_for_county_governor(user: object) -> QuerySet[Appeal]:
     return (
         Appeal.objects.filter(county_governor_id=governor)
         .exclude(status__in=[AppealStatus.RECEIVED, AppealStatus.REVERSED, AppealStatus.DISMISSED])
-        .select_related("decision__person", "municipality")
+        .select_related("decision__person", "municipality", "forward_deadline", "returned_deadline")
+        .defer("bundle_pdf")
     )
 
 
@@ -230,6 +272,7 @@ def programme_counts(user: object) -> dict[str, int]:
         "participants": participations_for(user).filter(ended_on__isnull=True).count(),
         "draft_decisions": decisions_for(user).filter(status=DecisionStatus.DRAFT).count(),
         "open_appeals": appeals_for_municipality(user).filter(status=AppealStatus.RECEIVED).count(),
+        "returned_appeals": appeals_returned_for(user).count(),
     }
 
 

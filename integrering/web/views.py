@@ -7,15 +7,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.accounts import lockout
 from integrering.accounts.access import administrator_require
 from integrering.accounts.http import AuthenticatedRequest
 from integrering.accounts.roles import MUNICIPAL_SERVICE_ROLES, Role
+from integrering.audit.services import AccessContext
 from integrering.casework.selectors import deadline_counts, notices_for
 from integrering.news.selectors import news_for_user
-from integrering.programme.selectors import programme_counts
+from integrering.programme.selectors import appeals_returned_listed, programme_counts
+from integrering.settlement.services.request_answers import leader_requests
 from integrering.surveys.services.capacity import open_rounds_for_leader
 
 from . import selectors
@@ -43,7 +46,12 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         context["deadline_counts"] = deadline_counts(user)
         context["new_notices"] = notices_for(user).count()
         context["programme"] = programme_counts(user)
+        context["returned_appeals"] = appeals_returned_listed(
+            ctx=AccessContext.from_request(request)
+        )
+        context["today"] = timezone.localdate()
         context["capacity_rounds"] = open_rounds_for_leader(user)
+        context["settlement_requests"] = leader_requests(user)
     if (
         user.has_role(Role.COUNTY_GOVERNOR_OFFICER)
         and user.organisation

@@ -67,6 +67,7 @@ class PageCheck:
     rendered: bool = False
     violations: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    layout: list[str] = field(default_factory=list)
 
     @property
     def is_html(self) -> bool:
@@ -77,6 +78,7 @@ class PageCheck:
         found = [f"HTTP {self.status}"] if self.status >= 400 else []
         found += [f"console: {message}" for message in self.console_errors]
         found += [f"axe: {violation}" for violation in self.violations]
+        found += [f"layout: {problem}" for problem in self.layout]
         return found
 
 
@@ -129,6 +131,47 @@ def axe_violations(page: Page) -> list[str]:
     return lines
 
 
+# Issue 23: every text field is wide enough to read what is typed (10 em), and no label lies on
+# top of its field. Measured in the page as it is laid out, so a style rule that squeezes a field
+# anywhere (a grid cell, a flex row) is caught on every form, not only on the one it was seen on.
+FORM_LAYOUT_SCRIPT = """
+() => {
+  const problems = [];
+  const visible = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden";
+  };
+  const name = (e) => e.name || e.id || e.tagName.toLowerCase();
+  const texts = document.querySelectorAll(
+    'input:is([type=text],[type=email],[type=search],[type=tel],[type=url],[type=password],' +
+    ':not([type])), textarea'
+  );
+  for (const e of texts) {
+    if (!visible(e)) continue;
+    const em = parseFloat(getComputedStyle(e).fontSize);
+    const width = e.getBoundingClientRect().width;
+    if (width < 10 * em - 0.5) {
+      problems.push(`${name(e)} is ${Math.round(width)} px wide, under 10 em (${Math.round(10 * em)} px)`);
+    }
+  }
+  for (const label of document.querySelectorAll("label[for]")) {
+    const control = document.getElementById(label.htmlFor);
+    if (!control || !visible(label) || !visible(control) || label.contains(control)) continue;
+    const a = label.getBoundingClientRect(), b = control.getBoundingClientRect();
+    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (w > 1 && h > 1) problems.push(`the label of ${name(control)} overlaps its field`);
+  }
+  return problems;
+}
+"""
+
+
+def form_layout_problems(page: Page) -> list[str]:
+    """Text fields under 10 em wide and labels on top of their fields, on the current page."""
+    return list(page.evaluate(FORM_LAYOUT_SCRIPT))
+
+
 class PageWatch:
     """Collects a page's console errors, uncaught exceptions and main-frame navigation responses
     (a download has no page, so its response is only seen here)."""
@@ -176,6 +219,7 @@ def render(page: Page, url: str, watch: PageWatch) -> PageCheck:
     if check.is_html:
         check.rendered = True
         check.violations = axe_violations(page)
+        check.layout = form_layout_problems(page)
         check.console_errors = watch.errors
     return check
 

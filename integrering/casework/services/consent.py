@@ -24,6 +24,8 @@ from integrering.people.models import (
     Person,
 )
 
+from .deadlines import consent_deadlines_sync
+
 SHAREABLE_SERVICES = [s for s in Service.values if s != Service.REFUGEE_SERVICE]
 
 
@@ -106,6 +108,7 @@ def consent_give(
         allowed=True,
         detail=f"samtykke gitt – {_describe(consent)}",
     )
+    consent_deadlines_sync(ctx=ctx, person=person)
     return consent
 
 
@@ -136,6 +139,7 @@ def consent_withdraw(
     )
     remaining = [s for s in locked.services if s not in withdrawn]
     if not remaining:
+        consent_deadlines_sync(ctx=ctx, person=locked.person)
         return None
     today = timezone.localdate()
     return consent_give(

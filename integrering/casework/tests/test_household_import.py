@@ -465,7 +465,8 @@ def test_a_household_has_one_municipality_one_settlement_date_and_one_main_perso
     assert texts(upload) == [
         "Rad 3, bosatt dato: Husstanden M-1 har bosatt dato 01.09.2024 på rad 2; alle radene i "
         "en husstand må ha samme bosatt dato.",
-        "Rad 3, relasjon: Husstanden M-1 har allerede en hovedperson på rad 2.",
+        "Rad 3, relasjon: Husstanden kan ha bare én hovedperson, og A B er det allerede. Velg en "
+        "annen relasjon.",
         "Rad 4, kommune: Husstanden M-1 har kommune 0301 på rad 2; alle radene i en husstand "
         "må ha samme kommune.",
     ]

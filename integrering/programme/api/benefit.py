@@ -25,6 +25,7 @@ from integrering.schemas import ErrorOut, ObjectId
 from ..models import BenefitLine, BenefitRun
 from ..selectors import benefit_run_get, benefit_runs_for
 from ..services.benefit_run import (
+    ReductionsUndecided,
     benefit_lines_shown,
     benefit_run_approve,
     benefit_run_csv,
@@ -57,6 +58,7 @@ class BenefitLineOut(Schema):
     deduction: str
     amount: str = Field(description="Til utbetaling; negativ for en korreksjon som trekker tilbake")
     needs_decision: bool = Field(description="Trekket krever enkeltvedtak (integreringsloven § 21)")
+    decision: int | None = Field(None, description="Vedtaket om trekk (utkast eller fattet)")
     note: str
 
     @staticmethod
@@ -75,6 +77,7 @@ class BenefitLineOut(Schema):
             deduction=money_str(line.deduction),
             amount=money_str(line.amount),
             needs_decision=line.needs_decision,
+            decision=line.decision_id,
             note=line.note,
         )
 
@@ -92,6 +95,9 @@ class BenefitRunOut(Schema):
     created_at: datetime.datetime
     computed_at: datetime.datetime | None
     approved_at: datetime.datetime | None
+    approved_by_computer_confirmed: bool = Field(
+        description="Godkjent av den som beregnet kjøringen, og bekreftet av vedkommende"
+    )
     url: str
     csv_url: str
 
@@ -110,6 +116,7 @@ class BenefitRunOut(Schema):
             created_at=run.created_at,
             computed_at=run.computed_at,
             approved_at=run.approved_at,
+            approved_by_computer_confirmed=run.approved_by_computer_confirmed,
             url=reverse("api:benefit_run_detail", kwargs={"run_id": run.pk}),
             csv_url=reverse("api:benefit_run_csv", kwargs={"run_id": run.pk}),
         )
@@ -117,6 +124,28 @@ class BenefitRunOut(Schema):
 
 class BenefitRunDetailOut(BenefitRunOut):
     lines: list[BenefitLineOut]
+
+
+class ApproveIn(Schema):
+    confirm_same_user: bool = Field(
+        False, description="Den som beregnet kjøringen, bekrefter at de også godkjenner den"
+    )
+
+
+class UndecidedOut(Schema):
+    line: int
+    person: int
+    name: str
+    period: str = Field(description="ÅÅÅÅ-MM")
+    decision: int | None = Field(description="Vedtaket om trekk; tom når det mangler")
+    reference: str
+    status: str = Field(description="draft, decided eller sent; tom når vedtaket mangler")
+    reason: str
+    url: str | None = Field(description="Vedtaket i API-et")
+
+
+class ApproveRefusedOut(ErrorOut):
+    undecided: list[UndecidedOut]
 
 
 def _require_programme(request: HttpRequest) -> None:
@@ -181,12 +210,51 @@ def benefit_run_detail(request: HttpRequest, run_id: ObjectId) -> BenefitRunDeta
 
 @router.post(
     "{run_id}/approve",
-    response={200: BenefitRunOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: BenefitRunOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ApproveRefusedOut,
+        422: ErrorOut,
+    },
     summary="Godkjenn en forhåndsvisning; måneden låses",
 )
-def benefit_run_approve_post(request: HttpRequest, run_id: ObjectId) -> BenefitRunOut:
+def benefit_run_approve_post(
+    request: HttpRequest, run_id: ObjectId, payload: ApproveIn
+) -> BenefitRunOut | Status[ApproveRefusedOut]:
+    """409 lists the deductions whose decisions are not made; 422 when the user who computed
+    the run approves it without ``confirm_same_user``."""
     run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
-    run = benefit_run_approve(ctx=AccessContext.from_request(request), run=run)
+    try:
+        run = benefit_run_approve(
+            ctx=AccessContext.from_request(request),
+            run=run,
+            confirm_same_user=payload.confirm_same_user,
+        )
+    except ReductionsUndecided as exc:
+        undecided = [
+            UndecidedOut(
+                line=b.line.pk,
+                person=b.line.person_id,
+                name=f"{b.line.person.given_name} {b.line.person.family_name}",
+                period=f"{b.line.period:%Y-%m}",
+                decision=b.decision.pk if b.decision else None,
+                reference=b.decision.reference if b.decision else "",
+                status=b.decision.status if b.decision else "",
+                reason=b.reason,
+                url=reverse("api:decisions_detail", kwargs={"decision_id": b.decision.pk})
+                if b.decision
+                else None,
+            )
+            for b in exc.blocking
+        ]
+        return Status(
+            409,
+            ApproveRefusedOut(
+                detail=" ".join(exc.messages), errors=exc.message_dict, undecided=undecided
+            ),
+        )
     return BenefitRunOut.of(run)
 
 

@@ -84,6 +84,11 @@ class DecisionOut(Schema):
     conclusion: str
     effective_on: datetime.date | None
     amount: str | None = Field(description="Beløp for trekk i stønaden, to desimaler")
+    benefit_period: str | None = Field(None, description="Trekket gjelder stønaden for ÅÅÅÅ-MM")
+    absence_hours: str | None = Field(None, description="Timer ugyldig fravær trekket gjelder")
+    governor_reference: str = Field(
+        "", description="Statsforvalterens vedtak, når denne versjonen er Statsforvalterens endring"
+    )
     decided_on: datetime.date | None
     decided_by: str | None
     sent_on: datetime.date | None
@@ -113,6 +118,11 @@ class DecisionOut(Schema):
             conclusion=decision.conclusion,
             effective_on=decision.effective_on,
             amount=money_str(decision.amount) if decision.amount is not None else None,
+            benefit_period=f"{decision.benefit_period:%Y-%m}" if decision.benefit_period else None,
+            absence_hours=f"{decision.absence_hours:.1f}"
+            if decision.absence_hours is not None
+            else None,
+            governor_reference=decision.governor_reference,
             decided_on=decision.decided_on,
             decided_by=decided_by.get_username() if decided_by is not None else None,
             sent_on=decision.sent_on,
@@ -147,6 +157,15 @@ class AppealOut(Schema):
     new_decision: int | None
     outcome_on: datetime.date | None
     outcome_reasoning: str
+    forward_due_on: datetime.date | None = Field(
+        None, description="Kommunens frist for å sende klagen til Statsforvalteren"
+    )
+    returned_due_on: datetime.date | None = Field(
+        None, description="Frist for nytt vedtak når Statsforvalteren opphevet vedtaket"
+    )
+    documents: list[str] = Field(
+        default_factory=list, description="Saksdokumentene sendt med klagen"
+    )
     version: int
 
     @staticmethod
@@ -171,6 +190,9 @@ class AppealOut(Schema):
             new_decision=appeal.new_decision_id,
             outcome_on=appeal.outcome_on,
             outcome_reasoning=appeal.outcome_reasoning,
+            forward_due_on=appeal.forward_deadline.due_on if appeal.forward_deadline else None,
+            returned_due_on=appeal.returned_deadline.due_on if appeal.returned_deadline else None,
+            documents=[f"{item['title']}: {item['detail']}" for item in appeal.bundle_index or []],
             version=appeal.version,
         )
 
@@ -236,6 +258,13 @@ class OutcomeIn(Schema):
     outcome: str = Field("", description="upheld (stadfestet), quashed (opphevet) eller changed")
     reasoning: str = ""
     decided_on: datetime.date | None = None
+    governor_reference: str = Field("", description="Statsforvalterens saksnummer")
+    changed_conclusion: str = Field(
+        "", description="Vedtaket slik det er endret (påkrevd for changed)"
+    )
+    changed_amount: Decimal | None = Field(
+        None, description="Beløpet som nå trekkes (påkrevd for changed på vedtak om trekk)"
+    )
     version: int
 
 
@@ -549,5 +578,8 @@ def governor_appeals_outcome(
         reasoning=payload.reasoning,
         decided_on=payload.decided_on,
         version=payload.version,
+        changed_conclusion=payload.changed_conclusion,
+        changed_amount=payload.changed_amount,
+        governor_reference=payload.governor_reference,
     )
     return _governor_out(appeal)

@@ -33,12 +33,20 @@ from .lifecycle import (
     StopForm,
     UpdateForm,
 )
-from .money import BenefitRunStartForm, ClaimExportForm, ClaimForm, PackageReportForm, RegisterForm
+from .money import (
+    BenefitRunApproveForm,
+    BenefitRunStartForm,
+    ClaimExportForm,
+    ClaimForm,
+    PackageReportForm,
+    RegisterForm,
+)
 
 __all__ = [
     "AbsenceForm",
     "AppealCreateForm",
     "AppealFilterForm",
+    "BenefitRunApproveForm",
     "BenefitRunStartForm",
     "CareerGuidanceForm",
     "ClaimExportForm",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from integrering.ui.forms import DateInput, DsForm
+from integrering.ui.forms import DateInput, DecimalCommaField, DsForm
 
 from ..models import Appeal, AppealStatus
 
@@ -106,4 +106,34 @@ class OutcomeForm(DsForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Skriv Statsforvalterens begrunnelse."},
     )
+    governor_reference = forms.CharField(
+        label="Statsforvalterens saksnummer",
+        required=False,
+        max_length=200,
+        help_text="Står i Statsforvalterens vedtak. Tom: vedtaksdatoen og klagesaken brukes.",
+    )
+    changed_conclusion = forms.CharField(
+        label="Vedtaket slik Statsforvalteren har endret det",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Bare når vedtaket er omgjort. Det blir en ny versjon av kommunens vedtak.",
+    )
+    changed_amount = DecimalCommaField(
+        digit_groups=True,
+        label="Beløp som nå skal trekkes (kr)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+        help_text=(
+            "Bare for vedtak om trekk i introduksjonsstønaden som er omgjort. Neste "
+            "utbetaling korrigerer måneden."
+        ),
+        error_messages={"invalid": "Skriv et beløp, for eksempel 1 250,50."},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, reduction: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not reduction:
+            del self.fields["changed_amount"]

@@ -61,6 +61,16 @@ class BenefitRunStartForm(DsForm):
             raise forms.ValidationError(exc.messages) from None
 
 
+class BenefitRunApproveForm(DsForm):
+    """Approving a run; the user who computed it confirms that they approve it too."""
+
+    confirm_same_user = forms.BooleanField(
+        label="Jeg beregnet denne kjøringen selv, og bekrefter at jeg også godkjenner den",
+        required=False,
+        help_text="Til vanlig godkjenner en annen enn den som beregnet. Bekreftelsen lagres.",
+    )
+
+
 # --- Grant claims, the package report and the register export ------------------------------------
 
 

@@ -6,11 +6,17 @@ it may change its own decision (a new decision drafted in place of the old one),
 case with its assessment to the county governor of its county, who records the outcome: upheld
 (stadfestet), quashed (opphevet) or changed (omgjort). An appeal received after the deadline is
 still registered; the municipality either records why it is heard anyway (§ 31) or dismisses it.
+
+Registering an appeal opens the municipality's deadline to prepare it and forward it
+(``deadlines/casework`` kind ``appeal_forward``; § 33 names no number of days: see the
+parameter's notes), met when it is reviewed. Forwarding bundles the case documents
+(``appeal_bundle.py``); what the outcome sets going is ``appeal_outcomes.py``.
 """
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,14 +25,44 @@ from django.utils import timezone
 from integrering.accounts.access import county_governor_id_of
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
+from integrering.casework.services.deadlines import deadline_close, deadline_create
 from integrering.concurrency import version_bump
 from integrering.errors import NotFound
+from integrering.rules.parameters import RulesError
 
-from ..models import APPEAL_OUTCOMES, Appeal, AppealStatus, Decision, DecisionStatus
+from ..models import (
+    APPEAL_OUTCOMES,
+    Appeal,
+    AppealStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+)
 from ..selectors import NOT_FOUND_APPEAL, decision_get
+from .appeal_bundle import appeal_bundle_make
+from .appeal_outcomes import appeal_change, appeal_return
 from .decisions import decision_draft, decision_texts
 
 WHAT = "klagen"
+APPEAL_FORWARD = "appeal_forward"
+SERVICE = "refugee_service"
+FINAL = (
+    "Vedtaket er Statsforvalterens endring etter en klage og er endelig; det kan ikke påklages "
+    "(forvaltningsloven § 28 tredje ledd)."
+)
+
+
+def _forward_deadline_meet(ctx: AccessContext, appeal: Appeal, on: datetime.date) -> None:
+    """The municipality has reviewed the appeal: its deadline to do so is met."""
+    if appeal.forward_deadline_id is not None:
+        deadline_close(
+            ctx=ctx,
+            person=appeal.decision.person,
+            kinds=[],
+            on=on,
+            deadline=appeal.forward_deadline,
+            note=f"Klagen ble {appeal.get_status_display().lower()}.",
+        )
 
 
 def _late_reference(on: datetime.date) -> str:
@@ -70,6 +106,8 @@ def appeal_register(
         ) from None
     if decision.status != DecisionStatus.SENT:
         raise ValidationError(_not_appealable(decision))
+    if decision.governor_reference:
+        raise ValidationError(FINAL)
     assert decision.sent_on is not None and decision.appeal_deadline is not None
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -96,6 +134,13 @@ def appeal_register(
         late_heard_reason=(late_heard_reason or "").strip() if late else "",
         created_by=ctx.acting_user,
     )
+    try:
+        appeal.forward_deadline = deadline_create(
+            person=decision.person, kind=APPEAL_FORWARD, service=SERVICE, start=received_on
+        )
+        appeal.save(update_fields=["forward_deadline"])
+    except RulesError:
+        pass  # received before the first dated rule (2018): no deadline was kept then
     audit_record(
         ctx=ctx,
         person_id=decision.person_id,
@@ -169,9 +214,15 @@ def appeal_reverse(
         effective_on=old.effective_on,
         amount=old.amount,
     )
-    Decision.objects.filter(pk=new.pk).update(replaces=old, subject=old.subject)
+    Decision.objects.filter(pk=new.pk).update(
+        replaces=old,
+        subject=old.subject,
+        benefit_period=old.benefit_period,
+        absence_hours=old.absence_hours,
+    )
     Appeal.objects.filter(pk=appeal.pk).update(new_decision=new)
     appeal.refresh_from_db()
+    _forward_deadline_meet(ctx, appeal, today)
     audit_record(
         ctx=ctx,
         person_id=old.person_id,
@@ -211,6 +262,7 @@ def appeal_dismiss(*, ctx: AccessContext, appeal: Appeal, assessment: str, versi
         reviewed_by=ctx.acting_user,
     )
     appeal.refresh_from_db()
+    _forward_deadline_meet(ctx, appeal, timezone.localdate())
     audit_record(
         ctx=ctx,
         person_id=appeal.decision.person_id,
@@ -231,7 +283,8 @@ def appeal_forward(
     late_heard_reason: str = "",
 ) -> Appeal:
     """Forward the case to the county governor of the municipality's county (§ 33 fourth
-    paragraph), with the municipality's assessment (its innstilling)."""
+    paragraph), with the municipality's assessment (its innstilling) and the case documents as
+    they are today (``appeal_bundle``)."""
     errors, reason = _review_errors(appeal, assessment, late_heard_reason)
     if errors:
         raise ValidationError(errors)
@@ -248,6 +301,10 @@ def appeal_forward(
         reviewed_by=ctx.acting_user,
     )
     appeal.refresh_from_db()
+    index, pdf = appeal_bundle_make(appeal)
+    Appeal.objects.filter(pk=appeal.pk).update(bundle_index=index, bundle_pdf=pdf)
+    appeal.bundle_index, appeal.bundle_pdf = index, pdf
+    _forward_deadline_meet(ctx, appeal, timezone.localdate())
     audit_record(
         ctx=ctx,
         person_id=appeal.decision.person_id,
@@ -267,12 +324,18 @@ def appeal_decide_outcome(
     reasoning: str,
     decided_on: datetime.date | None,
     version: int,
+    changed_conclusion: str = "",
+    changed_amount: Decimal | None = None,
+    governor_reference: str = "",
 ) -> Appeal:
     """The county governor's decision on a forwarded appeal (forvaltningsloven § 34): upheld,
     quashed or changed, with its reasoning.
 
     Only an officer of the county governor the appeal was forwarded to may record it (404 for
-    anyone else); the date is not before the appeal was forwarded nor in the future.
+    anyone else); the date is not before the appeal was forwarded nor in the future. A changed
+    decision needs the decision as changed (``changed_conclusion``), and for a reduction of the
+    benefit the amount now deducted (``changed_amount``, 0 or more). Quashed and changed set
+    the municipality's next steps going (``appeal_outcomes``).
     """
     governor = county_governor_id_of(ctx.user)
     if governor is None or governor != appeal.county_governor_id:
@@ -303,6 +366,9 @@ def appeal_decide_outcome(
         errors["decided_on"] = [
             f"Vedtaksdatoen kan ikke være før kommunen sendte klagen ({appeal.reviewed_on:%d.%m.%Y})."
         ]
+    errors.update(_change_errors(appeal, outcome, changed_conclusion, changed_amount))
+    if len(governor_reference or "") > 200:
+        errors["governor_reference"] = ["Saksnummeret kan ha høyst 200 tegn."]
     if errors:
         raise ValidationError(errors)
     appeal.version = version_bump(
@@ -322,4 +388,33 @@ def appeal_decide_outcome(
         allowed=True,
         detail=f"klage {appeal.pk}: {appeal.get_status_display().lower()}",
     )
+    if outcome == AppealStatus.QUASHED:
+        return appeal_return(ctx=ctx, appeal=appeal)
+    if outcome == AppealStatus.CHANGED:
+        return appeal_change(
+            ctx=ctx,
+            appeal=appeal,
+            conclusion=changed_conclusion.strip(),
+            amount=changed_amount,
+            reference=(governor_reference or "").strip(),
+        )
     return appeal
+
+
+def _change_errors(
+    appeal: Appeal, outcome: str, conclusion: str, amount: Decimal | None
+) -> dict[str, list[str]]:
+    """A changed decision says what it now is; a reduction, what is deducted."""
+    if outcome != AppealStatus.CHANGED:
+        return {}
+    errors: dict[str, list[str]] = {}
+    if not (conclusion or "").strip():
+        errors["changed_conclusion"] = ["Skriv vedtaket slik Statsforvalteren har endret det."]
+    if appeal.decision.kind == DecisionKind.REDUCTION:
+        if amount is None or amount < 0:
+            errors["changed_amount"] = [
+                "Oppgi beløpet som nå skal trekkes i stønaden (0 kr eller mer)."
+            ]
+    elif amount is not None:
+        errors["changed_amount"] = ["Beløp hører bare til vedtak om trekk i stønaden."]
+    return errors

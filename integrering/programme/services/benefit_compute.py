@@ -7,9 +7,10 @@ described there.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -21,6 +22,7 @@ from integrering.jobs import Progress, job_done, job_fail, job_progress, job_sta
 from integrering.rules.benefit import age_on, full_rate_reached
 from integrering.rules.deadlines import add_months
 from integrering.rules.parameters import RulesError, value
+from integrering.ui.numbers import number_nb
 
 from ..benefit import MonthBenefit, benefit_month, unapproved_hours
 from ..models import (
@@ -34,6 +36,7 @@ from ..models import (
     ProgrammePeriod,
 )
 from ..periods import last_day, month_bounds
+from .benefit_decisions import reduction_amounts, reduction_decisions_attach
 
 LOOKBACK = "benefit/correction_lookback_months"
 PROGRESS_EVERY = 500  # how often the run row's progress is written while computing
@@ -86,6 +89,8 @@ class _Participant:
     periods: list[ProgrammePeriod]
     extensions: list[Extension]
     absences: list[Absence]
+    # The deduction a reduction decision in force set for a month (``benefit_decisions``).
+    reductions: dict[datetime.date, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.last_day = last_day(self.participation, self.extensions)
@@ -135,6 +140,7 @@ class _Participant:
             end,
             periods,
             unapproved_hours(absences, month) if absences else ZERO,
+            self.reductions.get(month),
             full_rate if full_rate[0] == full_rate[1] else birth,
             *(getattr(p, name) for name in KEY_AS_IS),
             *(clip(getattr(p, name)) for name in KEY_CLIPPED),
@@ -157,14 +163,28 @@ class _Participant:
         return result
 
     def compute(self, month: datetime.date) -> MonthBenefit | None:
-        """``benefit_month`` from the rows loaded with the participation."""
-        return benefit_month(
+        """``benefit_month`` from the rows loaded with the participation, with the deduction
+        that a reduction decision in force set for the month (integreringsloven § 21: the
+        decision, or the county governor's change of it, says what is deducted)."""
+        result = benefit_month(
             self.participation,
             month,
             birth_date=self.participation.person.birth_date,
             periods=self.periods,
             extensions=self.extensions,
             absences=self.absences_by_month.get(month, []),
+        )
+        decided = self.reductions.get(month)
+        if result is None or decided is None or decided == result.deduction:
+            return result
+        deduction = min(decided, result.gross)
+        return dataclasses.replace(
+            result,
+            deduction=deduction,
+            amount=result.gross - deduction,
+            note="; ".join(
+                x for x in (result.note, f"trekk etter vedtak kr {number_nb(deduction, 2)}") if x
+            ),
         )
 
 
@@ -181,6 +201,7 @@ def benefit_month_compute(
         list(participation.periods.all()),
         list(participation.extensions.all()),
         list(participation.absences.filter(on__gte=first, on__lte=last)),
+        reduction_amounts([participation.pk], [first]).get(participation.pk, {}),
     )
     return participant.compute(first)
 
@@ -262,8 +283,11 @@ def _participants(
         participation_id__in=ids, on__gte=first, on__lte=last
     ).only("participation_id", "on", "hours", "approved"):
         absences[absence.participation_id].append(absence)
+    reductions = reduction_amounts(
+        ids, [*correction_for, first.replace(day=1), last.replace(day=1)]
+    )
     return [
-        _Participant(p, periods[p.pk], extensions[p.pk], absences[p.pk])
+        _Participant(p, periods[p.pk], extensions[p.pk], absences[p.pk], reductions.get(p.pk, {}))
         for p in participations.select_related("person").only(
             *(f.name for f in Participation._meta.concrete_fields),
             "person__given_name",
@@ -400,6 +424,9 @@ def benefit_run_compute(*, run_id: int, progress: Progress | None = None) -> Ben
             )
             if not locked.exists():
                 return None
+            reduction_decisions_attach(
+                run, lines, [run.month, *correction_months(run.municipality_id, run.month)]
+            )
             BenefitLine.objects.bulk_create(lines, batch_size=1000)
             job_done(
                 run,

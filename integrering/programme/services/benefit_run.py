@@ -38,6 +38,7 @@ from django.utils.http import content_disposition_header
 from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_denied, audit_record_many
+from integrering.concurrency import ConflictError
 from integrering.exports import AMOUNT, Cell, Column, Sheet, csv_file_bytes, xlsx_bytes
 from integrering.jobs import job_enqueue
 from integrering.organisations.models import Municipality
@@ -50,6 +51,7 @@ from ..models import (
     BenefitRun,
     BenefitRunStatus,
 )
+from .benefit_decisions import Blocking, reductions_blocking
 
 NO_ACCESS = "Du arbeider ikke med introduksjonsprogrammet i denne kommunen."
 ZERO = Decimal(0)
@@ -166,13 +168,42 @@ def benefit_run_start(
 # --- Approving -------------------------------------------------------------------------------------
 
 
-def benefit_run_approve(*, ctx: AccessContext, run: BenefitRun) -> BenefitRun:
+class ReductionsUndecided(ConflictError):
+    """The run has deductions whose individual decisions are not made (409 in the API)."""
+
+    def __init__(self, run: BenefitRun, blocking: list[Blocking]) -> None:
+        count = len(blocking)
+        super().__init__(
+            {
+                "decisions": [
+                    f"Stønaden for {run.month:%m.%Y} kan ikke godkjennes før "
+                    + ("vedtaket" if count == 1 else f"{count} vedtak")
+                    + " om trekk i stønaden er fattet (integreringsloven § 21):",
+                    *(b.text for b in blocking),
+                ]
+            }
+        )
+        self.blocking = blocking
+
+
+SAME_USER = (
+    "Du beregnet denne kjøringen selv. Bekreft at du også godkjenner den, eller be en kollega "
+    "godkjenne den."
+)
+
+
+def benefit_run_approve(
+    *, ctx: AccessContext, run: BenefitRun, confirm_same_user: bool = False
+) -> BenefitRun:
     """Approve a preview; from then on the run is locked (seed 002 §3.2: a month is paid once).
 
     Only a preview can be approved, and only if no other month was approved after it was
-    computed (that month's corrections may overlap this one's: compute it again). The status
-    check and the write are one UPDATE; the database's unique constraint refuses a second
-    approved run of the month even when two users approve at the same moment.
+    computed (that month's corrections may overlap this one's: compute it again), and only when
+    every deduction that needs an individual decision has one decided with the amount the line
+    pays (integreringsloven § 21; ``ReductionsUndecided`` lists them). The user who computed the
+    run may approve it only by confirming so (``confirm_same_user``), which is recorded. The
+    status check and the write are one UPDATE; the database's unique constraint refuses a
+    second approved run of the month even when two users approve at the same moment.
     """
     _require_access(ctx, run.municipality_id, run)
     run.refresh_from_db()
@@ -198,12 +229,20 @@ def benefit_run_approve(*, ctx: AccessContext, run: BenefitRun) -> BenefitRun:
             f"Stønaden for {later.month:%m.%Y} ble godkjent etter at denne forhåndsvisningen ble "
             f"beregnet. Beregn {run.month:%m.%Y} på nytt før du godkjenner, så korreksjonene blir riktige."
         )
+    blocking = reductions_blocking(run)
+    if blocking:
+        raise ReductionsUndecided(run, blocking)
+    user = ctx.acting_user
+    same_user = user is not None and run.created_by_id == user.pk
+    if same_user and not confirm_same_user:
+        raise ValidationError({"confirm_same_user": [SAME_USER]})
     try:
         with transaction.atomic():
             updated = BenefitRun.objects.filter(pk=run.pk, status=BenefitRunStatus.PREVIEW).update(
                 status=BenefitRunStatus.APPROVED,
                 approved_at=timezone.now(),
-                approved_by=ctx.acting_user,
+                approved_by=user,
+                approved_by_computer_confirmed=same_user,
             )
     except IntegrityError:
         raise ValidationError(approved_refusal(run.month)) from None
@@ -215,7 +254,8 @@ def benefit_run_approve(*, ctx: AccessContext, run: BenefitRun) -> BenefitRun:
         ctx=ctx,
         person_ids=_person_ids(run),
         action=AuditAction.UPDATE,
-        detail=f"introduksjonsstønad {run.month:%m.%Y} godkjent",
+        detail=f"introduksjonsstønad {run.month:%m.%Y} godkjent"
+        + (" av den som beregnet den (bekreftet)" if same_user else ""),
     )
     run.refresh_from_db()
     return run
@@ -225,7 +265,11 @@ def benefit_run_approve(*, ctx: AccessContext, run: BenefitRun) -> BenefitRun:
 
 
 def benefit_run_lines(run: BenefitRun) -> QuerySet[BenefitLine]:
-    return BenefitLine.objects.filter(run=run).select_related("person")
+    return (
+        BenefitLine.objects.filter(run=run)
+        .select_related("person", "decision")
+        .defer("decision__letter_pdf")
+    )
 
 
 def _person_ids(run: BenefitRun) -> list[int]:

@@ -36,7 +36,7 @@ from django.utils import timezone
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record
 from integrering.casework.models import Deadline
-from integrering.casework.services.deadlines import deadlines_meet_kind
+from integrering.casework.services.deadlines import deadline_close, deadlines_meet_kind
 from integrering.concurrency import version_bump
 from integrering.pdf import pdf_from_template
 from integrering.people.models import Person
@@ -45,7 +45,7 @@ from integrering.rules.deadlines import deadline_due
 from integrering.rules.integration_packages import measure_legal_basis
 from integrering.rules.parameters import value
 
-from ..models import Decision, DecisionKind, DecisionStatus, Participation
+from ..models import Appeal, Decision, DecisionKind, DecisionStatus, Participation
 
 TEXTS = "programme/decision_texts"
 CASEWORK_DEADLINES = "deadlines/casework"
@@ -334,6 +334,16 @@ def decision_decide(
     if decision.kind == DecisionKind.START:
         deadlines_meet_kind(
             ctx=ctx, persons=[decision.person], kind=PROGRAMME_DECISION, met_on=decided_on
+        )
+    # The new decision in a case the county governor sent back (quashed) ends that task.
+    for appeal in Appeal.objects.filter(new_decision=decision, returned_deadline__isnull=False):
+        deadline_close(
+            ctx=ctx,
+            person=decision.person,
+            kinds=[],
+            on=decided_on,
+            deadline=appeal.returned_deadline,
+            note=f"Nytt vedtak {decision.reference} fattet {decided_on:%d.%m.%Y}.",
         )
     audit_record(
         ctx=ctx,

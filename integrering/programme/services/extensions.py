@@ -51,6 +51,7 @@ from .participation_steps import (
     participation_require_open,
     programme_event_record,
 )
+from .programme_deadlines import programme_deadlines_sync
 
 REINFORCED_GOAL = "upper_secondary"  # the final goal of the reinforced programme (periods.py)
 
@@ -226,6 +227,7 @@ def programme_extend(
         f"{ExtensionKind(data.kind).label}: {data.months} måneder"
         + (f" (integreringspakke {package})" if package else ""),
     )
+    programme_deadlines_sync(ctx=ctx, participation=participation)
     return extension
 
 
@@ -496,6 +498,7 @@ def programme_final_goal_revise(
             f"måneder fra start, til {new_end:%d.%m.%Y}."
         ),
     )
+    programme_deadlines_sync(ctx=ctx, participation=participation)
     return participation
 
 

@@ -46,6 +46,7 @@ from .participation_steps import (
     participation_require_open,
     programme_event_record,
 )
+from .programme_deadlines import programme_deadlines_sync
 
 
 def _check_in_programme(
@@ -190,6 +191,7 @@ def programme_start(*, ctx: AccessContext, person: Person, data: StartInput) -> 
             "Du har rett til introduksjonsstønad mens du deltar."
         ),
     )
+    programme_deadlines_sync(ctx=ctx, participation=participation)
     return participation
 
 
@@ -473,6 +475,7 @@ def programme_end(
         f"Avsluttet {ended_on:%d.%m.%Y}: {EndReason(reason).label.lower()}"
         + (f" ({note.strip()})" if note.strip() else ""),
     )
+    programme_deadlines_sync(ctx=ctx, participation=participation)
     return participation
 
 

@@ -366,7 +366,8 @@ def test_the_outcome_needs_a_valid_outcome_a_reasoning_and_a_possible_date(world
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.FORWARDED
 
-    assert decide(outcome=AppealStatus.CHANGED).status == AppealStatus.CHANGED
+    changed = decide(outcome=AppealStatus.CHANGED, changed_conclusion="Forlengelse innvilges.")
+    assert changed.status == AppealStatus.CHANGED
     with pytest.raises(ValidationError, match="allerede avgjort"):
         appeal_decide_outcome(
             ctx=_ctx(officer),

@@ -302,7 +302,7 @@ def test_preview_then_approve_then_a_second_approved_run_is_refused(world: World
     recomputed = computed(world, MAY)  # a preview may be computed again: it replaces the first
     assert not BenefitRun.objects.filter(pk=first.pk).exists()
 
-    approved = benefit_run_approve(ctx=ctx, run=recomputed)
+    approved = benefit_run_approve(ctx=ctx, run=recomputed, confirm_same_user=True)
 
     assert approved.status == BenefitRunStatus.APPROVED
     assert approved.approved_by == world.owner and approved.approved_at is not None
@@ -333,10 +333,10 @@ def test_a_preview_computed_before_another_month_was_approved_must_be_computed_a
     make_participation(world.person)
     may = computed(world, MAY)
     june = computed(world, JUNE)
-    benefit_run_approve(ctx=oslo_ctx(world), run=may)
+    benefit_run_approve(ctx=oslo_ctx(world), run=may, confirm_same_user=True)
 
     with pytest.raises(ValidationError, match=r"Beregn 06\.2024 på nytt"):
-        benefit_run_approve(ctx=oslo_ctx(world), run=june)
+        benefit_run_approve(ctx=oslo_ctx(world), run=june, confirm_same_user=True)
 
 
 def test_the_month_must_not_be_in_the_future_and_must_be_a_month(world: World) -> None:
@@ -362,7 +362,7 @@ def test_approving_from_the_page_locks_the_month(world: World) -> None:
     run = computed(world, MAY)
     owner = client_for(world.owner)
 
-    response = owner.post(f"/stonad/{run.pk}/godkjenn/", follow=True)
+    response = owner.post(f"/stonad/{run.pk}/godkjenn/", {"confirm_same_user": "on"}, follow=True)
 
     run.refresh_from_db()
     assert run.status == BenefitRunStatus.APPROVED
@@ -382,7 +382,7 @@ def test_an_absence_registered_after_approval_is_a_correction_in_the_next_month(
 ) -> None:
     p = make_participation(world.person)
     other = participant("Annen", D(1989, 8, 8))
-    benefit_run_approve(ctx=oslo_ctx(world), run=computed(world, MAY))
+    benefit_run_approve(ctx=oslo_ctx(world), run=computed(world, MAY), confirm_same_user=True)
     programme_absence(
         ctx=CTX, participation=p, on=D(2024, 5, 14), hours=Decimal("4"), approved=False
     )
@@ -402,7 +402,7 @@ def test_an_absence_registered_after_approval_is_a_correction_in_the_next_month(
     assert june.total == 2 * MONTHLY - Decimal("536.34")
 
     # Once June (with its correction) is approved, July does not correct May again.
-    benefit_run_approve(ctx=oslo_ctx(world), run=june)
+    benefit_run_approve(ctx=oslo_ctx(world), run=june, confirm_same_user=True)
     july = computed(world, JULY)
     assert not july.lines.filter(kind=BenefitLineKind.CORRECTION).exists()
 
@@ -411,7 +411,7 @@ def test_a_participant_stopped_after_approval_is_corrected_even_when_out_of_the_
     world: World,
 ) -> None:
     p = make_participation(world.person)
-    benefit_run_approve(ctx=oslo_ctx(world), run=computed(world, MAY))
+    benefit_run_approve(ctx=oslo_ctx(world), run=computed(world, MAY), confirm_same_user=True)
     # Stopped from 21 May, registered in June, and still stopped: nothing for June.
     programme_stop(ctx=CTX, participation=p, from_on=D(2024, 5, 21), reason="Uteblir")
 
@@ -442,7 +442,7 @@ def test_csv_and_excel_exports_parse_with_the_right_sums_and_are_audited(world: 
     assert preview.status_code == 200
     assert "FORH%C3%85NDSVISNING" in preview["Content-Disposition"]
 
-    benefit_run_approve(ctx=oslo_ctx(world), run=run)
+    benefit_run_approve(ctx=oslo_ctx(world), run=run, confirm_same_user=True)
     response = owner.get(f"/stonad/{run.pk}/eksport.csv")
     assert response["Content-Disposition"] == (
         'attachment; filename="introduksjonsstonad-0301-2024-05.csv"'
@@ -529,9 +529,10 @@ def test_the_api_starts_reads_approves_and_refuses_a_second_approval(world: Worl
     ]
     assert [r["id"] for r in api.get(API).json()] == [body["id"]]
 
-    approved = api.post(f"{API}{body['id']}/approve")
+    approve = {"confirm_same_user": True}
+    approved = api.post(f"{API}{body['id']}/approve", approve, "application/json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    again = api.post(f"{API}{body['id']}/approve")
+    again = api.post(f"{API}{body['id']}/approve", approve, "application/json")
     assert again.status_code == 422
     second = api.post(API, {"municipality": "0301", "month": "2024-05"}, "application/json")
     assert second.status_code == 422
@@ -577,7 +578,7 @@ def test_an_outsider_gets_404_on_every_run_route(world: World) -> None:
     assert outsider.post(f"/stonad/{run.pk}/godkjenn/").status_code == 404
     for url in (f"{API}{run.pk}", f"{API}{run.pk}/export.csv"):
         assert api.get(url).status_code == 404, url
-    assert api.post(f"{API}{run.pk}/approve").status_code == 404
+    assert api.post(f"{API}{run.pk}/approve", {}, "application/json").status_code == 404
     assert api.get(API).json() == []
     assert world.person.family_name not in outsider.get(LIST_URL).content.decode()
     run.refresh_from_db()
@@ -676,7 +677,7 @@ def test_people_are_not_looked_up_one_by_one(
         programme_absence(
             ctx=CTX, participation=p, on=D(2024, 5, 7), hours=Decimal("1"), approved=False
         )
-    benefit_run_approve(ctx=oslo_ctx(world), run=computed(world, MAY))
+    benefit_run_approve(ctx=oslo_ctx(world), run=computed(world, MAY), confirm_same_user=True)
     run = benefit_run_prepare(ctx=oslo_ctx(world), municipality=municipality("0301"), month=JUNE)
     with django_assert_max_num_queries(20):  # type: ignore[operator]
         result = benefit_run_compute(run_id=run.pk)

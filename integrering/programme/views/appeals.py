@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +30,7 @@ from ..forms import AppealCreateForm, AppealFilterForm, ReviewForm
 from ..models import Appeal, AppealStatus, DecisionStatus
 from ..selectors import appeal_get, appeals_for_municipality, decision_get
 from ..services.appeals import appeal_dismiss, appeal_forward, appeal_register, appeal_reverse
+from .county_governor import appeal_bundle_response
 
 PAGE_SIZE = 50
 
@@ -133,6 +134,7 @@ def _detail_context(request: HttpRequest, appeal: Appeal, **forms_: ReviewForm) 
         "decision": appeal.decision,
         "person": appeal.decision.person,
         "may_edit": may_edit_case(request.user),
+        "bundle_url": reverse("programme:appeal-bundle", kwargs={"appeal_id": appeal.pk}),
     }
     if appeal.status == AppealStatus.RECEIVED:
         initial = {"version": appeal.version}
@@ -218,6 +220,17 @@ def appeal_forward_view(request: HttpRequest, appeal_id: int) -> HttpResponse:
     return _review(request, appeal_id, "forward")
 
 
+@require_GET
+@login_required
+def appeal_bundle(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    """The case documents the municipality forwarded with the appeal, as the county governor
+    got them."""
+    ctx = AccessContext.from_request(request)
+    appeal = appeal_get(ctx=ctx, appeal_id=appeal_id)
+    back = reverse("programme:appeal-detail", kwargs={"appeal_id": appeal.pk})
+    return appeal_bundle_response(request, appeal, ctx, back)
+
+
 urlpatterns = [
     path("vedtak/<int:decision_id>/klage/ny/", appeal_create, name="appeal-create"),
     path("klager/", appeal_list, name="appeal-list"),
@@ -225,4 +238,5 @@ urlpatterns = [
     path("klager/<int:appeal_id>/omgjor/", appeal_reverse_view, name="appeal-reverse"),
     path("klager/<int:appeal_id>/avvis/", appeal_dismiss_view, name="appeal-dismiss"),
     path("klager/<int:appeal_id>/send/", appeal_forward_view, name="appeal-forward"),
+    path("klager/<int:appeal_id>/saksdokumenter.pdf", appeal_bundle, name="appeal-bundle"),
 ]

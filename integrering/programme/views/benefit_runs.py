@@ -43,10 +43,12 @@ from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import form_add_service_errors
 
-from ..forms import BenefitRunStartForm
+from ..forms import BenefitRunApproveForm, BenefitRunStartForm
 from ..models import BenefitRun, BenefitRunStatus
 from ..selectors import benefit_run_get, benefit_runs_for
+from ..services.benefit_decisions import reductions_blocking
 from ..services.benefit_run import (
+    ReductionsUndecided,
     benefit_lines_shown,
     benefit_run_approve,
     benefit_run_csv,
@@ -121,12 +123,17 @@ def benefit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         lines = lines.filter(needs_decision=True)
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("side"))
     benefit_lines_shown(AccessContext.from_request(request), page.object_list, run)
+    preview = run.status == BenefitRunStatus.PREVIEW
     context.update(
         {
             "totals": benefit_run_totals(run),
             "page": page,
             "flagged": flagged,
             "exportable": run.status in (BenefitRunStatus.PREVIEW, BenefitRunStatus.APPROVED),
+            # What holds the approval back: the decisions on deductions, with links.
+            "blocking": reductions_blocking(run) if preview else [],
+            "same_user": run.created_by_id == request.user.pk,
+            "approve_form": BenefitRunApproveForm(),
         }
     )
     return render(request, "programme/benefit_run_detail.html", context)
@@ -135,9 +142,18 @@ def benefit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def benefit_run_approve_view(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Approve a run; its page lists what holds it back. The user who computed it ticks the
+    confirmation (recorded on the run)."""
     run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
+    form = BenefitRunApproveForm(request.POST)
+    confirmed = form.is_valid() and bool(form.cleaned_data["confirm_same_user"])
     try:
-        benefit_run_approve(ctx=AccessContext.from_request(request), run=run)
+        benefit_run_approve(
+            ctx=AccessContext.from_request(request), run=run, confirm_same_user=confirmed
+        )
+    except ReductionsUndecided as exc:
+        first, *items = exc.messages
+        messages.error(request, f"{first} {'; '.join(items)}.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

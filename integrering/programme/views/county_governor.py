@@ -15,23 +15,24 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.accounts.access import county_governor_id_of
 from integrering.audit.models import AuditAction
-from integrering.audit.services import AccessContext, audit_record_many
+from integrering.audit.services import AccessContext, audit_record, audit_record_many
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 
 from ..forms import OutcomeForm
-from ..models import AppealStatus
+from ..models import Appeal, AppealStatus, DecisionKind
 from ..selectors import (
     NOT_FOUND_APPEAL,
     appeal_get_for_county_governor,
     appeals_for_county_governor,
 )
+from ..services.appeal_bundle import appeal_bundle_filename, appeal_bundle_pdf
 from ..services.appeals import appeal_decide_outcome
 from ..services.decisions import decision_letter, decision_letter_filename
 
@@ -79,8 +80,9 @@ def governor_appeal_detail(request: HttpRequest, governor_appeal_id: int) -> Htt
     ctx = AccessContext.from_request(request)
     appeal = appeal_get_for_county_governor(ctx=ctx, appeal_id=governor_appeal_id)
     status = 200
+    reduction = appeal.decision.kind == DecisionKind.REDUCTION
     if request.method == "POST":
-        form = OutcomeForm(request.POST)
+        form = OutcomeForm(request.POST, reduction=reduction)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -91,6 +93,9 @@ def governor_appeal_detail(request: HttpRequest, governor_appeal_id: int) -> Htt
                     reasoning=data["reasoning"],
                     decided_on=data["decided_on"],
                     version=data["version"],
+                    changed_conclusion=data["changed_conclusion"],
+                    changed_amount=data.get("changed_amount"),
+                    governor_reference=data["governor_reference"],
                 )
             except ValidationError as exc:
                 status = form_add_service_errors(form, exc)
@@ -103,7 +108,10 @@ def governor_appeal_detail(request: HttpRequest, governor_appeal_id: int) -> Htt
         else:
             status = 422
     else:
-        form = OutcomeForm(initial={"decided_on": timezone.localdate(), "version": appeal.version})
+        form = OutcomeForm(
+            initial={"decided_on": timezone.localdate(), "version": appeal.version},
+            reduction=reduction,
+        )
     return no_store(
         render(
             request,
@@ -113,6 +121,10 @@ def governor_appeal_detail(request: HttpRequest, governor_appeal_id: int) -> Htt
                 "decision": appeal.decision,
                 "person": appeal.decision.person,
                 "form": form,
+                "bundle_url": reverse(
+                    "programme:governor-appeal-bundle",
+                    kwargs={"governor_appeal_id": appeal.pk},
+                ),
             },
             status=status,
         )
@@ -133,6 +145,38 @@ def governor_appeal_letter(request: HttpRequest, governor_appeal_id: int) -> Htt
     return no_store(response)
 
 
+def appeal_bundle_response(
+    request: HttpRequest, appeal: Appeal, ctx: AccessContext, back: str
+) -> HttpResponse:
+    """The case documents forwarded with the appeal, as one PDF (audited as an export); an
+    appeal not forwarded has none, and the page it came from says so."""
+    try:
+        content = appeal_bundle_pdf(appeal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    audit_record(
+        ctx=ctx,
+        person_id=appeal.decision.person_id,
+        action=AuditAction.EXPORT,
+        allowed=True,
+        detail=f"saksdokumenter i klagesak {appeal.pk}",
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{appeal_bundle_filename(appeal)}"'
+    return no_store(response)
+
+
+@require_GET
+@login_required
+def governor_appeal_bundle(request: HttpRequest, governor_appeal_id: int) -> HttpResponse:
+    """The case documents the municipality forwarded with the appeal."""
+    ctx = AccessContext.from_request(request)
+    appeal = appeal_get_for_county_governor(ctx=ctx, appeal_id=governor_appeal_id)
+    back = reverse("programme:governor-appeal-detail", kwargs={"governor_appeal_id": appeal.pk})
+    return appeal_bundle_response(request, appeal, ctx, back)
+
+
 urlpatterns = [
     path("statsforvalteren/klager/", governor_appeal_list, name="governor-appeal-list"),
     path(
@@ -144,5 +188,10 @@ urlpatterns = [
         "statsforvalteren/klager/<int:governor_appeal_id>/vedtak.pdf",
         governor_appeal_letter,
         name="governor-appeal-letter",
+    ),
+    path(
+        "statsforvalteren/klager/<int:governor_appeal_id>/saksdokumenter.pdf",
+        governor_appeal_bundle,
+        name="governor-appeal-bundle",
     ),
 ]
