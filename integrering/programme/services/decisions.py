@@ -77,6 +77,27 @@ def decision_texts(*, on: datetime.date, standard: str = "nb") -> dict[str, Any]
     return dict(value(TEXTS, on)[standard])
 
 
+DRAFT_TEXTS = "programme/draft_texts"
+
+
+def draft_text(person: Person, key: str, part: str, **values: object) -> str:
+    """A suggested text for a draft (parameter ``programme/draft_texts``) in the written standard
+    of the person's municipality, with ``values`` filled in; dates as dd.mm.åååå."""
+    standard = person.municipality.letter_standard
+    texts = value(DRAFT_TEXTS, timezone.localdate())[standard]
+    shown = {
+        name: f"{v:%d.%m.%Y}" if isinstance(v, datetime.date) else v for name, v in values.items()
+    }
+    return str(texts[key][part]).format(**shown)
+
+
+def draft_mode(person: Person, *, full_time: bool) -> str:
+    """«heltid» or «deltid» («heiltid» in nynorsk)."""
+    standard = person.municipality.letter_standard
+    modes = value(DRAFT_TEXTS, timezone.localdate())[standard]["mode"]
+    return str(modes["full_time" if full_time else "part_time"])
+
+
 def legal_basis(*, act: str, kind: str, on: datetime.date, standard: str = "nb") -> str:
     """The legal basis of a decision of ``kind`` under ``act`` (parameter ``programme/decision_texts``)."""
     return str(decision_texts(on=on, standard=standard)[act][kind])

@@ -44,7 +44,7 @@ from ..models import (
     Participation,
 )
 from ..periods import DAY, extension_months, goal_limits, planned_end
-from .decisions import decision_draft
+from .decisions import decision_draft, draft_text
 from .participation_steps import (
     WHAT,
     participation_lock,
@@ -184,27 +184,28 @@ def programme_extend(
         effective_on=from_on,
         measure="programme_extension" if package else "",
         package=package,
-        facts=(
-            f"Programmet ditt startet {participation.starts_on:%d.%m.%Y} og skulle vare til "
-            f"{end:%d.%m.%Y}."
-            + (
-                f" Du er i målgruppen for utvidet introduksjonsprogram i integreringspakke "
-                f"{package}."
-                if package
-                else ""
-            )
+        facts=draft_text(
+            participation.person,
+            "extension",
+            "facts",
+            starts=participation.starts_on,
+            ends=end,
+        )
+        + (
+            draft_text(participation.person, "extension", "facts_package", package=package)
+            if package
+            else ""
         ),
         reasoning=(
-            (
-                f"Kommunen har vurdert at du har {ExtensionTest.WORK_OR_EDUCATION.label.lower()}. "
-                if package
-                else ""
-            )
-            + data.assessment.strip()
-        ),
-        conclusion=(
-            f"Du får {'utvidet introduksjonsprogram' if package else 'forlenget programtid'} "
-            f"med {data.months} måneder, til {new_end:%d.%m.%Y}."
+            draft_text(participation.person, "extension", "reasoning_package") if package else ""
+        )
+        + data.assessment.strip(),
+        conclusion=draft_text(
+            participation.person,
+            "extension",
+            "conclusion_package" if package else "conclusion",
+            months=data.months,
+            new_end=new_end,
         ),
     )
     extension = Extension.objects.create(
@@ -344,17 +345,16 @@ def norwegian_extension_grant(
         effective_on=from_on,
         measure="norwegian_extension",
         package=package,
-        facts=(
-            f"Opplæringen din i norsk og samfunnskunnskap ble avsluttet {ends_on:%d.%m.%Y}. Du er "
-            f"i målgruppen for utvidet opplæring i norsk i integreringspakke {package}."
+        facts=draft_text(person, "norwegian_extension", "facts", ends=ends_on, package=package),
+        reasoning=draft_text(
+            person,
+            "norwegian_extension",
+            "reasoning",
+            max_months=answer.max_months,
+            assessment=data.assessment.strip(),
         ),
-        reasoning=(
-            "Utvidet opplæring i norsk er en rett for alle i målgruppen og er ikke behovsprøvd. "
-            f"Kommunen har vurdert hvor lang utvidelsen skal være (inntil {answer.max_months} "
-            f"måneder): {data.assessment.strip()}"
-        ),
-        conclusion=(
-            f"Du får utvidet opplæring i norsk i {data.months} måneder fra {from_on:%d.%m.%Y}."
+        conclusion=draft_text(
+            person, "norwegian_extension", "conclusion", months=data.months, from_on=from_on
         ),
     )
     extension = Extension.objects.create(
@@ -482,20 +482,26 @@ def programme_final_goal_revise(
         act=participation.act,
         effective_on=today,
         measure="reinforced_programme" if is_reinforced else "",
-        facts=(
-            f"Programmet ditt startet {participation.starts_on:%d.%m.%Y} med sluttmålet "
-            f"«{old.description}». Den individuelle planen er revidert."
-            + (
-                " Du startet i programmet etter 1. januar 2019 og har rett til forsterket "
-                "introduksjonsprogram."
-                if is_reinforced
-                else ""
-            )
+        facts=draft_text(
+            participation.person,
+            "final_goal",
+            "facts",
+            starts=participation.starts_on,
+            old_goal=old.description,
+        )
+        + (
+            draft_text(participation.person, "final_goal", "facts_reinforced")
+            if is_reinforced
+            else ""
         ),
         reasoning=reasoning.strip(),
-        conclusion=(
-            f"Sluttmålet ditt er nå «{limits.description}». Programmet varer {planned_months} "
-            f"måneder fra start, til {new_end:%d.%m.%Y}."
+        conclusion=draft_text(
+            participation.person,
+            "final_goal",
+            "conclusion",
+            goal=limits.description,
+            months=planned_months,
+            new_end=new_end,
         ),
     )
     programme_deadlines_sync(ctx=ctx, participation=participation)

@@ -39,7 +39,7 @@ from ..models import (
     ProgrammePeriod,
 )
 from ..periods import DAY, goal_limits, last_day, overlaps, planned_end
-from .decisions import decision_draft
+from .decisions import decision_draft, draft_mode, draft_text
 from .participation_steps import (
     WHAT,
     participation_lock,
@@ -175,20 +175,24 @@ def programme_start(*, ctx: AccessContext, person: Person, data: StartInput) -> 
         kind=DecisionKind.START,
         act=act,
         effective_on=data.starts_on,
-        facts=(
-            f"{person.full_name} ble bosatt i {person.municipality.name} kommune "
-            f"{settled:%d.%m.%Y} og er i målgruppen for introduksjonsprogrammet. "
-            f"Sluttmålet er «{limits.description}»."
+        facts=draft_text(
+            person,
+            "start",
+            "facts",
+            name=person.full_name,
+            municipality=person.municipality.name,
+            settled=settled,
+            goal=limits.description,
         ),
-        reasoning=data.reasoning
-        or (
-            "Programmet er tilpasset ditt behov for grunnleggende kvalifisering slik det går "
-            "fram av kartleggingen og den individuelle planen."
-        ),
-        conclusion=(
-            f"Du får tilbud om introduksjonsprogram på {'heltid' if data.full_time else 'deltid'} "
-            f"fra {data.starts_on:%d.%m.%Y} til {end:%d.%m.%Y} ({data.planned_months} måneder). "
-            "Du har rett til introduksjonsstønad mens du deltar."
+        reasoning=data.reasoning or draft_text(person, "start", "reasoning"),
+        conclusion=draft_text(
+            person,
+            "start",
+            "conclusion",
+            mode=draft_mode(person, full_time=data.full_time),
+            starts=data.starts_on,
+            ends=end,
+            months=data.planned_months,
         ),
     )
     programme_deadlines_sync(ctx=ctx, participation=participation)
@@ -303,11 +307,8 @@ def programme_stop(
         act=participation.act,
         effective_on=from_on,
         facts=reason.strip(),
-        reasoning=(
-            "Kommunen mener at stans er saklig begrunnet i dine forhold. Du får ikke "
-            "introduksjonsstønad mens programmet er stanset."
-        ),
-        conclusion=f"Introduksjonsprogrammet ditt stanses fra {from_on:%d.%m.%Y}.",
+        reasoning=draft_text(participation.person, "stop", "reasoning"),
+        conclusion=draft_text(participation.person, "stop", "conclusion", from_on=from_on),
     )
     period = ProgrammePeriod.objects.create(
         participation=participation,

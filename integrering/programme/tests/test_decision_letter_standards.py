@@ -359,3 +359,24 @@ def test_another_municipalitys_caseworker_cannot_send_the_letter(
     decision = _decision(world.owner, world.person)
     url = reverse("programme:decision-send", kwargs={"decision_id": decision.pk})
     assert client_for(voss_user).get(url).status_code == 404
+
+
+def test_the_suggested_texts_of_a_draft_are_in_the_municipalitys_standard(db: None) -> None:
+    """Issue 22 item 8: the texts a start decision is drafted with (parameter
+    ``programme/draft_texts``), in nynorsk for Voss and bokmål for Oslo."""
+    from integrering.programme.testing import make_participation
+
+    voss = make_participation(_person(VOSS), starts_on=D(2024, 6, 3), full_time=True)
+    oslo = make_participation(_person("0301"), starts_on=D(2024, 6, 3), full_time=True)
+    nn = voss.decisions.get(kind=DecisionKind.START)
+    nb = oslo.decisions.get(kind=DecisionKind.START)
+    assert "blei busett i Voss kommune 01.03.2024 og er i målgruppa" in nn.facts
+    assert nn.conclusion.startswith(
+        "Du får tilbod om introduksjonsprogram på heiltid frå 03.06.2024"
+    )
+    assert "medan du deltek" in nn.conclusion
+    assert "tilpassa behovet ditt" in nn.reasoning
+    assert "ble bosatt i Oslo kommune 01.03.2024 og er i målgruppen" in nb.facts
+    assert nb.conclusion.startswith(
+        "Du får tilbud om introduksjonsprogram på heltid fra 03.06.2024"
+    )
