@@ -34,11 +34,11 @@ from integrering.surveys.models import (
     CapacityService,
     Invitation,
     InvitationStatus,
-    LikertValue,
     MunicipalFeatures,
     QuestionKind,
     Survey,
 )
+from integrering.surveys.scales import scale_of
 from integrering.surveys.services.invitations import invitations_create
 from integrering.surveys.services.questionnaires import questionnaires_load, survey_create
 
@@ -280,12 +280,26 @@ def _news(today: datetime.date) -> int:
     return len(NEWS)
 
 
-# Answer rates per role, shaped like seed 004 table 1 (2020, then 2021).
+# Answer rates per role, shaped like seed 004 table 1 (2019 as about 2020, then 2020 and 2021):
+# three closed years, so last year's figures compare with the two before (seed 004 compares 2021
+# with 2020 and 2019).
 ANSWER_RATES = [
+    {"integration_officer": 0.55, "chief_executive": 0.42, "head_of_education": 0.48},
     {"integration_officer": 0.58, "chief_executive": 0.40, "head_of_education": 0.51},
     {"integration_officer": 0.38, "chief_executive": 0.26, "head_of_education": 0.36},
 ]
-LIKERT_WEIGHTS = (0.12, 0.38, 0.22, 0.08, 0.03, 0.12, 0.05)
+# Per scale, weights of its steps and then of the answers apart (vet ikke, kjenner ikke til),
+# shaped like seed 004's figures (most rate IMDi's services good, figure 1; psychological
+# health and bank accounts challenge most, figure 23).
+LIKERT_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "quality": (0.12, 0.38, 0.22, 0.08, 0.03, 0.12, 0.05),
+    "usefulness": (0.25, 0.42, 0.15, 0.04, 0.01, 0.08, 0.05),
+    "extent": (0.2, 0.45, 0.16, 0.08, 0.02, 0.09),
+    "agreement": (0.35, 0.3, 0.12, 0.08, 0.05, 0.1),
+    "challenge": (0.2, 0.3, 0.25, 0.17, 0.08),
+}
+# Each year back, the good end gets a little less: the seed reads a positive development.
+YEARLY_DRIFT = 0.12
 OPEN_ANSWERS = [
     (
         "Mer statistikk om bosatte per kommune og om resultater etter introduksjonsprogrammet.",
@@ -302,6 +316,28 @@ OPEN_ANSWERS = [
 ]
 
 
+def _likert_value(rng: random.Random, scale_code: str, age: int) -> str:
+    scale = scale_of(scale_code)
+    weights = list(LIKERT_WEIGHTS[scale.code])
+    good = (
+        range(scale.lead)
+        if scale.first_is_positive
+        else range(len(scale.steps) - 2, len(scale.steps))
+    )
+    for index in good:
+        weights[index] *= max(0.2, 1 - YEARLY_DRIFT * age)
+    return rng.choices(scale.values, weights=weights)[0]
+
+
+def _multiple_value(rng: random.Random, choices: list[str]) -> list[str]:
+    """Choices taken each with a falling chance (the first most often), «Vet ikke» alone."""
+    if "Vet ikke" in choices and rng.random() < 0.06:
+        return ["Vet ikke"]
+    options = [c for c in choices if c != "Vet ikke"]
+    taken = [c for i, c in enumerate(options) if rng.random() < 0.75 * 0.8**i]
+    return taken or [rng.choice(options)]
+
+
 def _survey_answers(
     rng: random.Random,
     survey: Survey,
@@ -309,9 +345,11 @@ def _survey_answers(
     centrality: dict[str, int],
     *,
     tag: bool,
+    age: int = 0,
 ) -> None:
     """Answer a closed survey's invitations at about ``rates`` per role; central municipalities
-    answer a little more often (seed 004 table 2: r = 0.15 for centrality)."""
+    answer a little more often (seed 004 table 2: r = 0.15 for centrality). ``age``: how many
+    years before the latest closed survey it is."""
     answers: list[Answer] = []
     submitted: list[int] = []
     mean = sum(centrality.values()) / len(centrality) if centrality else 0
@@ -329,11 +367,11 @@ def _survey_answers(
                     continue
                 value: str | list[str]
                 if question.kind == QuestionKind.LIKERT:
-                    value = rng.choices(LikertValue.values, weights=LIKERT_WEIGHTS)[0]
+                    value = _likert_value(rng, question.scale, age)
                 elif question.kind == QuestionKind.SINGLE:
                     value = rng.choice(question.choices)
                 elif question.kind == QuestionKind.MULTIPLE:
-                    value = rng.sample(question.choices, rng.randint(1, len(question.choices)))
+                    value = _multiple_value(rng, list(question.choices))
                 elif rng.random() < 0.4:
                     value = rng.choice(OPEN_ANSWERS)[0]
                 else:
@@ -360,17 +398,22 @@ def _survey_answers(
 
 
 def _surveys(rng: random.Random, today: datetime.date) -> int:
-    """Two closed years of the municipal survey with answers (the later one with tagged open
-    answers), and this year's open, with its invitations made and a few answers in."""
+    """Three closed years of the municipal survey with answers (the latest with tagged open
+    answers), and this year's open, with its invitations made."""
     data = yaml.safe_load(QUESTIONNAIRES.read_text(encoding="utf-8"))
+    # The demo's municipalities are those of one classification: a survey that would open
+    # before it is valid opens on its first day instead, so that every year has invitations.
+    first_valid = Municipality.objects.order_by("valid_from").values_list("valid_from", flat=True)
+    earliest = first_valid.first() or datetime.date(today.year - 3, 1, 1)
     previous = None
-    for offset, rates in zip((2, 1), ANSWER_RATES, strict=True):
+    for offset, rates in zip((3, 2, 1), ANSWER_RATES, strict=True):
         year = today.year - offset
+        opens_on = max(datetime.date(year, 12, 13), earliest)
         survey = survey_create(
             year=year,
             title=f"Kommuneundersøkelsen {year}",
-            opens_on=datetime.date(year, 12, 13),
-            closes_on=datetime.date(year + 1, 1, 17),
+            opens_on=opens_on,
+            closes_on=max(datetime.date(year + 1, 1, 17), opens_on + datetime.timedelta(days=16)),
             copy_from=previous,
         )
         if previous is None:
@@ -381,7 +424,7 @@ def _surveys(rng: random.Random, today: datetime.date) -> int:
                 "municipality__number", "centrality"
             )
         )
-        _survey_answers(rng, survey, rates, centrality, tag=offset == 1)
+        _survey_answers(rng, survey, rates, centrality, tag=offset == 1, age=offset - 1)
         previous = survey
     current = survey_create(
         year=today.year,
@@ -412,7 +455,7 @@ def demo_monitoring_create(*, seed: int, today: datetime.date) -> MonitoringDemo
     for user in User.objects.filter(roles__role=Role.MUNICIPAL_LEADER, email=""):
         User.objects.filter(pk=user.pk).update(email=f"{user.username}@demo.integrering.no")
     rounds, responses = _capacity(rng, today)
-    features = _features(rng, [today.year - 2, today.year - 1])
+    features = _features(rng, [today.year - 3, today.year - 2, today.year - 1])
     _cost_coverage()
     news = _news(today)
     invitations = _surveys(rng, today)

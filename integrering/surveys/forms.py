@@ -21,7 +21,9 @@ from .models import (
     Survey,
     SurveyRole,
 )
+from .scales import DEFAULT_SCALE, SCALE_CHOICES
 from .services.capacity import COMMENT_MAX, NOTE_MAX, ServiceAnswer
+from .services.figures import COMPARED_MAX
 from .services.results import TAG_MAX_LENGTH
 
 
@@ -105,7 +107,16 @@ class QuestionForm(DsForm):
         label="Gruppe",
         required=False,
         max_length=200,
-        help_text="Skalaspørsmål med samme gruppe vises i samme figur i resultatene.",
+        help_text="Skalaspørsmål med samme gruppe og skala vises i samme figur i resultatene.",
+    )
+    scale = forms.ChoiceField(
+        label="Skala",
+        choices=SCALE_CHOICES,
+        initial=DEFAULT_SCALE,
+        required=False,
+        help_text="Bare for skalaspørsmål. «Vet ikke» kommer i tillegg, og for noen skalaer "
+        "«kjenner ikke til».",
+        error_messages={"invalid_choice": "Velg en av skalaene i listen."},
     )
     required = forms.BooleanField(label="Må besvares", required=False)
     code = forms.CharField(
@@ -154,6 +165,7 @@ class QuestionForm(DsForm):
             "text": data["text"],
             "help_text": data["help_text"],
             "group": data["group"],
+            "scale": data["scale"] or DEFAULT_SCALE,
             "choices": [line.strip() for line in data["choices"].splitlines() if line.strip()],
             "required": data["required"],
             "code": data["code"],
@@ -169,6 +181,7 @@ def question_initial(question: Question) -> dict[str, Any]:
         "help_text": question.help_text,
         "choices": "\n".join(question.choices),
         "group": question.group,
+        "scale": question.scale,
         "required": question.required,
         "code": question.code,
         "show_if_question": question.show_if_question_id,
@@ -285,3 +298,32 @@ class AnswerForm(DsForm):
             {"level": self[f"level_{service}"], "comment": self[f"comment_{service}"]}
             for service in CapacityService.values
         ]
+
+
+class CompareForm(DsForm):
+    """Which earlier years the figures are compared with (at most two, seed 004 compares 2021
+    with 2020 and 2019)."""
+
+    years = forms.TypedMultipleChoiceField(
+        label="Sammenlign med",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Høyst to tidligere år, så hver figur viser høyst tre år ved siden av hverandre.",
+        error_messages={"invalid_choice": "Velg blant årene i listen."},
+    )
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["years"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        years = Survey.objects.filter(year__lt=survey.year).order_by("-year")
+        field.choices = [(y, str(y)) for y in years.values_list("year", flat=True)]
+
+    def clean_years(self) -> list[int]:
+        years: list[int] = self.cleaned_data["years"]
+        if len(years) > COMPARED_MAX:
+            raise forms.ValidationError(
+                f"Velg høyst {COMPARED_MAX} år, så hver figur viser høyst {COMPARED_MAX + 1} år."
+            )
+        return years

@@ -21,6 +21,8 @@ from django.utils import timezone
 from integrering.jobs import Job, JobFields, JobStatus
 from integrering.organisations.models import CountyGovernor, Municipality
 
+from .scales import DEFAULT_SCALE, SCALE_CHOICES
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -162,13 +164,13 @@ class SurveyRole(models.TextChoices):
 class QuestionKind(models.TextChoices):
     SINGLE = "single", "Ett valg"
     MULTIPLE = "multiple", "Flere valg"
-    LIKERT = "likert", "Skala (svært god – svært dårlig)"
+    LIKERT = "likert", "Skala"
     TEXT = "text", "Fritekst"
 
 
 class LikertValue(models.TextChoices):
-    """The Likert scale of the municipal survey (seed 004), best first, then the two answers
-    that are not on the scale."""
+    """The quality scale of the municipal survey (seed 004), best first, then the two answers
+    that are not on the scale. The other scales are in ``scales.py``."""
 
     VERY_GOOD = "svaert_god", "Svært god"
     GOOD = "god", "God"
@@ -232,7 +234,8 @@ class Questionnaire(models.Model):
 
 class Question(models.Model):
     """One question. ``code`` is stable across years, so a Likert item can be compared with last
-    year's. ``choices`` lists the options of single and multiple choice questions. Skip logic:
+    year's. ``choices`` lists the options of single and multiple choice questions, ``scale`` the
+    scale of a Likert item (``scales.py``). Skip logic:
     the question is shown only when ``show_if_question`` was answered with ``show_if_value``."""
 
     questionnaire = models.ForeignKey(
@@ -250,6 +253,13 @@ class Question(models.Model):
         help_text="Skalaspørsmål med samme gruppe vises i samme figur.",
     )
     choices = models.JSONField("svaralternativer", default=list, blank=True)
+    scale = models.CharField(
+        "skala",
+        max_length=20,
+        choices=SCALE_CHOICES,
+        default=DEFAULT_SCALE,
+        help_text="Bare for skalaspørsmål (seed 004 bruker fem skalaer).",
+    )
     required = models.BooleanField("må besvares", default=False)
     show_if_question = models.ForeignKey(
         "self",
@@ -480,3 +490,49 @@ class Mailing(Job):
     @property
     def reminder(self) -> bool:
         return self.kind != MailingKind.SURVEY_LINKS
+
+
+# --- The report as PDF, built in the background ----------------------------------------------
+
+
+REPORT_STALE_MESSAGE = "Rapporten ble ikke ferdig (arbeidsprosessen ble avbrutt). Lag den på nytt."
+
+
+class ReportBuild(Job):
+    """One build of a municipal survey's report as PDF by the background worker: the figures
+    compared with ``compare_years``, its progress in steps (one per figure, then the layout),
+    and the finished PDF."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="report_builds", verbose_name="undersøkelse"
+    )
+    compare_years = models.JSONField("sammenlignet med", default=list, blank=True)
+    requested_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("lagt i kø", default=timezone.now)
+    steps_done = models.PositiveIntegerField("steg ferdig", default=0)
+    steps_total = models.PositiveIntegerField("steg i alt", default=0)
+    step = models.CharField("steg", max_length=200, blank=True)
+    pdf = models.BinaryField("PDF", null=True, blank=True, editable=False)
+    pages = models.PositiveIntegerField("sider", default=0)
+
+    job_fields = JobFields(
+        progress="steps_done", total="steps_total", stale_message=REPORT_STALE_MESSAGE
+    )
+
+    class Meta:
+        verbose_name = "rapportbygging"
+        verbose_name_plural = "rapportbygginger"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Rapport {self.survey.year} {self.created_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.steps_done // self.steps_total if self.steps_total else 0

@@ -1,6 +1,7 @@
 """The municipal survey's results in the browser, on the demo's closed survey of last year: table
-1 (response rates against the year before), table 2 (correlations with stars), the Likert charts,
-open answers given a theme, the PDF report and the Excel tables; and the cost-coverage table."""
+1 (response rates against the year before), table 2 (correlations with stars), a figure per
+question compared with the two years before and across roles, open answers given a theme, the
+PDF report built in the background and the Excel tables; and the cost-coverage table."""
 
 from __future__ import annotations
 
@@ -41,8 +42,25 @@ def test_the_analyst_reads_last_years_results_and_downloads_the_report(
     # Table 2: r for centrality with its p.
     table2 = main.get_by_role("table", name=re.compile("Tabell 2"))
     expect(table2.get_by_role("rowheader", name="Sentralitet")).to_be_visible()
-    # The Likert charts are SVG images with a text alternative.
-    expect(main.locator("svg[role=img]").first).to_be_visible()
+    # A figure per question, with N: Likert scales, yes/no and multiple choice, each year
+    # beside the two before, and the roles side by side; each chart is an SVG image with its
+    # table as the text alternative.
+    expect(
+        main.get_by_role(
+            "heading",
+            name=re.compile(
+                r"^Figur 1 – Kommunedirektør \(\d{4}: N=\d+, \d{4}: N=\d+, \d{4}: N=\d+\)"
+            ),
+        )
+    ).to_be_visible()
+    expect(
+        main.get_by_role("heading", name=re.compile(r"Hvordan tilrettelegger kommunen"))
+    ).to_be_visible()
+    expect(main.get_by_role("heading", name=re.compile(r"\(IA\) \(N=\d+\)"))).not_to_have_count(0)
+    expect(main.get_by_role("table", name=re.compile(r"^Tabell til Figur 1 –"))).to_be_visible()
+    charts = main.locator("svg[role=img]")
+    assert charts.count() >= 30
+    expect(charts.first).to_be_visible()
     assert_accessible(page)
 
     # Open answers: give one a theme, and it is grouped under it.
@@ -60,16 +78,26 @@ def test_the_analyst_reads_last_years_results_and_downloads_the_report(
     assert_accessible(page)
     page.goto(results_url)
 
-    # The report as a PDF, and the tables as Excel.
-    # (fetched with the browser's session, as the links would)
-    pdf_url = main.get_by_role("link", name="Rapport (PDF)").get_attribute("href")
+    # The report as a PDF, built in the background: its page shows the progress, then the
+    # download.
+    main.get_by_role("button", name="Lag rapport (PDF)").click()
+    expect(
+        main.get_by_role("heading", name=f"Rapport: Kommuneundersøkelsen {LAST_YEAR}")
+    ).to_be_visible()
+    assert_accessible(page)
+    download = main.get_by_role("link", name="Last ned rapporten (PDF)")
+    expect(download).to_be_visible(timeout=180_000)
+    assert_accessible(page)
+    pdf_url = download.get_attribute("href")
     pdf_response = page.context.request.get(f"{live_url}{pdf_url}", timeout=120_000)
     assert pdf_response.ok
     assert pdf_response.headers["content-type"] == "application/pdf"
     pdf = PdfReader(io.BytesIO(pdf_response.body()))
     text = "\n".join(p.extract_text() for p in pdf.pages)
     assert f"Kommuneundersøkelsen {LAST_YEAR}" in text
-    assert "Minst en besvarelse" in text
+    assert "Minst en besvarelse" in text and "Innhold" in text
+    assert f"Side 2 av {len(pdf.pages)}" in text
+    page.goto(results_url)
     xlsx_url = main.get_by_role("link", name="Tabeller (Excel)").get_attribute("href")
     xlsx_response = page.context.request.get(f"{live_url}{xlsx_url}", timeout=60_000)
     assert xlsx_response.ok

@@ -82,21 +82,21 @@ def test_demo_data_creates_the_demo_world_once() -> None:
     assert persons_visible_to(oslo).count() > 0
 
     # Monitoring: capacity rounds of both demo governors, Oslo not yet answered this quarter;
-    # two closed survey years with answers and this year's open; seed 001's cost table; news.
+    # three closed survey years with answers and this year's open; seed 001's cost table; news.
     assert CapacityRound.objects.count() == 6
     current = CapacityRound.objects.order_by("-year", "-quarter").first()
     assert current is not None
     assert not current.responses.filter(municipality__number="0301").exists()
     years = sorted(Survey.objects.values_list("year", flat=True))
-    assert len(years) == 3
-    answered = Invitation.objects.filter(questionnaire__survey__year=years[1], status="submitted")
+    assert len(years) == 4
+    answered = Invitation.objects.filter(questionnaire__survey__year=years[-2], status="submitted")
     assert (
         0
         < answered.count()
-        < Invitation.objects.filter(questionnaire__survey__year=years[1]).count()
+        < Invitation.objects.filter(questionnaire__survey__year=years[-2]).count()
     )
     assert not Invitation.objects.filter(
-        questionnaire__survey__year=years[2], status="submitted"
+        questionnaire__survey__year=years[-1], status="submitted"
     ).exists()
     # Seed 001's table: 19 municipalities, 573 224 hours in all (the seed's sum row).
     assert CostCoverageRow.objects.count() == 19

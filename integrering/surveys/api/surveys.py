@@ -22,6 +22,7 @@ from integrering.errors import NotFound
 from integrering.schemas import ErrorOut, ObjectId
 
 from ..models import Mailing, Question, Questionnaire, Survey
+from ..scales import DEFAULT_SCALE, SCALES
 from ..selectors import questionnaire_get, survey_get, surveys_list
 from ..services.invitations import invitations_create
 from ..services.questionnaires import question_add, survey_create
@@ -70,6 +71,7 @@ class QuestionOut(Schema):
     text: str
     help_text: str
     group: str
+    scale: str = Field(description="Skalaen til et skalaspørsmål: " + ", ".join(SCALES))
     choices: list[str]
     required: bool
     show_if_question: int | None = Field(description="Vis bare hvis dette spørsmålet …")
@@ -85,6 +87,7 @@ class QuestionOut(Schema):
             text=q.text,
             help_text=q.help_text,
             group=q.group,
+            scale=q.scale,
             choices=list(q.choices),
             required=q.required,
             show_if_question=q.show_if_question_id,
@@ -121,6 +124,7 @@ class QuestionIn(Schema):
     text: str = ""
     help_text: str = ""
     group: str = ""
+    scale: str = DEFAULT_SCALE
     choices: list[str] = []
     required: bool = False
     code: str = ""
@@ -239,6 +243,7 @@ def question_post(
         text=payload.text,
         help_text=payload.help_text,
         group=payload.group,
+        scale=payload.scale,
         choices=payload.choices,
         required=payload.required,
         code=payload.code,

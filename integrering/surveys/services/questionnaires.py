@@ -24,13 +24,13 @@ from integrering.concurrency import version_bump
 
 from ..models import (
     Answer,
-    LikertValue,
     Question,
     QuestionKind,
     Questionnaire,
     Survey,
     SurveyRole,
 )
+from ..scales import DEFAULT_SCALE, SCALES, scale_of
 
 # Oslo's city districts answer these roles' questionnaires (seed 004 «Utvalg»).
 CITY_DISTRICT_ROLES = frozenset({SurveyRole.CHIEF_EXECUTIVE, SurveyRole.INTEGRATION_OFFICER})
@@ -43,14 +43,16 @@ LOCKED = (
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
 
 
-def likert_choices() -> list[tuple[str, str]]:
-    return [(value.value, value.label) for value in LikertValue]
+def likert_choices(scale: str = DEFAULT_SCALE) -> list[tuple[str, str]]:
+    """A Likert scale's answers as (value, label): its steps, then «vet ikke» (and «kjenner ikke
+    til» where the scale has it)."""
+    return scale_of(scale).options
 
 
 def question_options(question: Question) -> list[tuple[str, str]]:
-    """The answers a question offers, as (value, label): its choices, or the Likert scale."""
+    """The answers a question offers, as (value, label): its choices, or its Likert scale."""
     if question.kind == QuestionKind.LIKERT:
-        return likert_choices()
+        return likert_choices(question.scale)
     if question.kind in CHOICE_KINDS:
         return [(choice, choice) for choice in question.choices]
     return []
@@ -130,6 +132,7 @@ def _questions_copy(source: Questionnaire, target: Questionnaire) -> None:
             help_text=question.help_text,
             group=question.group,
             choices=list(question.choices),
+            scale=question.scale,
             required=question.required,
             show_if_question=condition,
             show_if_value=question.show_if_value if condition else "",
@@ -211,10 +214,13 @@ def _validate(
     choices: list[str],
     show_if_question: Question | None,
     show_if_value: str,
+    scale: str = DEFAULT_SCALE,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if kind not in QuestionKind.values:
         errors["kind"] = ["Velg en spørsmålstype."]
+    if kind == QuestionKind.LIKERT and scale not in SCALES:
+        errors["scale"] = ["Velg en av skalaene i listen."]
     if not text.strip():
         errors["text"] = ["Skriv spørsmålet."]
     elif len(text) > TEXT_MAX:
@@ -238,7 +244,7 @@ def _validate(
     elif choices:
         errors["choices"] = [
             "Bare spørsmål med ett eller flere valg har egne svaralternativer; skalaspørsmål "
-            "bruker skalaen svært god – svært dårlig, vet ikke, kjenner ikke til."
+            "bruker svarene på skalaen som er valgt."
         ]
     if question is not None and kind != QuestionKind.SINGLE and question.dependants.exists():
         errors.setdefault("kind", []).append(
@@ -289,14 +295,16 @@ def _stored(
     required: bool,
     show_if_question: Question | None,
     show_if_value: str,
+    scale: str = DEFAULT_SCALE,
 ) -> dict[str, Any]:
-    """A checked question's fields as stored: a group only on Likert items, choices only on
-    choice questions, a condition value only with its question."""
+    """A checked question's fields as stored: a group and a scale only on Likert items, choices
+    only on choice questions, a condition value only with its question."""
     return {
         "kind": kind,
         "text": text.strip(),
         "help_text": help_text.strip(),
         "group": group.strip() if kind == QuestionKind.LIKERT else "",
+        "scale": (scale or DEFAULT_SCALE) if kind == QuestionKind.LIKERT else DEFAULT_SCALE,
         "choices": choices if kind in CHOICE_KINDS else [],
         "required": required,
         "show_if_question": show_if_question,
@@ -317,6 +325,7 @@ def question_add(
     code: str = "",
     show_if_question: Question | None = None,
     show_if_value: str = "",
+    scale: str = DEFAULT_SCALE,
 ) -> Question:
     """Add a question at the end of the questionnaire (refused once it has answers)."""
     Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
@@ -334,12 +343,15 @@ def question_add(
         choices=choices,
         show_if_question=show_if_question,
         show_if_value=show_if_value,
+        scale=scale,
     )
     return Question.objects.create(
         questionnaire=questionnaire,
         position=position,
         code=code or _code_free(questionnaire, text),
-        **_stored(kind, text, help_text, group, choices, required, show_if_question, show_if_value),
+        **_stored(
+            kind, text, help_text, group, choices, required, show_if_question, show_if_value, scale
+        ),
     )
 
 
@@ -356,6 +368,7 @@ def question_update(
     code: str = "",
     show_if_question: Question | None = None,
     show_if_value: str = "",
+    scale: str = DEFAULT_SCALE,
 ) -> Question:
     """Change a question (refused once the questionnaire has answers)."""
     questionnaire = question.questionnaire
@@ -372,10 +385,11 @@ def question_update(
         choices=choices,
         show_if_question=show_if_question,
         show_if_value=show_if_value,
+        scale=scale,
     )
     question.code = code
     stored = _stored(
-        kind, text, help_text, group, choices, required, show_if_question, show_if_value
+        kind, text, help_text, group, choices, required, show_if_question, show_if_value, scale
     )
     for name, value in stored.items():
         setattr(question, name, value)
@@ -445,7 +459,7 @@ def question_move(*, question: Question, up: bool) -> Question:
 def questionnaires_load(*, survey: Survey, data: dict[str, Any]) -> int:
     """Replace the questions of a survey's questionnaires with those in ``data`` (parsed from
     ``data/questionnaires-<year>.yaml``): ``{role: {title, introduction, questions: [{code,
-    kind, text, help_text, group, choices, required, show_if: {code, value}}]}}``. Refused for a
+    kind, text, help_text, group, scale, choices, required, show_if: {code, value}}]}}``. Refused for a
     questionnaire that has answers; returns how many questions were made."""
     made = 0
     unknown = sorted(set(data) - set(SurveyRole.values))
@@ -479,6 +493,7 @@ def questionnaires_load(*, survey: Survey, data: dict[str, Any]) -> int:
                     code=item.get("code", ""),
                     show_if_question=condition,
                     show_if_value=str(show_if.get("value", "")) if show_if else "",
+                    scale=item.get("scale", DEFAULT_SCALE),
                 )
             except ValidationError as exc:
                 raise ValidationError(

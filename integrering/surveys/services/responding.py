@@ -24,10 +24,10 @@ from ..models import (
     Answer,
     Invitation,
     InvitationStatus,
-    LikertValue,
     Question,
     QuestionKind,
 )
+from ..scales import scale_of
 from ..tokens import token_hash
 
 Value = str | list[str]
@@ -93,7 +93,7 @@ def _clean(question: Question, value: Value | None) -> tuple[Value | None, str]:
     if question.kind == QuestionKind.SINGLE:
         return (text, "") if text in question.choices else (None, "Velg blant svaralternativene.")
     if question.kind == QuestionKind.LIKERT:
-        if text in LikertValue.values:
+        if text in scale_of(question.scale).values:
             return text, ""
         return None, "Velg et svar på skalaen."
     text = text.strip()

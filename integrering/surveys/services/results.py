@@ -1,7 +1,7 @@
 """The municipal survey's results from the database (seed 004): response rates per role and "at
 least one answer" with last year's beside them (table 1), the correlation of each municipality's
-number of answered questionnaires with its features (table 2), Likert distributions per item
-compared with last year, and the open answers with the analyst's themes.
+number of answered questionnaires with its features (table 2), the figures of every question
+(``figures.py``), and the open answers with the analyst's themes.
 
 Only submitted invitations count as answers; a draft is not an answer. The statistics are in
 ``surveys/statistics.py`` (scipy); this module only gathers the figures.
@@ -10,8 +10,8 @@ Only submitted invitations count as answers; a draft is not an answer. The stati
 from __future__ import annotations
 
 import datetime
-import textwrap
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,6 @@ from ..models import (
     AnswerTag,
     Invitation,
     InvitationStatus,
-    LikertValue,
     MunicipalFeatures,
     Question,
     QuestionKind,
@@ -37,15 +36,14 @@ from ..models import (
 from ..selectors import NOT_FOUND
 from ..statistics import (
     AtLeastOne,
-    Distribution,
     ResponseRates,
     RoleRate,
     StatisticsError,
-    likert_distribution,
     pearson,
     response_rates,
     significance_stars,
 )
+from .figures import FigureSection, comparison_surveys, survey_figures
 
 # Seed 004 table 2's rows, in its order: the feature and its Norwegian label.
 FEATURES: tuple[tuple[str, str], ...] = (
@@ -195,119 +193,6 @@ def survey_correlations(survey: Survey) -> list[CorrelationRow]:
     return rows
 
 
-# --- Likert distributions ----------------------------------------------------------------------
-
-LIKERT_SCALE: tuple[str, ...] = tuple(LikertValue.values)
-# Blue for good, red for poor (ColorBrewer RdBu, colour-blind safe), greys for the answers off
-# the scale; the table beside the chart gives the same figures.
-LIKERT_COLOURS = ("#0571B0", "#92C5DE", "#BABABA", "#F4A582", "#CA0020", "#6E6E6E", "#3D3D3D")
-
-
-@dataclass(frozen=True)
-class LikertItem:
-    question: Question
-    this: Distribution
-    last: Distribution | None
-
-
-@dataclass
-class LikertGroup:
-    role: str
-    role_label: str
-    group: str
-    items: list[LikertItem] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return f"{self.role_label}: {self.group}" if self.group else self.role_label
-
-
-def _submitted_values(questions: list[Question]) -> dict[int, list[str]]:
-    values: dict[int, list[str]] = defaultdict(list)
-    answers = Answer.objects.filter(
-        question__in=questions, invitation__status=InvitationStatus.SUBMITTED
-    ).values_list("question_id", "value")
-    for question_id, answer in answers:
-        if isinstance(answer, str):
-            values[question_id].append(answer)
-    return values
-
-
-def survey_likert(survey: Survey) -> list[LikertGroup]:
-    """Per role and group the Likert items with their distribution this year and last year (the
-    question with the same ``code`` in the same role's questionnaire of the year before)."""
-    questions = list(
-        Question.objects.filter(questionnaire__survey=survey, kind=QuestionKind.LIKERT)
-        .select_related("questionnaire")
-        .order_by("questionnaire__role", "position")
-    )
-    previous = previous_survey(survey)
-    last_questions: dict[tuple[str, str], Question] = {}
-    if previous:
-        for q in Question.objects.filter(
-            questionnaire__survey=previous, kind=QuestionKind.LIKERT
-        ).select_related("questionnaire"):
-            last_questions[(q.questionnaire.role, q.code)] = q
-    values = _submitted_values([*questions, *last_questions.values()])
-    labels = dict(SurveyRole.choices)
-    role_order = {role: index for index, role in enumerate(SurveyRole.values)}
-    groups: dict[tuple[str, str], LikertGroup] = {}
-    for q in sorted(questions, key=lambda q: (role_order[q.questionnaire.role], q.position)):
-        role = q.questionnaire.role
-        key = (role, q.group)
-        if key not in groups:
-            groups[key] = LikertGroup(role=role, role_label=labels[role], group=q.group)
-        last_q = last_questions.get((role, q.code))
-        groups[key].items.append(
-            LikertItem(
-                question=q,
-                this=likert_distribution(values.get(q.pk, []), scale=LIKERT_SCALE),
-                last=likert_distribution(values.get(last_q.pk, []), scale=LIKERT_SCALE)
-                if last_q
-                else None,
-            )
-        )
-    return list(groups.values())
-
-
-def likert_chart_svg(group: LikertGroup, *, year: int, chart_id: str) -> str:
-    """A 100 % stacked horizontal bar per item and year, this year above last year's."""
-    from integrering.charts import Series, bar_chart
-
-    categories: list[str] = []
-    columns: list[Distribution] = []
-    for item in group.items:
-        # Wrapped, so that long statements leave room for the bars.
-        text = item.question.text
-        short = textwrap.fill(text if len(text) <= 80 else text[:79] + "…", 28)
-        categories.append(f"{short}\n({year})")
-        columns.append(item.this)
-        if item.last is not None:
-            categories.append(f"{short}\n({year - 1})")
-            columns.append(item.last)
-    series = [
-        Series(name=label, values=[d.counts[code] for d in columns])
-        for code, label in LikertValue.choices
-    ]
-    return bar_chart(
-        title=group.title,
-        categories=categories,
-        series=series,
-        stacked=True,
-        horizontal=True,
-        percent=True,
-        colours=LIKERT_COLOURS,
-        show_values=False,
-        value_label="Andel av svarene",
-        description=(
-            "Fordelingen av svarene per påstand, i prosent av svarene"
-            + (", i år og i fjor" if any(i.last for i in group.items) else "")
-            + ". Tallene står i tabellen under figuren."
-        ),
-        chart_id=chart_id,
-    )
-
-
 # --- Open answers ------------------------------------------------------------------------------
 
 
@@ -316,6 +201,7 @@ class TextQuestion:
     question: Question
     role_label: str
     answers: int
+    themes: list[tuple[str, int]] = field(default_factory=list)  # (theme, answers), "" untagged
 
 
 def survey_text_questions(survey: Survey) -> list[TextQuestion]:
@@ -332,10 +218,37 @@ def survey_text_questions(survey: Survey) -> list[TextQuestion]:
         )
     )
     role_order = {role: index for index, role in enumerate(SurveyRole.values)}
-    return [
-        TextQuestion(question=q, role_label=labels[q.questionnaire.role], answers=q.answered)  # type: ignore[attr-defined]
-        for q in sorted(questions, key=lambda q: (role_order[q.questionnaire.role], q.position))
-    ]
+    themes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    tagged = AnswerTag.objects.filter(
+        answer__question__in=questions, answer__invitation__status=InvitationStatus.SUBMITTED
+    ).values_list("answer__question_id", "name")
+    for question_id, name in tagged:
+        themes[question_id][name] += 1
+    untagged = dict(
+        Answer.objects.filter(
+            question__in=questions,
+            invitation__status=InvitationStatus.SUBMITTED,
+            tags__isnull=True,
+        )
+        .exclude(value="")
+        .values("question_id")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "n")
+    )
+    found = []
+    for q in sorted(questions, key=lambda q: (role_order[q.questionnaire.role], q.position)):
+        counts = sorted(themes[q.pk].items(), key=lambda pair: (-pair[1], pair[0].lower()))
+        if untagged.get(q.pk):
+            counts.append(("", untagged[q.pk]))
+        found.append(
+            TextQuestion(
+                question=q,
+                role_label=labels[q.questionnaire.role],
+                answers=q.answered,  # type: ignore[attr-defined]
+                themes=counts,
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -439,18 +352,24 @@ class SurveyResults:
     survey: Survey
     rates: RatesTable
     correlations: list[CorrelationRow]
-    likert: list[LikertGroup]
+    sections: list[FigureSection]
+    compared: list[int]  # the earlier years the figures are compared with, latest first
     text_questions: list[TextQuestion]
     features_count: int
     stars_legend: str
 
 
-def survey_results(survey: Survey) -> SurveyResults:
+def survey_results(survey: Survey, compare_years: Sequence[int] | None = None) -> SurveyResults:
+    """Everything the results page, the report and the API show. ``compare_years``: the earlier
+    years the figures are compared with (by default the two latest; ``ValidationError`` for
+    more than two, or a year without a survey)."""
+    compared = comparison_surveys(survey, compare_years)
     return SurveyResults(
         survey=survey,
         rates=survey_rates_table(survey),
         correlations=survey_correlations(survey),
-        likert=survey_likert(survey),
+        sections=survey_figures(survey, compared),
+        compared=[s.year for s in compared],
         text_questions=survey_text_questions(survey),
         features_count=MunicipalFeatures.objects.filter(year=survey.year).count(),
         stars_legend=significance_legend(datetime.date(survey.year, 1, 1)),

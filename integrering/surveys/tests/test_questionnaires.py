@@ -178,8 +178,18 @@ def test_the_2021_questionnaires_load_from_the_data_file() -> None:
     made = questionnaires_load(survey=survey, data=yaml.safe_load(DATA.read_text(encoding="utf-8")))
     assert made == Question.objects.filter(questionnaire__survey=survey).count()
     for questionnaire in survey.questionnaires.all():
-        assert 8 <= questionnaire.questions.count() <= 14, questionnaire.role
+        assert 10 <= questionnaire.questions.count() <= 50, questionnaire.role
         assert questionnaire.questions.filter(kind=QuestionKind.LIKERT).exists()
+    # Every scale of seed 004 is used, and every question kind.
+    questions = Question.objects.filter(questionnaire__survey=survey)
+    assert set(questions.filter(kind=QuestionKind.LIKERT).values_list("scale", flat=True)) == {
+        "quality",
+        "usefulness",
+        "extent",
+        "agreement",
+        "challenge",
+    }
+    assert set(questions.values_list("kind", flat=True)) == set(QuestionKind.values)
 
 
 def test_only_analysts_reach_the_pages(world, analyst) -> None:  # type: ignore[no-untyped-def]

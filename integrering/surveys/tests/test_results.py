@@ -18,11 +18,12 @@ from scipy import stats
 from conftest import client_for
 from integrering.accounts.roles import Role
 from integrering.organisations.models import Municipality
-from integrering.surveys.models import AnswerTag, Survey, SurveyRole
+from integrering.surveys.models import AnswerTag, ReportBuild, Survey, SurveyRole
+from integrering.surveys.services.figures import comparison_surveys, survey_figures
+from integrering.surveys.services.report_build import report_build_run
 from integrering.surveys.services.results import (
     answered_per_municipality,
     survey_correlations,
-    survey_likert,
     survey_rates_table,
 )
 from integrering.surveys.testing import make_features, make_invitation, make_submitted, make_survey
@@ -127,13 +128,18 @@ def test_table_2_matches_scipy_on_the_answered_counts(results: Fixture) -> None:
 
 
 def test_likert_items_are_compared_with_last_year_by_code(results: Fixture) -> None:
-    groups = {g.role: g for g in survey_likert(results.survey)}
-    item = groups[SurveyRole.INTEGRATION_OFFICER].items[0]
-    assert item.question.code == "samarbeid_imdi"
-    assert item.this.counts["svaert_god"] + item.this.counts["god"] == 6
-    assert item.last is not None and item.last.counts["darlig"] == 1 and item.last.total == 1
-    chief_last = groups[SurveyRole.CHIEF_EXECUTIVE].items[0].last
-    assert chief_last is not None and chief_last.total == 0
+    sections = survey_figures(results.survey, comparison_surveys(results.survey))
+    by_role = {s.key: s.figures for s in sections}
+    figure = next(f for f in by_role[SurveyRole.INTEGRATION_OFFICER] if f.kind == "likert")
+    assert [c.year for c in figure.columns] == [2026, 2025]
+    row = figure.rows[0]
+    assert row.key == "samarbeid_imdi"
+    this, last = row.cells
+    assert this is not None and this.count("svaert_god") + this.count("god") == 6
+    assert last is not None and last.count("darlig") == 1 and last.n == 1
+    chief = next(f for f in by_role[SurveyRole.CHIEF_EXECUTIVE] if f.kind == "likert")
+    chief_last = chief.rows[0].cells[1]
+    assert chief_last is not None and chief_last.n == 0
 
 
 def test_the_results_page_shows_the_tables_the_chart_and_the_links(
@@ -152,8 +158,11 @@ def test_the_results_page_shows_the_tables_the_chart_and_the_links(
         role=SurveyRole.INTEGRATION_OFFICER
     ).questions.get(code="bosetting_plan_hvorfor")
     assert reverse("surveys:open-answers", kwargs={"question_id": text_question.pk}) in html
-    assert reverse("surveys:survey-report-pdf", kwargs={"survey_id": results.survey.pk}) in html
+    assert reverse("surveys:survey-report", kwargs={"survey_id": results.survey.pk}) in html
     assert reverse("surveys:survey-tables-xlsx", kwargs={"survey_id": results.survey.pk}) in html
+    # A figure per question: its caption with N, its chart and its table.
+    assert "Figur 1 – Kommunedirektør (2026: N=4, 2025: N=0)" in html
+    assert "Andel av 6 integreringsansvarlige i 2026, 0 i 2025 som svarte." in html
 
 
 def test_the_analyst_tags_open_answers_and_they_are_grouped_by_theme(
@@ -202,8 +211,19 @@ def test_the_pdf_report_has_the_tables_and_the_open_answers(
         reverse("surveys:answer-tag", kwargs={"answer_id": question.answers.first().pk}),  # type: ignore[union-attr]
         {"name": "Boligmangel", "action": "add"},
     )
+    start = analyst.post(
+        reverse("surveys:survey-report", kwargs={"survey_id": results.survey.pk}),
+        {"years": ["2025"]},
+    )
+    build = ReportBuild.objects.get()
+    assert start.status_code == 302 and start["Location"].endswith(f"/rapport/{build.pk}/")
+    assert build.status == "queued" and build.compare_years == [2025]
+    report_build_run(build.pk)
     response = analyst.get(
-        reverse("surveys:survey-report-pdf", kwargs={"survey_id": results.survey.pk})
+        reverse(
+            "surveys:survey-report-pdf",
+            kwargs={"survey_id": results.survey.pk, "report_build_id": build.pk},
+        )
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -227,15 +247,24 @@ def test_the_excel_tables_have_one_sheet_per_table(results: Fixture, analyst: Cl
     )
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Tabell 1", "Tabell 2", "Likert", "Åpne svar"]
+    assert workbook.sheetnames == ["Tabell 1", "Tabell 2", "Figurer", "Åpne svar"]
     table_1 = list(workbook["Tabell 1"].iter_rows(values_only=True))
     assert table_1[0][1:4] == ("Invitert 2026", "Besvart 2026", "Prosent 2026")
     assert ("Integreringsansvarlig", 8, 6, 75.0, 2, 1, 50.0) in table_1
     table_2 = {row[0]: row for row in workbook["Tabell 2"].iter_rows(min_row=2, values_only=True)}
     centrality = next(r for r in survey_correlations(results.survey) if r.feature == "centrality")
     assert table_2["Sentralitet"][1] == pytest.approx(centrality.r)
-    likert = list(workbook["Likert"].iter_rows(min_row=2, values_only=True))
-    assert any(row[2] == "samarbeid_imdi" and row[4] == 2025 and row[5] == 1 for row in likert)
+    figures = list(workbook["Figurer"].iter_rows(min_row=2, values_only=True))
+    # (figure, title, code, item, year, year or role, answer, count, share, N)
+    assert any(
+        row[2] == "samarbeid_imdi"
+        and row[4] == 2025
+        and row[6] == "Dårlig"
+        and row[7] == 1
+        and row[8] == 100.0
+        and row[9] == 1
+        for row in figures
+    )
     assert len(list(workbook["Åpne svar"].iter_rows(min_row=2))) == 6 + 4 + 2
 
 
@@ -283,9 +312,15 @@ def test_no_one_but_an_analyst_reaches_an_object(results: Fixture, make: object)
     question = results.survey.questionnaires.first().questions.get(code="bosetting_plan_hvorfor")  # type: ignore[union-attr]
     answer = question.answers.first()
     assert answer is not None
+    build = ReportBuild.objects.create(survey=results.survey)
+    assert (
+        client.post(reverse("surveys:survey-report", kwargs={"survey_id": survey_id})).status_code
+        == 404
+    )
     for name, kwargs in (
         ("surveys:survey-results", {"survey_id": survey_id}),
-        ("surveys:survey-report-pdf", {"survey_id": survey_id}),
+        ("surveys:survey-report-build", {"survey_id": survey_id, "report_build_id": build.pk}),
+        ("surveys:survey-report-pdf", {"survey_id": survey_id, "report_build_id": build.pk}),
         ("surveys:survey-tables-xlsx", {"survey_id": survey_id}),
         ("surveys:open-answers", {"question_id": question.pk}),
     ):
@@ -294,5 +329,13 @@ def test_no_one_but_an_analyst_reaches_an_object(results: Fixture, make: object)
     assert client.post(tag_url, {"name": "x", "action": "add"}).status_code == 404
     assert not AnswerTag.objects.exists()
     assert client.get(f"/api/v1/surveys/{survey_id}/results").status_code == 404
+    assert client.get(f"/api/v1/surveys/{survey_id}/report/{build.pk}").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/surveys/{survey_id}/report", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert ReportBuild.objects.count() == 1
     assert client.get(f"/api/v1/surveys/questions/{question.pk}/open-answers").status_code == 404
     assert client.get(reverse("surveys:features")).status_code == 403

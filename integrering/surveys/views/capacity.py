@@ -36,11 +36,11 @@ from integrering.accounts.access import (
     national_require,
 )
 from integrering.audit.services import AccessContext
-from integrering.charts import DIVERGING, Series, bar_chart
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
 from integrering.ui.numbers import number_nb, percent_nb, round_half_up
 
+from ..capacity_chart import capacity_chart_svg
 from ..capacity_summary import ServiceShare
 from ..forms import AnswerForm, RoundOpenForm
 from ..models import CapacityLevel, CapacityRound, CapacityService
@@ -67,8 +67,6 @@ from ..services.sending import capacity_reminders_start, reminder_status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUARTER_PARAM = re.compile(r"^(\d{4})-([1-4])$")
-# Best first, as the scale: blue for god, red for kritisk (colour-blind safe, ColorBrewer RdBu).
-LEVEL_COLOURS = tuple(reversed(DIVERGING[4]))
 POLL_SECONDS = 2
 
 
@@ -123,26 +121,13 @@ def results_context(results: Results, *, charts: bool = True) -> list[dict[str, 
         chart = ""
         if charts and result.total.share.answered:
             shown = [*result.counties, result.total] if len(result.counties) > 1 else [result.total]
-            chart = bar_chart(
+            chart = capacity_chart_svg(
                 title=result.label,
-                categories=[line.name for line in shown],
-                series=[
-                    Series(
-                        name=str(CapacityLevel(level).label),
-                        values=[line.share.counts.get(level, 0) for line in shown],
-                    )
-                    for level in CapacityLevel.values
-                ],
-                stacked=True,
-                horizontal=True,
-                percent=True,
-                colours=LEVEL_COLOURS,
-                show_values=True,
-                value_label="Andel av kommunene som har svart",
+                lines=[(line.name, line.share) for line in shown],
                 description=share_sentence(result.total.share)
                 + " Tallene står i tabellen under figuren.",
                 chart_id=f"kapasitet-{result.service.replace('_', '-')}",
-            ).replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+            )
         change = result.total.change
         services.append(
             {

@@ -1,6 +1,11 @@
-"""Charts as SVG strings, drawn with matplotlib (Agg canvas, no pyplot and its global figures).
+"""Charts as SVG strings.
 
-Two general helpers, for every page that shows figures over time or shares of a whole:
+``hbar.py`` lays out horizontal bar charts by hand, every text measured with the font's metrics
+(``text.py``) so that none overlaps at any label length: the surveys' figures (Likert scales
+with the answers off the scale apart, choices, several years or roles side by side) and the
+capacity survey's levels. Prefer it for bars.
+
+This module draws with matplotlib (Agg canvas, no pyplot and its global figures):
 
 - ``line_chart``: several series over the same labels (months), with optional horizontal
   reference lines (a need, a target);
@@ -254,7 +259,7 @@ def line_chart(
         axes.set_axisbelow(True)
         if value_label:
             axes.set_ylabel(value_label)
-        axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        axes.set_title(_title_lines(title), loc="left", fontsize=12, fontweight="bold")
         if series or reference_lines:
             axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
         return _svg(figure, chart_id=chart_id, title=title, description=description)
@@ -347,7 +352,7 @@ def bar_chart(
         axes.set_axisbelow(True)
         if value_label:
             (axes.set_xlabel if horizontal else axes.set_ylabel)(value_label)
-        axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        axes.set_title(_title_lines(title), loc="left", fontsize=12, fontweight="bold")
         if series:
             if horizontal:
                 axes.legend(
@@ -356,6 +361,13 @@ def bar_chart(
             else:
                 axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
         return _svg(figure, chart_id=chart_id, title=title, description=description)
+
+
+def _title_lines(title: str) -> str:
+    """The title wrapped to the figure's width (pt = px at 72 dpi), so a long one is never cut."""
+    from .text import wrap
+
+    return "\n".join(wrap(title, WIDTH_INCHES * 72 - 80, 12, max_lines=3, bold=True))
 
 
 def _format(value: float | int, percent: bool) -> str:
@@ -372,3 +384,35 @@ def _text_on(colour: str) -> str:
 
     luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
     return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#FFFFFF"
+
+
+from .hbar import (  # noqa: E402 - the kit's other charts, after the matplotlib helpers
+    DS_APART,
+    DS_DIVERGING,
+    DS_SERIES,
+    HBar,
+    HBarGroup,
+    Segment,
+    contrast,
+    hbar_chart,
+)
+
+__all__ = [
+    "DIVERGING",
+    "DS_APART",
+    "DS_DIVERGING",
+    "DS_SERIES",
+    "MONTHS",
+    "MONTH_NAMES",
+    "PALETTE",
+    "HBar",
+    "HBarGroup",
+    "ReferenceLine",
+    "Segment",
+    "Series",
+    "bar_chart",
+    "contrast",
+    "hbar_chart",
+    "line_chart",
+    "month_labels",
+]
