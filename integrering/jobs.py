@@ -13,10 +13,22 @@ progress, when it started and ended, and a message for the user when it failed. 
 - a failed job's list of errors (``errors``, an import's rows) is kept to its first
   ``ERRORS_KEPT`` (100) and a last entry that gives the count («Viser de første 100 feilene av
   1 200 000.»): ``errors_kept``, applied by ``job_fail``;
+- while the worker runs a task, a thread beside it writes the heartbeat of the task's running
+  jobs every ``heartbeat_seconds()`` (``TaskHeartbeat``, started and stopped by django-tasks'
+  ``task_started`` and ``task_finished`` signals): a job whose body is inside one long
+  transaction, which shows no progress to anyone, is still seen to be alive;
 - a job whose worker died (``kill -9``, a power cut, a deploy) stops beating: ``jobs_stale_fail``
-  fails every job with no heartbeat for ``INTEGRERING_JOB_STALE_MINUTES`` (15), and the worker
-  runs it when it starts and every minute while it runs (``web/management/commands/db_worker.py``).
+  fails every job with no heartbeat for ``INTEGRERING_JOB_STALE_MINUTES`` (15), and its task's
+  row with it; every worker runs it when it starts and every ``watch_seconds()`` while it runs
+  (``web/management/commands/db_worker.py``), so such a job is failed at most
+  ``stale_seconds() + watch_seconds()`` after its worker died, while another worker runs. Its work
+  was one transaction that died with the worker's connection: nothing of it was written, and it
+  can be started again.
 
+Several workers share one queue: django-tasks-db claims a task with ``SELECT ... FOR UPDATE SKIP
+LOCKED`` on PostgreSQL (an exclusive transaction on SQLite), and ``job_start`` claims the job's
+row with ``UPDATE ... WHERE status = 'queued'``, so every job runs once (``tests/
+test_workers_scale.py``: three workers, two web servers, 200 jobs, and a worker killed mid-job).
 The helpers write with ``UPDATE ... WHERE``, so a check and its write are one statement.
 """
 
@@ -50,7 +62,11 @@ STALE_MINUTES_DEFAULT = 15
 
 # How a job's body hears how far the work has come: (done, total).
 Progress = Callable[[int, int], None]
-WATCH_SECONDS = 60  # how often a running worker looks for stale jobs
+# How often a running worker looks for stale jobs, and how often it writes the heartbeat of the
+# jobs it runs: at most these, and a quarter and a sixth of the stale time when that is shorter
+# (a test's worker with a stale time of seconds).
+WATCH_SECONDS = 60.0
+HEARTBEAT_SECONDS = 30.0
 
 
 class JobStatus(models.TextChoices):
@@ -301,8 +317,30 @@ def job_fail(job: Job, message: str, *, fields: JobFields | None = None, **value
 # --- Jobs whose worker died ------------------------------------------------------------------------
 
 
-def stale_minutes() -> int:
-    return int(getattr(settings, "JOB_STALE_MINUTES", STALE_MINUTES_DEFAULT))
+class WorkerLost(Exception):
+    """Recorded on the task of a job failed as stale: its worker stopped without ending it."""
+
+
+def stale_minutes() -> float:
+    """``INTEGRERING_JOB_STALE_MINUTES``: a running job silent this long lost its worker."""
+    minutes: float = getattr(settings, "JOB_STALE_MINUTES", STALE_MINUTES_DEFAULT)
+    return minutes
+
+
+def stale_seconds() -> float:
+    return float(stale_minutes()) * 60
+
+
+def watch_seconds() -> float:
+    """How often a worker looks for stale jobs: every minute, or a quarter of a shorter stale
+    time; a job is failed at most ``stale_seconds() + watch_seconds()`` after its worker died."""
+    return min(WATCH_SECONDS, stale_seconds() / 4)
+
+
+def heartbeat_seconds() -> float:
+    """How often a worker writes the heartbeat of the jobs it runs: every half minute, or a sixth
+    of a shorter stale time, so that a live job misses several beats before it counts as stale."""
+    return min(HEARTBEAT_SECONDS, stale_seconds() / 6)
 
 
 def job_models() -> list[type[Job]]:
@@ -325,31 +363,63 @@ def _picked_before(task_id: str, cutoff: datetime.datetime) -> bool:
     return started is not None and started < cutoff
 
 
+def _tasks_lost(task_ids: list[str], message: str, now: datetime.datetime) -> None:
+    """Fail the tasks of jobs failed as stale: the database backend keeps a task that its worker
+    took «running» for ever when that worker dies (a worker that comes back after all records
+    how its task really ended)."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    ids = [task_id for task_id in task_ids if task_id]
+    if not ids or not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
+        return
+    DBTaskResult.objects.filter(id__in=ids, status="RUNNING").update(
+        status="FAILED",
+        finished_at=now,
+        exception_class_path=f"{__name__}.{WorkerLost.__qualname__}",
+        traceback=f"{WorkerLost.__qualname__}: {message}",
+    )
+
+
 def jobs_stale_fail(*, now: datetime.datetime | None = None) -> int:
-    """Fail every job whose worker stopped without ending it; return how many.
+    """Fail every job whose worker stopped without ending it, and its task; return how many.
 
     Stale: running with no heartbeat for ``INTEGRERING_JOB_STALE_MINUTES``, or still queued
     although the worker took its task that long ago. Such a job's work was in a transaction that
     died with the worker, so nothing of it was written; the user is told to start it again
-    (``STALE_MESSAGE``, or the model's own ``stale_message``). A job that has ended is never touched, nor one queued and waiting.
+    (``STALE_MESSAGE``, or the model's own ``stale_message``). A job that has ended is never
+    touched, nor one queued and waiting, nor one whose worker still beats (``TaskHeartbeat``).
     """
     now = now or timezone.now()
-    cutoff = now - datetime.timedelta(minutes=stale_minutes())
+    cutoff = now - datetime.timedelta(seconds=stale_seconds())
     failed = 0
     for model in job_models():
+        manager = model._default_manager
         for fields in model.jobs_on_row():
             silent = Q(**{f"{fields.heartbeat_at}__lt": cutoff}) | Q(
                 **{f"{fields.heartbeat_at}__isnull": True}
             )
             values = _failure(fields, fields.stale_message, now)
-            count = model._default_manager.filter(_running(fields), silent).update(**values)
-            queued = Q(**{fields.status: JobStatus.QUEUED})
-            for pk, task_id in model._default_manager.filter(queued).values_list(
+            lost: list[str] = []
+            count = 0
+            for pk, task_id in manager.filter(_running(fields), silent).values_list(
                 "pk", fields.task_id
             ):
-                if _picked_before(task_id, cutoff):
-                    count += model._default_manager.filter(queued, pk=pk).update(**values)
+                # Row by row, each with its condition again: a job that beat or ended meanwhile
+                # is left alone.
+                if manager.filter(_running(fields), silent, pk=pk).update(**values):
+                    count += 1
+                    lost.append(task_id)
+            queued = Q(**{fields.status: JobStatus.QUEUED})
+            for pk, task_id in manager.filter(queued).values_list("pk", fields.task_id):
+                if _picked_before(task_id, cutoff) and manager.filter(queued, pk=pk).update(
+                    **values
+                ):
+                    count += 1
+                    lost.append(task_id)
             if count:
+                _tasks_lost(lost, fields.stale_message, now)
                 logger.warning(
                     "%s %s job(s) failed: no heartbeat since %s",
                     count,
@@ -360,13 +430,14 @@ def jobs_stale_fail(*, now: datetime.datetime | None = None) -> int:
     return failed
 
 
-def jobs_watch(stop: threading.Event, every: float = WATCH_SECONDS) -> None:
-    """Fail stale jobs every ``every`` seconds until ``stop`` is set.
+def jobs_watch(stop: threading.Event, every: float | None = None) -> None:
+    """Fail stale jobs every ``every`` seconds (``watch_seconds()``) until ``stop`` is set.
 
     Run in a thread of its own beside the worker (``db_worker``), which checks once itself
     before it takes its first task. An error of one check (the database busy or gone for a
     moment) is logged, and the next check comes as usual.
     """
+    every = watch_seconds() if every is None else every
     try:
         while not stop.wait(every):
             close_old_connections()
@@ -376,3 +447,83 @@ def jobs_watch(stop: threading.Event, every: float = WATCH_SECONDS) -> None:
                 logger.exception("The check for stale jobs failed; trying again in %s s", every)
     finally:
         connection.close()
+
+
+# --- The heartbeat of the jobs a worker runs ---------------------------------------------------
+
+
+def jobs_heartbeat(task_id: str) -> int:
+    """Write now as the heartbeat of every running job of the task ``task_id``; return how many."""
+    now = timezone.now()
+    beaten = 0
+    for model in job_models():
+        for fields in model.jobs_on_row():
+            beaten += model._default_manager.filter(
+                _running(fields), **{fields.task_id: task_id}
+            ).update(**{fields.heartbeat_at: now})
+    return beaten
+
+
+class TaskHeartbeat(threading.Thread):
+    """Beside a task that the worker runs, the heartbeat of its jobs every ``heartbeat_seconds()``.
+
+    A job's own heartbeat comes with its progress, and a body that writes everything in one
+    transaction shows no progress while it writes: without this thread a long import would count
+    as stale while its worker is alive. The thread has its own connection, so its writes commit
+    at once; a write that fails (SQLite busy while the body holds the write lock) is tried again
+    at the next beat. It ends with the task, or with the worker's process (``kill -9``): then the
+    beats stop and the job becomes stale.
+    """
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__(name=f"job-heartbeat-{task_id}", daemon=True)
+        self.task_id = task_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(heartbeat_seconds()):
+                try:
+                    jobs_heartbeat(self.task_id)
+                except Exception:
+                    logger.warning(
+                        "No heartbeat for task %s this time", self.task_id, exc_info=True
+                    )
+        finally:
+            connection.close()
+
+
+_heartbeats: dict[str, TaskHeartbeat] = {}
+_heartbeats_lock = threading.Lock()
+
+
+def _heartbeat_start(sender: object, task_result: Any, **kwargs: Any) -> None:
+    task_id = str(task_result.id)
+    beat = TaskHeartbeat(task_id)
+    with _heartbeats_lock:
+        previous = _heartbeats.pop(task_id, None)
+        _heartbeats[task_id] = beat
+    if previous is not None:
+        previous.stopped.set()
+    beat.start()
+
+
+def _heartbeat_stop(sender: object, task_result: Any, **kwargs: Any) -> None:
+    with _heartbeats_lock:
+        beat = _heartbeats.pop(str(task_result.id), None)
+    if beat is not None:
+        beat.stopped.set()
+        # Not long: a beat waiting for a busy database ends on its own, and the worker goes on.
+        beat.join(timeout=1)
+
+
+def _heartbeat_connect() -> None:
+    """Tie the heartbeat to the worker's tasks (django-tasks' signals, sent by the worker around
+    every task it runs; a test that calls a job's body directly sends none, so beats nothing)."""
+    from django_tasks_db.compat import task_finished, task_started
+
+    task_started.connect(_heartbeat_start, dispatch_uid="integrering.jobs.heartbeat_start")
+    task_finished.connect(_heartbeat_stop, dispatch_uid="integrering.jobs.heartbeat_stop")
+
+
+_heartbeat_connect()

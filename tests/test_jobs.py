@@ -26,6 +26,8 @@ from integrering.casework.tests.test_household_import import WORKER_DB, run_work
 from integrering.jobs import (
     STALE_MESSAGE,
     JobStatus,
+    WorkerLost,
+    heartbeat_seconds,
     job_done,
     job_enqueue,
     job_fail,
@@ -33,8 +35,11 @@ from integrering.jobs import (
     job_models,
     job_progress,
     job_start,
+    jobs_heartbeat,
     jobs_stale_fail,
     jobs_watch,
+    stale_seconds,
+    watch_seconds,
 )
 from integrering.people.models import HouseholdImport, ImportStatus
 from integrering.programme.models import BenefitRun, BenefitRunStatus
@@ -292,6 +297,98 @@ def test_a_queued_job_is_failed_only_when_the_worker_took_its_task_long_ago() ->
     taken.refresh_from_db()
     assert waiting.status == ImportStatus.QUEUED
     assert taken.status == ImportStatus.FAILED and taken.error == STALE_MESSAGE
+
+
+def test_a_stale_job_fails_its_task_too_which_its_dead_worker_left_running() -> None:
+    user = make_user(municipality_number="0301")
+    upload = household_import_queue(
+        user=user, municipality=municipality("0301"), filename="a.csv", content=b"x"
+    )
+    other = household_import_queue(
+        user=user, municipality=municipality("0301"), filename="b.csv", content=b"x"
+    )
+    DBTaskResult.objects.filter(pk__in=[upload.task_id, other.task_id]).update(
+        status="RUNNING", started_at=minutes_ago(30)
+    )
+    HouseholdImport.objects.filter(pk=upload.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=minutes_ago(16)
+    )
+    HouseholdImport.objects.filter(pk=other.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=minutes_ago(1)
+    )
+
+    assert jobs_stale_fail() == 1
+
+    task = DBTaskResult.objects.get(pk=upload.task_id)
+    assert task.status == "FAILED" and task.finished_at is not None
+    assert task.exception_class_path == "integrering.jobs.WorkerLost"
+    assert task.traceback == f"WorkerLost: {STALE_MESSAGE}"
+    assert WorkerLost.__module__ == "integrering.jobs"
+    # The other job's worker still beats: its task runs on.
+    assert DBTaskResult.objects.get(pk=other.task_id).status == "RUNNING"
+
+
+def test_the_intervals_follow_the_stale_time() -> None:
+    # The product: 15 minutes, a beat every half minute and a check every minute.
+    assert (stale_seconds(), heartbeat_seconds(), watch_seconds()) == (900, 30, 60)
+    with override_settings(JOB_STALE_MINUTES=0.1):  # a test's worker: 6 s
+        assert (stale_seconds(), heartbeat_seconds(), watch_seconds()) == (6, 1, 1.5)
+
+
+def test_the_heartbeat_of_a_task_beats_its_running_jobs_only() -> None:
+    user = make_user(municipality_number="0301")
+    upload = household_import_queue(
+        user=user, municipality=municipality("0301"), filename="a.csv", content=b"x"
+    )
+    job_start(upload)
+    HouseholdImport.objects.filter(pk=upload.pk).update(heartbeat_at=minutes_ago(10))
+    waiting = household_import_queue(
+        user=user, municipality=municipality("0301"), filename="b.csv", content=b"x"
+    )
+
+    assert jobs_heartbeat(upload.task_id) == 1
+    assert jobs_heartbeat(waiting.task_id) == 0  # queued: nothing to beat yet
+
+    upload.refresh_from_db()
+    assert upload.heartbeat_at is not None and upload.heartbeat_at > minutes_ago(1)
+    assert jobs_stale_fail() == 0
+
+
+@WORKER_DB  # the heartbeat's thread has its own connection: it sees only what is committed
+@override_settings(JOB_STALE_MINUTES=0.01)  # 0.6 s: a beat every 0.1 s
+def test_while_the_worker_runs_a_task_a_thread_beats_for_its_jobs_and_stops_with_it() -> None:
+    from django_tasks.signals import task_finished, task_started
+
+    user = make_user(municipality_number="0301")
+    upload = household_import_queue(
+        user=user, municipality=municipality("0301"), filename="a.csv", content=b"x"
+    )
+    job_start(upload)
+    old = minutes_ago(10)
+    HouseholdImport.objects.filter(pk=upload.pk).update(heartbeat_at=old)
+    result = DBTaskResult.objects.get(pk=upload.task_id).task_result
+
+    # A body inside one long transaction shows no progress; the worker's thread beats for it.
+    task_started.send(sender=type(result.task.get_backend()), task_result=result)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            upload.refresh_from_db()
+            if upload.heartbeat_at != old:
+                break
+            time.sleep(0.05)
+        assert upload.heartbeat_at is not None and upload.heartbeat_at > minutes_ago(0.1)
+        assert jobs_stale_fail() == 0
+    finally:
+        task_finished.send(sender=type(result.task.get_backend()), task_result=result)
+
+    # The task has ended: no more beats, and the job, had its body not ended it, goes stale.
+    HouseholdImport.objects.filter(pk=upload.pk).update(heartbeat_at=old)
+    time.sleep(0.3)
+    upload.refresh_from_db()
+    assert upload.heartbeat_at == old
+    assert not [t for t in threading.enumerate() if t.name.startswith("job-heartbeat-")]
+    assert jobs_stale_fail() == 1
 
 
 def test_a_stale_confirmation_leaves_the_run_a_proposal_with_the_message() -> None:

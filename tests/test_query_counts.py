@@ -31,7 +31,7 @@ from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
 from integrering.casework.services.deadlines import deadline_meet, deadline_open
 from integrering.people.identity import synthetic_identity_number
-from integrering.people.models import Household, InformationCategory, Person
+from integrering.people.models import Household, InformationCategory, Person, Relation
 from integrering.people.services import PersonInput, household_register
 from integrering.testing import make_household, make_user, municipality
 
@@ -139,6 +139,7 @@ def household_of(size: int) -> Household:
                 family_name=FAMILY,
                 birth_date=birth,
                 identity_number=synthetic_identity_number(birth, random.Random(i)),
+                relation=Relation.MAIN if i == 0 else Relation.OTHER,
             )
             for i, birth in enumerate(births)
         ],

@@ -166,8 +166,11 @@ class Person(models.Model):
             ),
         ]
         indexes = [
+            # A municipality's persons in name order, with the id: the search reads the matches
+            # by given name from it alone, without the table (people/0009, issue 25).
             models.Index(
-                fields=["municipality", "family_name", "given_name"], name="person_muni_name_idx"
+                fields=["municipality", "family_name", "given_name", "id"],
+                name="person_muni_name_id_idx",
             ),
             # The search by the start of a number (LIKE 'term%' in any collation); the names
             # have trigram indexes on PostgreSQL, made in people/0003.

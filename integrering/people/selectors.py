@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import BooleanField, CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from integrering.accounts.access import may_edit_case, municipality_ids_served_by, sees_whole_case
@@ -229,6 +232,70 @@ def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, 
     return household, members
 
 
+NAME_ORDER = ("family_name", "given_name", "pk")
+TRIGRAM = 3  # the shortest term the trigram indexes (people/0003) can look up
+
+
+def _matching(
+    persons: QuerySet[Person],
+    numbers: dict[str, Q],
+    *,
+    whole_case: bool,
+    by: dict[str, Q] | None = None,
+) -> QuerySet[Person]:
+    """The persons that match every term (``numbers``: each term's ``person_number_q``): by name,
+    or by number or household when the details are visible; a term of ``by`` as that says.
+
+    Written as (name or number) and (name or details visible), so that the first part can be
+    read from the indexes alone.
+    """
+    for term, number in numbers.items():
+        by_name = (by or {}).get(term, person_name_q(term))
+        persons = persons.filter(by_name | number)
+        if not whole_case:
+            persons = persons.filter(by_name | Q(details_visible=True))
+    return persons
+
+
+def _first_matches(
+    persons: QuerySet[Person],
+    numbers: dict[str, Q],
+    names: frozenset[str],
+    *,
+    whole_case: bool,
+    limit: int,
+) -> QuerySet[Person, Any]:
+    """The ids of the first ``limit`` matches in name order, in parts that PostgreSQL reads fast
+    with a million persons (issue 25, item 11; ``benchmarks/load.py``).
+
+    One query in name order misleads PostgreSQL: it expects the matches spread evenly over the
+    alphabet, and so walks a municipality's persons in name order until it has enough. For a
+    given name that is right (50 «Olena» come within the first few thousand), for a family name
+    it is not: every «Kovalenko» sorts together, after 200 000 others in Oslo. So, for each of
+    ``names`` (the terms the trigram indexes can look up), the matches whose family name
+    contains it are found by its trigram index and sorted, ordered by an expression that no
+    index gives (the family name joined with nothing, which sorts exactly as the name); and the
+    matches whose family name contains none of them, in name order (``person_muni_name_id_idx``,
+    read alone when that is quicker). Each part says exactly what it asks («the family name
+    contains it», not «the name contains it and the family name does too»), or PostgreSQL
+    misjudges how many rows it has. The first ``limit`` of every part hold the first ``limit``
+    of all.
+    """
+    sorted_apart = Concat("family_name", Value(""), output_field=CharField())
+    by_family = {term: Q(family_name__icontains=term) for term in names}
+    parts = [
+        _matching(persons, numbers, whole_case=whole_case, by={term: in_family})
+        .order_by(sorted_apart, *NAME_ORDER[1:])
+        .values("pk")[:limit]
+        for term, in_family in by_family.items()
+    ]
+    by_given = {term: Q(given_name__icontains=term) for term in names}
+    rest = _matching(persons, numbers, whole_case=whole_case, by=by_given)
+    for in_family in by_family.values():
+        rest = rest.exclude(in_family)
+    return parts[0].union(*parts[1:], rest.order_by(*NAME_ORDER).values("pk")[:limit], all=True)
+
+
 def persons_search(*, ctx: AccessContext, query: str = "", limit: int = 50) -> list[Person]:
     """Persons the user reaches whose name, number or household matches; audited as a list.
 
@@ -246,15 +313,15 @@ def persons_search(*, ctx: AccessContext, query: str = "", limit: int = 50) -> l
             )
         )
     terms = query.split()
-    for term in terms:
-        # By name, or by number or household when the details are visible. Written as
-        # (name or number) and (name or details visible), so that the first part can be read
-        # from the indexes alone.
-        by_name = person_name_q(term)
-        persons = persons.filter(by_name | person_number_q(term))
-        if not whole_case:
-            persons = persons.filter(by_name | Q(details_visible=True))
-    found: list[Person] = list(persons.order_by("family_name", "given_name", "pk")[:limit])
+    numbers = {term: person_number_q(term) for term in terms}  # one look-up of households each
+    names = frozenset(term for term in numbers if len(term) >= TRIGRAM and not term.isdigit())
+    matches: QuerySet[Person]
+    if names and connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL
+        first = _first_matches(persons, numbers, names, whole_case=whole_case, limit=limit)
+        matches = persons.filter(pk__in=first)
+    else:
+        matches = _matching(persons, numbers, whole_case=whole_case)
+    found: list[Person] = list(matches.order_by(*NAME_ORDER)[:limit])
     audit_record_many(
         ctx=ctx,
         person_ids=[p.pk for p in found],

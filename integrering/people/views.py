@@ -84,7 +84,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "household": household,
         "members": members,
         # A service sees the members whose consent allows it: the others are counted, not shown.
-        "hidden_members": household.members.count() - len(members),
+        "hidden_members": 0 if whole_case else household.members.count() - len(members),
         "whole_case": whole_case,
         "may_edit": may_edit_case(request.user),
         "notices": household.notices.prefetch_related("persons") if whole_case else [],

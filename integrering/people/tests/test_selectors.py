@@ -101,6 +101,48 @@ def test_search_finds_by_name_number_and_household_within_reach_only(world: Worl
     assert persons_search(ctx=ctx(world.outsider), query="Eierstad") == []
 
 
+def _expected(persons: list[Person], query: str, *, details: bool) -> list[Person]:
+    """The search's rule, in Python: every term in a name (any case), or, with the details
+    visible, at the start of the number or as the household's reference; in name order."""
+
+    def matches(person: Person, term: str) -> bool:
+        names = (person.given_name.upper(), person.family_name.upper())
+        by_number = term.isdigit() and (person.identity_number or "").startswith(term)
+        by_household = person.household.reference.upper() == term.upper()
+        return any(term.upper() in name for name in names) or (
+            details and (by_number or by_household)
+        )
+
+    found = [p for p in persons if all(matches(p, term) for term in query.split())]
+    return sorted(found, key=lambda p: (p.family_name, p.given_name, p.pk))[:5]
+
+
+def test_search_gives_the_first_matches_in_name_order_whichever_way_the_database_reads_them(
+    world: World,
+) -> None:
+    # Family names that contain the terms and given names that do, over the whole alphabet (on
+    # PostgreSQL the search reads the two apart: people.selectors._first_matches).
+    families = ["Andersen", "Olsen", "Berg", "Kovalenko", "Zolasen", "Haddad", "Olafsen"]
+    givens = ["Ola", "Kari", "Olena", "Sen", "Nils", "Amal"]
+    for i, family in enumerate(families):
+        household = make_household(municipality_number="0301", members=3, family_name=family)
+        for j, member in enumerate(household.members.order_by("pk")):
+            Person.objects.filter(pk=member.pk).update(given_name=givens[(i + j) % len(givens)])
+    persons = list(persons_visible_to(world.owner))
+    service_user = make_user(municipality_number="0301", roles=[Role.NAV_CASEWORKER])
+    number = (persons[5].identity_number or "")[:6]
+    queries = ["sen", "ola", "OLA SEN", "ko", "olena kov", "en a", "Sen Ola", number]
+    queries += [persons[7].household.reference, "zzz", "Berg Kari", "ola 1"]
+
+    for query in queries:
+        assert persons_search(ctx=ctx(world.owner), query=query, limit=5) == _expected(
+            persons, query, details=True
+        ), query
+        assert persons_search(ctx=ctx(service_user), query=query, limit=5) == _expected(
+            persons, query, details=False
+        ), query
+
+
 def test_registering_a_duplicate_names_where_the_person_already_is(world: World) -> None:
     existing = world.outsider_person
     with pytest.raises(ValidationError) as excinfo:
