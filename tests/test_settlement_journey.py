@@ -16,7 +16,6 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -255,6 +254,7 @@ def _journey() -> None:
     assert confirmed.status == MatchRunStatus.CONFIRMED, confirmed.confirm_problems
     waiting = WaitingHousehold.objects.get(reference="MOT-1")
     assert waiting.status == WaitingStatus.CONFIRMED
+    assert waiting.household_id is not None
     household = Household.objects.get(pk=waiting.household_id)
     assert household.municipality.number == OSLO and household.settled_on is None
     assert household.members.count() == 4

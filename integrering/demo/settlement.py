@@ -165,7 +165,7 @@ def _facts(rng: random.Random, year: int, municipalities: list[Municipality]) ->
     lunner.exception_reason = "Integreringsmottak i kommunen: kontinuitet i bosettingsarbeidet."
     # About a third of the municipalities, the large ones always, have said yes to unaccompanied
     # minors (issue 21 item 3). A generator of its own, so the other figures stay as they were.
-    minors = random.Random(f"minors-{year}")
+    minors = random.Random(f"minors-{year}")  # demo data, not secrets # nosec B311
     for f in facts:
         f.accepts_minors = f.population >= 20_000 or minors.random() < 0.3
     MunicipalityFacts.objects.bulk_create(facts)
@@ -187,7 +187,7 @@ def _requests_and_decisions(rng: random.Random, year: int, need: SettlementNeed)
     )
     # What each municipality can offer beyond persons: school places and the adaptation needs it
     # can meet. A generator of its own, so the decided numbers stay as they were.
-    offers = random.Random(f"offers-{year}")
+    offers = random.Random(f"offers-{year}")  # demo data, not secrets # nosec B311
     decisions = []
     for r in asked:
         if rng.random() < 0.2 and r.municipality.number not in POPULATION:
