@@ -125,7 +125,7 @@ allow(
     "api:household_create",
     "api:household_import_create",
 )
-allow(PUBLIC, "web:login", "web:logout", "api:openapi-json", "api:openapi-view")
+allow(PUBLIC, "web:login", "web:logout", "web:favicon", "api:openapi-json", "api:openapi-view")
 allow(NOBODY, "api:api-root")
 allow({ADMIN}, "web:login-locks")
 

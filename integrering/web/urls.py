@@ -11,4 +11,6 @@ urlpatterns = [
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", views.LogoutView.as_view(), name="logout"),
     path("innlogging/sperringer/", views.login_locks, name="login-locks"),
+    # Browsers ask for /favicon.ico when a document (a PDF shown inline) names no icon.
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +23,12 @@ from integrering.settlement.services.request_answers import leader_requests
 from integrering.surveys.services.capacity import open_rounds_for_leader
 
 from . import selectors
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico when a document they show (a PDF inline) names no icon."""
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 class LoginView(auth_views.LoginView):

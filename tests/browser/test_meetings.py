@@ -25,6 +25,10 @@ def _register_family(page: Page, live_url: str, settled: datetime.date) -> str:
     mother.get_by_label("Fornavn").fill("Farah")
     mother.get_by_label(re.compile(r"^Etternavn")).fill("Ahmadi")
     mother.get_by_label("Fødselsdato").fill("1985-04-01")
+    # A household with its postal address, as letters need (other journeys pick the first adult).
+    mother.get_by_label("Postadresse").fill("Storgata 1")
+    mother.get_by_label("Postnummer").fill("0155")
+    mother.get_by_label("Poststed").fill("OSLO")
     page.get_by_role("button", name="Legg til person").click()
     daughter = page.locator("fieldset.member").nth(1)
     daughter.get_by_label("Fornavn").fill("Zara")

@@ -65,7 +65,7 @@ def test_a_unit_answers_by_link_and_cannot_submit_twice(
     )
     _add_question(
         page,
-        "Skala (svært god – svært dårlig)",
+        "Skala",  # the quality scale, «svært god – svært dårlig», is the default
         "Hvordan vurderer du IMDis veiledning om bosetting?",
     )
     _add_question(

@@ -24,7 +24,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import person_get
 from integrering.rules.money import money_str
-from integrering.schemas import ErrorOut, ObjectId
+from integrering.schemas import ErrorOut, ListOffset, ObjectId
 
 from ..models import Appeal, AppealStatus, Decision
 from ..selectors import (
@@ -205,7 +205,7 @@ class DecisionFilter(Schema):
     status: str = Field("", description="draft, decided eller sent; tom for alle")
     person_id: ObjectId | None = None
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: ListOffset = 0
 
 
 class DecisionIn(Schema):
@@ -432,7 +432,7 @@ def decisions_appeal(
 class AppealFilter(Schema):
     status: str = Field("", description="Tom for alle")
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: ListOffset = 0
 
 
 @router.get("appeals/", response={200: list[AppealOut], 401: ErrorOut}, summary="Kommunens klager")
