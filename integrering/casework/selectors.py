@@ -282,11 +282,14 @@ def meeting_get(*, ctx: AccessContext, meeting_id: int) -> Meeting:
     return meeting
 
 
-def household_meetings(*, ctx: AccessContext, household_id: int) -> tuple[Household, list[Meeting]]:
-    """A household the user reaches with the whole case, and its meetings; 404 otherwise.
+def household_case_get(
+    *, ctx: AccessContext, household_id: int, what: str
+) -> tuple[Household, list[Person]]:
+    """A household the user reaches with the whole case, with its members; 404 otherwise.
 
-    The meetings are the case: a service that reaches the household through consent is refused
-    as if it did not exist (audited as denied); ``household_get`` audits the members' read.
+    For the parts of a household's case (its meetings, its establishment support, named by
+    ``what``): a service that reaches the household through consent is refused as if it did not
+    exist, audited as denied with the members; ``household_get`` audits the members' read.
     """
     if not sees_whole_case(ctx.user):
         reachable = id_in_range(household_id)
@@ -294,10 +297,15 @@ def household_meetings(*, ctx: AccessContext, household_id: int) -> tuple[Househ
         audit_denied(
             ctx=ctx,
             person_ids=concerned.values_list("pk", flat=True) if concerned is not None else [],
-            detail=f"møter i husstand {household_id}",
+            detail=f"{what} i husstand {household_id}",
         )
-        raise NotFound("Finner ikke husstanden, eller du har ikke tilgang til møtene.")
-    household, _members = household_get(ctx=ctx, household_id=household_id)
+        raise NotFound(f"Finner ikke husstanden, eller du har ikke tilgang til {what}.")
+    return household_get(ctx=ctx, household_id=household_id)
+
+
+def household_meetings(*, ctx: AccessContext, household_id: int) -> tuple[Household, list[Meeting]]:
+    """A household the user reaches with the whole case, and its meetings; 404 otherwise."""
+    household, _members = household_case_get(ctx=ctx, household_id=household_id, what="møtene")
     meetings = list(household.meetings.prefetch_related("persons").order_by("scheduled_on", "pk"))
     return household, meetings
 

@@ -16,6 +16,11 @@ def number_nb(value: float | int | Decimal, decimals: int = 0) -> str:
     return text.replace(",", NBSP).replace(".", ",")
 
 
+def kroner_nb(amount: float | int | Decimal) -> str:
+    """An amount of money as a letter or a message writes it: ``kr 12 500,00``."""
+    return f"kr {number_nb(amount, 2)}"
+
+
 def percent_nb(value: float | int | Decimal, decimals: int = 0) -> str:
     """``40 %``: Norwegian puts a space before the per cent sign."""
     return f"{number_nb(value, decimals)}{NBSP}%"

@@ -5,27 +5,26 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from integrering.accounts.access import (
     may_edit_case,
-    sees_whole_case,
 )
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
+from integrering.casework.selectors import household_case_get
 from integrering.concurrency import version_bump
 from integrering.errors import NotFound
 from integrering.people.models import Category, Household, Person
-from integrering.people.selectors import household_get
 from integrering.rules.establishment import EstablishmentResult, establishment_calculate
 from integrering.rules.parameters import RulesError, value
-from integrering.ui.numbers import number_nb
+from integrering.ui.numbers import kroner_nb
 from integrering.validators import date_problem, text_problem
 
 from ..models import (
@@ -44,10 +43,6 @@ MAX_AMOUNT = Decimal("99999999.99")
 TEXT_MAX = 300
 
 Errors = dict[str, list[str]]
-
-
-def kroner(amount: Decimal) -> str:
-    return f"kr {number_nb(amount, 2)}"
 
 
 def add_error(errors: Errors, field: str, message: str) -> None:
@@ -74,16 +69,14 @@ def audit_household(ctx: AccessContext, household: Household, action: str, detai
 def establishment_household_get(
     *, ctx: AccessContext, household_id: int, edit: bool = False
 ) -> tuple[Household, list[Person]]:
-    """The household and its members (each read audited); 404 out of reach, 403 for a write by
-    anyone but the refugee service, and for a service that does not see the whole case."""
-    household, members = household_get(ctx=ctx, household_id=household_id)
+    """The household and its members (each read audited); 404, audited as denied, for anyone
+    without the whole case (``household_case_get``); 403 for a write by anyone but the refugee
+    service."""
+    household, members = household_case_get(
+        ctx=ctx, household_id=household_id, what="etableringsstønaden"
+    )
     if edit:
         edit_require(ctx)
-    elif not sees_whole_case(ctx.user):
-        raise PermissionDenied(
-            "Etableringsstønaden er en del av saken som bare flyktningtjenesten og kommunens "
-            "ledelse ser."
-        )
     return household, members
 
 
@@ -132,30 +125,30 @@ class CategoryBalance:
 
 
 def establishment_balances(application: EstablishmentApplication) -> list[CategoryBalance]:
-    rows = []
-    active = application.purchases.exclude(status=PurchaseStatus.CANCELLED)
-    for category in PurchaseCategory:
-        of_category = active.filter(category=category)
-        approved = of_category.aggregate(s=Sum("amount"))["s"] or Decimal(0)
-        paid = of_category.filter(status=PurchaseStatus.PAID).aggregate(s=Sum("amount"))[
-            "s"
-        ] or Decimal(0)
-        maximum = (
-            application.furniture_max
-            if category == PurchaseCategory.FURNITURE
-            else application.clothes_max
+    """Each category's maximum, grant, approved purchases (paid included) and payments: the
+    purchases summed in one query."""
+    sums = application.purchases.exclude(status=PurchaseStatus.CANCELLED).aggregate(
+        **{
+            f"{category}_{kind}": Sum("amount", filter=Q(category=category, **where))
+            for category in PurchaseCategory.values
+            for kind, where in (("approved", {}), ("paid", {"status": PurchaseStatus.PAID}))
+        }
+    )
+    maxima = {
+        PurchaseCategory.FURNITURE: application.furniture_max,
+        PurchaseCategory.CLOTHES: application.clothes_max,
+    }
+    return [
+        CategoryBalance(
+            category=category.value,
+            label=category.label,
+            maximum=maxima[category],
+            granted=application.granted(category.value),
+            approved=sums[f"{category}_approved"] or Decimal(0),
+            paid=sums[f"{category}_paid"] or Decimal(0),
         )
-        rows.append(
-            CategoryBalance(
-                category=category.value,
-                label=category.label,
-                maximum=maximum,
-                granted=application.granted(category.value),
-                approved=approved,
-                paid=paid,
-            )
-        )
-    return rows
+        for category in PurchaseCategory
+    ]
 
 
 # --- Applying ---------------------------------------------------------------------------------
@@ -300,20 +293,13 @@ def establishment_application_create(
 
 
 def amount_checked(
-    raw: object, field: str, errors: Errors, *, required: bool = True
+    amount: Decimal | None, field: str, errors: Errors, *, required: bool = True
 ) -> Decimal | None:
-    if raw is None or raw == "":
+    """The amount when it is one the register can hold (0 or more, whole øre), else None with
+    the problem added to ``errors``. The forms and the API have read the number already."""
+    if amount is None:
         if required:
             add_error(errors, field, "Oppgi beløpet (0 hvis ingenting).")
-        return None
-    try:
-        amount = (
-            raw
-            if isinstance(raw, Decimal)
-            else Decimal(str(raw).replace(" ", "").replace(",", "."))
-        )
-    except InvalidOperation:
-        add_error(errors, field, "Skriv beløpet som et tall, for eksempel 12 500,00.")
         return None
     if not amount.is_finite() or amount < 0:
         add_error(errors, field, "Beløpet må være null kroner eller mer.")
@@ -366,13 +352,13 @@ def establishment_application_decide(
                 add_error(
                     errors,
                     field,
-                    f"Høyeste beløp til {label} etter ordningen er {kroner(maximum)}.",
+                    f"Høyeste beløp til {label} etter ordningen er {kroner_nb(maximum)}.",
                 )
             elif checked < used[field]:
                 add_error(
                     errors,
                     field,
-                    f"Det er alt godkjent innkjøp av {label} for {kroner(used[field])}; "
+                    f"Det er alt godkjent innkjøp av {label} for {kroner_nb(used[field])}; "
                     "innvilget beløp kan ikke være lavere.",
                 )
         if furniture == 0 and clothes == 0 and not errors:

@@ -16,6 +16,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext
 from integrering.concurrency import version_bump
 from integrering.rules.parameters import value
+from integrering.ui.numbers import kroner_nb
 from integrering.validators import date_problem, text_problem
 
 from ..models import (
@@ -34,7 +35,6 @@ from .applications import (
     audit_household,
     edit_require,
     establishment_balances,
-    kroner,
 )
 
 PURCHASE = "innkjøpet"
@@ -138,9 +138,9 @@ def establishment_purchase_approve(
             raise ValidationError(
                 {
                     "amount": [
-                        f"Det er {kroner(balance.left)} igjen av innvilget beløp til "
-                        f"{balance.label.lower()} ({kroner(balance.granted)}, av det er "
-                        f"{kroner(balance.approved)} godkjent før)."
+                        f"Det er {kroner_nb(balance.left)} igjen av innvilget beløp til "
+                        f"{balance.label.lower()} ({kroner_nb(balance.granted)}, av det er "
+                        f"{kroner_nb(balance.approved)} godkjent før)."
                     ]
                 }
             )

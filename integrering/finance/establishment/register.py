@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from integrering.accounts.access import municipality_ids_served_by, sees_whole_case
@@ -15,7 +15,13 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.models import Person
 
-from ..models import EstablishmentApplication, EstablishmentStatus, PurchasePayment, PurchaseStatus
+from ..models import (
+    EstablishmentApplication,
+    EstablishmentPurchase,
+    EstablishmentStatus,
+    PurchasePayment,
+    PurchaseStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -55,33 +61,37 @@ def establishment_register(*, ctx: AccessContext, year: int) -> Register:
     a list of the households' members."""
     _register_require(ctx)
     municipalities = municipality_ids_served_by(ctx.user)
-    paid_in_year = Q(purchases__status=PurchaseStatus.PAID, purchases__paid_on__year=year)
+    paid = EstablishmentPurchase.objects.filter(status=PurchaseStatus.PAID, paid_on__year=year)
     applications: QuerySet[EstablishmentApplication] = (
         EstablishmentApplication.objects.filter(municipality_id__in=municipalities)
-        .filter(Q(decided_on__year=year) | paid_in_year)
-        .distinct()
+        .filter(Q(decided_on__year=year) | Exists(paid.filter(application=OuterRef("pk"))))
         .select_related("household", "municipality")
         .order_by("municipality__number", "household__reference", "applied_on")
     )
+    sums = {
+        row["application_id"]: row
+        for row in paid.filter(application__in=applications)
+        .values("application_id")
+        .annotate(
+            paid=Sum("amount"), to_shops=Sum("amount", filter=Q(payment=PurchasePayment.SHOP))
+        )
+    }
     rows = []
     for application in applications:
-        paid = application.purchases.filter(status=PurchaseStatus.PAID, paid_on__year=year)
         decided_this_year = (
             application.decided_on is not None
             and application.decided_on.year == year
             and application.status == EstablishmentStatus.APPROVED
         )
+        paid_sums = sums.get(application.pk, {})
         rows.append(
             RegisterRow(
                 application=application,
                 granted=(application.granted("furniture") + application.granted("clothes"))
                 if decided_this_year
                 else Decimal(0),
-                paid_in_year=paid.aggregate(s=Sum("amount"))["s"] or Decimal(0),
-                paid_to_shops_in_year=paid.filter(payment=PurchasePayment.SHOP).aggregate(
-                    s=Sum("amount")
-                )["s"]
-                or Decimal(0),
+                paid_in_year=paid_sums.get("paid") or Decimal(0),
+                paid_to_shops_in_year=paid_sums.get("to_shops") or Decimal(0),
             )
         )
     person_ids = list(

@@ -480,3 +480,32 @@ def test_the_api_applies_decides_approves_and_pays(world: World) -> None:
         content_type="application/json",
     )
     assert stale.status_code in {409, 422}
+
+
+def test_a_service_with_consent_for_a_member_is_refused_and_audited_as_denied(
+    world: World,
+) -> None:
+    """Establishment support is the whole case: NAV's consent to one member's personal data
+    does not open it (404), and the refusal is recorded against the members."""
+    from integrering.accounts.roles import Service
+    from integrering.casework.services.consent import ConsentInput, consent_give
+    from integrering.people.models import InformationCategory
+
+    consent_give(
+        ctx=_ctx(world),
+        person=world.person,
+        data=ConsentInput(
+            services=[Service.NAV],
+            categories=[InformationCategory.PERSONAL],
+            valid_from=D(2024, 1, 1),
+            signed_on=D(2024, 1, 1),
+        ),
+    )
+    nav = make_user(municipality_number="0301", username="nav-etab", roles=[Role.NAV_CASEWORKER])
+    response = client_for(nav).get(reverse("finance:establishment-list", args=[world.household.pk]))
+    assert response.status_code == 404
+    denied = AuditEvent.objects.filter(user_id=nav.pk, allowed=False)
+    assert set(denied.values_list("person_id", flat=True)) == set(
+        world.household.members.values_list("pk", flat=True)
+    )
+    assert not AuditEvent.objects.filter(user_id=nav.pk, allowed=True).exists()

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
-from integrering.ui.numbers import number_nb, percent_nb
+from integrering.ui.numbers import kroner_nb, number_nb, percent_nb
 
 from ..models import (
     Absence,
@@ -153,10 +153,6 @@ def _hours(hours: Decimal) -> str:
     return number_nb(hours, 1).removesuffix(",0")
 
 
-def _kroner(amount: Decimal) -> str:
-    return f"kr {number_nb(amount, 2)}"
-
-
 def _texts(month: datetime.date, need: _Need, absences: list[Absence]) -> dict[str, str]:
     """The prefilled texts: the facts (the days and hours) and the conclusion (the amount)."""
     days = ", ".join(f"{a.on:%d.%m.%Y} ({_hours(a.hours)} t)" for a in absences)
@@ -165,11 +161,11 @@ def _texts(month: datetime.date, need: _Need, absences: list[Absence]) -> dict[s
         "facts": (
             f"I {month:%m.%Y} hadde du {_hours(need.hours)} timer fravær som ikke var godkjent"
             + (f": {days}." if days else ".")
-            + f" Trekket for fraværet er {_kroner(need.amount)}"
-            + (f", {share} av stønaden for måneden ({_kroner(need.gross)})." if share else ".")
+            + f" Trekket for fraværet er {kroner_nb(need.amount)}"
+            + (f", {share} av stønaden for måneden ({kroner_nb(need.gross)})." if share else ".")
         ),
         "conclusion": (
-            f"Introduksjonsstønaden din for {month:%m.%Y} reduseres med {_kroner(need.amount)} "
+            f"Introduksjonsstønaden din for {month:%m.%Y} reduseres med {kroner_nb(need.amount)} "
             f"for {_hours(need.hours)} timer fravær som ikke var godkjent."
         ),
     }
@@ -317,7 +313,7 @@ def reductions_blocking(run: BenefitRun) -> list[Blocking]:
                     Blocking(
                         line,
                         decision,
-                        f"vedtaket trekker {_kroner(decided)}, linjen {_kroner(need.amount)}; "
+                        f"vedtaket trekker {kroner_nb(decided)}, linjen {kroner_nb(need.amount)}; "
                         "beregn måneden på nytt",
                     )
                 )
