@@ -79,6 +79,11 @@ bench-benefit: $(DEV_STAMP)
 bench-matcher: $(DEV_STAMP)
 	$(BIN)/python benchmarks/matcher.py
 
+## bench-year: the online weekly policy over seeded seasonal years (2 600 x 120 and 15 000 x 357) against the hindsight bound (goal at least 98.5 %, the 2 600-household year under 60 s)
+.PHONY: bench-year
+bench-year: $(DEV_STAMP)
+	$(BIN)/python benchmarks/year.py
+
 ## bench-load: gunicorn on PostgreSQL with PERSONS (1 000 000) persons, USERS (200) users for 60 s; p50/p95/p99, errors and the plan of the slowest query (goal p95 under 200 ms, 0 errors)
 .PHONY: bench-load
 PERSONS ?= 1000000

@@ -705,6 +705,18 @@ class MatchRun(Job):
     greedy_objective = models.FloatField("grådig skår", null=True, blank=True)
     seconds = models.FloatField("sekunder", null=True, blank=True)
     solver_status = models.CharField("løserstatus", max_length=30, blank=True)
+    # The weekly placement policy (issue 26): «dynamic» prices each municipality's places by what
+    # households expected later in the year need (``matching/online.py``); «myopic» is the
+    # week's optimum alone (no need registered for the year, or none of it left).
+    policy = models.CharField("politikk", max_length=10, blank=True)
+    expected_flow = models.PositiveIntegerField(
+        "personer ventet senere i år", null=True, blank=True
+    )
+    # The week's optimum alone (the placements' total had the policy been myopic).
+    myopic_objective = models.FloatField("ukens optimum", null=True, blank=True)
+    # Per municipality number, the price of a place this week: {"persons": per person, and per
+    # unit of each further capacity dimension with a price}.
+    place_prices = models.JSONField("pris for en plass denne uken", default=dict, blank=True)
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -769,6 +781,9 @@ class Placement(models.Model):
     locked = models.BooleanField("låst", default=False)
     changed_by_planner = models.BooleanField("endret av planlegger", default=False)
     explanation = models.JSONField(default=list, blank=True)
+    # What a place for this household in its municipality costs at the week's prices (None when
+    # the run did not price places).
+    place_price = models.FloatField("pris for plassen denne uken", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

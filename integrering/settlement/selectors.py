@@ -316,7 +316,8 @@ def match_run_placement_counts(run: MatchRun) -> dict[str, int]:
 def match_run_municipality_rows(run: MatchRun) -> list[dict[str, Any]]:
     """Each municipality the run places households in, by number: the persons placed against the
     capacity left, the large dwellings, school-age children and unaccompanied minors placed,
-    and the warnings of its latest capacity survey (``match_notes.capacity_warnings``)."""
+    the warnings of its latest capacity survey (``match_notes.capacity_warnings``) and the
+    price per person of a place this week (None when the run did not price places)."""
     capacity = municipality_capacity(run.year)
     loads = run_loads(run)
     names = {m.pk: m for m in Municipality.objects.filter(pk__in=set(capacity) | set(loads))}
@@ -333,6 +334,8 @@ def match_run_municipality_rows(run: MatchRun) -> list[dict[str, Any]]:
                 "school_children": int(load.get("school_children", 0)),
                 "unaccompanied_minors": int(load.get("unaccompanied_minors", 0)),
                 "warnings": warnings.get(pk, []),
+                # The price of a place this week (per person), when the run priced places.
+                "price": (run.place_prices or {}).get(names[pk].number, {}).get("persons"),
             }
         )
     return sorted(rows, key=lambda r: r["municipality"].number)

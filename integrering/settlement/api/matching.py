@@ -39,6 +39,11 @@ class OptionOut(Schema):
     name: str
     score: float
     stopped_by: list[str]
+    price: float | None = Field(
+        None,
+        description="Pris for en plass denne uken for husstanden i denne kommunen (null når "
+        "utsøkingen ikke satte pris på plassene)",
+    )
 
 
 class PlacementOut(Schema):
@@ -53,6 +58,13 @@ class PlacementOut(Schema):
     locked: bool
     changed_by_planner: bool
     better: list[OptionOut]
+    place_price: float | None = Field(
+        description="Pris for plassen denne uken: hvor mye skår plassen i kommunen ventes å gi "
+        "husstander som blir klare senere i år (personene ganger prisen per person, pluss "
+        "prisen for stor bolig, skoleplasser eller plasser for enslige mindreårige den "
+        "trenger); husstanden er plassert der skår minus pris er høyest. Null når utsøkingen "
+        "ikke satte pris på plassene"
+    )
     adaptation_needs: list[str] = Field(
         description="Husstandens behov for tilpasning (koder fra settlement/adaptation_needs); "
         "bare kommuner som har sagt at de kan møte alle er vurdert"
@@ -97,6 +109,20 @@ class MatchRunOut(Schema):
     greedy_objective: float | None
     seconds: float | None
     solver_status: str
+    policy: str = Field(
+        description="dynamic: plassene prises etter hva husstander som ventes senere i år "
+        "trenger; myopic: ukens optimum alene (ingen flere ventet ut over behovet); tom for "
+        "eldre kjøringer"
+    )
+    expected_flow: int | None = Field(
+        description="Personer som ventes senere i år: årets bosettingsbehov minus de som er "
+        "bosatt eller bekreftet og de som venter nå (null uten registrert behov)"
+    )
+    myopic_objective: float | None = Field(description="Samlet skår for ukens optimum alene")
+    place_prices: dict[str, dict[str, float]] = Field(
+        description="Per kommunenummer: pris for en plass denne uken, per person («persons») "
+        "og per enhet av hver annen kapasitet som har en pris"
+    )
     error: str
     confirm: MatchRunConfirmOut
 
@@ -146,6 +172,7 @@ def _placement_out(p: Placement, notes: PlacementNotes | None = None) -> dict[st
         "locked": p.locked,
         "changed_by_planner": p.changed_by_planner,
         "better": p.explanation,
+        "place_price": p.place_price,
         "adaptation_needs": list(p.household.adaptation_needs or ()),
         "needs_note": notes.needs,
         "reason": notes.reason,

@@ -5,7 +5,11 @@ capacity, only in allowed pairs, with the largest total score (issue 7 §3).
 - ``solve.py``: the optimisation with HiGHS (column generation for the LP bound, MIP, repair);
 - ``greedy.py``: the simple greedy it is compared with, loads and the feasibility check;
 - ``explain.py``: why a household went where it did;
-- ``synthetic.py``: seeded synthetic instances for the benchmark and the tests.
+- ``online.py``: the online weekly policy (issue 26): a week's batch placed against score less
+  the price of a place, from an LP over the batch and a sample standing for the rest of the year;
+- ``simulate.py``: a year of weekly batches from files, against the weekly optimum and the
+  hindsight bound;
+- ``synthetic.py``: seeded synthetic instances (and seasonal years) for the benchmarks and tests.
 
 Pure Python with numpy, pandas and highspy: no Django models (``services/matching.py`` builds
 the problem from the database).

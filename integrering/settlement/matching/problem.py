@@ -200,6 +200,7 @@ class _Problems:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.ignored = 0  # score rows left out (``other_households_ignored``)
 
     def add(self, text: str) -> None:
         self.lines.append(text)
@@ -294,6 +295,8 @@ def problem_read(
     scores: Path | str,
     *,
     adaptation_codes: Mapping[str, str] | None = None,
+    other_columns: tuple[str, ...] = (),
+    other_households_ignored: bool = False,
 ) -> MatchProblem:
     """Read a matching problem from the issue's three CSV files (UTF-8, comma separated, header
     row), checking everything before anything is solved.
@@ -311,7 +314,10 @@ def problem_read(
       household with adaptation needs only the pairs whose municipality can meet all of them.
 
     ``adaptation_codes`` maps each word the needs columns may hold (lower case) to its code; a
-    word not in it is a problem. Without it any word is a code of its own.
+    word not in it is a problem. Without it any word is a code of its own. ``other_columns`` of
+    the households file are the caller's to read (not dimensions); with
+    ``other_households_ignored`` a score of a household not in the households file is left out
+    rather than a problem (the simulation's arrivals may stop before the scores do).
 
     Raises ``MatchInputError`` listing every problem (missing columns, unknown or duplicate ids,
     duplicate pairs, bad numbers, ties to unknown municipalities), with file and line. The score
@@ -339,7 +345,8 @@ def problem_read(
     if hh is not None and hh_ok:
         household_ids = _ids(hh, HOUSEHOLD_ID, hh_name, problems)
         persons = _integers(hh, PERSONS, hh_name, problems, minimum=1, empty=None)
-        dimensions = [c for c in hh.columns if c not in (HOUSEHOLD_ID, PERSONS, REQUIRED, NEEDS)]
+        reserved = (HOUSEHOLD_ID, PERSONS, REQUIRED, NEEDS, *other_columns)
+        dimensions = [c for c in hh.columns if c not in reserved]
         demand = np.column_stack(
             [_integers(hh, c, hh_name, problems, minimum=0, empty=0) for c in dimensions]
             or [np.zeros((len(hh), 0))]
@@ -382,6 +389,7 @@ def problem_read(
         household_index=pd.Index(household_ids).unique() if hh_ok else None,
         municipality_index=municipality_index if mun_ok else None,
         names=(hh_name, mun_name),
+        other_households_ignored=other_households_ignored,
     )
     if problems.lines:
         raise MatchInputError(problems.lines)
@@ -408,6 +416,7 @@ def problem_read(
         capabilities=capabilities if needs is not None else None,
     )
     problem._cache["checked"] = True  # everything ``check`` looks at was checked above
+    problem._cache["ignored_score_rows"] = problems.ignored
     return problem
 
 
@@ -483,6 +492,7 @@ def _read_scores(
     household_index: pd.Index | None,
     municipality_index: pd.Index | None,
     names: tuple[str, str],
+    other_households_ignored: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     name = path.name
     empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
@@ -549,10 +559,15 @@ def _read_scores(
     pair_m = np.full(len(frame), -1, dtype=np.int64)
     if household_index is not None:
         pair_h = _codes(raw_h, uniques_h, household_index)
-        _unknown_ids(problems, name, frame[HOUSEHOLD_ID], pair_h, names[0])
+        if not other_households_ignored:
+            _unknown_ids(problems, name, frame[HOUSEHOLD_ID], pair_h, names[0])
     if municipality_index is not None:
         pair_m = _codes(raw_m, uniques_m, municipality_index)
         _unknown_ids(problems, name, frame[MUNICIPALITY], pair_m, names[1])
+    if other_households_ignored and household_index is not None:
+        known = pair_h >= 0
+        problems.ignored = int((~known).sum())
+        return pair_h[known], pair_m[known], score[known]
     return pair_h, pair_m, score
 
 

@@ -8,6 +8,7 @@ industries (what makes the matching worth doing) and noise.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import numpy as np
@@ -165,3 +166,79 @@ def problem_write(problem: MatchProblem, directory: Path | str) -> tuple[Path, P
     municipalities.to_csv(paths[1], index=False)
     scores.to_csv(paths[2], index=False, float_format="%.4f")
     return paths
+
+
+def year_synthetic(
+    *,
+    households: int,
+    municipalities: int = 357,
+    year: int = 2026,
+    tightness: float = 1.1,
+    dimension_room: float = 1.3,
+    minimum: int = 10,
+    seed: int = 1,
+) -> tuple[MatchProblem, list[datetime.date]]:
+    """A seeded seasonal year: the households of ``problem_synthetic`` (persons capacity
+    ``tightness`` times the persons, no municipality under ``minimum`` persons, the spreading
+    rule's least request; large dwellings, school places and places for unaccompanied minors
+    ``dimension_room`` times that), each ready for settlement on a weekday of one of the year's
+    ISO weeks 1-52. The weekly flow is seasonal (a sine wave between 0.4 and 1.6 times the mean,
+    highest in early summer) with three groups of transfer refugees (three weeks with four times
+    the mean). Households are drawn alike all year: what comes later is like what came before.
+    Returns the problem, its households in order of readiness, and each one's ready date."""
+    problem = problem_synthetic(
+        households=households,
+        municipalities=municipalities,
+        tightness=tightness,
+        minimum=minimum,
+        seed=seed,
+    )
+    problem.capacity = np.floor(problem.capacity * dimension_room)
+    rng = np.random.default_rng([seed, year])
+    week = np.arange(52)
+    rate = 1.0 + 0.6 * np.sin(2 * np.pi * (week - 13) / 52)
+    rate[rng.choice(np.arange(4, 48), size=3, replace=False)] += 3.0
+    weeks = rng.choice(52, size=households, p=rate / rate.sum())
+    days = rng.integers(0, 5, households)
+    order = np.lexsort((days, weeks))
+    ready = [
+        datetime.date.fromisocalendar(year, int(weeks[h]) + 1, int(days[h]) + 1) for h in order
+    ]
+    return _reordered(problem, order), ready
+
+
+def _reordered(problem: MatchProblem, order: np.ndarray) -> MatchProblem:
+    """The same problem with its households in ``order``."""
+    position = np.empty(problem.n, dtype=np.int64)
+    position[order] = np.arange(problem.n)
+    pair_h = position[problem.pair_household]
+    pairs = np.lexsort((problem.pair_municipality, pair_h))
+    return MatchProblem(
+        household_ids=[f"H{h:06d}" for h in range(problem.n)],
+        municipality_numbers=problem.municipality_numbers,
+        persons=problem.persons[order],
+        dimensions=problem.dimensions,
+        demand=problem.demand[order],
+        capacity_persons=problem.capacity_persons,
+        capacity=problem.capacity,
+        pair_household=pair_h[pairs],
+        pair_municipality=problem.pair_municipality[pairs],
+        pair_score=problem.pair_score[pairs],
+        adaptations=problem.adaptations,
+        needs=None if problem.needs is None else problem.needs[order],
+        capabilities=problem.capabilities,
+    )
+
+
+def year_write(
+    problem: MatchProblem, ready: list[datetime.date], directory: Path | str
+) -> tuple[Path, Path, Path]:
+    """Write a year as the simulation's three CSV files (arrivals with ``ready_on``,
+    municipalities, scores); returns their paths."""
+    households, municipalities, scores = problem_write(problem, directory)
+    arrivals = pd.read_csv(households, dtype=str, keep_default_na=False)
+    arrivals.insert(1, "ready_on", [day.isoformat() for day in ready])
+    path = Path(directory) / "arrivals.csv"
+    arrivals.to_csv(path, index=False)
+    households.unlink()
+    return path, municipalities, scores

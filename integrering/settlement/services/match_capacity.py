@@ -90,13 +90,7 @@ def municipality_capacity(year: int) -> dict[int, dict[str, float]]:
             left[dimension] = float("inf") if limit is None else float(limit)
         capacity[decision.request.municipality_id] = left
     settled = Person.objects.filter(municipality_id__in=list(capacity)).filter(
-        Q(settled_on__year=year)
-        | Q(settled_on__isnull=True, household__settled_on__year=year)
-        | Q(
-            settled_on__isnull=True,
-            household__settled_on__isnull=True,
-            household__waiting_household__year=year,
-        )
+        _settled_in_year(year)
     )
     taken = settled.values("municipality_id").annotate(
         persons=Count("id"),
@@ -120,6 +114,27 @@ def municipality_capacity(year: int) -> dict[int, dict[str, float]]:
     for municipality_id, large in confirmed:
         capacity[municipality_id]["large_dwelling"] -= large
     return capacity
+
+
+def _settled_in_year(year: int) -> Q:
+    """Persons of the register settled in the year (their own settlement date, or else their
+    household's), or confirmed for it and registered but not settled yet."""
+    return (
+        Q(settled_on__year=year)
+        | Q(settled_on__isnull=True, household__settled_on__year=year)
+        | Q(
+            settled_on__isnull=True,
+            household__settled_on__isnull=True,
+            household__waiting_household__year=year,
+        )
+    )
+
+
+def persons_taken(year: int) -> int:
+    """How much of the year's settlement need is met already: the persons settled in the year
+    anywhere, or confirmed for it (as ``municipality_capacity`` counts them, in every
+    municipality)."""
+    return Person.objects.filter(_settled_in_year(year)).count()
 
 
 def run_loads(

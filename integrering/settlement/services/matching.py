@@ -185,10 +185,16 @@ def placement_change(
             changed_by_planner=True,
             locked=True,
             explanation=[],
+            place_price=place_price(run, municipality.number, household_demand(household)),
         )
     elif unplace and placement.municipality_id is not None:
         changes.update(
-            municipality=None, score=None, rank=None, changed_by_planner=True, locked=False
+            municipality=None,
+            score=None,
+            rank=None,
+            changed_by_planner=True,
+            locked=False,
+            place_price=None,
         )
     version_bump(
         Placement.objects.filter(pk=placement.pk), expected=version, what="plasseringen", **changes
@@ -196,6 +202,16 @@ def placement_change(
     _totals_refresh(run)
     placement.refresh_from_db()
     return placement
+
+
+def place_price(run: MatchRun, number: str, demand: dict[str, int]) -> float | None:
+    """What a place for a household with ``demand`` costs in municipality ``number`` at the
+    run's prices (``MatchRun.place_prices``): its persons times the price per person plus its
+    demand times the price of each dimension; None when the run did not price places."""
+    prices = run.place_prices.get(number) if run.place_prices else None
+    if prices is None:
+        return None
+    return round(sum(amount * float(prices.get(key, 0.0)) for key, amount in demand.items()), 4)
 
 
 def _totals_refresh(run: MatchRun) -> None:

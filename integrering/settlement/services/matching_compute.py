@@ -1,6 +1,15 @@
 """Computing a matcher run in the worker (the body of ``tasks.match_run_compute``): the problem
 built from the database, solved with HiGHS (``settlement/matching``), each placement explained.
 
+The run is the week's batch of the online policy (issue 26, ``matching/online.py``): when the
+year's need (``SettlementNeed.stated_total``) is not yet met by the persons settled or confirmed
+for the year and the households waiting now, the rest is expected later in the year, and the
+*dynamic* policy prices each municipality's places by what those later households need (a
+sample of the households seen this year, waiting or confirmed, stands for them) and places the
+waiting households against their score less that price. Each placement then shows the price of
+its place and of its better options. Without a need, or with none of it left, the run is the
+week's optimum alone (*myopic*), as before.
+
 Started by ``matching.py`` (``match_run_start``), whose docstring describes the capacities."""
 
 from __future__ import annotations
@@ -14,17 +23,20 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from integrering.jobs import job_done, job_fail, job_progress, job_start
 from integrering.organisations.models import Municipality
 from integrering.people.models import Person
 
-from ..matching import MatchProblem, explain_all, match_solve
+from ..matching import MatchProblem, assignment_objective, explain_all, match_solve
+from ..matching.online import Prices, problem_subset, week_place
 from ..models import (
     MatchRun,
     MatchRunStatus,
     MunicipalityFacts,
     Placement,
+    SettlementNeed,
     WaitingHousehold,
     WaitingStatus,
 )
@@ -36,9 +48,15 @@ from .match_capacity import (
     households_waiting,
     municipality_capabilities,
     municipality_capacity,
+    persons_taken,
 )
 
 EXPLAIN_TOP = 3
+# At most this many households confirmed this year stand, with the waiting ones, for those
+# expected later (the most recently confirmed); the pricing LP samples from them.
+HISTORY_MAX = 2_000
+PRICE_DECIMALS = 4
+POLICY_DYNAMIC, POLICY_MYOPIC = "dynamic", "myopic"
 
 
 @dataclass
@@ -190,14 +208,35 @@ def _locked_from(previous: MatchRun | None) -> list[Placement]:
 
 
 def _explained_placements(
-    run: MatchRun, data: MatchInput, assignment: np.ndarray
+    run: MatchRun, data: MatchInput, assignment: np.ndarray, prices: Prices | None
 ) -> list[Placement]:
     """A placement per household of the problem, each with its explanation (all explained at
-    once by ``explain_all``)."""
+    once by ``explain_all``) and, when the run priced places, the price of its place and of
+    each better option."""
     names = {m.number: m.name for m in data.municipalities}
+    column = {m.number: j for j, m in enumerate(data.municipalities)}
+    problem = data.problem
+
+    def price(i: int, j: int) -> float | None:
+        if prices is None or j < 0:
+            return None
+        cost = prices.burden(problem, np.array([i]), np.array([j]))[0]
+        return round(float(cost), PRICE_DECIMALS)
+
     placements = []
-    for i, explanation in enumerate(explain_all(data.problem, assignment, top=EXPLAIN_TOP)):
+    for i, explanation in enumerate(explain_all(problem, assignment, top=EXPLAIN_TOP)):
         j = int(assignment[i])
+        options = []
+        for option in explanation.better:
+            item: dict[str, Any] = {
+                "municipality": option.municipality,
+                "name": names[option.municipality],
+                "score": round(float(option.score), 4),
+                "stopped_by": [CAPACITY_LABELS.get(s, s) for s in option.stopped_by],
+            }
+            if prices is not None:
+                item["price"] = price(i, column[option.municipality])
+            options.append(item)
         placements.append(
             Placement(
                 run=run,
@@ -209,18 +248,86 @@ def _explained_placements(
                 best_score=None
                 if explanation.best_score is None
                 else float(explanation.best_score),
-                explanation=[
-                    {
-                        "municipality": option.municipality,
-                        "name": names[option.municipality],
-                        "score": round(float(option.score), 4),
-                        "stopped_by": [CAPACITY_LABELS.get(s, s) for s in option.stopped_by],
-                    }
-                    for option in explanation.better
-                ],
+                explanation=options,
+                place_price=price(i, j),
             )
         )
     return placements
+
+
+def _confirmed_this_year(year: int) -> list[WaitingHousehold]:
+    """The households confirmed for the year, the most recent first (at most ``HISTORY_MAX``):
+    with the waiting ones, the households seen this year."""
+    return list(
+        WaitingHousehold.objects.filter(year=year, status=WaitingStatus.CONFIRMED)
+        .annotate(member_count=Count("members"))
+        .prefetch_related("members")
+        .order_by("-confirmed_at", "-pk")[:HISTORY_MAX]
+    )
+
+
+def expected_later(year: int, *, waiting_persons: int) -> int | None:
+    """Persons expected later in the year, after the households waiting now: the year's need
+    (``SettlementNeed.stated_total``) less the persons settled or confirmed for the year
+    (``persons_taken``) and the ``waiting_persons``; None without a need for the year."""
+    need = SettlementNeed.objects.filter(year=year).first()
+    if need is None:
+        return None
+    return max(0, need.stated_total - persons_taken(year) - waiting_persons)
+
+
+def _prices_json(data: MatchInput, prices: Prices) -> dict[str, dict[str, float]]:
+    """Per municipality number: the price per person and per unit of each dimension priced."""
+    out: dict[str, dict[str, float]] = {}
+    for j, municipality in enumerate(data.municipalities):
+        entry = {"persons": round(float(prices.persons[j]), PRICE_DECIMALS)}
+        for k, dimension in enumerate(data.problem.dimensions):
+            if prices.dims[j, k] > 0:
+                entry[dimension] = round(float(prices.dims[j, k]), PRICE_DECIMALS)
+        out[municipality.number] = entry
+    return out
+
+
+@dataclass
+class _Week:
+    """The week's placement of the waiting households by the policy."""
+
+    data: MatchInput  # the waiting households only
+    assignment: np.ndarray
+    prices: Prices | None  # None: the run did not price places (myopic)
+    expected: int | None
+
+
+def _week_placed(
+    run: MatchRun,
+    data: MatchInput,
+    consumed: dict[int, dict[str, float]],
+    persons_locked: int,
+    assignment: np.ndarray,
+) -> _Week:
+    """Place the waiting households (``data``) by the dynamic policy when persons are expected
+    later in the year; otherwise keep the week's optimum (``assignment``)."""
+    households = data.households
+    persons_waiting = int(data.problem.persons.sum()) + persons_locked
+    expected = expected_later(run.year, waiting_persons=persons_waiting)
+    if not expected or not data.problem.p:
+        return _Week(data, assignment, None, expected)
+    seen = households + _confirmed_this_year(run.year)
+    if len(seen) > len(households):
+        data = match_input_build(year=run.year, households=seen, consumed=consumed)
+    batch = np.arange(len(households))
+    sub, _ = problem_subset(data.problem, batch)
+    week_data = MatchInput(sub, households, data.municipalities, data.scores[: len(households)])
+    today = timezone.localdate()
+    week = week_place(
+        data.problem,
+        batch=batch,
+        history=np.arange(len(seen)),
+        future_persons=float(expected),
+        rng=np.random.default_rng([run.year, *today.isocalendar()[:2]]),
+        policy=POLICY_DYNAMIC,
+    )
+    return _Week(week_data, week.assignment, week.prices, expected)
 
 
 def match_run_compute(*, run_id: int) -> MatchRun | None:
@@ -251,6 +358,9 @@ def _compute(run: MatchRun) -> MatchRun:
             consumed[placement.municipality_id][key] += amount  # type: ignore[index]
     data = match_input_build(year=run.year, households=households, consumed=consumed)
     result = match_solve(data.problem, time_limit=run.time_limit, progress=_progress_writer(run))
+    locked_persons = sum(household_demand(p.household)["persons"] for p in locked)
+    job_progress(run, 92, 100, stage="Setter pris på plassene for resten av året")
+    week = _week_placed(run, data, consumed, locked_persons, result.assignment)
     job_progress(run, 95, 100, stage="Forklarer plasseringene")
     placements = [
         Placement(
@@ -264,13 +374,14 @@ def _compute(run: MatchRun) -> MatchRun:
             locked=True,
             changed_by_planner=p.changed_by_planner,
             explanation=p.explanation,
+            place_price=p.place_price,
         )
         for p in locked
     ]
-    placements += _explained_placements(run, data, result.assignment)
+    placements += _explained_placements(run, week.data, week.assignment, week.prices)
+    placed = week.assignment >= 0
     locked_score = sum(p.score or 0 for p in locked)
-    locked_persons = sum(household_demand(p.household)["persons"] for p in locked)
-    objective = result.objective + locked_score
+    objective = assignment_objective(week.data.problem, week.assignment) + locked_score
     bound = result.lp_bound + locked_score
     with transaction.atomic():
         Placement.objects.bulk_create(placements)
@@ -282,14 +393,18 @@ def _compute(run: MatchRun) -> MatchRun:
             stage="Ferdig",
             progress=100,
             households=len(households) + len(locked),
-            placed=result.placed + len(locked),
-            persons_placed=result.persons_placed + locked_persons,
+            placed=int(placed.sum()) + len(locked),
+            persons_placed=int(week.data.problem.persons[placed].sum()) + locked_persons,
             objective=objective,
             lp_bound=bound,
-            gap_percent=0.0 if bound <= 0 else 100 * (bound - objective) / bound,
+            gap_percent=0.0 if bound <= 0 else max(0.0, 100 * (bound - objective) / bound),
             greedy_objective=result.greedy_objective + locked_score,
             seconds=time.monotonic() - started,
             solver_status=result.status,
+            policy=POLICY_MYOPIC if week.prices is None else POLICY_DYNAMIC,
+            expected_flow=week.expected,
+            myopic_objective=result.objective + locked_score,
+            place_prices={} if week.prices is None else _prices_json(week.data, week.prices),
         )
     run.refresh_from_db()
     return run

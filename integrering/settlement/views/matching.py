@@ -195,6 +195,26 @@ def match_run_confirm_view(request: HttpRequest, match_run_id: int) -> HttpRespo
     return redirect("settlement:match-run", match_run_id=run.pk)
 
 
+def _options_explained(options: list[dict[str, Any]], net: float | None) -> list[dict[str, Any]]:
+    """The better options of a placement, each with why it was not used: full in some capacity,
+    its score less its price lower than the placement's (its place is worth more to households
+    expected later in the year), or a trade-off for the total."""
+    explained = []
+    for option in options:
+        price = option.get("price")
+        if option.get("stopped_by"):
+            why = "Ikke plass: " + ", ".join(option["stopped_by"])
+        elif price is not None and net is not None and option["score"] - price < net:
+            why = (
+                "Hadde plass, men skår minus pris var lavere: plassen er verdt mer for "
+                "husstander som ventes senere i år"
+            )
+        else:
+            why = "Hadde plass, men plassen ga mer samlet skår til andre husstander"
+        explained.append({**option, "why": why})
+    return explained
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
@@ -233,12 +253,17 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             status = 422
     household = placement.household
+    net = None
+    if placement.score is not None and placement.place_price is not None:
+        net = placement.score - placement.place_price
     return no_store(
         render(
             request,
             "settlement/placement_detail.html",
             {
                 "placement": placement,
+                "options": _options_explained(placement.explanation, net),
+                "net": net,
                 "run": run,
                 "year": run.year,
                 "household": household,
