@@ -12,7 +12,18 @@ and rows as a CSV file that Norwegian Excel opens as it is. Either way:
   return: OWASP, «CSV injection») is kept as text: in a workbook as a text cell with Excel's quote
   prefix (what typing ``'=...`` gives), in a CSV behind an apostrophe. A number is never touched:
   -2 passed as a number stays the number -2;
-- the header row is bold and stays in view.
+- the header row is bold and stays in view;
+- above it, the file's first row says what the file is, for whom, and when it was made
+  (``Heading``: «Kostnadsdekning norskopplæring 2024 – Utvalgskommuner – laget 03.12.2026 kl.
+  14.05»), so that a file found in a folder a year later still says what it is;
+- the headers are Norwegian words, not code (``header_problem``: no snake_case, no English).
+
+Every function that writes a file for people is named in ``FOR_PEOPLE``; ``tests/
+test_exports_for_people.py`` makes each one and checks the rules above, and fails on a writer
+that is not named there.
+
+An import's example file (``import_template_csv_bytes``) is the exception: its header row is the
+import's own column names and it has no title row, since the import reads it back.
 
 Files read by machines (the payroll system, the grant claim, the national register) keep their
 own exact formats, which their apps describe and format value by value; ``csv_file_bytes`` writes
@@ -47,10 +58,57 @@ ONE_DECIMAL = "#,##0.0"
 AMOUNT = "#,##0.00"
 DATE = "DD.MM.YYYY"
 DATE_TIME = "DD.MM.YYYY HH:MM"
+MONTH = "MM.YYYY"  # a month, stored as its first day
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Every function that writes a file for people, by module: each is made and checked by
+# ``tests/test_exports_for_people.py``, which also fails on a writer missing here.
+FOR_PEOPLE: dict[str, tuple[str, ...]] = {
+    "integrering.finance.services": ("cost_export_csv", "cost_export_xlsx"),
+    "integrering.finance.establishment.register": ("establishment_register_xlsx",),
+    "integrering.programme.services.benefit_run": ("benefit_run_xlsx",),
+    "integrering.programme.services.package_report": ("package_report_csv", "package_report_xlsx"),
+    "integrering.programme.services.grant_claims.export": ("grant_claim_xlsx",),
+    "integrering.settlement.services.request_tables": ("requests_xlsx",),
+    "integrering.surveys.report": ("survey_tables_xlsx",),
+    "integrering.surveys.services.capacity": ("capacity_round_xlsx",),
+}
+
+# Header words that are English, not Norwegian: a header of code, not for people.
+# (Words that are Norwegian too, «status», «type», «sum», «person», «total», are not here.)
+ENGLISH_WORDS = frozenset(
+    [
+        "amount",
+        "count",
+        "date",
+        "name",
+        "number",
+        "year",
+        "month",
+        "result",
+        "hours",
+        "fte",
+        "income",
+        "expenses",
+        "municipality",
+        "household",
+        "persons",
+        "code",
+        "value",
+        "share",
+        "level",
+        "group",
+        "created",
+        "updated",
+        "from",
+        "of",
+    ]
+)
+SNAKE_CASE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
 # A number written as text in a machine's format: a spreadsheet reads it as that number.
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+HEADER_ROW = 2  # of a file for people: below the title row (``Heading``)
 
 
 @dataclass(frozen=True)
@@ -66,8 +124,50 @@ class Sheet:
     title: str
     columns: Sequence[Column | str]  # a plain header is a column with nothing else to it
     rows: Sequence[Sequence[Cell]]
-    freeze: str = "A2"  # the first cell that scrolls: "A2" keeps the header row in view
+    freeze_columns: int = 0  # columns that stay in view beside the title and header rows
     sum_row: bool = False  # the last row sums the others: bold
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A file's first row: what it is (``what``: «Stønad for mars 2026»), for whom (``whom``: a
+    municipality, a county, «Hele landet»), and when it was made (``made``; None: now)."""
+
+    what: str
+    whom: str
+    made: datetime.datetime | None = None
+
+    @property
+    def text(self) -> str:
+        made = self.made
+        if made is None:
+            from django.utils import timezone
+
+            made = timezone.localtime()
+        return f"{self.what} – {self.whom} – laget {made:%d.%m.%Y} kl. {made:%H.%M}"
+
+
+def header_problem(header: str) -> str | None:
+    """Why a column header is not one for people, or None: it is empty, in snake_case, or has
+    an English word of code («amount», «municipality_number»)."""
+    text = header.strip()
+    if not text:
+        return "tom overskrift"
+    if SNAKE_CASE.search(text):
+        return f"«{header}» er et navn fra koden (snake_case)"
+    words = re.findall(r"[A-Za-zÆØÅæøå]+", text)
+    english = [w for w in words if w.lower() in ENGLISH_WORDS]
+    if english:
+        return f"«{header}» har engelske ord ({', '.join(english)})"
+    return None
+
+
+def _headers_checked(columns: Sequence[Column | str]) -> list[Column]:
+    found = [_column(c) for c in columns]
+    problems = [p for p in (header_problem(c.header) for c in found) if p]
+    if problems:
+        raise ValueError("Overskrifter som ikke er for folk: " + "; ".join(problems))
+    return found
 
 
 def formula_like(text: str) -> bool:
@@ -108,8 +208,10 @@ def _xlsx_cell(cell: XlsxCell, value: Cell, column: Column) -> None:
         cell.number_format = DATE
 
 
-def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """The sheets as an Excel workbook (.xlsx), in their order."""
+def xlsx_bytes(sheets: Sequence[Sheet], *, heading: Heading) -> bytes:
+    """The sheets as an Excel workbook (.xlsx), in their order, each with ``heading`` in its
+    first row (bold) above its header row. ``ValueError`` for a header that is not for people
+    (``header_problem``)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -118,17 +220,20 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     wrapped = Alignment(wrap_text=True, vertical="top")
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])
+    title = heading.text
     for sheet in sheets:
         out = workbook.create_sheet(sheet.title)
-        columns = [_column(c) for c in sheet.columns]
+        columns = _headers_checked(sheet.columns)
+        _xlsx_cell(out.cell(row=1, column=1), title, Column(""))
+        out.cell(row=1, column=1).font = bold
         for index, column in enumerate(columns, start=1):
-            cell = out.cell(row=1, column=index)
+            cell = out.cell(row=HEADER_ROW, column=index)
             _xlsx_cell(cell, column.header, column)
             cell.font = bold
             if column.width is not None:
                 out.column_dimensions[get_column_letter(index)].width = column.width
-        last = len(sheet.rows) + 1
-        for row_number, row in enumerate(sheet.rows, start=2):
+        last = len(sheet.rows) + HEADER_ROW
+        for row_number, row in enumerate(sheet.rows, start=HEADER_ROW + 1):
             in_bold = sheet.sum_row and row_number == last
             for index, value in enumerate(row, start=1):
                 if value is None and not in_bold:
@@ -140,7 +245,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
                     cell.font = bold
                 if column.wrap:
                     cell.alignment = wrapped
-        out.freeze_panes = sheet.freeze
+        out.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{HEADER_ROW + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -160,13 +265,28 @@ def _csv_cell(value: Cell) -> str:
     return str(value).replace(".", ",")  # exactly as given (a Decimal keeps its places)
 
 
-def csv_bytes(columns: Sequence[Column | str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """A header and rows as a CSV file for Excel in Norway: UTF-8 with a byte order mark (else
-    Excel reads æøå wrong), semicolons (its list separator), CRLF, a decimal comma, dates
-    dd.mm.yyyy, «ja»/«nei», and formula-like text behind an apostrophe."""
+def csv_bytes(
+    columns: Sequence[Column | str], rows: Iterable[Sequence[Cell]], *, heading: Heading
+) -> bytes:
+    """A title row (``heading``), a header and rows as a CSV file for Excel in Norway: UTF-8
+    with a byte order mark (else Excel reads æøå wrong), semicolons (its list separator), CRLF,
+    a decimal comma, dates dd.mm.yyyy, «ja»/«nei», and formula-like text behind an apostrophe.
+    ``ValueError`` for a header that is not for people (``header_problem``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralised(_column(c).header) for c in columns])
+    writer.writerow([neutralised(heading.text)])
+    writer.writerow([neutralised(c.header) for c in _headers_checked(columns)])
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def import_template_csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """An import's example file: its column names as the import reads them (``bosatt_dato``)
+    in the first row, no title row (the import would read it as the header), and otherwise as
+    ``csv_bytes`` writes a file for Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([neutralised(name) for name in header])
     writer.writerows([_csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

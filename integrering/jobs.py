@@ -277,14 +277,16 @@ def errors_kept(errors: list[Any], limit: int = ERRORS_KEPT) -> list[Any]:
     """A job's errors as stored: the first ``limit``, and when there were more, a last entry that
     says how many («Viser de første 100 feilene av 1 200 000.»). An entry is a text, or a dict
     (an import's row error: ``row``, ``column``, ``message``, ``text``); the last one is of the
-    same kind, with no row and ``total`` the count of them all."""
+    same kind, with no row, ``total`` the count of them all and ``rows`` the count of the rows
+    they are on («3 feil i 2 rader»: ``tables.errors_summary``)."""
     if len(errors) <= limit:
         return errors
     note = errors_more_note(limit, len(errors))
     if not all(isinstance(e, dict) for e in errors[:limit]):
         return [*errors[:limit], note]
     keys = {key: None for error in errors[:limit] for key in error}
-    last = {**keys, "column": "", "message": note, "text": note, "total": len(errors)}
+    rows = len({e.get("row") for e in errors if e.get("row") is not None})
+    last = {**keys, "column": "", "message": note, "text": note, "total": len(errors), "rows": rows}
     return [*errors[:limit], last]
 
 

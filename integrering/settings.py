@@ -172,6 +172,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "integrering.web.context_processors.navigation",
             ],
+            # «−1 608»: floatformat with a true minus sign (issue 23).
+            "builtins": ["integrering.ui.templatetags.numbers"],
         },
     },
 ]

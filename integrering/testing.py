@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 import itertools
 import random
+from typing import Any
+
+from django.test import Client
 
 from integrering.accounts.models import User
 from integrering.accounts.roles import Role
@@ -14,6 +17,7 @@ from integrering.organisations.models import Municipality, Organisation
 from integrering.people.identity import synthetic_identity_number
 from integrering.people.models import Household, Relation
 from integrering.people.services import PersonInput, household_register
+from integrering.ui.confirm import CONFIRM_FIELD, Confirmation
 
 _counter = itertools.count(1)
 _rng = random.Random(4711)  # test factories, not secrets # nosec B311
@@ -95,3 +99,24 @@ def make_household(
         members=inputs,
         settled_on=settled_on,
     )
+
+
+def confirmation_of(response: Any) -> Confirmation:
+    """The ``Confirmation`` a response of the test client asked for (``ui/confirm.py``); fails
+    when the response is not the confirmation page."""
+    context = response.context
+    confirmation = context.get("confirmation") if context is not None else None
+    assert response.status_code == 200 and isinstance(confirmation, Confirmation), (
+        f"expected the confirmation page, got {response.status_code}"
+    )
+    return confirmation
+
+
+def post_confirmed(
+    client: Client, path: str, data: dict[str, Any] | None = None, **extra: Any
+) -> Any:
+    """POST an irreversible action as a person does it: the page that says what will happen
+    first, then «Bekreft», which posts the same fields and the confirmation of that summary."""
+    data = dict(data or {})
+    confirmation = confirmation_of(client.post(path, data))
+    return client.post(path, {**data, CONFIRM_FIELD: confirmation.token}, **extra)

@@ -92,6 +92,7 @@ allow(
     EVERY_ROLE,
     "web:home",
     "people:person-list",
+    "people:household-list",
     "casework:household-import-example",
     "casework:deadline-dashboard",
     "casework:notice-inbox",
@@ -163,6 +164,7 @@ allow(
     "api:establishment_application_get",
     "programme:person-programmes",
     "programme:participation-detail",
+    "programme:absence-detail",
     "programme:decision-detail",
     "programme:decision-letter",
     "programme:appeal-detail",
@@ -215,7 +217,22 @@ allow(
     "api:package_report_get",
     "api:programme_detail",
     "api:programme_benefit",
+    "api:programme_absence_get",
+    "api:programme_absence_put",  # the same path: GET reads it (the write needs the refugee service)
+    "api:programme_absence_delete",  # the same path: GET reads it
 )
+# Moving within five years (seed 002 §2.1): the sweep's move goes from A to a third
+# municipality, so A's refugee service and leader see it; only the new municipality accepts it.
+allow(CASE, "casework:transfer-list", "casework:transfer-detail", "api:transfers_list")
+allow(CASE, "api:transfers_get")
+allow(
+    CASE, "api:transfers_register"
+)  # the same path: GET lists (registering needs the refugee service)
+allow(CASE_EDIT, "casework:transfer-propose", "casework:transfer-register", "api:transfers_propose")
+allow(NOBODY, "casework:transfer-accept", "api:transfers_accept")
+# Only the old municipality withdraws its proposal; only the new one declines it.
+allow(CASE_EDIT, "casework:transfer-withdraw", "api:transfers_withdraw")
+allow(NOBODY, "casework:transfer-decline", "api:transfers_decline")
 # Deadlines: the refugee service and the leader answer for every deadline, a service for its own
 # (``deadlines_for``); the sweep's deadline is the refugee service's.
 allow(CASE, "casework:deadline-meet", "api:deadlines_meet")
@@ -255,6 +272,8 @@ allow(
     "programme:participation-stop",
     "programme:participation-resume",
     "programme:participation-absence",
+    "programme:absence-edit",
+    "programme:absence-delete",
     "programme:participation-extend",
     "programme:participation-end",
     "programme:participation-update",
@@ -302,6 +321,7 @@ allow(
     "api:governor_appeals_outcome",
     "surveys:capacity-round-open",
     "surveys:capacity-round-remind",
+    "surveys:capacity-round-close",
     "news:news-edit",
 )
 # The directorate's settlement planner.
@@ -502,6 +522,17 @@ BODIES: dict[str, dict[str, object]] = {
     "api:request_reminders_post": {"year": 2026},
     "api:waiting_household_withdraw_api": {"reason": "moved_out", "version": 1},
     "casework:deadline-meet": {"met_on": "02.04.2024"},
+    "api:transfers_propose": {
+        "to_municipality": "4601",
+        "moved_on": "2024-09-01",
+        "consent_on": "2024-08-15",
+        "consent_method": "signed",
+    },
+    "api:transfers_accept": {"version": 1},
+    "api:transfers_withdraw": {"version": 1, "reason": "Familien blir likevel"},
+    "api:transfers_decline": {"version": 1, "reason": "Ingen bolig"},
+    "casework:transfer-withdraw": {"version": 1, "reason": "Familien blir likevel"},
+    "casework:transfer-decline": {"version": 1, "reason": "Ingen bolig"},
     "api:meeting_hold_post": {
         "held_on": "2024-04-02",
         "interpreter_used": False,

@@ -46,6 +46,7 @@ PERSON_KWARGS = frozenset(
         "meeting_id",
         "contract_id",
         "participation_id",
+        "absence_id",
         "decision_id",
         "appeal_id",
         "governor_appeal_id",

@@ -21,6 +21,7 @@ from integrering.accounts.roles import Role, Service
 from integrering.accounts.services import token_create
 from integrering.audit.services import AccessContext
 from integrering.casework.models import (
+    CaseTransfer,
     Deadline,
     DisabilityGrantApplication,
     IndividualPlan,
@@ -29,14 +30,16 @@ from integrering.casework.models import (
 )
 from integrering.casework.services.arrival import household_settle
 from integrering.casework.services.consent import ConsentInput, consent_give
+from integrering.casework.services.transfers import TransferInput, case_transfer_propose
 from integrering.finance.models import (
     CostCoverageReport,
     EstablishmentApplication,
     EstablishmentPurchase,
     EstablishmentStatus,
 )
+from integrering.organisations.models import Municipality
 from integrering.people.models import Household, HouseholdImport, InformationCategory, Person
-from integrering.programme.models import BenefitRun, BenefitRunStatus, Participation
+from integrering.programme.models import Absence, BenefitRun, BenefitRunStatus, Participation
 from integrering.programme.testing import (
     make_forwarded_appeal,
     make_participation,
@@ -105,6 +108,13 @@ def _participation(w: World) -> Participation:
     return w.person.participations.first() or make_participation(w.person)
 
 
+def _absence(w: World) -> Absence:
+    participation = _participation(w)
+    return participation.absences.first() or Absence.objects.create(
+        participation=participation, on=datetime.date(2024, 4, 10), hours=2
+    )
+
+
 def _appeal(w: World) -> int:
     participation = _participation(w)
     decision = make_sent_decision(participation, sent_on=datetime.date(2024, 4, 2))
@@ -112,6 +122,21 @@ def _appeal(w: World) -> int:
         decision, received_on=datetime.date(2024, 4, 10)
     )
     return appeal.pk
+
+
+def _transfer(w: World) -> CaseTransfer:
+    """A move proposed by A (the owner) to a third municipality: A's side; the outsider's
+    municipality (B) is on neither side and must reach nothing of it (seed 002 §2.1)."""
+    return CaseTransfer.objects.filter(household=w.household).first() or case_transfer_propose(
+        ctx=AccessContext(user=w.owner, route="test"),
+        household=w.household,
+        to_municipality=Municipality.objects.get(number="5001", valid_to__isnull=True),
+        data=TransferInput(
+            moved_on=datetime.date(2024, 9, 1),
+            consent_on=datetime.date(2024, 8, 15),
+            consent_method="signed",
+        ),
+    )
 
 
 def _caseworker(w: World) -> User:
@@ -293,6 +318,7 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
     "application_id": lambda w: _establishment(w).pk,
     "purchase_id": lambda w: _establishment(w).purchases.first().pk,  # type: ignore[union-attr]
     "participation_id": lambda w: _participation(w).pk,
+    "absence_id": lambda w: _absence(w).pk,
     "decision_id": lambda w: _participation(w).decisions.first().pk,  # type: ignore[union-attr]
     "appeal_id": _appeal,
     "governor_appeal_id": _appeal,
@@ -333,6 +359,7 @@ OBJECT_KWARGS: dict[str, Callable[[World], object]] = {
         ).pk
     ),
     "news_item_id": _news_item,
+    "transfer_id": lambda w: _transfer(w).pk,
 }
 
 # Routes whose kwarg is itself the credential (the survey link works without a login): they are

@@ -209,14 +209,15 @@ def api_person_list(n: int, caseworker: User, service_user: User) -> Page:
 # organisation and roles, the reach (the cooperations of a refugee service), then the page's own
 # reads and the audit record(s) it writes.
 PAGES: dict[str, tuple[Build, int]] = {
-    # the persons with their household, municipality and caseworker in one query; the
-    # household looked up by reference; one audit insert
-    "person search": (person_search, 8),
-    "person search, service user": (person_search_by_service, 7),
-    # the caseworkers for the filter, one page of deadlines with person, household, caseworker
-    # and who met it, one audit insert
-    "deadline dashboard": (deadline_dashboard, 9),
-    "deadline dashboard, service user": (deadline_dashboard_of_service, 7),
+    # the count of the matches (bounded, «1–50 av 272»), the persons with their household,
+    # municipality and caseworker in one query; the household looked up by reference; one audit
+    # insert
+    "person search": (person_search, 9),
+    "person search, service user": (person_search_by_service, 8),
+    # the caseworkers for the filter, the count (bounded), one page of deadlines with person,
+    # household, caseworker and who met it, one audit insert
+    "deadline dashboard": (deadline_dashboard, 10),
+    "deadline dashboard, service user": (deadline_dashboard_of_service, 8),
     # the person, the audit record, mapping, plan, contracts, deadlines with who met them,
     # consents with their services
     "person page": (person_page, 13),

@@ -100,6 +100,69 @@ def may_edit_case(user: Any) -> bool:
     return _signed_in(user) and user.has_role(Role.REFUGEE_SERVICE_CASEWORKER)
 
 
+def may_edit_case_in(user: Any, municipality_id: int) -> bool:
+    """The refugee service edits a case only while its municipality has it: after a move (seed
+    002 §2.1) the old municipality reads what it wrote, and changes nothing."""
+    return may_edit_case(user) and municipality_id in municipality_ids_served_by(user)
+
+
+NOT_TRANSFER_EDITOR = "Bare flyktningtjenesten i kommunen som har saken, kan foreslå flytting."
+NOT_TRANSFER_RECEIVER = "Bare flyktningtjenesten i tilflyttingskommunen kan ta imot saken."
+
+
+def case_transfer_side(user: Any, *, from_municipality_id: int, to_municipality_id: int) -> str:
+    """Which side of a case transfer (seed 002 §2.1) the user is on: "to" (the new
+    municipality), "from" (the old), or "" (neither: a third municipality reaches nothing). Only
+    the refugee service and the leader, who see the whole case, are on a side."""
+    if not sees_whole_case(user):
+        return ""
+    served = municipality_ids_served_by(user)
+    if to_municipality_id in served:
+        return "to"
+    if from_municipality_id in served:
+        return "from"
+    return ""
+
+
+def case_transfer_require(user: Any, *, from_municipality_id: int, to_municipality_id: int) -> str:
+    """For a transfer's page and API: the user's side, or 404 (nobody else may learn of it)."""
+    side = case_transfer_side(
+        user, from_municipality_id=from_municipality_id, to_municipality_id=to_municipality_id
+    )
+    if not side:
+        raise NotFound(NOT_FOUND)
+    return side
+
+
+def case_transfer_propose_require(user: Any, *, from_municipality_id: int) -> None:
+    """Proposing a move: the refugee service of the municipality that has the case."""
+    if not may_edit_case_in(user, from_municipality_id):
+        raise PermissionDenied(NOT_TRANSFER_EDITOR)
+
+
+def case_transfer_accept_require(user: Any, *, to_municipality_id: int) -> None:
+    """Accepting (or registering) a move: the refugee service of the new municipality."""
+    if not may_edit_case_in(user, to_municipality_id):
+        raise PermissionDenied(NOT_TRANSFER_RECEIVER)
+
+
+def case_transfer_withdraw_require(user: Any, *, from_municipality_id: int) -> None:
+    """Withdrawing a proposed move: the refugee service of the old municipality, which proposed
+    it and still has the case."""
+    if not may_edit_case_in(user, from_municipality_id):
+        raise PermissionDenied(
+            "Bare flyktningtjenesten i fraflyttingskommunen kan trekke flyttingen."
+        )
+
+
+def case_transfer_decline_require(user: Any, *, to_municipality_id: int) -> None:
+    """Declining a proposed move: the refugee service of the new municipality."""
+    if not may_edit_case_in(user, to_municipality_id):
+        raise PermissionDenied(
+            "Bare flyktningtjenesten i tilflyttingskommunen kan avslå flyttingen."
+        )
+
+
 def may_edit_norwegian_training(user: Any) -> bool:
     """Norwegian training is recorded by adult education (voksenopplæringen, which teaches it) and
     by the refugee service (which coordinates the case, seed 002 §2.2)."""

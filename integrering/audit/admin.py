@@ -12,8 +12,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit log cannot be edited through the product."""
 
     list_display = ["at", "username", "organisation", "person_id", "action", "allowed", "route"]
-    list_filter = ["allowed", "action"]
-    search_fields = ["username", "=person_id"]
+    list_filter = ["allowed", "action", "organisation"]
+    # A municipality finds what concerned it by name or number in the detail too: a case
+    # transfer is recorded for both municipalities (``kommune 0301``, casework/services/transfers).
+    search_fields = ["username", "=person_id", "organisation", "detail"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request: Any) -> bool:

@@ -19,6 +19,7 @@ from integrering.organisations.models import Municipality
 from integrering.people.imports import header_errors, upload_errors
 from integrering.people.models import ConsentBasis, InformationCategory
 from integrering.rules.parameters import RulesError
+from integrering.ui.filters import DueField
 from integrering.ui.forms import DateInput, DecimalCommaField, DsForm, InputHygiene, YearField
 from integrering.ui.numbers import megabytes
 
@@ -114,8 +115,30 @@ class DeadlineFilterForm(DsForm):
     caseworker = forms.TypedChoiceField(
         label="Kontaktperson", coerce=int, choices=[("", "Alle")], required=False, empty_value=None
     )
+    due = DueField()
     include_met = forms.BooleanField(label="Vis også oppfylte frister", required=False)
-    side = forms.IntegerField(label="Side", min_value=1, max_value=10_000, required=False)
+
+
+class NoticeFilterForm(DsForm):
+    """The inbox's filters; the service is asked only of a user of more than one."""
+
+    status = forms.ChoiceField(
+        label="Vis",
+        choices=[("nye", "Nye varsler"), ("mottatte", "Mottatte"), ("alle", "Alle")],
+        required=False,
+    )
+    service = forms.ChoiceField(label="Tjeneste", choices=[("", "Alle")], required=False)
+    due = DueField()
+
+    def __init__(self, *args: Any, services: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if len(services) > 1:
+            self.fields["service"].choices = [  # type: ignore[attr-defined]
+                ("", "Alle tjenestene mine"),
+                *[(s, Service(s).label) for s in services],
+            ]
+        else:
+            del self.fields["service"]
 
 
 class DeadlineMeetForm(DsForm):

@@ -25,6 +25,7 @@ USER = settings.AUTH_USER_MODEL
 class NoticeOccasion(models.TextChoices):
     MATCHED = "matched", "Utsøkt"
     SETTLED = "settled", "Bosatt"
+    MOVED = "moved", "Flytting"
 
 
 class Notice(models.Model):
@@ -619,3 +620,114 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_document_display()} signert av {self.signer_name} {self.signed_on}"
+
+
+class TransferStatus(models.TextChoices):
+    PROPOSED = "proposed", "Foreslått av fraflyttingskommunen"
+    ACCEPTED = "accepted", "Godtatt av tilflyttingskommunen"
+    REGISTERED = "registered", "Registrert av tilflyttingskommunen"
+    WITHDRAWN = "withdrawn", "Trukket av fraflyttingskommunen"
+    DECLINED = "declined", "Avslått av tilflyttingskommunen"
+
+
+# The statuses in which the case went to the new municipality, and those that closed a proposal
+# without it (the case stays where it was).
+TRANSFER_HANDED_OVER = ("accepted", "registered")
+TRANSFER_CLOSED_UNMOVED = ("withdrawn", "declined")
+
+
+class TransferConsentMethod(models.TextChoices):
+    """How the person agreed that the case goes with them to the new municipality."""
+
+    SIGNED = "signed", "Skriftlig, signert"
+    DIGITAL = "digital", "Digitalt"
+    ORAL = "oral", "Muntlig, notert av saksbehandler"
+
+
+class CaseTransfer(models.Model):
+    """A household's move to another municipality within five years of settlement (seed 002
+    §2.1): the case goes to the new municipality with the persons' consent.
+
+    Proposed by the old municipality and accepted by the new, or registered by the new one at
+    once. From ``handed_over_at`` the new municipality has the case; the old one keeps reading
+    what it wrote before then (``casework/selectors.py``, ``former_case_get``). The grants follow
+    the persons from ``moved_on`` (``programme/services/grant_claims``).
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="transfers")
+    persons = models.ManyToManyField(Person, related_name="transfers", verbose_name="gjelder")
+    from_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="fraflyttingskommune",
+    )
+    to_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tilflyttingskommune",
+    )
+    moved_on = models.DateField("flyttedato")
+    consent_on = models.DateField("samtykke gitt")
+    consent_method = models.CharField(
+        "samtykket gitt", max_length=10, choices=TransferConsentMethod.choices
+    )
+    consent_note = models.CharField("merknad om samtykket", max_length=300, blank=True)
+    status = models.CharField(
+        "status", max_length=12, choices=TransferStatus.choices, default=TransferStatus.PROPOSED
+    )
+    requested_at = models.DateTimeField("registrert", default=timezone.now)
+    requested_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handed_over_at = models.DateTimeField("overført", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A proposal withdrawn by the old municipality or declined by the new one: when, by whom,
+    # and why (the reason is required when declining).
+    closed_at = models.DateTimeField("lukket", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.CharField("begrunnelse", max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "overføring av sak ved flytting"
+        verbose_name_plural = "overføringer av saker ved flytting"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_municipality=F("to_municipality")),
+                name="transfer_to_another_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TRANSFER_HANDED_OVER, handed_over_at__isnull=False)
+                | Q(status="proposed", handed_over_at__isnull=True, closed_at__isnull=True)
+                | Q(
+                    status__in=TRANSFER_CLOSED_UNMOVED,
+                    handed_over_at__isnull=True,
+                    closed_at__isnull=False,
+                ),
+                name="transfer_status_matches_dates",
+            ),
+            # One open proposal per household at a time.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(status="proposed"),
+                name="transfer_one_open_per_household",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["from_municipality", "status"], name="transfer_from_idx"),
+            models.Index(fields=["to_municipality", "status"], name="transfer_to_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Husstand {self.household_id}: {self.from_municipality_id} -> {self.to_municipality_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TransferStatus.PROPOSED

@@ -6,16 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from integrering.accounts.access import (
+    case_transfer_side,
     municipality_ids_served_by,
     programme_municipality_ids,
     sees_whole_case,
 )
 from integrering.accounts.models import User
-from integrering.audit.models import AuditAction
+from integrering.audit.models import AuditAction, AuditEvent
+from integrering.audit.selectors import audit_events_about
 from integrering.audit.services import AccessContext, audit_denied, audit_record, audit_record_many
 from integrering.errors import NotFound
 from integrering.organisations.models import Municipality
@@ -23,8 +25,20 @@ from integrering.people.models import Consent, Household, Person
 from integrering.people.selectors import household_get, person_get, persons_visible_to
 from integrering.rules.disability_grant import DEADLINE_KIND as DISABILITY_GRANT_DEADLINE
 from integrering.schemas import id_in_range
+from integrering.ui.filters import due_q
+from integrering.ui.paging import Page, page_of
 
-from .models import Deadline, DisabilityGrantApplication, Meeting, Notice
+from .models import (
+    CaseTransfer,
+    Deadline,
+    DisabilityGrantApplication,
+    MappingRevision,
+    Meeting,
+    Notice,
+    PlanVersion,
+    PracticeContract,
+    TransferStatus,
+)
 
 
 def _services_of(user: object) -> frozenset[str]:
@@ -56,6 +70,40 @@ def notices_inbox(*, ctx: AccessContext, include_acknowledged: bool = False) -> 
         detail="innboks for varsler",
     )
     return notices
+
+
+NOTICES_PER_PAGE = 25
+NOTICE_NEW, NOTICE_ACKNOWLEDGED, NOTICE_ALL = "nye", "mottatte", "alle"
+
+
+def notices_page(
+    *,
+    ctx: AccessContext,
+    status: str = NOTICE_NEW,
+    service: str = "",
+    due: str = "",
+    today: datetime.date | None = None,
+    page: int = 1,
+    per_page: int = NOTICES_PER_PAGE,
+) -> Page[Notice]:
+    """One page of the inbox (``notices_for``), the earliest due first: new, acknowledged or
+    all (``status``), of one of the user's services, by due date (``ui.filters.due_q``). Only the
+    notices shown are audited."""
+    notices = notices_for(ctx.user, include_acknowledged=status != NOTICE_NEW)
+    if status == NOTICE_ACKNOWLEDGED:
+        notices = notices.filter(acknowledged_at__isnull=False)
+    if service:
+        notices = notices.filter(service=service)
+    if due:
+        notices = notices.filter(due_q("due_on", due, today or timezone.localdate()))
+    found: Page[Notice] = page_of(notices.order_by("due_on", "id"), number=page, per_page=per_page)
+    audit_record_many(
+        ctx=ctx,
+        person_ids=sorted({p.pk for n in found for p in n.persons.all()}),
+        action=AuditAction.LIST,
+        detail="innboks for varsler",
+    )
+    return found
 
 
 def notice_get(*, ctx: AccessContext, notice_id: int) -> Notice:
@@ -98,15 +146,9 @@ def household_caseworkers(user: object) -> QuerySet[User]:
 
 
 DEADLINES_PER_PAGE = 50
-
-
-@dataclass(frozen=True)
-class DeadlinePage:
-    """One page of the deadline dashboard."""
-
-    deadlines: list[Deadline]
-    number: int
-    has_next: bool
+# A municipality's dashboard may hold hundreds of thousands of deadlines: counted up to this, a
+# walk of a thousand index entries (issue 25, item 11).
+DEADLINES_COUNTED = 1_000
 
 
 _USER_NAME = ("first_name", "last_name", "username")
@@ -123,11 +165,19 @@ _DEADLINE_ROW_FIELDS = (
 
 
 def _deadlines_ordered(
-    user: object, *, service: str, caseworker_id: int | None, include_met: bool
+    user: object,
+    *,
+    service: str,
+    caseworker_id: int | None,
+    include_met: bool,
+    due: str = "",
+    today: datetime.date | None = None,
 ) -> QuerySet[Deadline]:
     deadlines = deadlines_for(user)
     if not include_met:
         deadlines = deadlines.filter(met_on__isnull=True)
+    if due:
+        deadlines = deadlines.filter(due_q("due_on", due, today or timezone.localdate()))
     if service:
         deadlines = deadlines.filter(service=service)
     if caseworker_id is not None:
@@ -177,24 +227,31 @@ def deadlines_page(
     service: str = "",
     caseworker_id: int | None = None,
     include_met: bool = False,
+    due: str = "",
+    today: datetime.date | None = None,
     page: int = 1,
     per_page: int = DEADLINES_PER_PAGE,
-) -> DeadlinePage:
-    """One page of ``deadlines_due``, for the dashboard; only the deadlines shown are audited.
+) -> Page[Deadline]:
+    """One page of ``deadlines_due``, for the dashboard, with the count of all (up to
+    ``DEADLINES_COUNTED``); ``due`` is ``ui.filters.due_q``'s (overdue, this week, this month).
+    Only the deadlines shown are audited.
 
     Pages of 50: the dashboard used to render 200 rows with a form each, which took most of its
     time under load (issue 9, ``benchmarks/load.py``), and no caseworker reads that far at once.
     """
-    page = max(1, page)
-    start = (page - 1) * per_page
-    rows = list(
-        _deadlines_ordered(
-            ctx.user, service=service, caseworker_id=caseworker_id, include_met=include_met
-        )[start : start + per_page + 1]
+    deadlines = _deadlines_ordered(
+        ctx.user,
+        service=service,
+        caseworker_id=caseworker_id,
+        include_met=include_met,
+        due=due,
+        today=today,
     )
-    shown = rows[:per_page]
-    _audit_listed(ctx, shown)
-    return DeadlinePage(deadlines=shown, number=page, has_next=len(rows) > per_page)
+    found: Page[Deadline] = page_of(
+        deadlines, number=page, per_page=per_page, count_limit=DEADLINES_COUNTED
+    )
+    _audit_listed(ctx, found.items)
+    return found
 
 
 def deadline_get(*, ctx: AccessContext, deadline_id: int) -> Deadline:
@@ -383,3 +440,227 @@ def disability_grant_open_deadlines(
         detail=f"frister for søknad om tilskudd ved nedsatt funksjonsevne, {municipality.number}",
     )
     return deadlines
+
+
+# --- Moving within five years: the case transfers (seed 002 §2.1) -------------------------------
+
+
+def transfers_for(user: object) -> QuerySet[CaseTransfer]:
+    """The transfers the user is a side of: the refugee service and the leader of the old or the
+    new municipality (``case_transfer_side``); nobody else."""
+    if not sees_whole_case(user):
+        return CaseTransfer.objects.none()
+    served = municipality_ids_served_by(user)
+    return CaseTransfer.objects.filter(
+        Q(from_municipality_id__in=served) | Q(to_municipality_id__in=served)
+    ).select_related("household", "from_municipality", "to_municipality")
+
+
+def transfers_list(*, ctx: AccessContext) -> list[CaseTransfer]:
+    """The user's transfers, the open ones first; the persons they name audited as a list."""
+    transfers = list(
+        transfers_for(ctx.user)
+        .prefetch_related("persons")
+        .order_by(
+            Case(When(status=TransferStatus.PROPOSED, then=0), default=1),
+            "-requested_at",
+            "-pk",
+        )[:500]
+    )
+    audit_record_many(
+        ctx=ctx,
+        person_ids=sorted({p.pk for t in transfers for p in t.persons.all()}),
+        action=AuditAction.LIST,
+        detail="flyttinger",
+    )
+    return transfers
+
+
+def transfer_get(
+    *, ctx: AccessContext, transfer_id: int, action: str = AuditAction.READ
+) -> tuple[CaseTransfer, str]:
+    """One transfer and the user's side of it ("from" or "to"), audited; 404 for anyone else."""
+    transfer = (
+        CaseTransfer.objects.filter(pk=transfer_id)
+        .select_related("household", "from_municipality", "to_municipality", "requested_by")
+        .first()
+        if id_in_range(transfer_id)
+        else None
+    )
+    side = (
+        case_transfer_side(
+            ctx.user,
+            from_municipality_id=transfer.from_municipality_id,
+            to_municipality_id=transfer.to_municipality_id,
+        )
+        if transfer is not None
+        else ""
+    )
+    if transfer is None or not side:
+        audit_denied(
+            ctx=ctx,
+            person_ids=transfer.persons.values_list("pk", flat=True) if transfer else [],
+            detail=f"overføring {transfer_id}",
+            action=action,
+        )
+        raise NotFound("Finner ikke flyttingen, eller du har ikke tilgang til den.")
+    audit_record_many(
+        ctx=ctx,
+        person_ids=list(transfer.persons.values_list("pk", flat=True)),
+        action=action,
+        detail=f"overføring {transfer.pk}",
+    )
+    return transfer, side
+
+
+@dataclass(frozen=True)
+class FormerCase:
+    """What the old municipality wrote in the case while it had it: read-only after the move.
+
+    The mapping and the plan as they were saved last before the handover (their history keeps
+    every save), the meetings, consents and practice contracts registered before it, and the
+    deadlines it met. Nothing the new municipality writes.
+    """
+
+    transfer: CaseTransfer
+    persons: list[Person]
+    mappings: list[tuple[Person, MappingRevision]]
+    plans: list[tuple[Person, PlanVersion]]
+    meetings: list[Meeting]
+    consents: list[Consent]
+    contracts: list[PracticeContract]
+    deadlines: list[Deadline]
+    changed_meeting_ids: frozenset[int]
+
+
+def transfer_case_came(transfer: CaseTransfer) -> datetime.datetime | None:
+    """When the case came to the old municipality by an earlier move (None: it settled there)."""
+    return (
+        CaseTransfer.objects.filter(
+            household_id=transfer.household_id,
+            to_municipality_id=transfer.from_municipality_id,
+            handed_over_at__lt=transfer.handed_over_at,
+        )
+        .order_by("-handed_over_at")
+        .values_list("handed_over_at", flat=True)
+        .first()
+    )
+
+
+def written_while_had_case(transfer: CaseTransfer, field: str) -> Q:
+    """``field`` (a moment) while the old municipality had the case: before this handover, and
+    after the handover that brought the case there, if it came by a move. Also for the apps
+    above casework that show their part of the old case (``former_sections.py``)."""
+    came = transfer_case_came(transfer)
+    window = Q(**{f"{field}__lt": transfer.handed_over_at})
+    if came is not None:
+        window &= Q(**{f"{field}__gte": came})
+    return window
+
+
+def former_case_get(*, ctx: AccessContext, transfer_id: int) -> FormerCase:
+    """The old municipality's read of what it wrote in a case it handed over (seed 002 §2.1).
+
+    404 for anyone but the old municipality's refugee service and leader, and before the
+    handover (until then they have the case itself). Audited as a read of each person.
+    """
+    transfer = (
+        CaseTransfer.objects.filter(pk=transfer_id, handed_over_at__isnull=False)
+        .select_related("household", "from_municipality", "to_municipality")
+        .first()
+        if id_in_range(transfer_id)
+        else None
+    )
+    side = (
+        case_transfer_side(
+            ctx.user,
+            from_municipality_id=transfer.from_municipality_id,
+            to_municipality_id=transfer.to_municipality_id,
+        )
+        if transfer is not None
+        else ""
+    )
+    if transfer is None or side != "from":
+        audit_denied(
+            ctx=ctx,
+            person_ids=transfer.persons.values_list("pk", flat=True) if transfer else [],
+            detail=f"tidligere sak, overføring {transfer_id}",
+        )
+        raise NotFound("Finner ikke saken, eller du har ikke tilgang til den.")
+    persons = list(transfer.persons.order_by("birth_date", "pk"))
+    mappings = []
+    plans = []
+    for person in persons:
+        revision = (
+            MappingRevision.objects.filter(
+                written_while_had_case(transfer, "saved_at"), mapping__person=person
+            )
+            .order_by("-version")
+            .first()
+        )
+        if revision is not None:
+            mappings.append((person, revision))
+        version = (
+            PlanVersion.objects.filter(
+                written_while_had_case(transfer, "saved_at"), plan__person=person
+            )
+            .order_by("-version")
+            .first()
+        )
+        if version is not None:
+            plans.append((person, version))
+    meetings = list(
+        Meeting.objects.filter(
+            written_while_had_case(transfer, "created_at"), household=transfer.household
+        )
+        .prefetch_related("persons")
+        .order_by("scheduled_on", "pk")
+    )
+    handed_over = transfer.handed_over_at
+    assert handed_over is not None  # only handed-over transfers are read here
+    changed = frozenset(
+        m.pk for m in meetings if m.updated_at is not None and m.updated_at >= handed_over
+    )
+    audit_record_many(
+        ctx=ctx,
+        person_ids=[p.pk for p in persons],
+        action=AuditAction.READ,
+        detail=f"overføring {transfer.pk}: tidligere sak, lesetilgang",
+    )
+    return FormerCase(
+        transfer=transfer,
+        persons=persons,
+        mappings=mappings,
+        plans=plans,
+        meetings=meetings,
+        consents=list(
+            Consent.objects.filter(
+                written_while_had_case(transfer, "created_at"), person__in=persons
+            )
+            .prefetch_related("service_rows")
+            .order_by("person_id", "-valid_from")
+        ),
+        contracts=list(
+            PracticeContract.objects.filter(
+                written_while_had_case(transfer, "created_at"), person__in=persons
+            ).order_by("-starts_on")
+        ),
+        deadlines=list(
+            Deadline.objects.filter(
+                person__in=persons, municipality_id=transfer.from_municipality_id
+            ).order_by("due_on", "pk")
+        ),
+        changed_meeting_ids=changed,
+    )
+
+
+def transfer_audit_events(*, transfer: CaseTransfer, side: str) -> list[AuditEvent]:
+    """The transfer's entries in the audit log as recorded for the user's municipality (each
+    step is recorded once for each side, ``services/transfers.py``)."""
+    municipality = transfer.to_municipality if side == "to" else transfer.from_municipality
+    return list(
+        audit_events_about(
+            detail_prefix=f"overføring {transfer.pk}: ",
+            detail_suffix=f"; kommune {municipality.number}",
+        )[:200]
+    )

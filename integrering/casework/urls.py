@@ -14,6 +14,7 @@ from .views import (
     practice,
     reception,
     signing,
+    transfers,
 )
 
 app_name = "casework"
@@ -30,4 +31,5 @@ urlpatterns: list = [
     *practice.urlpatterns,
     *reception.urlpatterns,
     *signing.urlpatterns,
+    *transfers.urlpatterns,
 ]

@@ -350,7 +350,7 @@ def _need(year: int, *, counted_on: datetime.date) -> SettlementNeed:
         ctx=ctx,
         year=year,
         inputs=ForecastInput(counted_on=counted_on, permit_under_15=10, groups=DEMO_FORECAST),
-        note="Beregnet i oktober året før (som seed 001: bosettingsbehov 2019).",
+        note="Beregnet i oktober året før (som IMDis beregning av bosettingsbehovet for 2019).",
     )
     return need_part_adjust(
         ctx=ctx,

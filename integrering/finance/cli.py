@@ -29,7 +29,7 @@ from integrering.ui.numbers import number_nb, round_half_up
 
 from .cost_coverage import COLUMNS, CostLine, cost_rows_read, cost_sum, cost_table_json
 
-HELP = "Kostnadsdekning i norskopplæringen per kommune med sumrad (seed 001)."
+HELP = "Kostnadsdekning i norskopplæringen per kommune med sumrad."
 PROG = "integrering finance cost-coverage"
 
 

@@ -16,7 +16,15 @@ from django.db.models import QuerySet
 
 from integrering.accounts.access import finance_require, is_analyst
 from integrering.errors import NotFound
-from integrering.exports import INTEGER, ONE_DECIMAL, Column, Sheet, csv_bytes, xlsx_bytes
+from integrering.exports import (
+    INTEGER,
+    ONE_DECIMAL,
+    Column,
+    Heading,
+    Sheet,
+    csv_bytes,
+    xlsx_bytes,
+)
 from integrering.tables import SMALL_TABLE_ROWS, TableError, table_read, upload_size_error
 from integrering.ui.numbers import round_half_up
 
@@ -158,7 +166,7 @@ def cost_export_rows(table: CostTable) -> list[list[Any]]:
 
 def cost_export_csv(table: CostTable) -> bytes:
     """The table as CSV (UTF-8 with BOM so that Excel reads æøå; semicolons, decimal comma)."""
-    return csv_bytes(HEADERS, cost_export_rows(table))
+    return csv_bytes(HEADERS, cost_export_rows(table), heading=cost_export_heading(table))
 
 
 def cost_export_xlsx(table: CostTable) -> bytes:
@@ -169,7 +177,15 @@ def cost_export_xlsx(table: CostTable) -> bytes:
         *[Column(header, number_format=ONE_DECIMAL) for header in HEADERS[5:]],
     ]
     sheet = Sheet("Kostnadsdekning", columns, cost_export_rows(table), sum_row=True)
-    return xlsx_bytes([sheet])
+    return xlsx_bytes([sheet], heading=cost_export_heading(table))
+
+
+def cost_export_heading(table: CostTable) -> Heading:
+    """The export's title row: the report, its year and the municipalities in it."""
+    report = table.report
+    count = len(table.rows)
+    whom = f"{count} kommune" if count == 1 else f"{count} kommuner"
+    return Heading(f"Kostnadsdekning norskopplæring {report.year}: {report.title}", whom)
 
 
 def cost_export_filename(report: CostCoverageReport, fmt: str) -> str:

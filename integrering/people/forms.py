@@ -110,6 +110,12 @@ class PersonEditForm(PersonForm):
 
 
 class MemberFormSet(forms.BaseFormSet):
+    # Plain bokmål instead of Django's «Vennligst send inn minst 1 skjema.» (issue 23).
+    default_error_messages = {
+        "too_few_forms": "Registrer minst én person i husstanden.",
+        "too_many_forms": "En husstand kan ha høyst %(num)d personer.",
+    }
+
     def to_inputs(self) -> list[PersonInput]:
         return [
             form.to_input()
@@ -167,3 +173,19 @@ class PersonSearchForm(InputHygiene, forms.Form):
         required=False,
         max_length=100,
     )
+
+
+class HouseholdFilterForm(InputHygiene, forms.Form):
+    """The household list's search and filters (GET)."""
+
+    q = forms.CharField(
+        label="Søk på husstandsnummer eller navnet til en i husstanden",
+        required=False,
+        max_length=100,
+    )
+    settled = forms.ChoiceField(
+        label="Bosetting",
+        choices=[("", "Alle"), ("bosatt", "Bosatt"), ("ikke-bosatt", "Ikke bosatt ennå")],
+        required=False,
+    )
+    mine = forms.BooleanField(label="Bare der jeg er kontaktperson", required=False)

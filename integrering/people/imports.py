@@ -34,15 +34,18 @@ mottak                      last reception centre
 ================  ========  ==============================================================
 
 Dates are written ``DD.MM.YYYY`` or ``YYYY-MM-DD``; in Excel, date cells work too. A CSV file is
-UTF-8 (with or without a byte order mark), separated by semicolons or commas; an Excel file is
-.xlsx, and only its first sheet is read.
+UTF-8 (with or without a byte order mark; UTF-16 and Windows' cp1252 are read too), separated by
+semicolons, commas or tabs; an Excel file is .xlsx, and only its first sheet is read. What the
+file is comes from its content, not its name (``integrering.tables.file_kind``): a file that is
+no table says so («Filen ser ikke ut som CSV eller Excel»).
 
 All or nothing (issue 5): every row is checked before anything is written: the columns, each
 field (dates, choices, identity and DUF numbers with their check digits and the birth date in
 them), duplicates in the register and within the file, that the municipality exists and is one
 the importing user serves, and that each household has one municipality and one settlement
 date. With one error nothing is written, and every error is reported with its row number as in
-the file (the header is row 1). Otherwise every household is registered, and settled when it has
+the file (the header is row 1): every bad field of every bad row, so that a bad birth date or a
+missing household reference hides no other error of its row (issue 23). Otherwise every household is registered, and settled when it has
 a settlement date (notices and deadlines, seed 002 §2.4-2.11), in one transaction, by
 ``casework/services/household_import.py`` through arrival.
 """
@@ -51,7 +54,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -65,6 +68,8 @@ from integrering.audit.services import AccessContext, audit_denied
 from integrering.errors import NotFound
 from integrering.organisations.models import Municipality
 from integrering.schemas import id_in_range
+from integrering.tables import ImportRejected as ImportRejected  # raised here, caught by casework
+from integrering.tables import RowError as TableRowError
 from integrering.tables import (
     TableTooLarge,
     TableUnreadable,
@@ -72,11 +77,11 @@ from integrering.tables import (
     table_lines,
     upload_size_error,
 )
-from integrering.validators import text_problem
+from integrering.validators import date_problem, name_problem, text_problem
 
 from .identity import duf_number_parse, identity_number_parse
 from .models import Category, HouseholdImport, Relation, Sex
-from .services import PersonInput, household_errors
+from .services import PersonInput, household_errors, person_input_errors
 
 
 @dataclass(frozen=True)
@@ -202,33 +207,11 @@ Cell = str | int | float | bool | datetime.date | None
 Progress = Callable[[str, int, int], None]  # (phase "check" or "save", done, total)
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: the row as numbered in the file (header = 1), and the column."""
+class RowError(TableRowError):
+    """One problem in the file (``integrering.tables.RowError``), its column as a caseworker
+    reads it. A rejected file is the kit's ``ImportRejected``."""
 
-    row: int | None
-    column: str
-    message: str
-
-    @property
-    def text(self) -> str:
-        if self.row is None:
-            return self.message
-        if not self.column:
-            return f"Rad {self.row}: {self.message}"
-        label = COLUMN_BY_NAME[self.column].label if self.column in COLUMN_BY_NAME else self.column
-        return f"Rad {self.row}, {label}: {self.message}"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message, "text": self.text}
-
-
-class ImportRejected(Exception):
-    """The file cannot be imported; ``errors`` lists every reason."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(e.text for e in errors))
-        self.errors = errors
+    labels = {c.name: c.label for c in COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -255,7 +238,7 @@ class ImportOutcome:
     total_rows: int
     households_created: int = 0
     persons_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: Sequence[TableRowError] = field(default_factory=list)
 
 
 # --- Reading ---------------------------------------------------------------------------------------
@@ -265,26 +248,13 @@ def _blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-# How the import words a file that cannot be read (``integrering.tables.UNREADABLE``): with what to
-# do about it, since a caseworker uploads it.
-UNREADABLE = {
-    "encoding": "Filen er ikke lagret som UTF-8. I Excel: velg «Lagre som» og filtypen "
-    "«CSV UTF-8 (kommadelt)».",
-    "binary": "Filen kan ikke leses som en CSV-fil.",
-    "quotes": "Raden kan ikke leses; sjekk anførselstegnene.",
-    "xlsx": "Filen kan ikke leses som en Excel-fil (.xlsx). Lagre den på nytt fra Excel, "
-    "eller som CSV UTF-8.",
-}
-
-
-def _file_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[Cell]]]:
-    xlsx = file_extension(filename) == XLSX_EXTENSION
+def _file_rows(content: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    # The kind of file is read from its content (``integrering.tables.file_kind``).
     try:
-        for number, values in table_lines(content=content, xlsx=xlsx):
+        for number, values in table_lines(content=content):
             yield number, [_cell(v) for v in values]
     except TableUnreadable as unreadable:
-        error = RowError(unreadable.line, "", UNREADABLE[unreadable.reason])
-        raise ImportRejected([error]) from None
+        raise ImportRejected([RowError(unreadable.line, "", unreadable.problems[0])]) from None
     except TableTooLarge as too_large:  # an .xlsx bomb, or too many rows: found before parsing
         raise ImportRejected([RowError(None, "", too_large.message)]) from None
 
@@ -305,7 +275,7 @@ def table_read(*, filename: str, content: bytes, header_only: bool = False) -> T
     """
     columns: list[str] | None = None
     rows: list[tuple[int, dict[str, Cell]]] = []
-    for number, cells in _file_rows(filename, content):
+    for number, cells in _file_rows(content):
         if all(_blank(c) for c in cells):
             continue
         if columns is None:
@@ -583,7 +553,19 @@ def _row_read(number: int, cells: dict[str, Cell], default_municipality: str) ->
     )
     member = None
     if birth_date is None:
-        # No birth date to check the numbers against; their check digits can still be checked.
+        # No birth date, so no person for the registry to check: what does not depend on the
+        # birth date is checked here, so that a bad date hides no other error of the row.
+        errors += _names_errors(number, values)
+        if values["interpreter_needed"] and not (
+            values["interpreter_language"] or values["language"]
+        ):
+            errors.append(
+                RowError(number, "tolkesprak", "Oppgi tolkespråk når personen trenger tolk.")
+            )
+        arrival_problem = date_problem(values["arrival_date"])
+        if arrival_problem:  # the household's settlement date is checked with the household
+            errors.append(RowError(number, "ankomst_dato", arrival_problem))
+        # The numbers' check digits can still be checked, without the birth date in them.
         for column, number_, parse in (
             ("fodselsnummer", identity_number, identity_number_parse),
             ("duf_nummer", duf_number, duf_number_parse),
@@ -610,6 +592,25 @@ def _row_read(number: int, cells: dict[str, Cell], default_municipality: str) ->
         member=member,
         errors=errors,
     )
+
+
+def _names_errors(number: int, values: dict[str, Any]) -> list[RowError]:
+    """The names of a row that the registry does not check (it has no birth date): filled in,
+    and written as the registry would have them (``validators.name_problem``)."""
+    errors: list[RowError] = []
+    for field_name, column in (
+        ("given_name", "fornavn"),
+        ("middle_name", "mellomnavn"),
+        ("family_name", "etternavn"),
+    ):
+        text = values[field_name]
+        if not text and field_name != "middle_name":
+            label = "Fornavn" if field_name == "given_name" else "Etternavn"
+            errors.append(RowError(number, column, f"{label} må fylles ut."))
+        problem = name_problem(text) if text else None
+        if problem:
+            errors.append(RowError(number, column, problem))
+    return errors
 
 
 class _Municipalities:
@@ -790,6 +791,15 @@ def import_check(
         if progress is not None:
             progress("check", done, total)
     for row in rows:
+        if not row.reference and row.member is not None:
+            # No household to check the row with: its person is checked alone, so that a
+            # missing reference hides no other error of the row.
+            found_person = person_input_errors(row.member, household_settled_on=row.settled_on)
+            errors += service_errors(
+                {f"members.0.{k}": v for k, v in found_person.items()},
+                first_row=row.number,
+                member_rows=[row.number],
+            )
         errors += row.errors
     errors.sort(key=lambda e: (e.row or 0, COLUMN_ORDER.get(e.column, -1)))
     return plans, errors

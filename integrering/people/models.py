@@ -18,6 +18,8 @@ from django.utils import timezone
 from integrering.accounts.roles import Service
 from integrering.jobs import Job, JobFields, errors_count
 from integrering.organisations.models import Municipality
+from integrering.tables import errors_summary
+from integrering.ui.search import search_fold
 
 
 class Sex(models.TextChoices):
@@ -81,6 +83,53 @@ class Household(models.Model):
         return self.reference
 
 
+NAME_FIELDS = ("given_name", "middle_name", "family_name")
+SEARCH_FIELDS = ("search_given", "search_family")
+
+
+def search_names(*, given_name: str, middle_name: str, family_name: str) -> dict[str, str]:
+    """The folded names the search reads (``ui.search.search_fold``): «Azízi» as «azizi»."""
+    return {
+        "search_given": search_fold(f"{given_name} {middle_name}"),
+        "search_family": search_fold(family_name),
+    }
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    """Keeps the folded names (``search_given``, ``search_family``) with the names on every
+    write that passes ``Person.save``: a bulk create, a bulk update and an update. (A COPY, as
+    ``benchmarks/loader.py`` makes, writes them itself with ``search_names``.)"""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Person]:
+        persons = list(objs)
+        for person in persons:
+            person.search_names_set()
+        return super().bulk_create(persons, *args, **kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        persons, fields = list(objs), list(fields)
+        if set(fields) & set(NAME_FIELDS):
+            for person in persons:
+                person.search_names_set()
+            fields = [*fields, *(f for f in SEARCH_FIELDS if f not in fields)]
+        return super().bulk_update(persons, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        named = set(kwargs) & set(NAME_FIELDS)
+        if not named or set(SEARCH_FIELDS) <= set(kwargs):
+            return super().update(**kwargs)
+        if named == set(NAME_FIELDS) and all(isinstance(kwargs[f], str) for f in NAME_FIELDS):
+            return super().update(**kwargs, **search_names(**{f: kwargs[f] for f in NAME_FIELDS}))
+        # Some of the names, or an expression: the rows changed are folded anew, as saved.
+        ids = list(self.values_list("pk", flat=True))
+        changed = super().update(**kwargs)
+        persons = Person.objects.filter(pk__in=ids).only("pk", *NAME_FIELDS)
+        for person in persons:
+            person.search_names_set()
+        Person.objects.bulk_update(persons, list(SEARCH_FIELDS))
+        return changed
+
+
 class Person(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="members", verbose_name="husstand"
@@ -121,7 +170,7 @@ class Person(models.Model):
         "folkeregistrert i kommunen",
         null=True,
         blank=True,
-        help_text="Fristen for oppstart i norskopplæringen regnes fra denne datoen (seed 004).",
+        help_text="Fristen for oppstart i norskopplæringen regnes fra denne datoen.",
     )
     reception_centre = models.CharField("siste mottak", max_length=150, blank=True)
     # The postal address the letters go to (a decision is sent only with one: decisions.py).
@@ -136,6 +185,12 @@ class Person(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # The names as the search compares them (``search_names``), kept by ``save`` and
+    # ``PersonQuerySet``: given and middle name, and family name, apart (selectors._first_matches).
+    search_given = models.TextField(editable=False, default="")
+    search_family = models.TextField(editable=False, default="")
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = "person"
@@ -172,6 +227,13 @@ class Person(models.Model):
                 fields=["municipality", "family_name", "given_name", "id"],
                 name="person_muni_name_id_idx",
             ),
+            # The same in the search's order, of the folded names: the search reads the matches
+            # by given name, and the list a page of a municipality's persons, from it alone
+            # (people/0010, issue 23). The folded names have trigram indexes on PostgreSQL.
+            models.Index(
+                fields=["municipality", "search_family", "search_given", "id"],
+                name="person_muni_search_id_idx",
+            ),
             # The search by the start of a number (LIKE 'term%' in any collation); the names
             # have trigram indexes on PostgreSQL, made in people/0003.
             models.Index(
@@ -186,6 +248,20 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_names_set()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(NAME_FIELDS):
+            kwargs["update_fields"] = {*update_fields, *SEARCH_FIELDS}
+        super().save(*args, **kwargs)
+
+    def search_names_set(self) -> None:
+        """Fold the names into the search's columns (``search_names``)."""
+        for field, value in search_names(
+            given_name=self.given_name, middle_name=self.middle_name, family_name=self.family_name
+        ).items():
+            setattr(self, field, value)
 
     @property
     def full_name(self) -> str:
@@ -260,6 +336,11 @@ class HouseholdImport(Job):
     def error_count(self) -> int:
         """How many errors the file had (only the first hundred are kept, with the count)."""
         return errors_count(self.errors)
+
+    @property
+    def errors_summary(self) -> str:
+        """«1 feil i 1 rad», «3 feil i 2 rader»: every error of the file, not only those kept."""
+        return errors_summary(self.errors)
 
     @property
     def progress_percent(self) -> int:

@@ -23,16 +23,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BooleanField, CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from integrering.accounts.access import may_edit_case, municipality_ids_served_by, sees_whole_case
+from integrering.accounts.access import (
+    may_edit_case,
+    municipality_ids_served_by,
+    sees_whole_case,
+)
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_denied, audit_record, audit_record_many
 from integrering.errors import NotFound
 from integrering.people.models import Consent, InformationCategory
 from integrering.schemas import id_in_range
+from integrering.ui.paging import Page, page_bounds, page_of
+from integrering.ui.search import search_fold
 
 from .models import Household, Person
 from .services import person_name_q, person_number_q
@@ -108,11 +114,14 @@ def person_contact(person: Person) -> str:
     service = f"Flyktningtjenesten i {person.municipality.name}"
     if caseworker is None:
         return service
-    return f"{caseworker.display_name}, {service.lower()}"
+    # Lower case only the common noun: the municipality keeps its capital («i Oslo»).
+    return f"{caseworker.display_name}, {service[:1].lower()}{service[1:]}"
 
 
 def _access(user: object, person: Person) -> PersonAccess:
     if sees_whole_case(user):
+        # The person came through ``persons_visible_to``: the municipality that has the case
+        # now (after a move, seed 002 §2.1, the old one no longer reaches the person here).
         return PersonAccess(person, True, may_edit_case(user), frozenset())
     categories: set[str] = set()
     for consent in active_consents(user).filter(person=person).distinct():
@@ -232,8 +241,71 @@ def household_get(*, ctx: AccessContext, household_id: int) -> tuple[Household, 
     return household, members
 
 
-NAME_ORDER = ("family_name", "given_name", "pk")
-TRIGRAM = 3  # the shortest term the trigram indexes (people/0003) can look up
+HOUSEHOLDS_PER_PAGE = 50
+HOUSEHOLDS_COUNTED = 1_000  # as PERSONS_COUNTED
+SETTLED, NOT_SETTLED = "bosatt", "ikke-bosatt"
+
+
+def households_page(
+    *,
+    ctx: AccessContext,
+    query: str = "",
+    settled: str = "",
+    caseworker_id: int | None = None,
+    page: int = 1,
+    per_page: int = HOUSEHOLDS_PER_PAGE,
+) -> Page[Household]:
+    """Page ``page`` of the households the user reaches (``households_visible_to``) in the
+    order of their numbers, each with its ``member_count``: every term of ``query`` is the
+    household's number or in the name of a member whose details the user may see (any case,
+    with or without accents: ``person_name_q``); ``settled`` is ``SETTLED`` or ``NOT_SETTLED``;
+    ``caseworker_id`` the contact person's. The members of the households shown are audited as
+    a list."""
+    households = households_visible_to(ctx.user)
+    if settled == SETTLED:
+        households = households.filter(settled_on__isnull=False)
+    elif settled == NOT_SETTLED:
+        households = households.filter(settled_on__isnull=True)
+    if caseworker_id is not None:
+        households = households.filter(caseworker_id=caseworker_id)
+    members = persons_with_details_visible_to(ctx.user)
+    for term in query.split():
+        # The members found first (by the names' trigram indexes), not a subquery per household.
+        named = members.filter(person_name_q(term)).values("household_id")
+        # The number whole, in any case, as the person search has it (its index: people/0003).
+        households = households.filter(Q(reference__iexact=term) | Q(pk__in=named))
+    found: Page[Household] = page_of(
+        households.order_by("reference"),
+        number=page,
+        per_page=per_page,
+        count_limit=HOUSEHOLDS_COUNTED,
+    )
+    shown = members.filter(household__in=[h.pk for h in found]).values_list("pk", "household_id")
+    counts = dict(
+        Person.objects.filter(household__in=[h.pk for h in found])
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values_list("household", "n")
+    )
+    for household in found:
+        household.member_count = counts.get(household.pk, 0)  # type: ignore[attr-defined]
+    audit_record_many(
+        ctx=ctx,
+        person_ids=[pk for pk, _ in shown],
+        action=AuditAction.SEARCH if query.split() else AuditAction.LIST,
+        detail=(f"husstander, søk: {query}" if query.split() else "husstander")[:300],
+    )
+    return found
+
+
+# The search's order: the folded names (people/0010), as ``person_muni_search_id_idx`` holds them.
+NAME_ORDER = ("search_family", "search_given", "pk")
+TRIGRAM = 3  # the shortest term the trigram indexes (people/0010) can look up
+PERSONS_PER_PAGE = 50
+# Counted up to this: a search of a national register may match far more, and counting them all
+# costs more than the page (issue 25, item 11).
+PERSONS_COUNTED = 1_000
 
 
 def _matching(
@@ -281,15 +353,15 @@ def _first_matches(
     misjudges how many rows it has. The first ``limit`` of every part hold the first ``limit``
     of all.
     """
-    sorted_apart = Concat("family_name", Value(""), output_field=CharField())
-    by_family = {term: Q(family_name__icontains=term) for term in names}
+    sorted_apart = Concat("search_family", Value(""), output_field=CharField())
+    by_family = {term: Q(search_family__contains=search_fold(term)) for term in names}
     parts = [
         _matching(persons, numbers, whole_case=whole_case, by={term: in_family})
         .order_by(sorted_apart, *NAME_ORDER[1:])
         .values("pk")[:limit]
         for term, in_family in by_family.items()
     ]
-    by_given = {term: Q(given_name__icontains=term) for term in names}
+    by_given = {term: Q(search_given__contains=search_fold(term)) for term in names}
     rest = _matching(persons, numbers, whole_case=whole_case, by=by_given)
     for in_family in by_family.values():
         rest = rest.exclude(in_family)
@@ -297,10 +369,26 @@ def _first_matches(
 
 
 def persons_search(*, ctx: AccessContext, query: str = "", limit: int = 50) -> list[Person]:
-    """Persons the user reaches whose name, number or household matches; audited as a list.
+    """The first ``limit`` of ``persons_page``, uncounted; audited as a list."""
+    return persons_page(ctx=ctx, query=query, per_page=limit, counted=False).items
 
-    Each result carries ``details_visible``: without consent to personal details a service user
-    finds the person by name only (never by number or household) and sees no more than the name.
+
+def persons_page(
+    *,
+    ctx: AccessContext,
+    query: str = "",
+    page: int = 1,
+    per_page: int = PERSONS_PER_PAGE,
+    counted: bool = True,
+) -> Page[Person]:
+    """Page ``page`` of the persons the user reaches whose name, number or household matches
+    every term of ``query``, in name order; audited as a list (the persons shown).
+
+    A name matches in any case and with or without accents («azizi» finds «Azízi»:
+    ``ui.search.search_fold``). Each result carries ``details_visible``: without consent to
+    personal details a service user finds the person by name only (never by number or
+    household) and sees no more than the name. The count goes up to ``PERSONS_COUNTED``
+    (``counted``; without it the page's count is what it shows).
     """
     persons = persons_visible_to(ctx.user)
     whole_case = sees_whole_case(ctx.user)
@@ -314,18 +402,41 @@ def persons_search(*, ctx: AccessContext, query: str = "", limit: int = 50) -> l
         )
     terms = query.split()
     numbers = {term: person_number_q(term) for term in terms}  # one look-up of households each
-    names = frozenset(term for term in numbers if len(term) >= TRIGRAM and not term.isdigit())
-    matches: QuerySet[Person]
+    names = frozenset(
+        term for term in numbers if len(search_fold(term)) >= TRIGRAM and not term.isdigit()
+    )
+    limit = PERSONS_COUNTED + 1 if counted else per_page
+    matches: QuerySet[Person] = _matching(persons, numbers, whole_case=whole_case)
     if names and connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL
+        # The first ``limit`` in name order are among these (a person may be in two parts);
+        # fewer than ``limit`` are all of them, so they give the count too. One COUNT over the
+        # matches in no order would walk a municipality's persons in the index's order and
+        # find the family-name matches, which lie together, late (``_first_matches``).
         first = _first_matches(persons, numbers, names, whole_case=whole_case, limit=limit)
-        matches = persons.filter(pk__in=first)
+        if counted:
+            ids = {row["pk"] for row in first}
+            matches, count = persons.filter(pk__in=ids), len(ids)
+        else:  # one query: the parts in a subquery of the page's
+            matches, count = persons.filter(pk__in=first), 0
     else:
-        matches = _matching(persons, numbers, whole_case=whole_case)
-    found: list[Person] = list(matches.order_by(*NAME_ORDER)[:limit])
+        count = matches.order_by()[:limit].count() if counted else 0
+    capped = counted and count > PERSONS_COUNTED
+    if counted:
+        count = min(count, PERSONS_COUNTED)
+        number, start, stop = page_bounds(number=page, per_page=per_page, count=count)
+    else:
+        number, start, stop = 1, 0, per_page
+    found: list[Person] = list(matches.order_by(*NAME_ORDER)[start:stop])
     audit_record_many(
         ctx=ctx,
         person_ids=[p.pk for p in found],
         action=AuditAction.SEARCH if terms else AuditAction.LIST,
         detail=f"søk: {query}"[:300] if terms else "",
     )
-    return found
+    return Page(
+        items=found,
+        number=number,
+        per_page=per_page,
+        count=count if counted else len(found),
+        count_capped=capped,
+    )

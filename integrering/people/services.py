@@ -16,6 +16,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
 from integrering.concurrency import version_bump
 from integrering.organisations.models import Municipality
+from integrering.ui.search import search_fold
 from integrering.validators import date_problem, name_problem, text_problem
 
 from .identity import duf_number_parse, identity_number_parse
@@ -399,9 +400,40 @@ def person_postal_address_update(
     return person
 
 
+@transaction.atomic
+def household_move(
+    *, ctx: AccessContext, household: Household, municipality: Municipality, detail: str = ""
+) -> Household:
+    """Register a household and its members in another municipality (a move, seed 002 §2.1).
+
+    The old municipality's contact person no longer follows the household: the new refugee
+    service names its own. The transfer of the case is ``casework.services.transfers``; this only
+    changes the register, audited per member.
+    """
+    if household.municipality_id == municipality.pk:
+        raise ValidationError("Husstanden er allerede registrert i denne kommunen.")
+    now = timezone.now()
+    Household.objects.filter(pk=household.pk).update(
+        municipality=municipality, caseworker=None, version=F("version") + 1, updated_at=now
+    )
+    members = Person.objects.filter(household_id=household.pk)
+    member_ids = list(members.values_list("pk", flat=True))
+    members.update(municipality=municipality, version=F("version") + 1, updated_at=now)
+    household.refresh_from_db()
+    audit_record_many(
+        ctx=ctx,
+        person_ids=member_ids,
+        action=AuditAction.UPDATE,
+        detail=detail or f"flyttet til {municipality.name}",
+    )
+    return household
+
+
 def person_name_q(term: str) -> Q:
-    """A given or family name that contains the term, in any case."""
-    return Q(given_name__icontains=term) | Q(family_name__icontains=term)
+    """A given, middle or family name that contains the term, in any case and with or without
+    accents («azizi» finds «Azízi»: both folded by ``ui.search.search_fold``)."""
+    folded = search_fold(term)
+    return Q(search_given__contains=folded) | Q(search_family__contains=folded)
 
 
 def person_number_q(term: str) -> Q:

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from integrering.accounts.access import may_edit_case, sees_whole_case
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import form_add_service_errors
+from integrering.ui.paging import PAGE_PARAM, page_number
 
 from . import selectors
-from .forms import PersonEditForm, PersonSearchForm
+from .forms import HouseholdFilterForm, PersonEditForm, PersonSearchForm
 from .services import PERSON_FIELDS, person_update
 
 
@@ -25,10 +26,14 @@ from .services import PERSON_FIELDS, person_update
 def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    persons = selectors.persons_search(ctx=AccessContext.from_request(request), query=query)
+    page = selectors.persons_page(
+        ctx=AccessContext.from_request(request),
+        query=query,
+        page=page_number(request.GET.get(PAGE_PARAM)),
+    )
     context = {
         "form": form,
-        "persons": persons,
+        "page": page,
         "query": query,
         "may_register": may_edit_case(request.user),
     }
@@ -38,6 +43,25 @@ def person_list(request: HttpRequest) -> HttpResponse:
         else "people/person_list.html"
     )
     return render(request, template, context)
+
+
+@require_GET
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    """The households the user reaches, searched by number or a member's name and filtered by
+    settlement and contact person, 50 to a page."""
+    form = HouseholdFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = filters.get("q", "")
+    page = selectors.households_page(
+        ctx=AccessContext.from_request(request),
+        query=query,
+        settled=filters.get("settled", ""),
+        caseworker_id=request.user.pk if filters.get("mine") else None,
+        page=page_number(request.GET.get(PAGE_PARAM)),
+    )
+    context = {"form": form, "page": page, "query": query, "filtered": any(filters.values())}
+    return render(request, "people/household_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -27,7 +27,7 @@ from integrering.rules.money import to_ore
 from integrering.rules.parameters import RulesError, value
 
 from .models import Absence, Extension, Participation, ProgrammePeriod
-from .periods import month_bounds, month_days
+from .periods import Stay, month_bounds, month_days
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,16 @@ def benefit_month(
     periods: Iterable[ProgrammePeriod],
     extensions: Iterable[Extension],
     absences: Iterable[Absence],
+    within: Stay = (None, None),
 ) -> MonthBenefit | None:
     """The benefit for one month, or None when the participant had no day in the programme.
 
     The periods, extensions and absences are passed in (already loaded), so a run over
-    thousands of participants reads each table once.
+    thousands of participants reads each table once. ``within``: the participant's stay in the
+    paying municipality after a move (``periods.month_days``).
     """
     period = month.replace(day=1)
-    days = month_days(participation, period, periods=periods, extensions=extensions)
+    days = month_days(participation, period, periods=periods, extensions=extensions, within=within)
     if days.in_programme == 0:
         return None
     hours = unapproved_hours(absences, period)

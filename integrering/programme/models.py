@@ -238,8 +238,27 @@ class ProgrammePeriod(models.Model):
         return self.from_on <= day and (self.to_on is None or day <= self.to_on)
 
 
+class AbsenceQuerySet(models.QuerySet["Absence"]):
+    def current(self) -> AbsenceQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class CurrentAbsenceManager(models.Manager["Absence"]):
+    """Absence that is not deleted: the default manager, so every sum of hours (the benefit
+    run, the register export, the overview) and ``participation.absences`` leave a deleted
+    entry out without each having to remember it."""
+
+    def get_queryset(self) -> AbsenceQuerySet:
+        return AbsenceQuerySet(self.model, using=self._db).current()
+
+
 class Absence(models.Model):
-    """Hours of absence on one day, approved or not; unapproved hours reduce the benefit."""
+    """Hours of absence on one day, approved or not; unapproved hours reduce the benefit.
+
+    An entry is corrected or deleted with a reason, and each change is kept as an
+    ``AbsenceVersion``; a deleted entry stays as a row (``deleted_at``), out of every sum
+    (``objects``); ``all_objects`` sees it, for its history.
+    """
 
     participation = models.ForeignKey(
         Participation, on_delete=models.CASCADE, related_name="absences"
@@ -252,6 +271,14 @@ class Absence(models.Model):
     created_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
+    deleted_at = models.DateTimeField("slettet", null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CurrentAbsenceManager()
+    all_objects = AbsenceQuerySet.as_manager()  # deleted entries too: for their history
 
     class Meta:
         verbose_name = "fravær"
@@ -262,6 +289,55 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"Fravær {self.on}: {self.hours} t"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class AbsenceChange(models.TextChoices):
+    CORRECTED = "corrected", "Endret"
+    DELETED = "deleted", "Slettet"
+
+
+class AbsenceVersion(models.Model):
+    """One change of an absence entry: who, when, why, and the values before and after (none
+    after a deletion). ``version`` is the entry's version the change made."""
+
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField("versjon")
+    change = models.CharField("endring", max_length=10, choices=AbsenceChange.choices)
+    change_reason = models.TextField("begrunnelse for endringen")
+    old_on = models.DateField("dato før")
+    old_hours = models.DecimalField("timer før", max_digits=4, decimal_places=1)
+    old_approved = models.BooleanField("godkjent før")
+    old_reason = models.CharField("årsak før", max_length=300, blank=True)
+    new_on = models.DateField("dato etter", null=True, blank=True)
+    new_hours = models.DecimalField(
+        "timer etter", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    new_approved = models.BooleanField("godkjent etter", null=True, blank=True)
+    new_reason = models.CharField("årsak etter", max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "endring av fravær"
+        verbose_name_plural = "endringer av fravær"
+        ordering = ["absence", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["absence", "version"], name="absence_version_once"),
+            models.CheckConstraint(
+                condition=Q(change="deleted")
+                | Q(new_on__isnull=False, new_hours__isnull=False, new_approved__isnull=False),
+                name="absence_version_new_values",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} fravær (versjon {self.version})"
 
 
 class EventKind(models.TextChoices):

@@ -37,6 +37,8 @@ class ParticipationOverview:
     extensions: list[Extension]
     absences: list[Absence]
     absence_months: list[AbsenceMonth]
+    # Deleted entries stay in the history (``services/absences.py``), out of every sum.
+    deleted_absences: list[Absence]
     decisions: list[Decision]
     events: list[ProgrammeEvent]
     extension_left: int = field(default=0)
@@ -90,6 +92,9 @@ def participation_overview(
         periods=periods,
         extensions=extensions,
         absences=absences,
+        deleted_absences=list(
+            Absence.all_objects.filter(participation=participation, deleted_at__isnull=False)
+        ),
         absence_months=[
             AbsenceMonth(month, sums[0], sums[1]) for month, sums in sorted(by_month.items())
         ],

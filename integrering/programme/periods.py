@@ -120,6 +120,10 @@ def overlaps(
     return (b_to is None or a_from <= b_to) and (a_to is None or b_from <= a_to)
 
 
+# A participant's stay in one municipality: first and last day, None for open (seed 002 §2.1).
+Stay = tuple[datetime.date | None, datetime.date | None]
+
+
 @dataclass(frozen=True)
 class MonthDays:
     """How the days of one month fall for a participant."""
@@ -137,19 +141,28 @@ def month_days(
     *,
     periods: Iterable[ProgrammePeriod],
     extensions: Iterable[Extension],
+    within: Stay = (None, None),
 ) -> MonthDays:
     """Days in the programme in a month, and of them the days with benefit.
 
     A stop and a leave without benefit give no benefit; a leave with benefit does (integreringsloven
     § 17). Seed 002 §3.2 gives the day rate; see ``programme/benefit.py`` for the amounts.
+    ``within`` is the participant's stay in the paying municipality (first and last day, None for
+    open): after a move within five years the old municipality pays the days before the moving
+    date and the new one the rest (seed 002 §2.1, ``services/benefit_compute.py``).
     """
     first, last = month_bounds(month)
-    start = max(first, participation.starts_on)
-    end = min(last, last_day(participation, extensions))
+    planned_start, planned_end_ = participation.starts_on, last_day(participation, extensions)
+    start = max(first, planned_start, within[0] or first)
+    end = min(last, planned_end_, within[1] or last)
     if end < start:
         return MonthDays(0, 0, last.day, None, ())
     without: set[datetime.date] = set()
     notes: list[str] = []
+    if within[0] is not None and first < within[0] <= last and within[0] > planned_start:
+        notes.append(f"flyttet til kommunen {within[0]:%d.%m.%Y}")
+    if within[1] is not None and first <= within[1] < last and within[1] < planned_end_:
+        notes.append(f"flyttet fra kommunen {within[1] + datetime.timedelta(days=1):%d.%m.%Y}")
     for period in periods:
         if period.kind == PeriodKind.LEAVE and period.with_benefit:
             continue

@@ -34,6 +34,7 @@ from integrering.people.selectors import PersonAccess, person_access_require
 from integrering.schemas import id_in_range
 
 from .models import (
+    Absence,
     Appeal,
     AppealStatus,
     BenefitLine,
@@ -49,6 +50,7 @@ NOT_FOUND_PARTICIPATION = "Finner ikke deltakelsen i introduksjonsprogrammet."
 NOT_FOUND_DECISION = "Finner ikke vedtaket."
 NOT_FOUND_APPEAL = "Finner ikke klagen."
 NOT_FOUND_RUN = "Finner ikke stønadskjøringen."
+NOT_FOUND_ABSENCE = "Finner ikke fraværet."
 
 
 def _person_access(
@@ -106,6 +108,28 @@ def participation_get(
         not_found=NOT_FOUND_PARTICIPATION,
     )
     return Participation.objects.select_related("person", "municipality").get(pk=participation_id)
+
+
+def absence_get(
+    *,
+    ctx: AccessContext,
+    absence_id: int,
+    participation_id: int | None = None,
+    edit: bool = False,
+) -> Absence:
+    """One absence entry, deleted or not (its history stays), reached through its participation
+    (and so its person): 404 out of reach, or when it is not of ``participation_id``; audited."""
+    rows = Absence.all_objects.filter(pk=absence_id) if id_in_range(absence_id) else None
+    if rows is not None and participation_id is not None:
+        rows = rows.filter(participation_id=participation_id)
+    found = rows.values_list("participation_id", flat=True).first() if rows is not None else None
+    if found is None:
+        audit_denied(ctx=ctx, person_ids=[], detail=f"fravær {absence_id}")
+        raise NotFound(NOT_FOUND_ABSENCE)
+    participation = participation_get(ctx=ctx, participation_id=found, edit=edit)
+    absence = Absence.all_objects.get(pk=absence_id)
+    absence.participation = participation
+    return absence
 
 
 def participations_for(user: object) -> QuerySet[Participation]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .views import (
+    absences,
     appeals,
     benefit_runs,
     county_governor,
@@ -17,6 +18,7 @@ app_name = "programme"
 
 urlpatterns: list = [
     *participation.urlpatterns,
+    *absences.urlpatterns,
     *decisions.urlpatterns,
     *appeals.urlpatterns,
     *county_governor.urlpatterns,

@@ -26,6 +26,7 @@ class Reference(Schema):
     parameter: str
     description: str
     in_force_from: str
+    law: str = Field("", description="Kilden slik brukeren viser til den (lov og paragraf)")
     reference: str
     source: str = Field("", description="Kilden for verdien som gjelder, der filen oppgir en")
 
@@ -211,7 +212,8 @@ class ParameterOut(Schema):
     unit: str
     in_force_from: str | None
     value: Any
-    reference: str
+    law: str = Field("", description="Kilden slik brukeren viser til den (lov og paragraf)")
+    reference: str = Field(description="Kilden for utviklere (kan nevne seed-dokumenter)")
     source: str = ""
 
 

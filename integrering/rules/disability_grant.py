@@ -108,7 +108,8 @@ def disability_grant_category_check(*, category: str, budget_year: int) -> None:
         settled_as = SETTLED_AS.get(category, CATEGORIES[category].lower())
         raise RulesError(
             f"Tilskuddet gis ikke når personen er {settled_as}: ordningen gjelder ikke personer "
-            "bosatt via familieinnvandring og selvbosetting (seed 002 §3.1)."
+            "bosatt via familieinnvandring og selvbosetting (retningslinjene for "
+            "flyktningarbeidet, pkt. 3.1)."
         )
 
 

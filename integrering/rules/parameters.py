@@ -15,7 +15,13 @@ that date no value is known (a grant whose later rates we have no source for yet
 read as exact ``Decimal``; strings like ``"2/3"`` as exact ``Fraction``; mappings recursively.
 Lookups are cached: the files are read once per process.
 
-``metadata.reference`` is the parameter's source. ``metadata.sources`` (optional) gives the
+``metadata.reference`` is the parameter's source for developers (it may name a seed or a file).
+What a user reads on the page «Satser og beregninger» is kept apart (issue 23): ``description``
+is the parameter's Norwegian label, ``metadata.law`` its source as a user cites it (the law or
+regulation and its section: «Integreringsloven § 20»), ``metadata.labels`` (optional) the
+Norwegian words for the keys and codes of a structured value, and ``metadata.summary`` (optional)
+a sentence shown instead of a value too large or technical to list (letter texts, rule sets).
+``metadata.sources`` (optional) gives the
 source of one value, keyed by the value's date, when the values come from different documents::
 
     metadata:
@@ -70,6 +76,10 @@ class Parameter:
     values: tuple[Any, ...]
     # The source of each value (aligned with ``dates``), "" where the file names none.
     sources: tuple[str, ...] = ()
+    # What a user reads (``metadata.law``, ``labels``, ``summary``): see the module docstring.
+    law: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
+    summary: str = ""
 
     def at(self, on: datetime.date) -> Any:
         """The value in force on a date."""
@@ -130,6 +140,12 @@ def _load(path: Path, root: Path) -> Parameter:
         dates=tuple(date for date, _ in items),
         values=tuple(_convert(value) for _, value in items),
         sources=tuple(str(sources.get(date) or "") for date, _ in items),
+        law=str((data["metadata"] or {}).get("law") or ""),
+        labels=tuple(
+            (str(key), str(text))
+            for key, text in ((data["metadata"] or {}).get("labels") or {}).items()
+        ),
+        summary=str((data["metadata"] or {}).get("summary") or ""),
     )
 
 

@@ -638,6 +638,12 @@ class WaitingPersonForm(DsForm):
 
 
 class WaitingPersonFormSet(forms.BaseFormSet):
+    # Plain bokmål instead of Django's «Vennligst send inn minst 1 skjema.» (issue 23).
+    default_error_messages = {
+        "too_few_forms": "Registrer minst én person i husstanden.",
+        "too_many_forms": "En husstand kan ha høyst %(num)d personer.",
+    }
+
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:

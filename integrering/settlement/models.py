@@ -20,6 +20,7 @@ from django.utils import timezone
 from integrering.jobs import Job, JobFields, errors_count
 from integrering.organisations.models import Municipality
 from integrering.people.models import Household, ImportStatus, Relation, Sex
+from integrering.tables import errors_summary
 
 USER = settings.AUTH_USER_MODEL
 
@@ -604,6 +605,11 @@ class WaitingHouseholdImport(Job):
     def error_count(self) -> int:
         """How many errors the file had (only the first hundred are kept, with the count)."""
         return errors_count(self.errors)
+
+    @property
+    def errors_summary(self) -> str:
+        """«1 feil i 1 rad», «3 feil i 2 rader»: every error of the file, not only those kept."""
+        return errors_summary(self.errors)
 
     @property
     def progress_percent(self) -> int:

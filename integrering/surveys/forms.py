@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from integrering.ui.forms import DateInput, DsForm, TableFileField, YearField
+from integrering.ui.words import lower_first
 
 from .models import (
     CapacityLevel,
@@ -275,7 +276,7 @@ class AnswerForm(DsForm):
                 error_messages={"invalid_choice": "Velg et av nivåene."},
             )
             self.fields[f"comment_{service.value}"] = forms.CharField(
-                label=f"Kommentar til {str(service.label).lower()}",
+                label=f"Kommentar til {lower_first(str(service.label))}",
                 required=False,
                 max_length=COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2}),

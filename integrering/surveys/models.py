@@ -217,7 +217,7 @@ class Questionnaire(models.Model):
     includes_city_districts = models.BooleanField(
         "Oslos bydeler svarer",
         default=False,
-        help_text="Oslos bydeler inviteres i tillegg til kommunene (seed 004).",
+        help_text="Oslos bydeler inviteres i tillegg til kommunene.",
     )
 
     class Meta:
@@ -258,7 +258,7 @@ class Question(models.Model):
         max_length=20,
         choices=SCALE_CHOICES,
         default=DEFAULT_SCALE,
-        help_text="Bare for skalaspørsmål (seed 004 bruker fem skalaer).",
+        help_text="Bare for skalaspørsmål.",
     )
     required = models.BooleanField("må besvares", default=False)
     show_if_question = models.ForeignKey(

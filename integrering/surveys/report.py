@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from integrering.exports import Cell, Column, Sheet, xlsx_bytes
+from integrering.exports import Cell, Column, Heading, Sheet, xlsx_bytes
 from integrering.pdf import pdf_with_pages
 
 from .models import QuestionKind, Survey
@@ -106,7 +106,7 @@ def survey_tables_xlsx(survey: Survey, compare_years: Sequence[int] | None = Non
     results = survey_results(survey, compare_years)
     last_year = results.rates.last_year
     header: list[Column | str] = [
-        Column("", width=26),
+        Column("Gruppe", width=26),
         f"Invitert {survey.year}",
         f"Besvart {survey.year}",
         f"Prosent {survey.year}",
@@ -197,4 +197,5 @@ def survey_tables_xlsx(survey: Survey, compare_years: Sequence[int] | None = Non
         ["Rolle", "Spørsmål", "Tema", "Enhet", Column("Svar", width=80, wrap=True)],
         answer_rows,
     )
-    return xlsx_bytes([rates, correlations, figures_sheet, answers_sheet])
+    heading = Heading(f"Tabeller fra {survey.title} {survey.year}", "Alle kommuner som er invitert")
+    return xlsx_bytes([rates, correlations, figures_sheet, answers_sheet], heading=heading)

@@ -8,6 +8,7 @@ input, error message next to the field).
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -19,6 +20,8 @@ from integrering.concurrency import ConflictError
 from integrering.errors import messages_capped
 from integrering.tables import upload_size_error
 from integrering.validators import date_problem, text_problem
+
+from .numbers import number_nb
 
 NO_DS_INPUT = (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
@@ -43,13 +46,86 @@ class DsBoundField(BoundField):
         return attrs
 
 
+# Issue 23: the messages a field gives when its form sets none, in plain bokmål instead of
+# Django's own («Feltet er påkrevet.», «Oppgi en gyldig dato.»). A message the form sets itself
+# is kept.
+PLAIN_MESSAGES = {
+    "required": "Fyll ut feltet.",
+    "invalid_choice": "Velg et av valgene i listen.",
+    "invalid_list": "Velg fra listen.",
+    "max_length": "Skriv høyst %(limit_value)d tegn (nå %(show_value)d).",
+    "min_length": "Skriv minst %(limit_value)d tegn (nå %(show_value)d).",
+    "max_digits": "Skriv høyst %(max)s sifre.",
+    "max_decimal_places": "Skriv høyst %(max)s desimaler.",
+    "max_whole_digits": "Skriv høyst %(max)s sifre før komma.",
+    "empty": "Filen er tom.",
+    "missing": "Velg en fil.",
+    "contradiction": "Velg en ny fil eller fjern den gamle, ikke begge.",
+}
+# «invalid» depends on what the field reads; the first class that matches gives it.
+PLAIN_INVALID: list[tuple[type[forms.Field], str]] = [
+    (forms.DateTimeField, "Skriv en gyldig dato og et klokkeslett."),
+    (forms.DateField, "Skriv en gyldig dato (dd.mm.åååå)."),
+    (forms.TimeField, "Skriv et gyldig klokkeslett (tt:mm)."),
+    (forms.IntegerField, "Skriv et helt tall."),
+    (forms.DecimalField, "Skriv et tall."),
+    (forms.FloatField, "Skriv et tall."),
+    (forms.EmailField, "Skriv en gyldig e-postadresse."),
+    (forms.FileField, "Filen kunne ikke leses."),
+]
+
+
+def _django_defaults(field: forms.Field) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(
+            {key: str(text) for key, text in getattr(cls, "default_error_messages", {}).items()}
+        )
+    return messages
+
+
+def field_messages_plain(field: forms.Field) -> None:
+    """Replace the Django default messages of ``field`` (those its form has not set) with plain
+    bokmål, the limits of a number written as Norwegians write them («høyst 10 000»)."""
+    defaults = _django_defaults(field)
+    # A key the field does not hold yet is a validator's code (max_length): its message is
+    # looked up here before the validator's own.
+    for key, message in PLAIN_MESSAGES.items():
+        if key not in field.error_messages or str(field.error_messages[key]) == defaults.get(key):
+            field.error_messages[key] = message
+    if str(field.error_messages.get("invalid")) == defaults.get("invalid"):
+        for cls, message in PLAIN_INVALID:
+            if isinstance(field, cls):
+                field.error_messages["invalid"] = message
+                break
+    for validator in field.validators:
+        code = getattr(validator, "code", "")
+        limit = getattr(validator, "limit_value", None)
+        if code not in {"min_value", "max_value"} or code in field.error_messages:
+            continue
+        if isinstance(limit, int | Decimal) and not isinstance(limit, bool):
+            exponent = Decimal(limit).as_tuple().exponent
+            number = number_nb(limit, max(0, -exponent) if isinstance(exponent, int) else 0)
+            field.error_messages[code] = (
+                f"Skriv et tall som er minst {number}."
+                if code == "min_value"
+                else f"Skriv et tall som er høyst {number}."
+            )
+
+
 class InputHygiene:
     """Every form's input (issue 25; the API checks the same): no text with control characters
     (but line breaks in a text area) or direction overrides, and no date before 1900. A person's
-    names are checked more strictly by the registry's own service."""
+    names are checked more strictly by the registry's own service. Its fields' messages are plain
+    bokmål (``field_messages_plain``)."""
 
     fields: dict[str, forms.Field]
     cleaned_data: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field_messages_plain(field)
 
     def _post_clean(self) -> None:
         for name, value in list(self.cleaned_data.items()):

@@ -1,4 +1,4 @@
-"""Numbers as Norwegian readers write them («1 250», «12,5», «40 %», «6,2 MB»), and exact rounding
+"""Numbers as Norwegian readers write them («1 250», «12,5», «−3», «40 %», «6,2 MB»), and exact rounding
 half up for the figures they read (38,25 % is 38,3 %, never 38,2 % from a binary float)."""
 
 from __future__ import annotations
@@ -7,13 +7,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 NBSP = "\u00a0"
+MINUS = "\u2212"  # the minus sign; a hyphen is not one
 
 
 def number_nb(value: float | int | Decimal, decimals: int = 0) -> str:
     """A number as written in Norwegian: digit groups split by a (non-breaking) space, a
-    decimal comma: ``1 250``, ``12,5``."""
+    decimal comma and a true minus sign: ``1 250``, ``12,5``, ``−3``."""
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
+    return text.replace(",", NBSP).replace(".", ",").replace("-", MINUS)
 
 
 def kroner_nb(amount: float | int | Decimal) -> str:
@@ -52,3 +53,10 @@ def megabytes(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} kB"
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " MB"
+
+
+def count_nb(count: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number, as Norwegian writes it: «1 husstand»,
+    «120 husstander», «0 personer», «1 250 personer». Norwegian plurals are irregular
+    («barn», «vedtak»), so both forms are given."""
+    return f"{number_nb(count)} {singular if count == 1 else plural}"

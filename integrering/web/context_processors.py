@@ -33,6 +33,7 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
     if user.has_role(Role.REFUGEE_SERVICE_CASEWORKER, Role.MUNICIPAL_LEADER):
         items.append(("Introduksjonsprogram", reverse("programme:participant-list")))
         items.append(("Ekstratilskudd", reverse("casework:disability-grant-municipality")))
+        items.append(("Flyttinger", reverse("casework:transfer-list")))
     if user.has_role(Role.SETTLEMENT_PLANNER):
         items.append(("Bosetting", reverse("settlement:home")))
     if user.has_role(Role.COUNTY_GOVERNOR_OFFICER):

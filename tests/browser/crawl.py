@@ -26,6 +26,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Response
 
 from tests.browser.conftest import AXE_PAGES, AXE_TAGS, BLOCKING_IMPACTS, login
+from tests.wording import wording_problems
 
 # Not crawled: logout ends the session (a POST form, listed for safety) and /admin/ is Django's
 # own admin, whose templates are not ours to fix.
@@ -68,6 +69,7 @@ class PageCheck:
     violations: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     layout: list[str] = field(default_factory=list)
+    wording: list[str] = field(default_factory=list)
 
     @property
     def is_html(self) -> bool:
@@ -79,6 +81,7 @@ class PageCheck:
         found += [f"console: {message}" for message in self.console_errors]
         found += [f"axe: {violation}" for violation in self.violations]
         found += [f"layout: {problem}" for problem in self.layout]
+        found += [f"wording: {problem}" for problem in self.wording]
         return found
 
 
@@ -172,6 +175,11 @@ def form_layout_problems(page: Page) -> list[str]:
     return list(page.evaluate(FORM_LAYOUT_SCRIPT))
 
 
+def page_wording_problems(page: Page) -> list[str]:
+    """``wording_problems`` of the text the current page shows, with a form's error states."""
+    return wording_problems(page.locator("body").inner_text())
+
+
 class PageWatch:
     """Collects a page's console errors, uncaught exceptions and main-frame navigation responses
     (a download has no page, so its response is only seen here)."""
@@ -220,19 +228,40 @@ def render(page: Page, url: str, watch: PageWatch) -> PageCheck:
         check.rendered = True
         check.violations = axe_violations(page)
         check.layout = form_layout_problems(page)
+        check.wording = page_wording_problems(page)
         check.console_errors = watch.errors
     return check
 
 
 class _Links(HTMLParser):
+    """A page's links, and its text without layout (white space collapsed, no scripts)."""
+
+    UNSHOWN = {"script", "style", "template", "textarea", "title"}
+
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.texts: list[str] = []
+        self._unshown = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         href = dict(attrs).get("href")
         if tag == "a" and href:
             self.hrefs.append(href)
+        if tag in self.UNSHOWN:
+            self._unshown += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.UNSHOWN:
+            self._unshown = max(0, self._unshown - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._unshown:
+            self.texts.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"[ \t\r\n]+", " ", " ".join(self.texts))
 
 
 def fetch(page: Page, url: str) -> tuple[PageCheck, list[str]]:
@@ -244,6 +273,8 @@ def fetch(page: Page, url: str) -> tuple[PageCheck, list[str]]:
         return check, []
     parser = _Links()
     parser.feed(response.text())
+    # Without the layout, white space is the template's: only the words and numbers are checked.
+    check.wording = wording_problems(parser.text, spacing=False)
     return check, [urljoin(response.url, href) for href in parser.hrefs]
 
 

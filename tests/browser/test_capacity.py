@@ -84,3 +84,20 @@ def test_a_round_goes_from_opening_to_results(page: Page, live_url: str) -> None
     page.get_by_role("button", name="Send purring").click()
     expect(page.get_by_text(re.compile("Purringen er sendt"))).to_be_visible(timeout=30_000)
     assert_accessible(page)
+
+    # 4. The governor closes the round before its deadline: a page says first who can no longer
+    # answer (issue 23 item 2); «Avbryt» leaves it open.
+    page.get_by_role("button", name="Avslutt kartleggingen").click()
+    expect(page.get_by_role("heading", name=f"Avslutte kartleggingen for {LABEL}?")).to_be_visible()
+    expect(page.locator("#confirm-summary")).to_contain_text(
+        re.compile(r"1 av \d+ kommuner har sendt inn\.")
+    )
+    expect(page.locator("main")).to_contain_text("kan ikke lenger svare")
+    assert_accessible(page)
+    page.get_by_role("link", name="Avbryt").click()
+    expect(page.get_by_role("button", name="Send purring")).to_be_visible()  # still open
+    page.get_by_role("button", name="Avslutt kartleggingen").click()
+    page.get_by_role("button", name="Bekreft og avslutt").click()
+    expect(page.get_by_text(f"Kartleggingen for {LABEL} er avsluttet.")).to_be_visible()
+    expect(page.get_by_role("button", name="Send purring")).to_have_count(0)
+    assert_accessible(page)

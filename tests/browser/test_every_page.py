@@ -11,6 +11,9 @@ seconds on the largest table), so one axe run per pattern and user would take ov
 on two cores. Left out: logout, downloads after their first fetch (checked by status only) and
 Django's own admin (``/admin/``, not our templates). The pages reached without a login, the
 login page and a survey answer link, are crawled too.
+
+Every page's text is also checked for slips in words and numbers (issue 23, ``wording_problems``):
+and since a form's messages show only when it is refused, a few forms are sent empty.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import login
-from tests.browser.crawl import CrawlResult, crawl, survey_link_new
+from tests.browser.crawl import CrawlResult, crawl, page_wording_problems, survey_link_new
 
 DEMO_USERS = [
     "saksbehandler-oslo",
@@ -106,3 +109,55 @@ def test_the_pages_without_login_are_accessible_and_error_free(
     patterns = {p.pattern for p in result.rendered}
     assert {"/logg-inn/", "/svar/TOKEN/"} <= patterns, patterns
     _assert_clean("(ikke innlogget)", result)
+
+
+# Forms sent empty (the browser's own checks off, prefilled text cleared): each must be refused
+# with messages in plain bokmål. Only forms that cannot save anything when empty.
+EMPTY_FORMS = [
+    ("saksbehandler-oslo", "/husstander/ny/"),
+    ("saksbehandler-oslo", "/husstander/import/"),
+    ("planlegger", "/bosetting/venter/ny/"),
+    ("planlegger", "/bosetting/venter/import/"),
+]
+SEND_EMPTY = """
+() => {
+  const form = [...document.querySelectorAll("#main form")].find(
+    (f) => f.method.toLowerCase() === "post" && f.querySelector("input:not([type=hidden]), textarea")
+  );
+  if (!form) return false;
+  form.noValidate = true;
+  for (const e of form.querySelectorAll(
+    "input:is([type=text],[type=date],[type=number],[type=email],[type=tel],:not([type])), textarea"
+  )) e.value = "";
+  form.requestSubmit();
+  return true;
+}
+"""
+
+
+def test_forms_sent_empty_answer_in_plain_norwegian(page: Page, live_url: str) -> None:
+    problems = []
+    user = ""
+    for username, path in EMPTY_FORMS:
+        if username != user:
+            page.context.clear_cookies()
+            login(page, live_url, username)
+            user = username
+        page.goto(f"{live_url}{path}")
+        with page.expect_navigation():
+            assert page.evaluate(SEND_EMPTY), f"no form to send on {path}"
+        refused = page.locator("#main .ds-validation-message, #main [role=alert]")
+        assert refused.count() > 0, f"{path}: the empty form was not refused"
+        problems += [f"{path}: {problem}" for problem in page_wording_problems(page)]
+    # A calculator left empty and the login without a password: the same, sent as a user would.
+    page.goto(f"{live_url}/satser/?calc=benefit")
+    problems += [f"/satser/: {problem}" for problem in page_wording_problems(page)]
+    assert "Fyll ut feltet." in page.locator("#calc-benefit").inner_text()
+    page.context.clear_cookies()
+    page.goto(f"{live_url}/logg-inn/")
+    page.get_by_label("Brukernavn").fill("saksbehandler-oslo")
+    page.evaluate("document.querySelector('form').noValidate = true")
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+    problems += [f"/logg-inn/: {problem}" for problem in page_wording_problems(page)]
+    assert not problems, "\n".join(problems)

@@ -119,6 +119,7 @@ def test_a_file_with_bad_rows_is_refused_with_every_error_listed(
         timeout=FINISHED_WITHIN_MS
     )
     expect(page.get_by_role("alert")).to_contain_text("Ingenting er lagret")
+    expect(page.get_by_role("alert")).to_contain_text("Filen har 2 feil i 2 rader.")
     errors = page.get_by_role("list", name="Feil i filen").get_by_role("listitem")
     expect(errors).to_have_count(2)
     expect(errors.nth(0)).to_contain_text("Rad 3, fødselsnummer: Kontrollsifrene stemmer ikke")
@@ -138,4 +139,18 @@ def test_a_wrong_file_type_is_refused_next_to_the_field(
     expect(page.locator("#id_file_error")).to_contain_text(
         "Filen må være en CSV-fil (.csv) eller en Excel-fil (.xlsx)."
     )
+    assert_accessible(page)
+
+
+def test_a_picture_named_csv_is_refused_as_no_table_not_as_not_utf_8(
+    page: Page, live_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "husstander.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01")
+    login(page, live_url, "saksbehandler-oslo")
+    upload(page, live_url, path)
+    expect(page.get_by_label("Fil med husstander")).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#id_file_error")
+    expect(error).to_contain_text("Filen ser ikke ut som CSV eller Excel.")
+    expect(error).not_to_contain_text("UTF-8")
     assert_accessible(page)

@@ -82,7 +82,7 @@ def test_the_benefit_run_drafts_the_decision_and_approval_waits_for_it(
     assert_accessible(page)
     run_url = page.url
 
-    page.get_by_role("button", name="Godkjenn").click()
+    page.get_by_role("button", name="Godkjenn", exact=True).click()
     refused = page.get_by_role("status").filter(has_text="kan ikke godkjennes før")
     expect(refused).to_contain_text("vedtaket er ikke fattet")
 
@@ -93,7 +93,8 @@ def test_the_benefit_run_drafts_the_decision_and_approval_waits_for_it(
     expect(page.locator("#benefit-period")).to_have_text(f"{last_month:%m.%Y}")
     expect(page.locator("main")).to_contain_text("timer fravær som ikke var godkjent")
     assert_accessible(page)
-    page.get_by_role("button", name="Vedta").click()
+    page.get_by_role("button", name="Vedta", exact=True).click()
+    page.get_by_role("button", name="Bekreft og vedta").click()
     expect(page.get_by_role("status").first).to_contain_text("Vedtaket er vedtatt")
 
     page.goto(run_url)
@@ -101,12 +102,21 @@ def test_the_benefit_run_drafts_the_decision_and_approval_waits_for_it(
     confirm = page.get_by_label(re.compile("^Jeg beregnet denne kjøringen selv"))
     expect(confirm).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Godkjenn").click()
+    page.get_by_role("button", name="Godkjenn", exact=True).click()
     expect(
         page.get_by_role("status").filter(has_text="Du beregnet denne kjøringen selv")
     ).to_be_visible()
     page.get_by_label(re.compile("^Jeg beregnet denne kjøringen selv")).check()
-    page.get_by_role("button", name="Godkjenn").click()
+    page.get_by_role("button", name="Godkjenn", exact=True).click()
+    # Approving cannot be undone: a page says what is approved, and asks (issue 23 item 2).
+    expect(
+        page.get_by_role("heading", name=f"Godkjenne stønaden for {last_month:%m.%Y}?")
+    ).to_be_visible()
+    expect(page.locator("#confirm-summary")).to_contain_text("godkjennes og låses")
+    expect(page.locator("#confirm-summary")).to_contain_text("til utbetaling i alt")
+    expect(page.locator("main")).to_contain_text("Det lagres at du også godkjente den.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Bekreft og godkjenn").click()
     expect(page.get_by_role("status").filter(has_text="er godkjent og låst")).to_be_visible()
     expect(page.locator("#run-approved")).to_contain_text("beregnet og godkjent av samme person")
     assert_accessible(page)

@@ -118,5 +118,5 @@ def test_the_rates_page_shows_rates_and_runs_the_benefit_calculator(
     form.get_by_label("Beregningsdato").fill("2018-06-01")
     form.get_by_label("Fødselsdato").fill("1980-01-01")
     form.get_by_role("button", name="Beregn").click()
-    expect(page.locator("#calc-benefit [role=status]")).to_contain_text("193766.00")
+    expect(page.locator("#calc-benefit [role=status]")).to_contain_text("193 766,00")
     assert_accessible(page)

@@ -41,7 +41,7 @@ def test_a_caseworker_records_absence_for_a_participant(page: Page, live_url: st
     page.get_by_role("button", name="Registrer fravær").click()
     expect(page.get_by_text(f"Fraværet {yesterday:%d.%m.%Y} er registrert.")).to_be_visible()
     expect(
-        page.get_by_role("rowheader", name=f"Fravær {yesterday:%d.%m.%Y}: 2.5 t, ikke godkjent")
+        page.get_by_role("rowheader", name=f"Fravær {yesterday:%d.%m.%Y}: 2,5 t, ikke godkjent")
     ).to_be_visible()
 
 

@@ -78,7 +78,19 @@ def _edit_decide_send(page: Page, *, check: bool) -> None:
     expect(page.get_by_role("status").first).to_contain_text("Endringene i utkastet er lagret")
     expect(page.get_by_text(REASONING)).to_be_visible()
 
-    page.get_by_role("button", name="Vedta").click()
+    page.get_by_role("button", name="Vedta", exact=True).click()
+    # Deciding cannot be undone: a page says what becomes final, and asks (issue 23 item 2).
+    today = timezone.localdate()
+    expect(page.get_by_role("heading", name=re.compile(r"^Fatte vedtak V-"))).to_be_visible()
+    expect(page.locator("#confirm-summary")).to_contain_text(
+        f"vedtas {today:%d.%m.%Y}, og teksten ligger fast."
+    )
+    if check:
+        assert_accessible(page)
+        page.get_by_role("link", name="Avbryt").click()
+        expect(page.get_by_text("Utkast", exact=True).first).to_be_visible()  # nothing done
+        page.get_by_role("button", name="Vedta", exact=True).click()
+    page.get_by_role("button", name="Bekreft og vedta").click()
     expect(page.get_by_role("status").first).to_contain_text("Vedtaket er vedtatt")
     if check:
         assert_accessible(page)
@@ -87,6 +99,13 @@ def _edit_decide_send(page: Page, *, check: bool) -> None:
     if check:
         assert_accessible(page)
     page.get_by_role("button", name="Send vedtaket").click()
+    deadline = today + datetime.timedelta(weeks=3)
+    expect(page.locator("#confirm-summary")).to_contain_text(
+        f"og klagefristen blir {deadline:%d.%m.%Y}."
+    )
+    if check:
+        assert_accessible(page)
+    page.get_by_role("button", name="Bekreft og send").click()
     expect(page.get_by_role("status").first).to_contain_text("Vedtaket er sendt")
 
 

@@ -93,6 +93,15 @@ def test_the_planner_goes_from_the_need_to_confirmed_placements(page: Page, live
 
     # 7. Confirm: queued for the worker, which hands the households to the municipalities'
     # refugee services while the page shows the progress, then the result.
+    # First a page that says what will be transferred, in figures (issue 23 item 2).
+    page.get_by_role("button", name="Bekreft og overfør til kommunene").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Bekrefte utsøkingen for"))
+    ).to_be_visible()
+    expect(page.locator("#confirm-summary")).to_contain_text(
+        re.compile(r"^\d[\d\s]* husstand(er)?, \d[\d\s]* personer? overføres til \d+ kommuner?\.$")
+    )
+    assert_accessible(page)
     page.get_by_role("button", name="Bekreft og overfør til kommunene").click()
     expect(page.get_by_text(re.compile("Bekreftelsen er startet"))).to_be_visible()
     assert_accessible(page)

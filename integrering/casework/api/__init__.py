@@ -31,12 +31,14 @@ from ..services.deadlines import deadline_meet, population_registration_record
 from ..services.notices import notice_acknowledge
 from .meetings import router as meetings_router
 from .signing import router as signing_router
+from .transfers import router as transfers_router
 
 router = Router(tags=["saksbehandling"])
 # Meetings and signing have their own modules (their operation ids name those modules); they
 # hang under this router, so the assembly (``integrering/api.py``) mounts them with it.
 router.add_router("", meetings_router)
 router.add_router("", signing_router)
+router.add_router("", transfers_router)
 
 
 class ConsentOut(Schema):

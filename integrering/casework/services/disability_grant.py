@@ -214,7 +214,7 @@ def disability_grant_application_errors(
                 errors,
                 "__all__",
                 f"Søknadsfristen var {deadline:%d.%m.%Y} (regnet fra første bosettingsdato "
-                f"{settled_on:%d.%m.%Y}, seed 002 §3.1): en søknad for første eller andre "
+                f"{settled_on:%d.%m.%Y}, retningslinjene pkt. 3.1): en søknad for første eller andre "
                 "bosettingsår kan ikke sendes etter fristen.",
             )
     return errors

@@ -46,6 +46,7 @@ from integrering.people.models import (
     Sex,
 )
 from integrering.people.services import PersonInput, household_register
+from integrering.tables import errors_summary
 from integrering.testing import make_user, municipality
 
 D = datetime.date
@@ -524,11 +525,36 @@ def test_csv_with_commas_without_bom_and_norwegian_headers_is_read() -> None:
     assert table.rows[0][1]["etternavn"] == "Nordmann, d.y."
 
 
-def test_a_csv_that_is_not_utf8_is_refused_with_how_to_save_it() -> None:
+def test_a_csv_saved_by_excel_in_windows_encoding_is_read_with_its_letters() -> None:
     content = "husstand;fornavn;etternavn;fodselsdato\nH;Åse;Ø;01.01.1990\n".encode("cp1252")
+    table = table_read(filename="liste.csv", content=content)
+    assert table.rows[0][1]["fornavn"] == "Åse" and table.rows[0][1]["etternavn"] == "Ø"
+
+
+def test_a_utf8_csv_with_a_broken_letter_is_refused_with_how_to_save_it() -> None:
+    content = "husstand;fornavn;etternavn;fodselsdato\nH;Åse;Ø;01.01.1990\n".encode() + b"\xe5\n"
     with pytest.raises(ImportRejected) as refused:
         table_read(filename="liste.csv", content=content)
     assert "CSV UTF-8" in refused.value.errors[0].text
+
+
+def test_a_bad_date_or_a_missing_reference_hides_no_other_error_of_the_row(world: World) -> None:
+    rows = [
+        row(husstand="H-A", etternavn="Hassan", fodselsdato="31.02.1990", tolk="ja"),
+        row(fornavn="Ali", fodselsdato="01.01.1990", kjonn="ukjent"),
+    ]
+    table = table_read(filename="liste.csv", content=csv_bytes(rows))
+    plans, errors = import_check(user=world.owner, municipality=municipality("0301"), table=table)
+    assert plans == []
+    assert [(e.row, e.column) for e in errors] == [
+        (2, "fornavn"),
+        (2, "fodselsdato"),
+        (2, "tolkesprak"),
+        (3, "husstand"),
+        (3, "etternavn"),
+        (3, "kjonn"),
+    ]
+    assert errors_summary(errors) == "6 feil i 2 rader"
 
 
 def test_nothing_is_written_when_someone_registers_a_household_during_the_import(
@@ -591,13 +617,25 @@ def test_an_oversized_upload_is_refused_next_to_the_field(world: World, owner: C
     assert "Den største filen du kan laste opp er 1 kB" in response.content.decode()
 
 
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+
+
 @pytest.mark.parametrize(
     ("name", "content_type", "content", "message"),
     [
         ("liste.pdf", "application/pdf", b"%PDF-1.4", "Filen må være en CSV-fil (.csv) eller"),
         ("liste.xls", "application/vnd.ms-excel", b"\xd0\xcf", "Gamle Excel-filer (.xls)"),
         ("liste.csv", "image/png", b"\x89PNG", "Filen heter .csv, men er ikke en CSV-fil"),
-        ("liste.xlsx", "application/octet-stream", b"not a zip", "kan ikke leses som en Excel-fil"),
+        (
+            "liste.xlsx",
+            "application/octet-stream",
+            b"PK\x03\x04",
+            "kan ikke leses som en Excel-fil",
+        ),
+        # Not text, whatever its name: said so, not «not UTF-8» (issue 23).
+        ("liste.csv", "text/csv", PNG, "Filen ser ikke ut som CSV eller Excel."),
+        ("liste.xlsx", "application/octet-stream", PNG, "Filen ser ikke ut som CSV eller Excel."),
+        ("liste.csv", "text/csv", bytes(range(256)), "Filen ser ikke ut som CSV eller Excel."),
         ("liste.csv", "text/csv", b"navn;alder\nOla;4\n", "Ukjent kolonne «navn»"),
     ],
 )
@@ -735,7 +773,7 @@ def test_the_command_exits_1_with_every_error_and_writes_nothing(
             stderr=err,
         )
     assert failed.value.returncode == 1
-    assert "3 feil. Ingenting er lagret." in str(failed.value)
+    assert "3 feil i 3 rader. Ingenting er lagret." in str(failed.value)
     assert err.getvalue().splitlines() == [
         "Rad 3, fødselsnummer: Kontrollsifrene stemmer ikke; sjekk at fødselsnummeret er "
         "skrevet riktig.",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.accounts.access import sees_whole_case
 from integrering.audit.services import AccessContext
+from integrering.ui.paging import PAGE_PARAM, page_number
 
 from .. import selectors
 from ..deadline_labels import deadline_label
@@ -27,28 +28,24 @@ def _caseworker_choices(user: object) -> list[tuple[object, str]]:
     return [("", "Alle"), *[(u.pk, u.display_name) for u in caseworkers]]
 
 
-def _page_query(request: HttpRequest, page: int) -> str:
-    params = request.GET.copy()
-    params["side"] = str(page)
-    return params.urlencode()
-
-
 @require_GET
 @login_required
 def deadline_dashboard(request: HttpRequest) -> HttpResponse:
     form = DeadlineFilterForm(request.GET or None)
     form.fields["caseworker"].choices = _caseworker_choices(request.user)  # type: ignore[attr-defined]
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    today = timezone.localdate()
     page = selectors.deadlines_page(
         ctx=AccessContext.from_request(request),
         service=filters.get("service") or "",
         caseworker_id=filters.get("caseworker"),
         include_met=bool(filters.get("include_met")),
-        page=filters.get("side") or 1,
+        due=filters.get("due") or "",
+        today=today,
+        page=page_number(request.GET.get(PAGE_PARAM)),
     )
-    today = timezone.localdate()
     rows = deadline_rows(
-        page.deadlines, today=today, with_person=True, whole_case=sees_whole_case(request.user)
+        page.items, today=today, with_person=True, whole_case=sees_whole_case(request.user)
     )
     return render(
         request,
@@ -57,8 +54,6 @@ def deadline_dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "page": page,
-            "previous_query": _page_query(request, page.number - 1) if page.number > 1 else "",
-            "next_query": _page_query(request, page.number + 1) if page.has_next else "",
             "today": today,
             "overdue": sum(1 for row in rows if row.overdue),
         },

@@ -16,7 +16,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
-from integrering.exports import csv_bytes
+from integrering.exports import import_template_csv_bytes
 from integrering.people.identity import synthetic_duf_number, synthetic_identity_number
 from integrering.people.imports import (
     COLUMNS,
@@ -128,7 +128,9 @@ def household_import_example(request: HttpRequest) -> HttpResponse:
     organisation = getattr(request.user, "organisation", None)
     municipality = getattr(organisation, "municipality", None)
     rows = example_rows(municipality.number if municipality else "0301")
-    response = HttpResponse(csv_bytes(EXAMPLE_HEADER, rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        import_template_csv_bytes(EXAMPLE_HEADER, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="husstander-eksempel.csv"'
     return response
 

@@ -12,22 +12,37 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from integrering.audit.services import AccessContext
+from integrering.ui.paging import PAGE_PARAM, page_number
 
 from .. import selectors
+from ..forms import NoticeFilterForm
 from ..services.notices import notice_acknowledge
 
 
 @require_GET
 @login_required
 def notice_inbox(request: HttpRequest) -> HttpResponse:
-    include_all = request.GET.get("alle") == "1"
-    notices = selectors.notices_inbox(
-        ctx=AccessContext.from_request(request), include_acknowledged=include_all
+    """The inbox of the user's services: new notices first by due date, filtered by status,
+    service and due date, 25 to a page."""
+    data = request.GET.copy()
+    if data.get("alle") == "1":  # the former link «Vis også mottatte varsler»
+        data.setdefault("status", selectors.NOTICE_ALL)
+    services = sorted(getattr(request.user, "service_set", frozenset()))
+    form = NoticeFilterForm(data, services=services)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = timezone.localdate()
+    page = selectors.notices_page(
+        ctx=AccessContext.from_request(request),
+        status=filters.get("status") or selectors.NOTICE_NEW,
+        service=filters.get("service") or "",
+        due=filters.get("due") or "",
+        today=today,
+        page=page_number(request.GET.get(PAGE_PARAM)),
     )
     return render(
         request,
         "casework/notice_inbox.html",
-        {"notices": notices, "include_all": include_all, "today": timezone.localdate()},
+        {"form": form, "page": page, "filtered": any(filters.values()), "today": today},
     )
 
 

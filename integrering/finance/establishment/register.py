@@ -117,7 +117,7 @@ def _register_require(ctx: AccessContext) -> None:
 
 def establishment_register_xlsx(register: Register) -> bytes:
     """The year's register as a workbook, Norwegian headers, numbers as numbers."""
-    from integrering.exports import AMOUNT, DATE, Cell, Column, Sheet, xlsx_bytes
+    from integrering.exports import AMOUNT, DATE, Cell, Column, Heading, Sheet, xlsx_bytes
 
     columns = [
         Column("Kommune", 18),
@@ -147,6 +147,8 @@ def establishment_register_xlsx(register: Register) -> bytes:
     rows.append(
         ["Sum", "", None, "", "", None, register.granted, register.paid, register.paid_to_shops]
     )
+    names = sorted({r.application.municipality.name for r in register.rows})
+    whom = ", ".join(names) if names else "Ingen søknader i året"
     return xlsx_bytes(
         [
             Sheet(
@@ -155,7 +157,8 @@ def establishment_register_xlsx(register: Register) -> bytes:
                 rows=rows,
                 sum_row=True,
             )
-        ]
+        ],
+        heading=Heading(f"Register over etableringsstønad {register.year}", whom),
     )
 
 

@@ -100,7 +100,7 @@ def test_without_json_it_prints_a_norwegian_table(tmp_path: Path) -> None:
     code, out, _ = run("cost-coverage", "--file", write(tmp_path, seed_csv(fte_decimals=2)))
     assert code == 0
     assert "0106 Fredrikstad" in out
-    assert "-5\u00a0841\u00a0144" in out
+    assert "\u22125\u00a0841\u00a0144" in out  # a true minus sign (issue 23)
     assert out.splitlines()[-1].startswith("Sum")
     assert "763,8" in out.splitlines()[-1]
 

@@ -24,10 +24,10 @@ from integrering.rules.money import money_str
 from integrering.rules.parameters import RulesError
 from integrering.schemas import ErrorOut, ObjectId
 
-from ..models import Participation
+from ..models import Absence, Participation
 from ..overview import participation_overview
-from ..selectors import participation_get, participations_for
-from ..services import extensions, lifecycle
+from ..selectors import absence_get, participation_get, participations_for
+from ..services import absences, extensions, lifecycle
 from ..services.benefit_compute import benefit_month_compute
 from ..services.benefit_run import month_parse
 
@@ -83,6 +83,7 @@ class AbsenceOut(Schema):
     hours: str
     approved: bool
     reason: str
+    version: int = Field(1, description="Versjonen endringer og sletting må oppgi")
 
 
 class EventOut(Schema):
@@ -181,6 +182,7 @@ def _out(p: Participation, *, detail: bool = False) -> dict[str, Any]:
                 "hours": str(x.hours),
                 "approved": x.approved,
                 "reason": x.reason,
+                "version": x.version,
             }
             for x in o.absences
         ]
@@ -394,6 +396,158 @@ def programme_absence(request: HttpRequest, participation_id: ObjectId, body: Ab
         reason=body.reason,
     )
     return Status(201, _out(p, detail=True))
+
+
+class AbsenceVersionOut(Schema):
+    version: int
+    change: str = Field(description="corrected (endret) eller deleted (slettet)")
+    change_reason: str
+    old_on: datetime.date
+    old_hours: str
+    old_approved: bool
+    old_reason: str
+    new_on: datetime.date | None
+    new_hours: str | None
+    new_approved: bool | None
+    new_reason: str
+    created_at: datetime.datetime
+    created_by: str | None
+
+
+class AbsenceHistoryOut(Schema):
+    id: int
+    participation: int
+    on: datetime.date
+    hours: str
+    approved: bool
+    reason: str
+    version: int
+    deleted_at: datetime.datetime | None
+    versions: list[AbsenceVersionOut]
+    notices: list[str] = Field(
+        default_factory=list,
+        description="Hva endringen betyr for stønaden (korreksjon i neste kjøring, vedtak om trekk)",
+    )
+
+
+def _absence_out(absence: Absence, notices: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "id": absence.pk,
+        "participation": absence.participation_id,
+        "on": absence.on,
+        "hours": str(absence.hours),
+        "approved": absence.approved,
+        "reason": absence.reason,
+        "version": absence.version,
+        "deleted_at": absence.deleted_at,
+        "versions": [
+            {
+                "version": v.version,
+                "change": v.change,
+                "change_reason": v.change_reason,
+                "old_on": v.old_on,
+                "old_hours": str(v.old_hours),
+                "old_approved": v.old_approved,
+                "old_reason": v.old_reason,
+                "new_on": v.new_on,
+                "new_hours": None if v.new_hours is None else str(v.new_hours),
+                "new_approved": v.new_approved,
+                "new_reason": v.new_reason,
+                "created_at": v.created_at,
+                "created_by": v.created_by.display_name if v.created_by else None,
+            }
+            for v in absences.absence_versions(absence)
+        ],
+        "notices": notices or [],
+    }
+
+
+@router.get(
+    "/{participation_id}/absences/{absence_id}",
+    response={200: AbsenceHistoryOut, **ERRORS},
+    summary="Et fravær med endringshistorikken",
+)
+def programme_absence_get(
+    request: HttpRequest, participation_id: ObjectId, absence_id: ObjectId
+) -> Any:
+    ctx = AccessContext.from_request(request)
+    absence = absence_get(ctx=ctx, absence_id=absence_id, participation_id=participation_id)
+    return _absence_out(absence)
+
+
+class AbsenceCorrectIn(Schema):
+    on: datetime.date | None = None
+    hours: Decimal | None = None
+    approved: bool | None = None
+    reason: str = ""
+    change_reason: str = Field("", description="Hvorfor fraværet endres (påkrevd)")
+    version: int | None = None
+
+
+@router.put(
+    "/{participation_id}/absences/{absence_id}",
+    response={200: AbsenceHistoryOut, **ERRORS},
+    summary="Endre et fravær (med begrunnelse og versjon)",
+)
+def programme_absence_put(
+    request: HttpRequest, participation_id: ObjectId, absence_id: ObjectId, body: AbsenceCorrectIn
+) -> Any:
+    ctx = AccessContext.from_request(request)
+    absence = absence_get(
+        ctx=ctx, absence_id=absence_id, participation_id=participation_id, edit=True
+    )
+    _required(
+        body.dict(),
+        {
+            "on": "Dato",
+            "hours": "Timer",
+            "approved": "Godkjent",
+            "change_reason": "Begrunnelse for endringen",
+            "version": "Versjon",
+        },
+    )
+    assert body.on is not None and body.hours is not None
+    assert body.approved is not None and body.version is not None
+    old_month = absence.on.replace(day=1)
+    absence = absences.absence_correct(
+        ctx=ctx,
+        absence=absence,
+        on=body.on,
+        hours=body.hours,
+        approved=body.approved,
+        reason=body.reason,
+        change_reason=body.change_reason,
+        version=body.version,
+    )
+    months = {old_month, absence.on.replace(day=1)}
+    return _absence_out(absence, absences.absence_change_notices(absence, months))
+
+
+class AbsenceDeleteIn(Schema):
+    change_reason: str = Field("", description="Hvorfor fraværet slettes (påkrevd)")
+    version: int | None = None
+
+
+@router.delete(
+    "/{participation_id}/absences/{absence_id}",
+    response={200: AbsenceHistoryOut, **ERRORS},
+    summary="Slett et fravær (med begrunnelse og versjon; det blir stående i historikken)",
+)
+def programme_absence_delete(
+    request: HttpRequest, participation_id: ObjectId, absence_id: ObjectId, body: AbsenceDeleteIn
+) -> Any:
+    ctx = AccessContext.from_request(request)
+    absence = absence_get(
+        ctx=ctx, absence_id=absence_id, participation_id=participation_id, edit=True
+    )
+    _required(body.dict(), {"change_reason": "Begrunnelse for slettingen", "version": "Versjon"})
+    assert body.version is not None
+    absence = absences.absence_delete(
+        ctx=ctx, absence=absence, change_reason=body.change_reason, version=body.version
+    )
+    return _absence_out(
+        absence, absences.absence_change_notices(absence, {absence.on.replace(day=1)})
+    )
 
 
 class ExtensionIn(Schema):

@@ -23,6 +23,8 @@ from .decisions import (
 )
 from .extensions import ExtensionForm, NorwegianExtensionForm
 from .lifecycle import (
+    AbsenceCorrectForm,
+    AbsenceDeleteForm,
     AbsenceForm,
     CareerGuidanceForm,
     EndForm,
@@ -43,6 +45,8 @@ from .money import (
 )
 
 __all__ = [
+    "AbsenceCorrectForm",
+    "AbsenceDeleteForm",
     "AbsenceForm",
     "AppealCreateForm",
     "AppealFilterForm",

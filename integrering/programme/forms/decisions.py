@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from integrering.ui.filters import DueField
 from integrering.ui.forms import DateInput, DecimalCommaField, DsForm
 
 from ..models import Decision, DecisionKind, DecisionStatus, Participation
@@ -130,3 +131,7 @@ class DecisionFilterForm(DsForm):
     status = forms.ChoiceField(
         label="Status", choices=[("", "Alle"), *DecisionStatus.choices], required=False
     )
+    kind = forms.ChoiceField(
+        label="Vedtak", choices=[("", "Alle"), *DecisionKind.choices], required=False
+    )
+    due = DueField(label="Klagefrist")

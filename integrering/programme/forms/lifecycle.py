@@ -135,6 +135,26 @@ class AbsenceForm(DsForm):
     reason = forms.CharField(label="Årsak", required=False, max_length=300)
 
 
+class AbsenceCorrectForm(AbsenceForm):
+    """A correction of an entry: its values as they should be, why, and the version seen."""
+
+    change_reason = text_field(
+        "Begrunnelse for endringen",
+        missing="Skriv hvorfor fraværet endres.",
+        help_text="Begrunnelsen lagres i historikken til fraværet.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AbsenceDeleteForm(DsForm):
+    change_reason = text_field(
+        "Begrunnelse for slettingen",
+        missing="Skriv hvorfor fraværet slettes.",
+        help_text="Fraværet tas ut av stønadsberegningen, men blir stående i historikken.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class FinalGoalForm(DsForm):
     """A revised final goal (the reinforced programme, seed 003), with the new planned length."""
 

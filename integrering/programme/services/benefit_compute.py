@@ -35,7 +35,8 @@ from ..models import (
     Participation,
     ProgrammePeriod,
 )
-from ..periods import last_day, month_bounds
+from ..periods import Stay, last_day, month_bounds
+from ..stays import in_stay, moved_from, participation_stays
 from .benefit_decisions import reduction_amounts, reduction_decisions_attach
 
 LOOKBACK = "benefit/correction_lookback_months"
@@ -91,11 +92,15 @@ class _Participant:
     absences: list[Absence]
     # The deduction a reduction decision in force set for a month (``benefit_decisions``).
     reductions: dict[datetime.date, Decimal] = field(default_factory=dict)
+    # The stay in the paying municipality (seed 002 §2.1): open unless the participant moved.
+    within: Stay = (None, None)
 
     def __post_init__(self) -> None:
         self.last_day = last_day(self.participation, self.extensions)
         self.absences_by_month: dict[datetime.date, list[Absence]] = {}
         for absence in self.absences:
+            if not in_stay(absence.on, self.within):
+                continue  # the other municipality's day
             self.absences_by_month.setdefault(absence.on.replace(day=1), []).append(absence)
 
     def month_key(self, month: datetime.date) -> tuple[Any, ...]:
@@ -112,7 +117,8 @@ class _Participant:
         """
         p = self.participation
         first, last = _month_bounds(month)
-        start, end = max(first, p.starts_on), min(last, self.last_day)
+        start = max(first, p.starts_on, self.within[0] or first)
+        end = min(last, self.last_day, self.within[1] or last)
         if end < start:
             return (month, "not in the programme")
         absences = self.absences_by_month.get(month)
@@ -138,6 +144,7 @@ class _Participant:
             month,
             start,
             end,
+            self.within,
             periods,
             unapproved_hours(absences, month) if absences else ZERO,
             self.reductions.get(month),
@@ -173,6 +180,7 @@ class _Participant:
             periods=self.periods,
             extensions=self.extensions,
             absences=self.absences_by_month.get(month, []),
+            within=self.within,
         )
         decided = self.reductions.get(month)
         if result is None or decided is None or decided == result.deduction:
@@ -264,12 +272,16 @@ def _participants(
     correction_for: list[datetime.date],
 ) -> list[_Participant]:
     """Every participation of the municipality in the programme between ``first`` and ``last``,
-    and every one paid in a month that may be corrected, with their rows: four queries."""
+    and every one paid in a month that may be corrected, with their rows: a few queries.
+
+    After a move within five years (seed 002 §2.1) the participation goes on in the new
+    municipality; the old one still has it for the days before the moving date, and each pays
+    only its own days (``stays.participation_stays``)."""
     in_window = Q(starts_on__lte=last) & (Q(ended_on__isnull=True) | Q(ended_on__gte=first))
     paid = _approved_lines(municipality_id, correction_for).values("participation_id")
-    participations = Participation.objects.filter(municipality_id=municipality_id).filter(
-        in_window | Q(pk__in=paid)
-    )
+    participations = Participation.objects.filter(
+        Q(municipality_id=municipality_id) | Q(person_id__in=moved_from(municipality_id))
+    ).filter(in_window | Q(pk__in=paid))
     ids = participations.values("pk")
     periods: dict[int, list[ProgrammePeriod]] = defaultdict(list)
     for period in ProgrammePeriod.objects.filter(participation_id__in=ids).order_by("from_on"):
@@ -286,14 +298,21 @@ def _participants(
     reductions = reduction_amounts(
         ids, [*correction_for, first.replace(day=1), last.replace(day=1)]
     )
-    return [
-        _Participant(p, periods[p.pk], extensions[p.pk], absences[p.pk], reductions.get(p.pk, {}))
-        for p in participations.select_related("person").only(
+    loaded = list(
+        participations.select_related("person").only(
             *(f.name for f in Participation._meta.concrete_fields),
             "person__given_name",
             "person__family_name",
             "person__birth_date",
         )
+    )
+    stays = participation_stays(loaded, municipality_id)
+    return [
+        _Participant(
+            p, periods[p.pk], extensions[p.pk], absences[p.pk], reductions.get(p.pk, {}), stay
+        )
+        for p in loaded
+        for stay in stays[p.pk]
     ]
 
 
@@ -323,7 +342,7 @@ def _line(
 
 
 def _hours(hours: Decimal) -> str:
-    return f"{hours:+}".replace(".", ",")
+    return f"{hours:+}".replace(".", ",").replace("-", "\u2212")
 
 
 def _correction_note(period: datetime.date, now: MonthBenefit, paid: _Paid) -> str:

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -39,7 +39,16 @@ from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_denied, audit_record_many
 from integrering.concurrency import ConflictError
-from integrering.exports import AMOUNT, Cell, Column, Sheet, csv_file_bytes, xlsx_bytes
+from integrering.exports import (
+    AMOUNT,
+    MONTH,
+    Cell,
+    Column,
+    Heading,
+    Sheet,
+    csv_file_bytes,
+    xlsx_bytes,
+)
 from integrering.jobs import job_enqueue
 from integrering.organisations.models import Municipality
 from integrering.rules.money import money_str
@@ -192,18 +201,12 @@ SAME_USER = (
 )
 
 
-def benefit_run_approve(
+def benefit_run_approve_check(
     *, ctx: AccessContext, run: BenefitRun, confirm_same_user: bool = False
-) -> BenefitRun:
-    """Approve a preview; from then on the run is locked (seed 002 §3.2: a month is paid once).
-
-    Only a preview can be approved, and only if no other month was approved after it was
-    computed (that month's corrections may overlap this one's: compute it again), and only when
-    every deduction that needs an individual decision has one decided with the amount the line
-    pays (integreringsloven § 21; ``ReductionsUndecided`` lists them). The user who computed the
-    run may approve it only by confirming so (``confirm_same_user``), which is recorded. The
-    status check and the write are one UPDATE; the database's unique constraint refuses a
-    second approved run of the month even when two users approve at the same moment.
+) -> bool:
+    """Everything ``benefit_run_approve`` checks before it writes, so that the page asks for
+    the confirmation only of a run that can be approved (issue 23 item 2); raises as the
+    approval would. Returns whether the user approving is the one who computed the run.
     """
     _require_access(ctx, run.municipality_id, run)
     run.refresh_from_db()
@@ -236,6 +239,24 @@ def benefit_run_approve(
     same_user = user is not None and run.created_by_id == user.pk
     if same_user and not confirm_same_user:
         raise ValidationError({"confirm_same_user": [SAME_USER]})
+    return same_user
+
+
+def benefit_run_approve(
+    *, ctx: AccessContext, run: BenefitRun, confirm_same_user: bool = False
+) -> BenefitRun:
+    """Approve a preview; from then on the run is locked (seed 002 §3.2: a month is paid once).
+
+    Only a preview can be approved, and only if no other month was approved after it was
+    computed (that month's corrections may overlap this one's: compute it again), and only when
+    every deduction that needs an individual decision has one decided with the amount the line
+    pays (integreringsloven § 21; ``ReductionsUndecided`` lists them). The user who computed the
+    run may approve it only by confirming so (``confirm_same_user``), which is recorded. The
+    status check and the write are one UPDATE; the database's unique constraint refuses a
+    second approved run of the month even when two users approve at the same moment.
+    """
+    same_user = benefit_run_approve_check(ctx=ctx, run=run, confirm_same_user=confirm_same_user)
+    user = ctx.acting_user
     try:
         with transaction.atomic():
             updated = BenefitRun.objects.filter(pk=run.pk, status=BenefitRunStatus.PREVIEW).update(
@@ -335,7 +356,25 @@ EXPORT_COLUMNS = (
     "needs_decision",
     "note",
 )
+# The workbook's headers (for people); the payroll file keeps the names above.
+XLSX_HEADERS = {
+    "identity_number": "Fødselsnummer",
+    "duf_number": "DUF-nummer",
+    "family_name": "Etternavn",
+    "given_name": "Fornavn",
+    "period": "Periode",
+    "kind": "Type",
+    "days": "Dager med stønad",
+    "monthly_rate": "Månedssats (kr)",
+    "gross": "Brutto (kr)",
+    "absence_hours": "Fravær uten godkjenning (timer)",
+    "deduction": "Trekk (kr)",
+    "amount": "Til utbetaling (kr)",
+    "needs_decision": "Trekket krever vedtak",
+    "note": "Merknad",
+}
 MONEY_COLUMNS = ("monthly_rate", "gross", "deduction", "amount")
+XLSX_FORMATS = {"period": MONTH, **dict.fromkeys(MONEY_COLUMNS, AMOUNT)}
 SUM_COLUMNS = ("gross", "absence_hours", "deduction", "amount")
 KIND_LABELS = {BenefitLineKind.REGULAR: "ordinær", BenefitLineKind.CORRECTION: "korreksjon"}
 
@@ -412,16 +451,28 @@ def benefit_run_xlsx(*, ctx: AccessContext, run: BenefitRun) -> bytes:
     """The run as an Excel workbook: a header row, numbers as numbers, a sum row; audited."""
     _exportable(run)
     rows = export_rows(run)
-    lines: list[list[Cell]] = [
-        [("ja" if row[n] else "nei") if n == "needs_decision" else row[n] for n in EXPORT_COLUMNS]
-        for row in rows
-    ]
+
+    def cell(name: str, value: Any) -> Cell:
+        if name == "needs_decision":
+            return "ja" if value else "nei"
+        if name == "period":  # «2026-03» in the payroll file, a month (03.2026) for people
+            year, month = str(value).split("-")
+            return datetime.date(int(year), int(month), 1)
+        return cast(Cell, value)
+
+    lines: list[list[Cell]] = [[cell(n, row[n]) for n in EXPORT_COLUMNS] for row in rows]
     sums = {name: sum((row[name] for row in rows), ZERO) for name in SUM_COLUMNS}
     lines.append(["Sum", *[sums.get(name) for name in EXPORT_COLUMNS[1:]]])
     columns = [
-        Column(name, number_format=AMOUNT if name in MONEY_COLUMNS else None)
-        for name in EXPORT_COLUMNS
+        Column(XLSX_HEADERS[name], number_format=XLSX_FORMATS.get(name)) for name in EXPORT_COLUMNS
     ]
-    content = xlsx_bytes([Sheet(f"Stønad {run.month:%m.%Y}", columns, lines, sum_row=True)])
+    municipality = run.municipality
+    heading = Heading(
+        f"Introduksjonsstønad for {run.month:%m.%Y}"
+        + ("" if run.status == BenefitRunStatus.APPROVED else " (forhåndsvisning, ikke godkjent)"),
+        f"{municipality.name} kommune ({municipality.number})",
+    )
+    sheet = Sheet(f"Stønad {run.month:%m.%Y}", columns, lines, sum_row=True)
+    content = xlsx_bytes([sheet], heading=heading)
     _export_audit(ctx, run, "Excel")
     return content

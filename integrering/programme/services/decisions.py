@@ -313,16 +313,9 @@ def facts_begin(decision: Decision) -> tuple[datetime.date, str] | None:
     return max(candidates) if candidates else None
 
 
-@transaction.atomic
-def decision_decide(
-    *, ctx: AccessContext, decision: Decision, decided_on: datetime.date, version: int
-) -> Decision:
-    """Make the decision: draft → decided, on ``decided_on`` by the user.
-
-    The date is not in the future nor before the case began (``facts_begin``); the date it
-    takes effect may be later. A start decision meets the person's open deadline for the
-    decision on the programme (``deadlines/casework`` kind ``programme_decision``).
-    """
+def decision_decide_check(*, decision: Decision, decided_on: datetime.date) -> None:
+    """Everything ``decision_decide`` checks before it writes, so that the page asks for the
+    confirmation only of a decision that can be made (issue 23 item 2); raises as it would."""
     _require_draft(decision)
     today = timezone.localdate()
     if decided_on is None:
@@ -342,6 +335,19 @@ def decision_decide(
             "Vedtaket mangler tekst: "
             + " ".join(m for messages in missing.values() for m in messages)
         )
+
+
+@transaction.atomic
+def decision_decide(
+    *, ctx: AccessContext, decision: Decision, decided_on: datetime.date, version: int
+) -> Decision:
+    """Make the decision: draft → decided, on ``decided_on`` by the user.
+
+    The date is not in the future nor before the case began (``facts_begin``); the date it
+    takes effect may be later. A start decision meets the person's open deadline for the
+    decision on the programme (``deadlines/casework`` kind ``programme_decision``).
+    """
+    decision_decide_check(decision=decision, decided_on=decided_on)
     decision.version = version_bump(
         Decision.objects.filter(pk=decision.pk, status=DecisionStatus.DRAFT),
         expected=version,
@@ -388,21 +394,12 @@ def programme_decision_deadline(decision: Decision) -> Deadline | None:
     return deadlines.order_by("met_on", "-start_on").first()
 
 
-@transaction.atomic
-def decision_send(
-    *,
-    ctx: AccessContext,
-    decision: Decision,
-    sent_on: datetime.date,
-    received_on: datetime.date | None = None,
-    version: int,
-) -> Decision:
-    """Send the decided letter: decided → sent; the letter is kept as it was sent.
-
-    The appeal deadline runs from the day the participant received the decision (forvaltningsloven
-    § 29; ``deadlines/casework`` kind ``appeal``), by default the day it was sent. It is also
-    opened as a casework deadline for the refugee service.
-    """
+def decision_send_check(
+    *, decision: Decision, sent_on: datetime.date, received_on: datetime.date | None = None
+) -> datetime.date:
+    """Everything ``decision_send`` checks before it writes, so that the page asks for the
+    confirmation only of a letter that can be sent (issue 23 item 2); raises as it would.
+    Returns the day the participant received it (by default the day it was sent)."""
     if decision.status == DecisionStatus.DRAFT:
         raise ValidationError("Vedtaket er et utkast: det må vedtas før det kan sendes.")
     if decision.status == DecisionStatus.SENT:
@@ -431,6 +428,31 @@ def decision_send(
         ]
     if errors:
         raise ValidationError(errors)
+    return received_on
+
+
+def decision_appeal_deadline(received_on: datetime.date) -> datetime.date:
+    """The appeal deadline of a decision received on ``received_on`` (forvaltningsloven § 29;
+    ``deadlines/casework`` kind ``appeal``)."""
+    return deadline_due(APPEAL, received_on)
+
+
+@transaction.atomic
+def decision_send(
+    *,
+    ctx: AccessContext,
+    decision: Decision,
+    sent_on: datetime.date,
+    received_on: datetime.date | None = None,
+    version: int,
+) -> Decision:
+    """Send the decided letter: decided → sent; the letter is kept as it was sent.
+
+    The appeal deadline runs from the day the participant received the decision (forvaltningsloven
+    § 29; ``deadlines/casework`` kind ``appeal``), by default the day it was sent. It is also
+    opened as a casework deadline for the refugee service.
+    """
+    received_on = decision_send_check(decision=decision, sent_on=sent_on, received_on=received_on)
     decision.version = version_bump(
         Decision.objects.filter(pk=decision.pk, status=DecisionStatus.DECIDED),
         expected=version,

@@ -27,6 +27,7 @@ from integrering.people.models import Person
 from integrering.rules.benefit import act_for, age_on
 from integrering.rules.deadlines import in_group
 from integrering.rules.parameters import RulesError, value
+from integrering.ui.numbers import number_nb
 
 from ..models import (
     Absence,
@@ -351,6 +352,47 @@ def programme_resume(
     return stop
 
 
+def absence_day_check(
+    participation: Participation,
+    *,
+    on: datetime.date,
+    hours: Decimal,
+    excluding: Absence | None = None,
+) -> None:
+    """The checks of an absence entry, new or corrected: more than 0 hours, a day in the
+    programme and not in the future, not in a stop or a leave without benefit, and the day's
+    hours at most a full day (``programme/max_absence_hours_per_day``), the entry corrected
+    (``excluding``) left out of the day's sum."""
+    if hours <= 0:
+        raise ValidationError({"hours": ["Fraværet må være mer enn 0 timer."]})
+    _check_in_programme(participation, on, "on", "fraværsdagen")
+    if on > timezone.localdate():
+        raise ValidationError({"on": ["Fravær kan ikke registreres fram i tid."]})
+    for period in participation.periods.all():
+        if period.covers(on) and not (period.kind == PeriodKind.LEAVE and period.with_benefit):
+            raise ValidationError(
+                {
+                    "on": [
+                        f"{on:%d.%m.%Y} er i {_period_text(period)}; fravær kan ikke registreres da."
+                    ]
+                }
+            )
+    limit = Decimal(value("programme/max_absence_hours_per_day", on))
+    same_day = participation.absences.filter(on=on)
+    if excluding is not None:
+        same_day = same_day.exclude(pk=excluding.pk)
+    already = sum((a.hours for a in same_day), Decimal(0))
+    if already + hours > limit:
+        raise ValidationError(
+            {
+                "hours": [
+                    f"Høyst {number_nb(limit, 1).removesuffix(',0')} timer fravær per dag; "
+                    f"{number_nb(already, 1).removesuffix(',0')} er registrert for {on:%d.%m.%Y}."
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def programme_absence(
     *,
@@ -367,30 +409,7 @@ def programme_absence(
     a day are at most a full day (``programme/max_absence_hours_per_day``).
     """
     participation = participation_lock(participation)
-    if hours <= 0:
-        raise ValidationError({"hours": ["Fraværet må være mer enn 0 timer."]})
-    _check_in_programme(participation, on, "on", "fraværsdagen")
-    if on > timezone.localdate():
-        raise ValidationError({"on": ["Fravær kan ikke registreres fram i tid."]})
-    for period in participation.periods.all():
-        if period.covers(on) and not (period.kind == PeriodKind.LEAVE and period.with_benefit):
-            raise ValidationError(
-                {
-                    "on": [
-                        f"{on:%d.%m.%Y} er i {_period_text(period)}; fravær kan ikke registreres da."
-                    ]
-                }
-            )
-    limit = Decimal(value("programme/max_absence_hours_per_day", on))
-    already = sum((a.hours for a in participation.absences.filter(on=on)), Decimal(0))
-    if already + hours > limit:
-        raise ValidationError(
-            {
-                "hours": [
-                    f"Høyst {limit} timer fravær per dag; {already} er registrert for {on:%d.%m.%Y}."
-                ]
-            }
-        )
+    absence_day_check(participation, on=on, hours=hours)
     absence = Absence.objects.create(
         participation=participation,
         on=on,
@@ -404,7 +423,8 @@ def programme_absence(
         participation,
         EventKind.ABSENCE,
         on,
-        f"Fravær {on:%d.%m.%Y}: {hours} t, {'godkjent' if approved else 'ikke godkjent'}",
+        f"Fravær {on:%d.%m.%Y}: {number_nb(hours, 1).removesuffix(',0')} t, "
+        f"{'godkjent' if approved else 'ikke godkjent'}",
     )
     return absence
 

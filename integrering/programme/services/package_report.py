@@ -29,7 +29,16 @@ from django.db.models import Q
 
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
-from integrering.exports import AMOUNT, DATE, INTEGER, Column, Sheet, csv_bytes, xlsx_bytes
+from integrering.exports import (
+    AMOUNT,
+    DATE,
+    INTEGER,
+    Column,
+    Heading,
+    Sheet,
+    csv_bytes,
+    xlsx_bytes,
+)
 from integrering.organisations.models import Municipality
 from integrering.rules.integration_packages import (
     NORWEGIAN,
@@ -388,7 +397,17 @@ def _sum_row(report: PackageReport) -> list[Any]:
 
 def package_report_csv(report: PackageReport) -> bytes:
     """The counts as the directorate's form asks for them (no person in it)."""
-    return csv_bytes(COUNT_COLUMNS, [*_count_rows(report), _sum_row(report)])
+    rows = [*_count_rows(report), _sum_row(report)]
+    return csv_bytes(COUNT_COLUMNS, rows, heading=package_report_heading(report))
+
+
+def package_report_heading(report: PackageReport) -> Heading:
+    """The files' title row: the package and period, and the municipality."""
+    municipality = report.municipality
+    return Heading(
+        f"Rapport om integreringspakke {report.package}, {report.period}",
+        f"{municipality.name} kommune ({municipality.number})",
+    )
 
 
 def package_report_xlsx(report: PackageReport) -> bytes:
@@ -413,7 +432,8 @@ def package_report_xlsx(report: PackageReport) -> bytes:
         [
             Sheet("Rapport", COUNT_COLUMNS, rows, sum_row=True),
             Sheet("Deltakere", LINE_COLUMNS, lines),
-        ]
+        ],
+        heading=package_report_heading(report),
     )
 
 

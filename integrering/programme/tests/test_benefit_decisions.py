@@ -43,6 +43,7 @@ from integrering.programme.tests.test_benefit_run import (
     oslo_ctx,
     today,
 )
+from integrering.testing import post_confirmed
 from integrering.ui.numbers import NBSP
 
 __all__ = ["today"]  # the autouse fixture that pins the date (15.07.2024)
@@ -241,8 +242,14 @@ def test_the_run_page_lists_the_undecided_decisions_and_refuses_approval_with_th
     run.refresh_from_db()
     assert run.status == BenefitRunStatus.PREVIEW
 
-    done = owner.post(
-        f"/stonad/{run.pk}/godkjenn/", {"confirm_same_user": "on"}, follow=True
+    asked = owner.post(f"/stonad/{run.pk}/godkjenn/", {"confirm_same_user": "on"})
+    assert "Du beregnet kjøringen selv. Det lagres at du også godkjente den." in (
+        asked.content.decode()
+    )
+    run.refresh_from_db()
+    assert run.status == BenefitRunStatus.PREVIEW
+    done = post_confirmed(
+        owner, f"/stonad/{run.pk}/godkjenn/", {"confirm_same_user": "on"}, follow=True
     ).content.decode()
     run.refresh_from_db()
     assert (run.status, run.approved_by_computer_confirmed) == (BenefitRunStatus.APPROVED, True)

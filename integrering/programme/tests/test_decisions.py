@@ -42,7 +42,7 @@ from integrering.programme.services.decisions import (
     legal_basis,
 )
 from integrering.programme.testing import make_participation
-from integrering.testing import make_user
+from integrering.testing import make_user, post_confirmed
 
 D = datetime.date
 TODAY = D(2024, 7, 1)
@@ -519,16 +519,18 @@ def test_the_caseworker_drafts_edits_decides_and_sends_through_the_pages(
     decision.refresh_from_db()
     assert (decision.amount, decision.version) == (Decimal("1000.00"), 2)
 
-    decide = owner_client.post(
-        _url("decision-decide", decision),
-        {"decide-decided_on": "2024-07-01", "decide-version": "2"},
-    )
+    decide_form = {"decide-decided_on": "2024-07-01", "decide-version": "2"}
+    asked = owner_client.post(_url("decision-decide", decision), decide_form)
+    assert "vedtas 01.07.2024, og teksten ligger fast." in asked.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.DRAFT  # asked, not decided
+    decide = post_confirmed(owner_client, _url("decision-decide", decision), decide_form)
     assert decide.status_code == 302
     assert owner_client.get(_url("decision-send", decision)).status_code == 200
-    send = owner_client.post(
-        _url("decision-send", decision),
-        {"sent_on": "2024-07-01", "received_on": "", "version": "3"},
-    )
+    send_form = {"sent_on": "2024-07-01", "received_on": "", "version": "3"}
+    asked = owner_client.post(_url("decision-send", decision), send_form)
+    assert "og klagefristen blir 22.07.2024." in asked.content.decode()
+    send = post_confirmed(owner_client, _url("decision-send", decision), send_form)
     assert send.status_code == 302
     decision.refresh_from_db()
     assert decision.status == DecisionStatus.SENT

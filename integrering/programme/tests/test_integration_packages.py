@@ -486,13 +486,14 @@ def test_the_package_ii_report_has_the_spring_measures(reported: dict[str, objec
 def test_the_report_downloads_with_norwegian_headers(reported: dict[str, object]) -> None:
     report = package_report_compute(municipality=reported["municipality"], package="III")  # type: ignore[arg-type]
     text = package_report_csv(report).decode("utf-8-sig")
-    header, *rows = text.splitlines()
+    title, header, *rows = text.splitlines()
+    assert title.startswith("Rapport om integreringspakke III")
     assert header.startswith("Pakke;Periode;Tiltak;Målgruppe;Deltakere som har fått eller skal få")
     assert rows[-1].startswith("Sum;") and "143000" in rows[-1]
     assert "Barenorsk" not in text  # the counts only
     book = load_workbook(io.BytesIO(package_report_xlsx(report)))
     assert book.sheetnames == ["Rapport", "Deltakere"]
-    names = [row[0] for row in book["Deltakere"].iter_rows(min_row=2, values_only=True)]
+    names = [row[0] for row in book["Deltakere"].iter_rows(min_row=3, values_only=True)]
     assert any("Barenorsk" in str(name) for name in names)
 
 

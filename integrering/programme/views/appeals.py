@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
+from integrering.ui.paging import paginate
 
 from ..forms import AppealCreateForm, AppealFilterForm, ReviewForm
 from ..models import Appeal, AppealStatus, DecisionStatus
@@ -107,9 +107,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     )
     if status:
         appeals = appeals.filter(status=status)
-    page = Paginator(appeals.order_by("open_order", "-received_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("side")
-    )
+    page = paginate(request, appeals.order_by("open_order", "-received_on", "-id"), PAGE_SIZE)
     audit_record_many(
         ctx=AccessContext.from_request(request),
         person_ids=[a.decision.person_id for a in page],

@@ -13,8 +13,11 @@ Exports for the payroll system (one row per line, regular lines and corrections 
   ``kind`` is ``ordinær`` or ``korreksjon``; ``needs_decision`` is ``ja`` or ``nei``.
   A name or note that a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``) is
   written behind an apostrophe; amounts are never changed (``exports.csv_file_bytes``).
-- Excel (.xlsx): the same columns, numbers stored as numbers, a bold header row and a sum row
-  (gross, absence hours, deduction, amount).
+- Excel (.xlsx), for people rather than the payroll system (issue 23): the same columns under
+  Norwegian headers (``benefit_run.XLSX_HEADERS``), below a title row that names the month, the
+  municipality and when the file was made (and says «forhåndsvisning» before approval); numbers
+  stored as numbers, the period as a month (03.2026), a bold header row and a sum row (gross,
+  absence hours, deduction, amount).
 
 Columns: identity_number, duf_number, family_name, given_name, period, kind, days (days with
 benefit), monthly_rate, gross, absence_hours (unapproved), deduction, amount (to be paid),
@@ -32,16 +35,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrering.accounts.access import programme_municipality_ids
 from integrering.audit.services import AccessContext
+from integrering.ui.confirm import Confirmation, confirmation_ask, irreversible
 from integrering.ui.forms import form_add_service_errors
+from integrering.ui.numbers import count_nb, kroner_nb, number_nb
+from integrering.ui.paging import paginate
 
 from ..forms import BenefitRunApproveForm, BenefitRunStartForm
 from ..models import BenefitRun, BenefitRunStatus
@@ -51,6 +56,7 @@ from ..services.benefit_run import (
     ReductionsUndecided,
     benefit_lines_shown,
     benefit_run_approve,
+    benefit_run_approve_check,
     benefit_run_csv,
     benefit_run_lines,
     benefit_run_start,
@@ -121,8 +127,8 @@ def benefit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     lines = benefit_run_lines(run)
     if flagged:
         lines = lines.filter(needs_decision=True)
-    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("side"))
-    benefit_lines_shown(AccessContext.from_request(request), page.object_list, run)
+    page = paginate(request, lines, LINES_PER_PAGE)
+    benefit_lines_shown(AccessContext.from_request(request), page.items, run)
     preview = run.status == BenefitRunStatus.PREVIEW
     context.update(
         {
@@ -139,18 +145,65 @@ def benefit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, "programme/benefit_run_detail.html", context)
 
 
+def _approve_confirmation(run: BenefitRun, *, same_user: bool) -> Confirmation:
+    """What approving the run does, in its figures (issue 23 item 2)."""
+    totals = benefit_run_totals(run)
+    month = f"{run.month:%m.%Y}"
+    participants = count_nb(run.participants, "deltaker", "deltakere")
+    facts = [
+        ("Kommune", f"{run.municipality.number} {run.municipality.name}"),
+        ("Måned", month),
+        ("Deltakere", number_nb(run.participants)),
+        ("Ordinære utbetalinger", kroner_nb(totals.regular)),
+        (
+            "Korreksjoner for tidligere måneder",
+            f"{kroner_nb(totals.corrections)} "
+            f"({count_nb(totals.correction_lines, 'linje', 'linjer')})",
+        ),
+        ("Til utbetaling i alt", kroner_nb(totals.total)),
+    ]
+    if totals.needs_decision:
+        facts.append(("Trekk med fattet vedtak", number_nb(totals.needs_decision)))
+    return Confirmation(
+        title=f"Godkjenne stønaden for {month}?",
+        summary=(
+            f"Introduksjonsstønaden for {month} til {participants} i {run.municipality.name} "
+            f"godkjennes og låses: {kroner_nb(totals.total)} til utbetaling i alt."
+        ),
+        facts=tuple(facts),
+        consequences=(
+            "Måneden låses: den kan ikke beregnes eller godkjennes på nytt.",
+            "Filen til lønnssystemet blir den godkjente. Det som endres i måneden senere, "
+            "betales eller trekkes som korreksjoner i en senere måned.",
+        ),
+        warnings=(
+            ("Du beregnet kjøringen selv. Det lagres at du også godkjente den.",)
+            if same_user
+            else ()
+        ),
+        button="Bekreft og godkjenn",
+        cancel_url=reverse("programme:benefit-run-detail", kwargs={"run_id": run.pk}),
+    )
+
+
+@irreversible
 @require_POST
 @login_required
 def benefit_run_approve_view(request: HttpRequest, run_id: int) -> HttpResponse:
-    """Approve a run; its page lists what holds it back. The user who computed it ticks the
-    confirmation (recorded on the run)."""
-    run = benefit_run_get(ctx=AccessContext.from_request(request), run_id=run_id)
+    """Approve a run, after a page that says what it approves (``ui/confirm.py``); its page
+    lists what holds it back. The user who computed it ticks the confirmation (recorded on the
+    run)."""
+    ctx = AccessContext.from_request(request)
+    run = benefit_run_get(ctx=ctx, run_id=run_id)
     form = BenefitRunApproveForm(request.POST)
     confirmed = form.is_valid() and bool(form.cleaned_data["confirm_same_user"])
     try:
-        benefit_run_approve(
-            ctx=AccessContext.from_request(request), run=run, confirm_same_user=confirmed
-        )
+        # Ask only for what can be approved: the checks first, as the approval makes them.
+        same_user = benefit_run_approve_check(ctx=ctx, run=run, confirm_same_user=confirmed)
+        asked = confirmation_ask(request, _approve_confirmation(run, same_user=same_user))
+        if asked is not None:
+            return asked
+        benefit_run_approve(ctx=ctx, run=run, confirm_same_user=confirmed)
     except ReductionsUndecided as exc:
         first, *items = exc.messages
         messages.error(request, f"{first} {'; '.join(items)}.")

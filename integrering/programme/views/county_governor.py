@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record, audit_record_many
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
+from integrering.ui.paging import paginate
 
 from ..forms import OutcomeForm
 from ..models import Appeal, AppealStatus, DecisionKind
@@ -58,7 +58,7 @@ def governor_appeal_list(request: HttpRequest) -> HttpResponse:
         .defer("decision__letter_pdf")
         .order_by("open_order", "reviewed_on", "id")
     )
-    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = paginate(request, appeals, PAGE_SIZE)
     audit_record_many(
         ctx=AccessContext.from_request(request),
         person_ids=[a.decision.person_id for a in page],

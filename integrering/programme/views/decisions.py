@@ -8,15 +8,15 @@ user gets 404 whatever the method.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,18 +24,25 @@ from integrering.accounts.access import may_edit_case
 from integrering.audit.models import AuditAction
 from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import person_get
+from integrering.ui.confirm import Confirmation, confirmation_ask, irreversible
+from integrering.ui.filters import due_q
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
+from integrering.ui.numbers import kroner_nb
+from integrering.ui.paging import paginate
 
 from ..forms import DecideForm, DecisionCreateForm, DecisionEditForm, DecisionFilterForm, SendForm
 from ..models import Decision, DecisionStatus
 from ..selectors import decision_get, decisions_for, participations_of
 from ..services.decisions import (
+    decision_appeal_deadline,
     decision_create,
     decision_decide,
+    decision_decide_check,
     decision_letter,
     decision_letter_filename,
     decision_send,
+    decision_send_check,
     decision_update,
     programme_decision_deadline,
 )
@@ -46,13 +53,19 @@ PAGE_SIZE = 50
 @require_GET
 @login_required
 def decision_list(request: HttpRequest) -> HttpResponse:
-    """The municipality's decisions, newest first, by status."""
+    """The municipality's decisions, newest first, by status, kind and appeal deadline."""
     form = DecisionFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    status = filters.get("status", "")
     decisions = decisions_for(request.user).defer("letter_pdf")
     if status:
         decisions = decisions.filter(status=status)
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("side"))
+    if filters.get("kind"):
+        decisions = decisions.filter(kind=filters["kind"])
+    decisions = decisions.filter(
+        due_q("appeal_deadline", filters.get("due", ""), timezone.localdate())
+    )
+    page = paginate(request, decisions, PAGE_SIZE)
     audit_record_many(
         ctx=AccessContext.from_request(request),
         person_ids=[d.person_id for d in page],
@@ -151,14 +164,57 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+def _decision_facts(decision: Decision) -> list[tuple[str, str]]:
+    person = decision.person
+    facts = [
+        ("Vedtak", decision.reference),
+        ("Gjelder", decision.subject),
+        ("Deltaker", f"{person.full_name}, født {person.birth_date:%d.%m.%Y}"),
+    ]
+    if decision.amount is not None:
+        facts.append(("Beløp som trekkes", kroner_nb(decision.amount)))
+    return facts
+
+
+def _decide_confirmation(decision: Decision, decided_on: datetime.date) -> Confirmation:
+    """What deciding makes final (issue 23 item 2)."""
+    facts = _decision_facts(decision)
+    facts.append(("Vedtaksdato", f"{decided_on:%d.%m.%Y}"))
+    if decision.effective_on is not None:
+        facts.append(("Gjelder fra", f"{decision.effective_on:%d.%m.%Y}"))
+    return Confirmation(
+        title=f"Fatte vedtak {decision.reference}?",
+        summary=(
+            f"{decision.subject} for {decision.person.full_name} vedtas "
+            f"{decided_on:%d.%m.%Y}, og teksten ligger fast."
+        ),
+        facts=tuple(facts),
+        consequences=(
+            "Teksten i vedtaket kan ikke endres etter at det er vedtatt. Skal noe endres, "
+            "må det fattes et nytt vedtak.",
+            "Neste steg er å sende brevet til deltakeren.",
+        ),
+        button="Bekreft og vedta",
+        cancel_url=reverse("programme:decision-detail", kwargs={"decision_id": decision.pk}),
+    )
+
+
+@irreversible
 @require_POST
 @login_required
 def decision_decide_view(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Make the decision, after a page that says what becomes final (``ui/confirm.py``)."""
     ctx = AccessContext.from_request(request)
     decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
     form = DecideForm(request.POST, prefix="decide")
     if form.is_valid():
+        decided_on = form.cleaned_data["decided_on"]
         try:
+            # Ask only for what can be decided: the checks first, as deciding makes them.
+            decision_decide_check(decision=decision, decided_on=decided_on)
+            asked = confirmation_ask(request, _decide_confirmation(decision, decided_on))
+            if asked is not None:
+                return asked
             decision_decide(
                 ctx=ctx,
                 decision=decision,
@@ -177,10 +233,44 @@ def decision_decide_view(request: HttpRequest, decision_id: int) -> HttpResponse
     return no_store(render(request, "programme/decision_detail.html", context, status=status))
 
 
+def _send_confirmation(
+    decision: Decision, sent_on: datetime.date, received_on: datetime.date
+) -> Confirmation:
+    """What sending does (issue 23 item 2): to whom the letter goes, and the appeal deadline."""
+    person = decision.person
+    address = ", ".join(person.postal_address or [])
+    deadline = decision_appeal_deadline(received_on)
+    standard = "nynorsk" if decision.municipality.letter_standard == "nn" else "bokmål"
+    facts = _decision_facts(decision)
+    facts += [
+        ("Sendes til", f"{person.full_name}, {address}"),
+        ("Målform", standard),
+        ("Sendt dato", f"{sent_on:%d.%m.%Y}"),
+        ("Mottatt av deltakeren", f"{received_on:%d.%m.%Y}"),
+        ("Klagefrist", f"{deadline:%d.%m.%Y}"),
+    ]
+    return Confirmation(
+        title=f"Sende vedtak {decision.reference}?",
+        summary=(
+            f"Vedtaksbrevet sendes til {person.full_name}, {address}, og klagefristen blir "
+            f"{deadline:%d.%m.%Y}."
+        ),
+        facts=tuple(facts),
+        consequences=(
+            "Brevet lagres slik det sendes, og kan ikke endres etterpå.",
+            "Klagefristen registreres, og flyktningtjenesten får den som frist.",
+        ),
+        button="Bekreft og send",
+        cancel_url=reverse("programme:decision-detail", kwargs={"decision_id": decision.pk}),
+    )
+
+
+@irreversible
 @require_http_methods(["GET", "POST"])
 @login_required
 def decision_send_view(request: HttpRequest, decision_id: int) -> HttpResponse:
-    """Send the decided letter: the date it went, and when the participant received it."""
+    """Send the decided letter: the date it went, and when the participant received it; then a
+    page that says to whom and with which appeal deadline (``ui/confirm.py``)."""
     ctx = AccessContext.from_request(request)
     decision = decision_get(ctx=ctx, decision_id=decision_id, edit=True)
     status = 200
@@ -189,6 +279,15 @@ def decision_send_view(request: HttpRequest, decision_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                # Ask only for what can be sent: the checks first, as sending makes them.
+                received_on = decision_send_check(
+                    decision=decision, sent_on=data["sent_on"], received_on=data["received_on"]
+                )
+                asked = confirmation_ask(
+                    request, _send_confirmation(decision, data["sent_on"], received_on)
+                )
+                if asked is not None:
+                    return asked
                 decision_send(
                     ctx=ctx,
                     decision=decision,

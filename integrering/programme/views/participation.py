@@ -26,6 +26,7 @@ from integrering.audit.services import AccessContext, audit_record_many
 from integrering.people.selectors import person_get
 from integrering.rules.integration_packages import career_guidance_basis, reinforced_programme
 from integrering.ui.forms import DsForm, form_add_service_errors
+from integrering.ui.paging import paginate
 
 from ..forms import (
     AbsenceForm,
@@ -50,15 +51,17 @@ from ..services import extensions, lifecycle
 @require_GET
 @login_required
 def participant_list(request: HttpRequest) -> HttpResponse:
-    """Everyone in the programme in the user's municipalities, with their status today."""
+    """Everyone in the programme in the user's municipalities, with their status today, 50 to
+    a page."""
     show = request.GET.get("vis", "aktive")
     participations = participations_for(request.user).prefetch_related("periods", "extensions")
     if show != "alle":
         participations = participations.filter(ended_on__isnull=True)
     participations = participations.order_by("person__family_name", "person__given_name", "id")
     today = timezone.localdate()
+    page = paginate(request, participations)
     rows = []
-    for p in participations[:500]:
+    for p in page:
         end = planned_end(p, list(p.extensions.all()))
         rows.append((p, end, status_on(p, list(p.periods.all()), end, today)))
     audit_record_many(
@@ -70,7 +73,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programme/participant_list.html",
-        {"rows": rows, "show": show},
+        {"rows": rows, "show": show, "page": page},
     )
 
 
@@ -188,6 +191,8 @@ def participation_detail(request: HttpRequest, participation_id: int) -> HttpRes
             "person": participation.person,
             "o": overview,
             "may_edit": may_edit and participation.is_open,
+            # A recorded absence is corrected also after the end (a month already paid).
+            "may_correct_absence": may_edit,
             # Extended Norwegian training is a right also after the programme has ended.
             "may_extend_norwegian": may_edit,
             "career_guidance_basis": career_guidance_basis(act=participation.act),

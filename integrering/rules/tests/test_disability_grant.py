@@ -309,7 +309,7 @@ def test_the_page_runs_the_calculator_and_explains_the_exclusion(client: Client)
             "disability-grant-documented_need": "250000",
         },
     ).content.decode()
-    assert "250000.00" in page
+    assert "250\u00a0000,00" in page
     refused = client.get(
         "/satser/",
         {
@@ -328,7 +328,7 @@ def test_the_rates_page_shows_that_no_rate_is_known_after_2018(client: Client) -
     assert "190\u00a0800" in page
     assert "1\u00a0235\u00a0000" in page
     later = client.get("/satser/", {"on": "2025-06-01"}).content.decode()
-    assert "grant_1_one_off: –" in later
+    assert "Tilskudd 1 (engangstilskudd): –" in later
 
 
 # --- The rules themselves ----------------------------------------------------------------------

@@ -131,7 +131,7 @@ def test_the_page_runs_the_calculators(client: Client) -> None:
         "/satser/",
         {"calc": "benefit", "benefit-on": "2018-06-01", "benefit-birth_date": "1980-01-01"},
     )
-    assert "193766.00" in page.content.decode()
+    assert "193\u00a0766,00" in page.content.decode()
     grant = client.get(
         "/satser/",
         {
@@ -141,7 +141,7 @@ def test_the_page_runs_the_calculators(client: Client) -> None:
             "integration-grant-member": "34",
         },
     )
-    assert "237000.00" in grant.content.decode()
+    assert "237\u00a0000,00" in grant.content.decode()
 
 
 def test_the_page_explains_bad_input(client: Client) -> None:

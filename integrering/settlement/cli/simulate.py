@@ -42,7 +42,9 @@ Politikk (--policy):
   myopic   ukens optimum: best mulig for uka alene, uten tanke på resten av året.
 
 Hver husstand plasseres i uka den blir klar, med mindre ingen tillatt kommune har plass igjen.
---balance holder også hver kommunes plasseringer nær dens andel av strømmen så langt.
+--balance holder også hver kommunes plasseringer nær dens andel av strømmen så langt: en
+kommune får ikke mer enn det den har til gode (andelen av det den ventes å få i året) pluss to
+gjennomsnittlige husstander, med mindre en husstand ellers ikke får plass den uka.
 Samme --seed gir samme resultat, og en ukes plasseringer avhenger bare av linjene som er klare
 til og med den uka.
 
@@ -56,8 +58,13 @@ Filer (CSV i UTF-8 med overskriftslinje):
 
 Resultat: --out får household_id,municipality_number,week for hver plassert husstand. Med
 --json skrives households, placed, objective, hindsight_bound, myopic_objective, seconds,
-weekly ([{week, placed}]) og max_pace_deviation_percent. hindsight_bound er LP-grensen med hele
-året kjent på forhånd; seconds er tiden politikken brukte på året.
+weekly ([{week, placed}]), max_pace_deviation_percent og max_pace_excess_persons.
+hindsight_bound er LP-grensen med hele året kjent på forhånd; seconds er tiden politikken brukte
+på året. max_pace_deviation_percent er det største avviket (prosentpoeng) ved slutten av en uke
+mellom en kommunes andel av sine plasseringer i året og årets andel av alle plasseringer; en
+kommune som får én husstand i året, er alltid minst om lag 50 prosentpoeng unna.
+max_pace_excess_persons er det samme avviket i personer, utover den største husstanden kommunen
+fikk (0: alle kommuner var hele året innenfor én husstand fra det de hadde til gode).
 
 Feil i filene eller valgene gir kode 2, alle feilene listet, og ingenting skrives.
 """
@@ -125,7 +132,8 @@ def _summary(simulation: Any, out: Path, policy: str, balance: bool) -> str:
         f"({number_nb(100 * data['myopic_objective'] / bound, 2)} % av grensen).",
         f"Grensen med hele året kjent (LP): {number_nb(data['hindsight_bound'], 2)}.",
         f"Største avvik fra jevnt tempo i en kommune: "
-        f"{number_nb(data['max_pace_deviation_percent'], 1)} prosentpoeng.",
+        f"{number_nb(data['max_pace_deviation_percent'], 1)} prosentpoeng; utover én "
+        f"husstand: {number_nb(data['max_pace_excess_persons'], 1)} personer.",
         f"Tid: {number_nb(data['seconds'], 1)} s. Plasseringene er skrevet til {out}.",
     ]
     return "\n".join(lines)

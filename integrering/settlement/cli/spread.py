@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from integrering.commands import problems_report
 from integrering.rules.parameters import RulesError
+from integrering.tables import TableError, csv_text
 from integrering.ui.numbers import number_nb
 
 from ..spreading import BELOW_MINIMUM, DROP, SpreadError, SpreadResult, spread, spread_file_read
@@ -182,11 +183,11 @@ def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
         problems.append("--municipalities mangler: oppgi CSV-filen med kommunene.")
     else:
         try:
-            text = Path(path_text).read_bytes().decode("utf-8-sig")
+            text = csv_text(Path(path_text).read_bytes())  # UTF-8, UTF-16 or cp1252
         except OSError as exc:
             problems.append(f"Kan ikke lese {path_text}: {exc.strerror or exc}.")
-        except UnicodeDecodeError:
-            problems.append(f"{path_text} er ikke en tekstfil i UTF-8.")
+        except TableError as exc:  # no text at all: said so, not «not UTF-8»
+            problems.append(f"{path_text}: {exc.problems[0]}")
         else:
             read = spread_file_read(text)
             problems += [f"{path_text}: {problem}" for problem in read.problems]

@@ -19,12 +19,17 @@ from .online import (
     Pace,
     Prices,
     pace_deviation_percent,
+    pace_excess_persons,
     problem_with_capacity,
     week_place,
 )
 from .problem import LISTED_PER_KIND, MUNICIPALITY, MatchInputError, MatchProblem, problem_read
 from .solve import _Model, _quiet, _relaxation
 
+# --balance: how far ahead of its due a municipality may go, in average households. On the year
+# benchmark's 2 600 x 120 year (seed 1) half a household gave 94.6 % of the hindsight bound, one
+# 96.7 %, two 98.0 % (without balance 98.8 %).
+PACE_SLACK_HOUSEHOLDS = 2.0
 HINDSIGHT_TIME_LIMIT = 600.0  # the bound stays valid if the pricing stops early
 READY_ON = "ready_on"
 WEEK = "week"
@@ -40,6 +45,7 @@ class YearResult:
     seconds: float
     weekly_placed: list[int]  # households placed, per week
     max_pace_deviation_percent: float
+    max_pace_excess_persons: float = 0.0  # beyond one household (``pace_excess_persons``)
     prices: list[Prices] = field(default_factory=list)  # per week
 
 
@@ -77,6 +83,8 @@ def year_simulate(
     received = np.zeros(m)
     arrived = 0.0
     start: Prices | None = None
+    target: np.ndarray | None = None  # the year's placements per municipality, as last seen
+    projections = 0
     weekly: list[int] = []
     prices: list[Prices] = []
     for w, name in enumerate(week_names):
@@ -86,11 +94,17 @@ def year_simulate(
         year_persons = max(expected_persons, arrived)
         pace = None
         if balance and len(history):
+            # Until the pricing LP has projected the year (and in the weeks it does not run):
+            # each municipality's share of the capacity, or the last projection.
+            year = year_share * year_persons
+            if target is not None and target.sum() > 0:
+                year = target * year_persons / float(target.sum())
             pace = Pace(
                 received=received.copy(),
                 flow_share=arrived / year_persons if year_persons > 0 else 1.0,
-                year=year_share * year_persons,
-                slack=float(problem.persons[history].mean()) / 2,
+                year=year,
+                slack=PACE_SLACK_HOUSEHOLDS * float(problem.persons[history].mean()),
+                projections=projections,
             )
         week = week_place(
             problem_with_capacity(problem, capacity_persons, capacity),
@@ -110,13 +124,15 @@ def year_simulate(
             np.subtract.at(capacity[:, k], where, problem.demand[placed, k])
         np.add.at(received, where, problem.persons[placed])
         weekly.append(len(placed))
+        if week.target is not None:
+            target = week.target
+            projections += 1
         prices.append(week.prices)
         if week.prices.persons.any() or week.prices.dims.any():
             start = week.prices
     done = np.flatnonzero(assignment >= 0)
-    deviation = pace_deviation_percent(
-        len(week_names), week_index[done], assignment[done], problem.persons[done], m
-    )
+    placements = (len(week_names), week_index[done], assignment[done], problem.persons[done], m)
+    deviation = pace_deviation_percent(*placements)
     return YearResult(
         policy=policy,
         assignment=assignment,
@@ -124,6 +140,7 @@ def year_simulate(
         seconds=time.perf_counter() - started,
         weekly_placed=weekly,
         max_pace_deviation_percent=deviation,
+        max_pace_excess_persons=pace_excess_persons(*placements),
         prices=prices,
     )
 
@@ -234,7 +251,11 @@ class Simulation:
     hindsight_bound: float
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly the issue's keys."""
+        """The issue's keys, and ``max_pace_excess_persons``: the largest deviation from the
+        pace in persons beyond one household of the municipality (``pace_excess_persons``),
+        since ``max_pace_deviation_percent`` is bound by municipalities that receive only a
+        household or two in the year (a single one is about 50 points off however it is
+        placed)."""
         return {
             "households": self.year.problem.n,
             "placed": int((self.result.assignment >= 0).sum()),
@@ -249,6 +270,7 @@ class Simulation:
                 )
             ],
             "max_pace_deviation_percent": round(self.result.max_pace_deviation_percent, 3),
+            "max_pace_excess_persons": round(self.result.max_pace_excess_persons, 3),
         }
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from integrering.people.models import Category, Person
 from integrering.rules.deadlines import PersonFacts, in_group
 from integrering.rules.parameters import parameter
+from integrering.ui.words import lower_first
 
 from ..models import (
     MatchRun,
@@ -200,4 +201,4 @@ def needs_text(codes: list[str]) -> str:
     needs = parameter(ADAPTATION_PARAMETER)
     known = needs.at(max(timezone.localdate(), needs.first_date))
     labels = [str(known.get(code, {}).get("label", code)) for code in codes]
-    return ", ".join(label[:1].lower() + label[1:] for label in labels)
+    return ", ".join(lower_first(label) for label in labels)

@@ -232,16 +232,10 @@ def _totals_refresh(run: MatchRun) -> None:
 # --- Confirming ---------------------------------------------------------------------------------
 
 
-def match_run_confirm_start(*, ctx: AccessContext, run: MatchRun) -> MatchRun:
-    """Queue the confirmation of a proposal for the worker (``tasks.match_run_confirm``).
-
-    What can be seen at once is checked here: the user is a planner, the run is a proposal (a
-    run already being confirmed is refused), no newer run of the year is being computed, and it
-    has placements to confirm. The run is
-    marked «Bekreftes» in the same transaction as the task is queued, so no one can change or
-    confirm it meanwhile; registering 15 000 households is work for the worker, never for a
-    web request.
-    """
+def match_run_confirm_check(*, ctx: AccessContext, run: MatchRun) -> int:
+    """Everything ``match_run_confirm_start`` checks before it queues, so that the page asks
+    for the confirmation only of a proposal that can be confirmed (issue 23 item 2); raises as
+    it would. Returns the number of placements to confirm."""
     planner_require(ctx.user)
     run_editable_require(run)
     if MatchRun.objects.filter(
@@ -256,6 +250,20 @@ def match_run_confirm_start(*, ctx: AccessContext, run: MatchRun) -> MatchRun:
     total = placements_confirmable(run).count()
     if not total:
         raise ValidationError("Utsøkingen har ingen plasseringer å bekrefte.")
+    return total
+
+
+def match_run_confirm_start(*, ctx: AccessContext, run: MatchRun) -> MatchRun:
+    """Queue the confirmation of a proposal for the worker (``tasks.match_run_confirm``).
+
+    What can be seen at once is checked here: the user is a planner, the run is a proposal (a
+    run already being confirmed is refused), no newer run of the year is being computed, and it
+    has placements to confirm. The run is
+    marked «Bekreftes» in the same transaction as the task is queued, so no one can change or
+    confirm it meanwhile; registering 15 000 households is work for the worker, never for a
+    web request.
+    """
+    total = match_run_confirm_check(ctx=ctx, run=run)
     with transaction.atomic():
         claimed = MatchRun.objects.filter(pk=run.pk, status=MatchRunStatus.PROPOSED).update(
             status=MatchRunStatus.CONFIRMING,

@@ -5,10 +5,12 @@ transaction, or none. Queued by ``matching.py`` (``match_run_confirm_start``).""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from integrering.accounts.access import planner_require
@@ -27,6 +29,7 @@ from ..models import (
     MatchRun,
     MatchRunStatus,
     WaitingHousehold,
+    WaitingPerson,
     WaitingStatus,
 )
 from .match_capacity import (
@@ -79,6 +82,36 @@ def placements_confirmable(run: MatchRun) -> Any:
     return run.placements.filter(
         municipality__isnull=False, household__status=WaitingStatus.WAITING
     ).select_related("household__reception_centre", "municipality")
+
+
+@dataclass(frozen=True)
+class ConfirmSummary:
+    """What confirming a proposal transfers: households, their persons, the municipalities they
+    go to, and the households it leaves waiting."""
+
+    households: int
+    persons: int
+    municipalities: int
+    unplaced: int
+
+
+def match_run_confirm_summary(run: MatchRun) -> ConfirmSummary:
+    """The figures of what confirming ``run`` would do now (the confirmation page's summary)."""
+    confirmable = placements_confirmable(run).order_by()
+    sums = confirmable.aggregate(
+        households=Count("pk", distinct=True),
+        municipalities=Count("municipality", distinct=True),
+    )
+    persons = WaitingPerson.objects.filter(household__in=confirmable.values("household")).count()
+    unplaced = run.placements.filter(
+        municipality__isnull=True, household__status=WaitingStatus.WAITING
+    ).count()
+    return ConfirmSummary(
+        households=sums["households"],
+        persons=persons,
+        municipalities=sums["municipalities"],
+        unplaced=unplaced,
+    )
 
 
 def matched_note(household: WaitingHousehold) -> str:

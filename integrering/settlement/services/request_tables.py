@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from integrering.exports import Cell, Sheet, xlsx_bytes
+from integrering.exports import Cell, Heading, Sheet, xlsx_bytes
 
 from ..models import MunicipalDecision, MunicipalityFacts, SettlementNeed, SettlementRequest
 from ..spreading import percent_text
@@ -320,9 +320,10 @@ def _county_line(summary: RequestSummary, number: str, name: str) -> list[Cell]:
     ]
 
 
-def requests_xlsx(year: int, rows: Sequence[RequestRow]) -> bytes:
+def requests_xlsx(year: int, rows: Sequence[RequestRow], whom: str = "Hele landet") -> bytes:
     """The requests table as an Excel workbook: one row per municipality, and a sheet of the
-    county sums with the national sum last (of the rows given: a filtered table sums itself)."""
+    county sums with the national sum last (of the rows given: a filtered table sums itself).
+    ``whom``: the title row's words for the rows given (a filtered table: its filter)."""
     national, counties = _summaries(rows)
     county_lines = [_county_line(c, c.county, c.county_name) for c in counties]
     county_lines.append(_county_line(national, "", "Sum"))
@@ -332,8 +333,11 @@ def requests_xlsx(year: int, rows: Sequence[RequestRow]) -> bytes:
                 f"Anmodninger {year}",
                 EXPORT_COLUMNS,
                 [_municipality_line(row) for row in rows],
-                freeze="C2",
+                freeze_columns=2,
             ),
-            Sheet(f"Per fylke {year}", COUNTY_COLUMNS, county_lines, freeze="C2", sum_row=True),
-        ]
+            Sheet(
+                f"Per fylke {year}", COUNTY_COLUMNS, county_lines, freeze_columns=2, sum_row=True
+            ),
+        ],
+        heading=Heading(f"Anmodninger om bosetting for {year}", whom),
     )

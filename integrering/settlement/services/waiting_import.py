@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,6 +26,8 @@ from django.db import IntegrityError, transaction
 from integrering.audit.services import AccessContext
 from integrering.jobs import PhaseProgress, job_done, job_fail, job_start
 from integrering.people.models import Category, Relation, Sex
+from integrering.tables import ImportRejected as ImportRejected  # the kit's, named here too
+from integrering.tables import RowError as TableRowError
 from integrering.tables import TableError, column_key, table_lines, table_read
 
 from ..models import PermitType, ReceptionCentre, TieKind, WaitingHouseholdImport
@@ -204,31 +206,11 @@ FIELD_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem in the file: the row as numbered in the file (header = 1), and the column."""
+class RowError(TableRowError):
+    """One problem in the file (``integrering.tables.RowError``), its column as a planner reads
+    it. A rejected file is the kit's ``ImportRejected``."""
 
-    row: int | None
-    column: str
-    message: str
-
-    @property
-    def text(self) -> str:
-        if self.row is None:
-            return self.message
-        if not self.column:
-            return f"Rad {self.row}: {self.message}"
-        label = COLUMN_BY_NAME[self.column].label if self.column in COLUMN_BY_NAME else self.column
-        return f"Rad {self.row}, {label}: {self.message}"
-
-    def as_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message, "text": self.text}
-
-
-class ImportRejected(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(e.text for e in errors))
-        self.errors = errors
+    labels = {c.name: c.label for c in COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -244,7 +226,7 @@ class ImportOutcome:
     total_rows: int
     households_created: int = 0
     persons_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: Sequence[TableRowError] = field(default_factory=list)
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -273,9 +255,8 @@ def _header_errors(columns: list[str]) -> list[RowError]:
 def header_errors(*, filename: str, content: bytes) -> list[str]:
     """What is wrong with the file's header row, or with the file as a whole (unreadable, empty);
     empty when the rows can be read. The rows are checked later, by the worker."""
-    xlsx = filename.lower().endswith(".xlsx")
-    try:
-        for _number, cells in table_lines(content=content, xlsx=xlsx):
+    try:  # the kind of file is read from its content (``integrering.tables.file_kind``)
+        for _number, cells in table_lines(content=content):
             if any(str(c).strip() for c in cells if c is not None):
                 return [e.text for e in _header_errors([column_key(c) for c in cells])]
     except TableError as exc:
@@ -657,6 +638,10 @@ def import_check(
         if progress is not None:
             progress("check", done, total)
     for row in read:
+        if not row.cells.get("husstand", "").strip():
+            # No household to check the row with: it is checked as one alone, so that a missing
+            # reference hides no other error of the row (the reference's own is the row's).
+            errors += _household_check("", [row], centres)[1]
         errors += row.errors
     errors.sort(key=lambda e: (e.row or 0, COLUMN_ORDER.get(e.column, -1), e.message))
     return plans, errors

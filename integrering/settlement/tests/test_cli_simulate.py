@@ -22,6 +22,7 @@ KEYS = {
     "seconds",
     "weekly",
     "max_pace_deviation_percent",
+    "max_pace_excess_persons",
 }
 
 
@@ -95,6 +96,7 @@ def test_it_writes_the_placements_and_prints_exactly_the_keys(
     assert result["myopic_objective"] <= result["hindsight_bound"] + 1e-6
     assert result["objective"] <= result["hindsight_bound"] + 1e-6
     assert 0 <= result["max_pace_deviation_percent"] <= 100
+    assert 0 <= result["max_pace_excess_persons"] <= 260
 
 
 def test_the_same_seed_writes_the_same_file(files: tuple[Path, Path, Path], tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from integrering.settlement.services.matching_compute import match_run_compute
 from integrering.settlement.services.matching_confirm import match_run_confirm_execute
 from integrering.settlement.testing import make_waiting_household, municipality
 from integrering.settlement.tests.test_matching_service import YEAR, _three_municipalities
-from integrering.testing import make_user
+from integrering.testing import make_user, post_confirmed
 
 CONFIRM_PATH = "/api/v1/settlement/match-runs/{match_run_id}/confirm"
 
@@ -66,7 +66,12 @@ def test_confirming_on_the_page_queues_it_and_the_worker_registers_the_household
     references = [w.reference for w in waiting]
     client = client_for(planner)
 
-    response = client.post(f"{_url(run)}bekreft/", follow=True)
+    asked = client.post(f"{_url(run)}bekreft/").content.decode()
+    assert "3 husstander, 6 personer overføres til 2 kommuner." in asked
+    run.refresh_from_db()
+    assert run.status == MatchRunStatus.PROPOSED  # asked, nothing queued
+    assert not DBTaskResult.objects.filter(task_path__endswith=".match_run_confirm").exists()
+    response = post_confirmed(client, f"{_url(run)}bekreft/", follow=True)
     page = response.content.decode()
     assert "Bekreftelsen er startet: 3 husstander kontrolleres og overføres" in page
     assert "Status: Bekreftes" in page and "Bekreftelsen står i kø" in page
@@ -135,7 +140,7 @@ def test_a_household_that_cannot_be_registered_leaves_nothing_registered_and_is_
 
     # Once the register is fixed, the same proposal is confirmed in full.
     Person.objects.filter(pk=world.person.pk).update(duf_number="")
-    response = client.post(f"{_url(run)}bekreft/")
+    response = post_confirmed(client, f"{_url(run)}bekreft/")
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.confirm_state == ConfirmState.QUEUED and run.confirm_problems == []

@@ -207,6 +207,22 @@ def test_one_bad_row_writes_nothing_and_every_bad_field_of_every_bad_row_is_list
     }
     assert not WaitingHousehold.objects.exists()
     assert not WaitingPerson.objects.exists()
+    assert upload.errors_summary == "9 feil i 3 rader"
+
+
+@pytest.mark.django_db
+def test_a_row_without_a_household_reference_still_has_its_other_fields_checked(
+    planner: User,
+) -> None:
+    rows = [person_row("", 8, etternavn="", tillatelse="turist", klar_dato="i morgen")]
+    upload = execute(planner, csv_bytes(rows))
+    assert [(e["row"], e["column"]) for e in upload.errors] == [
+        (2, "husstand"),
+        (2, "klar_dato"),
+        (2, "etternavn"),
+        (2, "tillatelse"),
+    ]
+    assert upload.errors_summary == "4 feil i 1 rad"
 
 
 @pytest.mark.django_db

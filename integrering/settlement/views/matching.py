@@ -15,18 +15,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from integrering.audit.services import AccessContext
+from integrering.ui.confirm import Confirmation, confirmation_ask, irreversible
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
+from integrering.ui.numbers import count_nb, number_nb
+from integrering.ui.paging import paginate
 
 from ..forms import MatchRunStartForm, PlacementForm
-from ..models import MatchRunStatus
+from ..models import MatchRun, MatchRunStatus
 from ..selectors import (
     audit_waiting_list,
     match_run_get,
@@ -42,7 +44,13 @@ from ..selectors import (
 )
 from ..services.match_capacity import DIMENSIONS, needs_text
 from ..services.match_notes import placement_notes
-from ..services.matching import match_run_confirm_start, match_run_start, placement_change
+from ..services.matching import (
+    match_run_confirm_check,
+    match_run_confirm_start,
+    match_run_start,
+    placement_change,
+)
+from ..services.matching_confirm import match_run_confirm_summary
 
 POLL_SECONDS = 2
 PER_PAGE = 100
@@ -71,10 +79,10 @@ def matching(request: HttpRequest, year: int) -> HttpResponse:
         else:
             status = 422
     waiting = waiting_households_unconfirmed(ctx=ctx, year=year)
-    page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("side"))
+    page = paginate(request, waiting, PER_PAGE)
     audit_waiting_list(
         ctx=ctx,
-        references=[h.reference for h in page.object_list],
+        references=[h.reference for h in page],
         what=f"venter på bosetting {year}",
     )
     response = render(
@@ -125,14 +133,14 @@ def match_run_detail(request: HttpRequest, match_run_id: int) -> HttpResponse:
             changed_only=show == "endret",
             municipality=query,
         )
-        page = Paginator(placements, PER_PAGE).get_page(request.GET.get("side"))
+        page = paginate(request, placements, PER_PAGE)
         audit_waiting_list(
             ctx=ctx,
-            references=[p.household.reference for p in page.object_list],
+            references=[p.household.reference for p in page],
             what=f"utsøking {run.pk}",
         )
         counts = match_run_placement_counts(run)
-        shown = list(page.object_list)
+        shown = page.items
         notes = placement_notes(shown)
         context.update(
             page=page,
@@ -174,14 +182,49 @@ def match_run_again(request: HttpRequest, match_run_id: int) -> HttpResponse:
     return redirect("settlement:match-run", match_run_id=new.pk)
 
 
+def _confirm_confirmation(run: MatchRun) -> Confirmation:
+    """What confirming the proposal does, in its figures (issue 23 item 2): «120 husstander,
+    334 personer overføres til 17 kommuner»."""
+    summary = match_run_confirm_summary(run)
+    households = count_nb(summary.households, "husstand", "husstander")
+    persons = count_nb(summary.persons, "person", "personer")
+    municipalities = count_nb(summary.municipalities, "kommune", "kommuner")
+    return Confirmation(
+        title=f"Bekrefte utsøkingen for {run.year}?",
+        summary=f"{households}, {persons} overføres til {municipalities}.",
+        facts=(
+            ("Husstander som overføres", number_nb(summary.households)),
+            ("Personer i dem", number_nb(summary.persons)),
+            ("Kommuner de overføres til", number_nb(summary.municipalities)),
+            ("Husstander som ikke er plassert og venter videre", number_nb(summary.unplaced)),
+        ),
+        consequences=(
+            "Hver plassert husstand registreres hos bosettingskommunens flyktningtjeneste, "
+            "som får beskjed om den.",
+            "Forslaget låses: plasseringene kan ikke endres, og utsøkingen kan ikke kjøres på "
+            "nytt rundt dem.",
+        ),
+        button="Bekreft og overfør til kommunene",
+        cancel_url=reverse("settlement:match-run", kwargs={"match_run_id": run.pk}),
+    )
+
+
+@irreversible
 @require_POST
 @login_required
 def match_run_confirm_view(request: HttpRequest, match_run_id: int) -> HttpResponse:
-    """Confirm the proposal: queued for the worker, which registers the households in their
-    municipalities; the run's page shows the progress and the result."""
+    """Confirm the proposal, after a page that says what it transfers (``ui/confirm.py``):
+    queued for the worker, which registers the households in their municipalities; the run's
+    page shows the progress and the result."""
     run = match_run_get(request.user, match_run_id)
+    ctx = AccessContext.from_request(request)
     try:
-        run = match_run_confirm_start(ctx=AccessContext.from_request(request), run=run)
+        # Ask only for what can be confirmed: the checks first, as the start makes them.
+        match_run_confirm_check(ctx=ctx, run=run)
+        asked = confirmation_ask(request, _confirm_confirmation(run))
+        if asked is not None:
+            return asked
+        run = match_run_confirm_start(ctx=ctx, run=run)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -189,7 +232,7 @@ def match_run_confirm_view(request: HttpRequest, match_run_id: int) -> HttpRespo
     count = run.confirm_total
     messages.success(
         request,
-        f"Bekreftelsen er startet: {count} husstand{'er' if count != 1 else ''} kontrolleres og "
+        f"Bekreftelsen er startet: {count_nb(count, 'husstand', 'husstander')} kontrolleres og "
         "overføres i bakgrunnen. Følg fremdriften her.",
     )
     return redirect("settlement:match-run", match_run_id=run.pk)

@@ -240,7 +240,11 @@ def _xlsx(request: HttpRequest, year: int, filters: FilterForm) -> HttpResponse:
     rows = request_rows(
         year=year, county=data.get("county", ""), not_answered=data.get("not_answered", False)
     )
-    response = HttpResponse(requests_xlsx(year, rows), content_type=XLSX)
+    names = dict(getattr(filters.fields["county"], "choices", []))
+    county = names.get(data["county"]) if data.get("county") else None
+    whom = f"Fylke: {county}" if county else "Hele landet"
+    whom += ", bare kommuner som ikke har svart" if data.get("not_answered") else ""
+    response = HttpResponse(requests_xlsx(year, rows, whom), content_type=XLSX)
     suffix = f"-fylke-{data['county']}" if data.get("county") else ""
     suffix += "-ikke-svart" if data.get("not_answered") else ""
     response["Content-Disposition"] = f'attachment; filename="anmodninger-{year}{suffix}.xlsx"'

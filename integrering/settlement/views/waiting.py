@@ -15,7 +15,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -25,10 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from integrering.accounts.access import planner_require
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError
-from integrering.exports import csv_bytes
+from integrering.exports import import_template_csv_bytes
 from integrering.people.identity import synthetic_duf_number
 from integrering.people.models import Category, ImportStatus
 from integrering.ui.http import no_store
+from integrering.ui.paging import paginate
 
 from ..forms import (
     WaitingFilterForm,
@@ -106,19 +106,16 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     else:
         status = 422
     households = waiting_households_listed(ctx=ctx, **filters)
-    page = Paginator(households, PER_PAGE).get_page(request.GET.get("side"))
+    page = paginate(request, households, PER_PAGE)
     today = timezone.localdate()
-    rows = [(h, h.days_waited(today), _needs(h)) for h in page.object_list]
+    rows = [(h, h.days_waited(today), _needs(h)) for h in page]
     audit_waiting_list(
         ctx=ctx, references=[h.reference for h, _, _ in rows], what="venter på bosetting (liste)"
     )
-    query = request.GET.copy()
-    query.pop("side", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
         "today": today,
         "year": filters.get("year"),
     }
@@ -427,7 +424,9 @@ def waiting_import_example(request: HttpRequest) -> HttpResponse:
     planner_require(request.user)
     first = ReceptionCentre.objects.filter(closed_on__isnull=True).order_by("name").first()
     rows = example_rows(first.name if first else "")
-    response = HttpResponse(csv_bytes(EXAMPLE_HEADER, rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        import_template_csv_bytes(EXAMPLE_HEADER, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="venter-pa-bosetting-eksempel.csv"'
     return response
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from integrering.commands import problems_report
+from integrering.tables import TableError, csv_text
 from integrering.ui.numbers import number_nb
 
 from ..capacity_summary import AnswerRow, ServiceShare, service_shares
@@ -144,11 +145,11 @@ def run(options: dict[str, Any], *, stdout: Any, stderr: Any) -> int:
     if not path_text:
         return problems_report(stderr, PROG, ["--file mangler: oppgi CSV-filen med svarene."])
     try:
-        text = Path(path_text).read_bytes().decode("utf-8-sig")
+        text = csv_text(Path(path_text).read_bytes())  # UTF-8, UTF-16 or cp1252
     except OSError as exc:
         return problems_report(stderr, PROG, [f"Kan ikke lese {path_text}: {exc.strerror or exc}."])
-    except UnicodeDecodeError:
-        return problems_report(stderr, PROG, [f"{path_text} er ikke en tekstfil i UTF-8."])
+    except TableError as exc:  # no text at all: said so, not «not UTF-8»
+        return problems_report(stderr, PROG, [f"{path_text}: {exc.problems[0]}"])
     read = answers_file_read(text)
     if read.problems:
         return problems_report(

@@ -146,9 +146,7 @@ def correlate_file(path_text: str, x: str, y: str) -> tuple[Correlation | None, 
 
 
 class ResponseRatesCommand:
-    HELP = (
-        "Svarprosent per rolle og «minst en besvarelse» fra en invitasjonsfil (seed 004 tabell 1)."
-    )
+    HELP = "Svarprosent per rolle og «minst en besvarelse» fra en invitasjonsfil (som tabell 1 i IMDis kommuneundersøkelse)."
     PROG = "integrering survey response-rates"
 
     @staticmethod
@@ -172,7 +170,7 @@ class ResponseRatesCommand:
 
 
 class CorrelateCommand:
-    HELP = "Pearsons r med tosidig p for to kolonner i en fil (seed 004 tabell 2)."
+    HELP = "Pearsons r med tosidig p for to kolonner i en fil (som tabell 2 i IMDis kommuneundersøkelse)."
     PROG = "integrering survey correlate"
 
     @staticmethod

@@ -42,7 +42,7 @@ from integrering.accounts.roles import Role
 from integrering.audit.services import AccessContext
 from integrering.concurrency import ConflictError, conflict_message, version_bump
 from integrering.errors import NotFound
-from integrering.exports import Cell, Sheet, xlsx_bytes
+from integrering.exports import Cell, Heading, Sheet, xlsx_bytes
 from integrering.jobs import Progress
 from integrering.organisations.models import County, Municipality
 from integrering.rules.parameters import value
@@ -261,6 +261,58 @@ def capacity_round_open(
         ) from None
 
 
+@dataclass(frozen=True)
+class CloseSummary:
+    """Where a round stands when it is closed: its municipalities, those that submitted, and
+    those with a draft not submitted (the draft is never sent in)."""
+
+    municipalities: int
+    submitted: int
+    drafts: int
+
+    @property
+    def not_submitted(self) -> int:
+        return self.municipalities - self.submitted
+
+
+def capacity_round_close_check(*, ctx: AccessContext, round: CapacityRound) -> CloseSummary:
+    """What ``capacity_round_close`` checks before it writes, with the figures the page asks
+    for the confirmation with (issue 23 item 2): only the round's governor's officers close it,
+    and only an open round."""
+    if county_governor_of(ctx.user) != round.county_governor:
+        raise NotFound(NOT_FOUND)
+    if round.closed_at is not None:
+        raise ValidationError(
+            f"Kartleggingen for {round.label} ble avsluttet "
+            f"{timezone.localtime(round.closed_at):%d.%m.%Y}."
+        )
+    if not round_is_open(round):
+        raise ValidationError(
+            f"Kartleggingen for {round.label} tar ikke imot svar nå (svarfrist "
+            f"{round.closes_on:%d.%m.%Y}), og kan ikke avsluttes."
+        )
+    statuses = round_status(round)
+    return CloseSummary(
+        municipalities=len(statuses),
+        submitted=sum(1 for s in statuses if s.submitted),
+        drafts=sum(1 for s in statuses if s.response is not None and not s.submitted),
+    )
+
+
+def capacity_round_close(*, ctx: AccessContext, round: CapacityRound) -> CapacityRound:
+    """Close an open round before its deadline: from then on no municipality answers or submits
+    (drafts stay unsubmitted), no reminders go, and its results are final. One conditional
+    UPDATE, so two officers closing it at the same moment close it once."""
+    capacity_round_close_check(ctx=ctx, round=round)
+    closed = CapacityRound.objects.filter(pk=round.pk, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
+    if not closed:
+        raise ConflictError(f"Kartleggingen for {round.label} er allerede avsluttet.")
+    round.refresh_from_db()
+    return round
+
+
 # --- Answering -----------------------------------------------------------------------------
 
 
@@ -295,6 +347,11 @@ def capacity_answer_save(
         if timezone.localdate() < round.opened_on:
             raise ValidationError(
                 f"Kartleggingen åpner {round.opened_on:%d.%m.%Y}; du kan svare fra da."
+            )
+        if round.closed_at is not None:
+            raise ValidationError(
+                f"Statsforvalteren avsluttet kartleggingen "
+                f"{timezone.localtime(round.closed_at):%d.%m.%Y}; svar tas ikke lenger imot."
             )
         raise ValidationError(CLOSED.format(closes_on=round.closes_on))
     if version is None:
@@ -649,4 +706,8 @@ def capacity_round_xlsx(round: CapacityRound) -> bytes:
             ]
         )
     title = f"Kapasitet {round.quarter}. kv {round.year}"
-    return xlsx_bytes([Sheet(title, XLSX_COLUMNS, rows, freeze="C2")])
+    heading = Heading(
+        f"Kapasitetsundersøkelsen {round.quarter}. kvartal {round.year}: svar som er sendt inn",
+        str(round.county_governor),
+    )
+    return xlsx_bytes([Sheet(title, XLSX_COLUMNS, rows, freeze_columns=2)], heading=heading)

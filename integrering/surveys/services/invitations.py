@@ -27,7 +27,7 @@ from django.utils import timezone
 from integrering.errors import messages_capped
 from integrering.jobs import Progress
 from integrering.organisations.models import Municipality
-from integrering.tables import upload_size_error
+from integrering.tables import TableError, csv_text, upload_size_error
 
 from ..city_districts import OSLO, oslo_city_districts
 from ..models import Invitation, InvitationStatus, Survey, SurveyRole
@@ -91,12 +91,12 @@ class ContactsResult:
 
 
 def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("Filen kan ikke leses: lagre den som CSV med UTF-8.")
+    """The file's text as every table upload reads it (``tables.csv_text``: UTF-8, UTF-16 or
+    Windows' cp1252); a file that is no text says so («Filen ser ikke ut som CSV eller Excel»)."""
+    try:
+        return csv_text(content)
+    except TableError as exc:
+        raise ValidationError(exc.problems[0]) from None
 
 
 @transaction.atomic
@@ -155,7 +155,11 @@ def contacts_import(*, survey: Survey, content: bytes) -> ContactsResult:
         updates[invitation.pk] = (invitation, email)
     if errors:
         raise ValidationError(
-            [f"Ingenting er lagret: {len(errors)} linjer har feil.", *messages_capped(errors)]
+            [
+                f"Ingenting er lagret: {len(errors)} {'linje' if len(errors) == 1 else 'linjer'} "
+                "har feil.",
+                *messages_capped(errors),
+            ]
         )
     if not rows:
         raise ValidationError("Filen har ingen rader.")

@@ -129,3 +129,18 @@ def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     code, out, err = summary(capsys, "--file", str(tmp_path / "finnes-ikke.csv"))
     assert (code, out) == (2, "")
     assert "Kan ikke lese" in err
+
+
+def test_a_picture_exits_2_saying_it_is_no_table_and_a_windows_file_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    picture = tmp_path / "svar.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+    code, out, err = summary(capsys, "--file", str(picture))
+    assert (code, out) == (2, "")
+    assert "Filen ser ikke ut som CSV eller Excel." in err and "UTF-8" not in err
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes(f"{HEADER}\n0301,Boliger,god\n0301,Fastlege,kritisk\n".encode("cp1252"))
+    code, out, err = summary(capsys, "--file", str(windows), "--json")
+    assert code == 0, err
+    assert [s["service"] for s in json.loads(out)["services"]] == ["housing", "gp"]

@@ -35,7 +35,7 @@ from integrering.surveys.services.capacity import (
     round_results,
 )
 from integrering.surveys.testing import OSLO_GOVERNOR, make_capacity_response, make_capacity_round
-from integrering.testing import make_user, municipality
+from integrering.testing import make_user, municipality, post_confirmed
 
 OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 DAY = datetime.datetime(2026, 4, 10, 12, 0, tzinfo=OSLO)
@@ -290,6 +290,48 @@ def test_only_the_rounds_governor_sends_reminders(frozen: object, world: World) 
     vestland = make_user(governor_name="Statsforvalteren i Vestland")
     assert client_for(vestland).post(f"/kapasitet/{round.pk}/purring/").status_code == 404
     assert client_for(world.owner).get(f"/kapasitet/{round.pk}/").status_code == 404
+
+
+def test_the_governor_closes_a_round_early_after_a_page_that_says_who_has_not_answered(
+    frozen: object, governor: User, leader: User
+) -> None:
+    round = make_capacity_round(year=2026, quarter=2)  # open 01.04.2026 to 22.04.2026
+    make_capacity_response(round, "3301")
+    make_capacity_response(round, "3201", submitted=False)
+    total = round_municipalities(round).count()
+    client = client_for(governor)
+    url = f"/kapasitet/{round.pk}/avslutt/"
+    assert "Avslutt kartleggingen" in client.get(f"/kapasitet/{round.pk}/").content.decode()
+
+    asked = client.post(url)
+    page = asked.content.decode()
+    assert f"1 av {total} kommuner har sendt inn." in page
+    assert f"{total - 1} kommuner som ikke har sendt inn, kan ikke lenger svare" in page
+    assert "1 utkast til svar blir aldri sendt inn." in page
+    round.refresh_from_db()
+    assert round.closed_at is None  # asked, not closed
+
+    done = post_confirmed(client, url, follow=True).content.decode()
+    assert "Kartleggingen for 2. kvartal 2026 er avsluttet." in done
+    assert "(avsluttet 10.04.2026)" in done and "Send purring" not in done
+    round.refresh_from_db()
+    assert round.closed_at is not None
+    refused = client_for(leader).post(
+        f"/kapasitet/{round.pk}/svar/", answer_post(ALL_GOOD, version=0)
+    )
+    assert "Statsforvalteren avsluttet kartleggingen 10.04.2026" in refused.content.decode()
+    assert not CapacityResponse.objects.filter(round=round, municipality__number="0301").exists()
+    again = client.post(url, follow=True).content.decode()
+    assert "ble avsluttet 10.04.2026" in again
+
+
+def test_only_the_rounds_governor_closes_it(frozen: object, world: World) -> None:
+    round = make_capacity_round(year=2026, quarter=2)
+    vestland = make_user(governor_name="Statsforvalteren i Vestland")
+    assert client_for(vestland).post(f"/kapasitet/{round.pk}/avslutt/").status_code == 404
+    assert client_for(world.owner).post(f"/kapasitet/{round.pk}/avslutt/").status_code == 404
+    round.refresh_from_db()
+    assert round.closed_at is None
 
 
 # --- Results -------------------------------------------------------------------------------

@@ -248,13 +248,13 @@ def test_the_excel_tables_have_one_sheet_per_table(results: Fixture, analyst: Cl
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Tabell 1", "Tabell 2", "Figurer", "Åpne svar"]
-    table_1 = list(workbook["Tabell 1"].iter_rows(values_only=True))
+    table_1 = list(workbook["Tabell 1"].iter_rows(min_row=2, values_only=True))
     assert table_1[0][1:4] == ("Invitert 2026", "Besvart 2026", "Prosent 2026")
     assert ("Integreringsansvarlig", 8, 6, 75.0, 2, 1, 50.0) in table_1
-    table_2 = {row[0]: row for row in workbook["Tabell 2"].iter_rows(min_row=2, values_only=True)}
+    table_2 = {row[0]: row for row in workbook["Tabell 2"].iter_rows(min_row=3, values_only=True)}
     centrality = next(r for r in survey_correlations(results.survey) if r.feature == "centrality")
     assert table_2["Sentralitet"][1] == pytest.approx(centrality.r)
-    figures = list(workbook["Figurer"].iter_rows(min_row=2, values_only=True))
+    figures = list(workbook["Figurer"].iter_rows(min_row=3, values_only=True))
     # (figure, title, code, item, year, year or role, answer, count, share, N)
     assert any(
         row[2] == "samarbeid_imdi"
@@ -265,7 +265,7 @@ def test_the_excel_tables_have_one_sheet_per_table(results: Fixture, analyst: Cl
         and row[9] == 1
         for row in figures
     )
-    assert len(list(workbook["Åpne svar"].iter_rows(min_row=2))) == 6 + 4 + 2
+    assert len(list(workbook["Åpne svar"].iter_rows(min_row=3))) == 6 + 4 + 2
 
 
 def test_the_api_gives_the_results_and_tags(results: Fixture, analyst: Client) -> None:

@@ -23,7 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,18 +36,22 @@ from integrering.accounts.access import (
     national_require,
 )
 from integrering.audit.services import AccessContext
+from integrering.ui.confirm import Confirmation, confirmation_ask, irreversible
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
-from integrering.ui.numbers import number_nb, percent_nb, round_half_up
+from integrering.ui.numbers import count_nb, number_nb, percent_nb, round_half_up
 
 from ..capacity_chart import capacity_chart_svg
 from ..capacity_summary import ServiceShare
 from ..forms import AnswerForm, RoundOpenForm
 from ..models import CapacityLevel, CapacityRound, CapacityService
 from ..services.capacity import (
+    CloseSummary,
     Results,
     capacity_answer_round_get,
     capacity_answer_save,
+    capacity_round_close,
+    capacity_round_close_check,
     capacity_round_get,
     capacity_round_manage_get,
     capacity_round_open,
@@ -290,6 +294,62 @@ def capacity_round_remind(request: HttpRequest, round_id: int) -> HttpResponse:
     return redirect("surveys:capacity-round-detail", round_id=round.pk)
 
 
+def _close_confirmation(round: CapacityRound, summary: CloseSummary) -> Confirmation:
+    """What closing the round does, in its figures (issue 23 item 2)."""
+    municipalities = count_nb(summary.municipalities, "kommune", "kommuner")
+    waiting = count_nb(summary.not_submitted, "kommune", "kommuner")
+    consequences = [
+        f"{waiting} som ikke har sendt inn, kan ikke lenger svare, og det sendes ingen purringer."
+        if summary.not_submitted
+        else "Alle kommunene har sendt inn; ingen svar kan endres etterpå.",
+        "Resultatene blir endelige for kvartalet.",
+    ]
+    if summary.drafts:
+        consequences.insert(
+            1,
+            f"{count_nb(summary.drafts, 'utkast', 'utkast')} til svar blir aldri sendt inn.",
+        )
+    return Confirmation(
+        title=f"Avslutte kartleggingen for {round.label}?",
+        summary=(
+            f"Kartleggingen avsluttes før svarfristen {round.closes_on:%d.%m.%Y}: "
+            f"{number_nb(summary.submitted)} av {municipalities} har sendt inn."
+        ),
+        facts=(
+            ("Statsforvalter", str(round.county_governor)),
+            ("Svarfrist", f"{round.closes_on:%d.%m.%Y}"),
+            ("Kommuner i kartleggingen", number_nb(summary.municipalities)),
+            ("Har sendt inn", number_nb(summary.submitted)),
+            ("Har utkast som ikke er sendt inn", number_nb(summary.drafts)),
+            ("Har ikke svart", number_nb(summary.not_submitted - summary.drafts)),
+        ),
+        consequences=tuple(consequences),
+        button="Bekreft og avslutt",
+        cancel_url=reverse("surveys:capacity-round-detail", kwargs={"round_id": round.pk}),
+    )
+
+
+@irreversible
+@require_POST
+@login_required
+def capacity_round_close_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Close the round before its deadline, after a page that says who has not answered
+    (``ui/confirm.py``)."""
+    round = capacity_round_manage_get(request.user, round_id)
+    ctx = AccessContext.from_request(request)
+    try:
+        summary = capacity_round_close_check(ctx=ctx, round=round)
+        asked = confirmation_ask(request, _close_confirmation(round, summary))
+        if asked is not None:
+            return asked
+        capacity_round_close(ctx=ctx, round=round)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Kartleggingen for {round.label} er avsluttet.")
+    return redirect("surveys:capacity-round-detail", round_id=round.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def capacity_answer(request: HttpRequest, answer_round_id: int) -> HttpResponse:
@@ -394,5 +454,8 @@ urlpatterns: list = [
     path("kapasitet/nasjonalt/", capacity_national, name="capacity-national"),
     path("kapasitet/<int:round_id>/", capacity_round_detail, name="capacity-round-detail"),
     path("kapasitet/<int:round_id>/purring/", capacity_round_remind, name="capacity-round-remind"),
+    path(
+        "kapasitet/<int:round_id>/avslutt/", capacity_round_close_view, name="capacity-round-close"
+    ),
     path("kapasitet/<int:answer_round_id>/svar/", capacity_answer, name="capacity-answer"),
 ]

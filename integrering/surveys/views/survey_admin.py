@@ -22,7 +22,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -32,6 +31,7 @@ from django.views.decorators.http import require_http_methods
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
+from integrering.ui.paging import paginate
 
 from ..forms import (
     ContactsForm,
@@ -195,8 +195,9 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        f"E-postadressene er lest inn: {result.rows} rader, "
-                        f"{result.updated} invitasjoner endret.",
+                        f"E-postadressene er lest inn: {result.rows} "
+                        f"{'rad' if result.rows == 1 else 'rader'}, {result.updated} "
+                        f"{'invitasjon' if result.updated == 1 else 'invitasjoner'} endret.",
                     )
                     return redirect("surveys:survey-detail", survey_id=survey.pk)
             else:
@@ -383,16 +384,8 @@ def invitation_list(request: HttpRequest, survey_id: int) -> HttpResponse:
         status = filters.cleaned_data["status"]
         query = filters.cleaned_data["q"].strip()
     invitations = invitations_filter(survey, role=role, status=status, query=query)
-    page = Paginator(invitations, 100).get_page(request.GET.get("side"))
-    params = request.GET.copy()
-    params.pop("side", None)
-    context = {
-        "survey": survey,
-        "filters": filters,
-        "page": page,
-        "count": page.paginator.count,
-        "params": params.urlencode(),
-    }
+    page = paginate(request, invitations, 100)
+    context = {"survey": survey, "filters": filters, "page": page, "count": page.count}
     return no_store(render(request, "surveys/invitation_list.html", context))
 
 

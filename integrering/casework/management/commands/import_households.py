@@ -76,7 +76,7 @@ class Command(BaseCommand):
             for error in upload.errors:
                 self.stderr.write(error["text"])
             raise CommandError(
-                f"Importen ble avvist: {len(upload.errors)} feil. Ingenting er lagret."
+                f"Importen ble avvist: {upload.errors_summary}. Ingenting er lagret."
             )
         self.stdout.write(
             f"Importert fra {path.name}: {upload.total_rows} rader, "

@@ -61,6 +61,7 @@ from .export import (
     grant_claim_xlsx,
 )
 from .integration import INTEGRATION_PARAMETERS, integration_grant_section
+from .moves import moved_away_persons
 from .municipalities import (
     NO_ACCESS,
     NOT_FOUND_MUNICIPALITY,
@@ -140,24 +141,32 @@ def grant_claim_compute(
         if {INTEGRATION, NORWEGIAN_GRANT, UNACCOMPANIED} & set(wanted)
         else []
     )
+    # With those who moved away: the municipality claims their days before the move (seed 002
+    # §2.1), of the integration grant, the Norwegian training grant and the minors' grant.
+    own = {p.pk for p in persons}
+    moved = (
+        [p for p in moved_away_persons(municipality, budget_year) if p.pk not in own]
+        if {INTEGRATION, NORWEGIAN_GRANT, UNACCOMPANIED} & set(wanted)
+        else []
+    )
     sections = []
     for grant in wanted:
         if grant == INTEGRATION:
             sections.append(
                 integration_grant_section(
-                    municipality=municipality, budget_year=budget_year, persons=persons
+                    municipality=municipality, budget_year=budget_year, persons=persons + moved
                 )
             )
         elif grant == NORWEGIAN_GRANT:
             sections.append(
                 norwegian_grant_section(
-                    municipality=municipality, budget_year=budget_year, persons=persons
+                    municipality=municipality, budget_year=budget_year, persons=persons + moved
                 )
             )
         elif grant == UNACCOMPANIED:
             sections.append(
                 unaccompanied_minor_section(
-                    municipality=municipality, budget_year=budget_year, persons=persons
+                    municipality=municipality, budget_year=budget_year, persons=persons + moved
                 )
             )
         else:

@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from integrering.exports import AMOUNT, Cell, Column, Sheet, csv_file_bytes, xlsx_bytes
+from integrering.exports import AMOUNT, Cell, Column, Heading, Sheet, csv_file_bytes, xlsx_bytes
 from integrering.rules.money import money_str
 
 from .common import (
@@ -30,6 +30,14 @@ EXPORT_NAMES = {
     NORWEGIAN_GRANT: "norsktilskudd",
     UNACCOMPANIED: "saerskilt-tilskudd-enslige-mindrearige",
     PACKAGES: "integreringspakker",
+}
+
+# The workbook's title row: what the file is.
+TITLES = {
+    INTEGRATION: "Krav om integreringstilskudd",
+    NORWEGIAN_GRANT: "Krav om tilskudd til opplæring i norsk",
+    UNACCOMPANIED: "Krav om særskilt tilskudd ved bosetting av enslige mindreårige",
+    PACKAGES: "Krav om tilskudd til integreringspakker",
 }
 
 CODE_HEADER = "Tilskuddskode"
@@ -143,4 +151,8 @@ def grant_claim_xlsx(claim: GrantClaim, grant: str) -> bytes:
         sum_rows,
         sum_row=True,
     )
-    return xlsx_bytes([lines, sums])
+    heading = Heading(
+        f"{TITLES[grant]} for {claim.budget_year}",
+        f"{claim.municipality.name} kommune ({claim.municipality.number})",
+    )
+    return xlsx_bytes([lines, sums], heading=heading)

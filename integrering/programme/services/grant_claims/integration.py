@@ -28,6 +28,7 @@ from .common import (
     DISABILITY_NOTE,
     INTEGRATION,
     KIND_LABELS,
+    ONE_OFF_KINDS,
     ClaimSection,
     budget_date,
     grant_year,
@@ -35,6 +36,7 @@ from .common import (
     municipality_persons,
     person_line,
 )
+from .moves import moved_away_persons, moves_of, one_off_owner, share_of
 
 INTEGRATION_PARAMETERS = (
     "grants/integration_grant",
@@ -62,7 +64,12 @@ def integration_grant_section(
     section.notes.append(DISABILITY_NOTE)
     codes = grant_codes(on)
     groups: dict[tuple[int, datetime.date], list[Person]] = defaultdict(list)
-    for person in persons if persons is not None else municipality_persons(municipality):
+    if persons is None:
+        persons = integration_persons(municipality, budget_year)
+    # A person who moved within five years has the grant split at the moving date (seed 002
+    # §2.1): the municipality claims its days of the year.
+    moves = moves_of([p.pk for p in persons])
+    for person in persons:
         settled = person.settlement_date
         if settled is None:
             continue
@@ -94,12 +101,29 @@ def integration_grant_section(
         joined_later = settled != members[0].household.settled_on
         for grant_line in result.lines:
             person = members[grant_line.member - 1]
+            amount = grant_line.amount
             note = ""
+            person_moves = moves.get(person.pk, [])
+            if grant_line.kind in ONE_OFF_KINDS:
+                if one_off_owner(person_moves, person.municipality_id) != municipality.pk:
+                    continue
+            elif person_moves:
+                share = share_of(
+                    amount,
+                    municipality_id=municipality.pk,
+                    moves=person_moves,
+                    budget_year=budget_year,
+                    settled_on=settled,
+                )
+                if not share.amount:
+                    continue
+                amount, note = share.amount, share.note
             if joined_later and grant_line.kind == "single_adult":
                 # The rules see one adult alone; one who joined a settled household may rather
                 # be an adult in a family. The rate is not ours to choose: flag it.
-                note = "Kom etter husstanden og regnes som enslig voksen; kontroller satsen."
-                section.problems.append(f"{person.full_name}: {note}")
+                joined = "Kom etter husstanden og regnes som enslig voksen; kontroller satsen."
+                section.problems.append(f"{person.full_name}: {joined}")
+                note = f"{joined} {note}".strip()
             section.lines.append(
                 person_line(
                     person,
@@ -107,9 +131,17 @@ def integration_grant_section(
                     year=year,
                     kind=grant_line.kind,
                     label=KIND_LABELS.get(grant_line.kind, grant_line.kind),
-                    amount=grant_line.amount,
+                    amount=amount,
                     note=note,
                     code=codes.get(grant_line.kind, ""),
                 )
             )
     return section
+
+
+def integration_persons(municipality: Municipality, budget_year: int) -> list[Person]:
+    """The persons whose integration grant the municipality may claim for a budget year: its
+    own, and those who moved away during the year or later (their days before the move)."""
+    own = municipality_persons(municipality)
+    seen = {p.pk for p in own}
+    return own + [p for p in moved_away_persons(municipality, budget_year) if p.pk not in seen]

@@ -8,6 +8,11 @@
   bands of ``grants/norwegian_training_base_grant`` (codes Grunntilskudd-H / -L).
 
 The codes come from ``grants/grant_codes``.
+
+A person who moved within five years of settlement (seed 002 §2.1: the grants follow the person
+from the moving date; issue 22 item 6) has the person grant split by days at the moving date like
+the integration grant (``moves.share_of``), and counts for the base grant in the municipality they
+lived in on the count date (``moves.owner_on``). The seeds name no other rule for this grant.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from .common import (
     municipality_persons,
     person_line,
 )
+from .moves import moves_of, owner_on, share_of
 
 NORWEGIAN_PERSON_PARAMETERS = (
     "grants/norwegian_training_grant",
@@ -122,6 +128,7 @@ def norwegian_grant_section(
         t.person_id: t
         for t in NorwegianTraining.objects.filter(person__in=[p.pk for p in candidates])
     }
+    moves = moves_of([p.pk for p in candidates])
     for person in candidates:
         settled = person.settlement_date
         if settled is None or person.birth_date > settled:
@@ -130,16 +137,35 @@ def norwegian_grant_section(
         training = trainings.get(person.pk)
         if year is None or not _has_norwegian_training_right(person, settled, training):
             continue
-        if count_on is not None and settled <= count_on:
+        person_moves = moves.get(person.pk, [])
+        if (
+            count_on is not None
+            and settled <= count_on
+            and owner_on(person_moves, count_on, person.municipality_id) == municipality.pk
+        ):
             counted += 1
         if person_missing:
             continue
         rate = "low" if _normalised(person.citizenship) in low_countries else "high"
+        result = norwegian_grant_calculate(budget_year=budget_year, settled_on=settled, rate=rate)
+        amount = result.amount
+        share_note = ""
+        if person_moves:
+            share = share_of(
+                amount,
+                municipality_id=municipality.pk,
+                moves=person_moves,
+                budget_year=budget_year,
+                settled_on=settled,
+            )
+            if not share.amount:
+                continue
+            amount, share_note = share.amount, share.note
         note = ""
         if not person.citizenship.strip():
             note = "Statsborgerskap er ikke registrert; høy sats er lagt til grunn."
             missing_citizenship += 1
-        result = norwegian_grant_calculate(budget_year=budget_year, settled_on=settled, rate=rate)
+        note = " ".join(x for x in (note, share_note) if x)
         kind = f"{rate}_year_{year}"
         section.lines.append(
             person_line(
@@ -148,7 +174,7 @@ def norwegian_grant_section(
                 year=year,
                 kind=kind,
                 label=f"Persontilskudd år {year}, {RATE_LABELS[rate]}",
-                amount=result.amount,
+                amount=amount,
                 note=note,
                 code=codes.get(kind, ""),
             )

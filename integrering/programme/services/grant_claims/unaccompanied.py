@@ -3,6 +3,10 @@
 Every person settled as an unaccompanied minor, from the settlement year to the year they turn
 20, by the age reached in the budget year (``rules.unaccompanied_minor_grant``; codes EMINB for
 0-16 and EMINU for 17-20 from ``grants/grant_codes``). It is paid on top of the integration grant.
+
+A minor who moved within five years of settlement (seed 002 §2.1: the grants follow the person
+from the moving date; issue 22 item 6) has the year's grant split by days at the moving date like
+the integration grant (``moves.share_of``). The seeds name no other rule for this grant.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from .common import (
     municipality_persons,
     person_line,
 )
+from .moves import moves_of, share_of
 
 
 def unaccompanied_minor_section(
@@ -45,7 +50,9 @@ def unaccompanied_minor_section(
     last_age = max(rates[band]["age_to"] for band in minor_grant.BANDS)
     codes = grant_codes(on)
     settlement_year = 0
-    for person in persons if persons is not None else municipality_persons(municipality):
+    candidates = persons if persons is not None else municipality_persons(municipality)
+    moves = moves_of([p.pk for p in candidates])
+    for person in candidates:
         settled = person.settlement_date
         if (
             person.category != Category.UNACCOMPANIED_MINOR
@@ -62,6 +69,19 @@ def unaccompanied_minor_section(
         except RulesError as exc:
             section.problems.append(f"{person.full_name}: {exc}")
             continue
+        amount, note = result.amount, f"Fyller {result.age_in_year} år i {budget_year}."
+        person_moves = moves.get(person.pk, [])
+        if person_moves:
+            share = share_of(
+                amount,
+                municipality_id=municipality.pk,
+                moves=person_moves,
+                budget_year=budget_year,
+                settled_on=settled,
+            )
+            if not share.amount:
+                continue
+            amount, note = share.amount, " ".join(x for x in (note, share.note) if x)
         if settled.year == budget_year:
             settlement_year += 1
         section.lines.append(
@@ -71,8 +91,8 @@ def unaccompanied_minor_section(
                 year=budget_year - settled.year + 1,
                 kind=result.kind,
                 label=KIND_LABELS[result.kind],
-                amount=result.amount,
-                note=f"Fyller {result.age_in_year} år i {budget_year}.",
+                amount=amount,
+                note=note,
                 code=codes.get(result.kind, ""),
             )
         )

@@ -24,6 +24,7 @@ from integrering.audit.services import AccessContext
 from integrering.commands import problems_report
 from integrering.settlement.services.requests import municipality_facts_replace
 from integrering.settlement.spreading import COLUMNS, spread_file_read
+from integrering.tables import TableError, csv_text
 
 PROG = "integrering settlement-facts"
 
@@ -51,11 +52,11 @@ class Command(BaseCommand):
             problems.append(f"--year må være et årstall, for eksempel 2026, ikke «{year_text}».")
         path = Path(options["file"])
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = csv_text(path.read_bytes())  # UTF-8, UTF-16 or cp1252; no text: said so
         except OSError as exc:
             self._fail([*problems, f"Kan ikke lese {path}: {exc.strerror or exc}."])
-        except UnicodeDecodeError:
-            self._fail([*problems, f"{path} er ikke en tekstfil i UTF-8."])
+        except TableError as exc:
+            self._fail([*problems, f"{path}: {exc.problems[0]}"])
         read = spread_file_read(text)
         problems += read.problems
         if problems:
