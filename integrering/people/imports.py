@@ -239,6 +239,7 @@ class ImportOutcome:
     households_created: int = 0
     persons_created: int = 0
     errors: Sequence[TableRowError] = field(default_factory=list)
+    household_ids: Sequence[int] = field(default_factory=list)
 
 
 # --- Reading ---------------------------------------------------------------------------------------

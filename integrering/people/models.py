@@ -322,6 +322,10 @@ class HouseholdImport(Job):
     errors = models.JSONField("feil", default=list, blank=True)
     households_created = models.PositiveIntegerField("husstander opprettet", default=0)
     persons_created = models.PositiveIntegerField("personer opprettet", default=0)
+    # The households it registered, for «Gå til husstandene fra importen» (issue 23 item 12).
+    households = models.ManyToManyField(
+        Household, blank=True, related_name="imported_by", verbose_name="husstander"
+    )
     created_at = models.DateTimeField("lastet opp", default=timezone.now)
 
     class Meta:

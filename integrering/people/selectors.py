@@ -40,7 +40,8 @@ from integrering.schemas import id_in_range
 from integrering.ui.paging import Page, page_bounds, page_of
 from integrering.ui.search import search_fold
 
-from .models import Household, Person
+from .imports import imports_visible_to
+from .models import Household, HouseholdImport, ImportStatus, Person
 from .services import person_name_q, person_number_q
 
 NOT_FOUND = "Finner ikke personen, eller du har ikke tilgang til den."
@@ -246,12 +247,30 @@ HOUSEHOLDS_COUNTED = 1_000  # as PERSONS_COUNTED
 SETTLED, NOT_SETTLED = "bosatt", "ikke-bosatt"
 
 
+def household_import_shown(*, user: object, import_id: int) -> HouseholdImport | None:
+    """The finished import whose households the list shows (``?import=``, issue 23 item 12), if
+    the user may follow it (``imports_visible_to``: the user's municipalities); else None."""
+    if not id_in_range(import_id):
+        return None
+    return (
+        imports_visible_to(user)
+        .filter(
+            pk=import_id,
+            status=ImportStatus.SUCCEEDED,
+            started_at__isnull=False,
+            finished_at__isnull=False,
+        )
+        .first()
+    )
+
+
 def households_page(
     *,
     ctx: AccessContext,
     query: str = "",
     settled: str = "",
     caseworker_id: int | None = None,
+    import_id: int | None = None,
     page: int = 1,
     per_page: int = HOUSEHOLDS_PER_PAGE,
 ) -> Page[Household]:
@@ -259,9 +278,17 @@ def households_page(
     order of their numbers, each with its ``member_count``: every term of ``query`` is the
     household's number or in the name of a member whose details the user may see (any case,
     with or without accents: ``person_name_q``); ``settled`` is ``SETTLED`` or ``NOT_SETTLED``;
-    ``caseworker_id`` the contact person's. The members of the households shown are audited as
-    a list."""
+    ``caseworker_id`` the contact person's; ``import_id`` an import's (none when the user may not
+    follow that import). The members of the households shown are audited as a list."""
     households = households_visible_to(ctx.user)
+    if import_id is not None:
+        # The households the import registered (``HouseholdImport.households``), of those the
+        # user reaches.
+        imported = household_import_shown(user=ctx.user, import_id=import_id)
+        if imported is None:
+            households = households.none()
+        else:
+            households = households.filter(imported_by=imported)
     if settled == SETTLED:
         households = households.filter(settled_on__isnull=False)
     elif settled == NOT_SETTLED:

@@ -20,6 +20,8 @@ from . import selectors
 from .forms import HouseholdFilterForm, PersonEditForm, PersonSearchForm
 from .services import PERSON_FIELDS, person_update
 
+IMPORT_PARAM = "import"
+
 
 @require_GET
 @login_required
@@ -53,14 +55,35 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q", "")
+    # ``?import=<id>``: the households of one import (its page links here); an id the user may
+    # not follow, or not a number, shows none rather than all.
+    raw_import = request.GET.get(IMPORT_PARAM)
+    import_id = (
+        None
+        if raw_import is None
+        else (int(raw_import) if raw_import.isascii() and raw_import.isdigit() else 0)
+    )
     page = selectors.households_page(
         ctx=AccessContext.from_request(request),
         query=query,
         settled=filters.get("settled", ""),
         caseworker_id=request.user.pk if filters.get("mine") else None,
+        import_id=import_id,
         page=page_number(request.GET.get(PAGE_PARAM)),
     )
-    context = {"form": form, "page": page, "query": query, "filtered": any(filters.values())}
+    imported = (
+        None
+        if import_id is None
+        else selectors.household_import_shown(user=request.user, import_id=import_id)
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "filtered": any(filters.values()) or import_id is not None,
+        "import_id": import_id,
+        "imported": imported,
+    }
     return render(request, "people/household_list.html", context)
 
 

@@ -462,8 +462,10 @@ class Decision(models.Model):
 
     @property
     def reference(self) -> str:
-        """The case reference printed on the letter."""
-        return f"V-{self.created_at:%Y}-{self.pk:06d}"
+        """The case reference printed on the letter: the year is the decision's own year, the
+        date it was decided, or for a draft the (local) day it was made, never today's year."""
+        day = self.decided_on or timezone.localdate(self.created_at)
+        return f"V-{day:%Y}-{self.pk:06d}"
 
 
 class AppealStatus(models.TextChoices):

@@ -29,7 +29,7 @@ from .models import (
     WithdrawalReason,
 )
 from .selectors import NEED_FILTERS, STATUS_ALL
-from .services.match_capacity import municipality_capacity
+from .services.match_capacity import municipalities_allowed, municipality_capacity
 from .services.need import REASON_MAX as NEED_REASON_MAX
 from .services.need import SOURCE_MAX, need_years
 from .services.need_forecast import GROUPS, INPUT_LABELS, input_name
@@ -241,7 +241,10 @@ class PlacementForm(DsForm):
         queryset=Municipality.objects.none(),
         required=False,
         empty_label="Ikke plasser husstanden nå",
-        error_messages={"invalid_choice": "Velg en kommune som har vedtatt å bosette i år."},
+        error_messages={
+            "invalid_choice": "Velg en av kommunene husstanden kan bosettes i: kommunen må ha "
+            "vedtatt å bosette i år og kunne møte husstandens behov for tilpasning."
+        },
     )
     locked = forms.BooleanField(
         label="Lås plasseringen",
@@ -250,13 +253,29 @@ class PlacementForm(DsForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        year: int,
+        household: WaitingHousehold | None = None,
+        current: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Municipality.objects.filter(
-            pk__in=list(municipality_capacity(year))
-        ).order_by("number")
+        # Only the municipalities the household may go to (issue 23 item 10): those that decided
+        # to settle this year, its family tie, and those that can meet its adaptation needs.
+        # Where it is now stays, so that locking it never takes it out (a decision may have
+        # changed since the run).
+        allowed = (
+            list(municipality_capacity(year))
+            if household is None
+            else municipalities_allowed(year, household)
+        )
+        if current is not None:
+            allowed.append(current)
+        field.queryset = Municipality.objects.filter(pk__in=allowed).order_by("number")
 
 
 # The front page and the year's need (views/need.py).

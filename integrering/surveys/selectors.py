@@ -98,6 +98,12 @@ def invitations_filter(
     return invitations.order_by("questionnaire__role", "municipality__number", "district_number")
 
 
+def links_sent_count(survey: Survey) -> int:
+    """How many of the survey's invitations have had a link sent: the same count as the
+    questionnaire table's «Lenke sendt», so the sending section can't contradict it."""
+    return Invitation.objects.filter(questionnaire__survey=survey, sent_at__isnull=False).count()
+
+
 def sending_runs(survey: Survey, limit: int = 5) -> list[Mailing]:
     """The latest sendings and reminders of a survey's links, newest first."""
     return list(survey.mailings.order_by("-created_at", "-pk")[:limit])

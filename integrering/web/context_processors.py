@@ -41,7 +41,7 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
     if user.has_role(
         Role.COUNTY_GOVERNOR_OFFICER, Role.MUNICIPAL_LEADER, Role.ANALYST, Role.SETTLEMENT_PLANNER
     ):
-        items.append(("Tjenestekapasitet", reverse("surveys:capacity-home")))
+        items.append(("Kapasitet", reverse("surveys:capacity-home")))
     if user.has_role(Role.ANALYST):
         items.append(("Kommuneundersøkelsen", reverse("surveys:survey-list")))
         items.append(("Kostnadsdekning", reverse("finance:cost-list")))

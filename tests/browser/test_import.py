@@ -88,10 +88,13 @@ def test_a_caseworker_imports_a_household_list_and_sees_it_finish(
     expect(page.get_by_role("status")).to_contain_text("2 husstander og 3 personer er registrert")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Gå til personene").click()
-    page.get_by_label("Søk på navn").fill(family)
-    page.get_by_role("button", name="Søk").click()
-    expect(page.locator("#person-results tbody tr")).to_have_count(3)
+    page.get_by_role("link", name="Gå til husstandene fra importen").click()
+    expect(page.get_by_role("heading", name="Husstander fra importen")).to_be_visible()
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text(f"B-{suffix}-1")
+    expect(page.get_by_role("link", name="Vis alle husstander")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_a_file_with_bad_rows_is_refused_with_every_error_listed(

@@ -22,7 +22,7 @@ from integrering.people.models import Consent, ConsentBasis, InformationCategory
 
 from ..models import IndividualPlan
 from .consent import SHAREABLE_SERVICES
-from .plan import final_goal_option
+from .plan import final_goal_option, measure_status
 
 PLAN_TEMPLATE = "casework/plan_pdf.html"
 CONSENT_TEMPLATE = "casework/consent_pdf.html"
@@ -66,7 +66,16 @@ def plan_pdf(*, ctx: AccessContext, plan: IndividualPlan) -> bytes:
         "final_goal": final_goal_option(plan.final_goal, plan.starts_on),
         "goals": goals,
         "measures": [
-            {"measure": m, "goal_number": number.get(m.goal_id) if m.goal_id else None}
+            {
+                "measure": m,
+                "goal_number": number.get(m.goal_id) if m.goal_id else None,
+                "status": measure_status(
+                    starts_on=m.starts_on,
+                    ends_on=m.ends_on,
+                    done=m.done,
+                    today=timezone.localdate(),
+                ),
+            }
             for m in plan.measures.all()
         ],
         "evaluations": list(plan.evaluations.all()),

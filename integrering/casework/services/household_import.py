@@ -38,8 +38,9 @@ REJECTED = "Filen har feil. Ingenting er lagret."
 
 def households_create(
     *, ctx: AccessContext, plans: list[HouseholdPlan], progress: Progress | None = None
-) -> tuple[int, int]:
-    """Register (and settle) every planned household in one transaction: all or none.
+) -> tuple[list[int], int]:
+    """Register (and settle) every planned household in one transaction: all or none. Returns
+    the households' ids and the number of persons.
 
     A registry check that fails now (someone registered the same person after the check) rolls
     everything back and is reported on the household's rows.
@@ -50,10 +51,11 @@ def households_create(
     total = sum(len(p.rows) for p in plans)
     done = 0
     persons = 0
+    household_ids: list[int] = []
     with transaction.atomic():
         for plan in plans:
             try:
-                arrival.household_receive(
+                household = arrival.household_receive(
                     ctx=ctx,
                     municipality=plan.municipality,
                     reference=plan.reference,
@@ -77,11 +79,12 @@ def households_create(
                         )
                     ]
                 ) from exc
+            household_ids.append(household.pk)
             persons += len(plan.members)
             done += len(plan.rows)
             if progress is not None:
                 progress("save", done, total)
-    return len(plans), persons
+    return household_ids, persons
 
 
 def household_import(
@@ -110,10 +113,15 @@ def household_import(
     if errors:
         return ImportOutcome(total_rows=total, errors=errors)
     try:
-        households, persons = households_create(ctx=ctx, plans=plans, progress=progress)
+        household_ids, persons = households_create(ctx=ctx, plans=plans, progress=progress)
     except ImportRejected as exc:
         return ImportOutcome(total_rows=total, errors=exc.errors)
-    return ImportOutcome(total_rows=total, households_created=households, persons_created=persons)
+    return ImportOutcome(
+        total_rows=total,
+        households_created=len(household_ids),
+        persons_created=persons,
+        household_ids=household_ids,
+    )
 
 
 def household_import_execute(
@@ -147,6 +155,7 @@ def household_import_execute(
     if outcome.errors:
         job_fail(upload, REJECTED, errors=[e.as_json() for e in outcome.errors], **counted)
     else:
+        upload.households.set(outcome.household_ids)
         job_done(
             upload,
             errors=[],

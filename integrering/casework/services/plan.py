@@ -458,3 +458,22 @@ def plan_next_evaluation(plan: IndividualPlan) -> Deadline | None:
 def plan_versions(plan: IndividualPlan) -> list[PlanVersion]:
     """Every saved version of the plan, newest first."""
     return list(plan.versions.select_related("saved_by").order_by("-version"))
+
+
+def measure_status(
+    *,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    done: bool,
+    today: datetime.date,
+) -> str:
+    """The status a plan measure shows on a given day: «Gjennomført» when marked done (the
+    explicit status wins), otherwise it follows the dates: not yet started «Planlagt», started
+    and not ended «Pågår», ended «Avsluttet»."""
+    if done:
+        return "Gjennomført"
+    if starts_on is not None and starts_on > today:
+        return "Planlagt"
+    if ends_on is not None and ends_on < today:
+        return "Avsluttet"
+    return "Pågår"

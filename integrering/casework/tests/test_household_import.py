@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook
 
@@ -839,3 +840,35 @@ def test_the_api_refuses_a_bad_upload_with_422_by_field(
     assert response.status_code == 422
     assert message in response.json()["errors"][field][0]
     assert not HouseholdImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_finished_import_links_to_exactly_its_households_and_an_outsider_sees_none(
+    world: World, owner: Client
+) -> None:
+    upload = execute(world, csv_bytes(good_rows()))
+    assert upload.status == ImportStatus.SUCCEEDED, upload.errors
+    # Registered after the import by hand: not the import's.
+    later = household_register(
+        ctx=AccessContext(user=world.owner, route="test", method="POST"),
+        municipality=municipality("0301"),
+        reference="HAND-1",
+        members=[
+            PersonInput(given_name="Hand", family_name="Registrert", birth_date=D(1980, 1, 1))
+        ],
+    )
+    status = owner.get(f"/husstander/import/{upload.pk}/").content.decode()
+    link = f"/husstander/?import={upload.pk}"
+    assert f'href="{link}">Gå til husstandene fra importen</a>' in status
+
+    response = owner.get(link)
+    shown = [h.reference for h in response.context["page"]]
+    assert shown == ["IMP-1", "IMP-2"]
+    assert later.reference not in shown and world.household.reference not in shown
+    page = response.content.decode()
+    assert f"Husstander fra importen {timezone.localtime(upload.created_at):%d.%m.%Y}" in page
+    assert 'href="/husstander/">Vis alle husstander</a>' in page
+    assert client_for(world.outsider).get(link).context["page"].count == 0
+    # An unknown or malformed import shows none, never all.
+    assert owner.get("/husstander/", {"import": upload.pk + 1}).context["page"].count == 0
+    assert owner.get("/husstander/", {"import": "x"}).context["page"].count == 0

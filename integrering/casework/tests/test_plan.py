@@ -30,6 +30,7 @@ from integrering.casework.services.plan import (
     MeasureInput,
     PlanInput,
     final_goal_options,
+    measure_status,
     plan_create,
     plan_evaluate,
     plan_update,
@@ -385,6 +386,53 @@ def test_an_evaluation_older_than_the_last_one_leaves_the_open_deadline_alone(
     assert open_one.start_on == datetime.date(2025, 3, 1)
     assert open_one.due_on == datetime.date(2025, 9, 1)
     assert plan.evaluations.count() == 2
+
+
+def test_a_measure_shows_planned_ongoing_ended_or_done_from_its_dates_and_status() -> None:
+    def status(starts: str, ends: str | None, done: bool = False) -> str:
+        return measure_status(
+            starts_on=datetime.date.fromisoformat(starts),
+            ends_on=datetime.date.fromisoformat(ends) if ends else None,
+            done=done,
+            today=TODAY,
+        )
+
+    assert status("2025-03-11", "2025-06-30") == "Planlagt"
+    assert status("2025-03-10", "2025-06-30") == "Pågår"
+    assert status("2025-01-13", None) == "Pågår"
+    assert status("2025-01-13", "2025-03-10") == "Pågår"
+    assert status("2025-01-13", "2025-03-09") == "Avsluttet"
+    assert status("2025-03-11", None, done=True) == "Gjennomført"
+
+
+def test_the_plan_page_and_its_versions_show_a_measure_not_yet_started_as_planned(
+    world: World, owner_client: Client
+) -> None:
+    with NOW:
+        _plan(
+            world,
+            measures=[
+                MeasureInput(
+                    description="Arbeidspraksis på sykehjem",
+                    service=Service.ADULT_EDUCATION,
+                    starts_on=datetime.date(2025, 4, 1),
+                    ends_on=datetime.date(2025, 9, 30),
+                    goal=1,
+                )
+            ],
+        )
+        page = owner_client.get(_url("plan", world)).content.decode()
+        versions = owner_client.get(_url("plan-versions", world)).content.decode()
+
+    row = page[page.index("Arbeidspraksis på sykehjem") :].split("</tr>")[0]
+    assert "Planlagt" in row
+    assert "Pågår" not in row
+    version_row = versions[versions.index("Arbeidspraksis på sykehjem") :].split("</tr>")[0]
+    assert "Planlagt" in version_row
+
+    with time_machine.travel(datetime.datetime(2025, 5, 5, 12, 0), tick=False):
+        page = owner_client.get(_url("plan", world)).content.decode()
+    assert "Pågår" in page[page.index("Arbeidspraksis på sykehjem") :].split("</tr>")[0]
 
 
 def test_an_overdue_evaluation_is_marked_on_the_plan_page(

@@ -29,6 +29,7 @@ from ..forms import EvaluationForm, PlanForms
 from ..models import IndividualPlan, Mapping
 from ..services.plan import (
     final_goal_option,
+    measure_status,
     plan_create,
     plan_evaluate,
     plan_next_evaluation,
@@ -43,11 +44,15 @@ from ..services.plan import (
 def _plan_view(plan: IndividualPlan) -> dict[str, Any]:
     goals = list(plan.goals.all())
     number = {g.pk: n for n, g in enumerate(goals, start=1)}
+    today = timezone.localdate()
     measures = [
         {
             "measure": m,
             "goal_number": number.get(m.goal_id or 0),
             "goal_text": m.goal.text if m.goal else "",
+            "status": measure_status(
+                starts_on=m.starts_on, ends_on=m.ends_on, done=m.done, today=today
+            ),
         }
         for m in plan.measures.select_related("goal")
     ]
@@ -221,6 +226,7 @@ def plan_versions_view(request: HttpRequest, person_id: int) -> HttpResponse:
     for version in plan_versions(plan) if plan else []:
         snapshot = version.snapshot
         goals = list(snapshot.get("goals", []))
+        saved_on = timezone.localdate(version.saved_at)
         versions.append(
             {
                 "version": version,
@@ -233,6 +239,13 @@ def plan_versions_view(request: HttpRequest, person_id: int) -> HttpResponse:
                         "service_label": _service_label(m.get("service", "")),
                         "starts_on": _date(m.get("starts_on")),
                         "ends_on": _date(m.get("ends_on")),
+                        # The status as it stood when this version was saved.
+                        "status": measure_status(
+                            starts_on=_date(m.get("starts_on")),
+                            ends_on=_date(m.get("ends_on")),
+                            done=bool(m.get("done")),
+                            today=saved_on,
+                        ),
                         "goal_text": goals[m["goal"] - 1]
                         if m.get("goal") and 0 < m["goal"] <= len(goals)
                         else "",

@@ -260,6 +260,29 @@ def test_a_decision_cannot_be_dated_before_the_case_began(world: World) -> None:
     assert decided.decided_on == SETTLED < decided.effective_on  # type: ignore[operator]
 
 
+def test_a_decision_number_takes_the_year_it_was_decided_and_a_draft_the_year_it_was_made(
+    world: World,
+) -> None:
+    with time_machine.travel(
+        datetime.datetime(2024, 12, 31, 23, 30, tzinfo=datetime.UTC), tick=False
+    ):
+        # 23:30 UTC is 00:30 on New Year's Day in Norway: the draft belongs to 2025.
+        new_year_draft = _refusal(world)
+    draft = _refusal(world)
+    decided = _decided(world)
+    # Made in one year and decided in the next: the number follows the decision.
+    Decision.objects.filter(pk=decided.pk).update(
+        created_at=datetime.datetime(2023, 12, 20, 12, 0, tzinfo=datetime.UTC)
+    )
+    decided.refresh_from_db()
+
+    assert new_year_draft.reference == f"V-2025-{new_year_draft.pk:06d}"
+    assert draft.reference == f"V-2024-{draft.pk:06d}"
+    assert decided.reference == f"V-2024-{decided.pk:06d}"
+    with time_machine.travel(datetime.datetime(2026, 2, 1, 12, 0), tick=False):
+        assert decided.reference.startswith("V-2024-")
+
+
 def test_deciding_twice_is_refused(world: World) -> None:
     decision = _decided(world)
     with pytest.raises(ValidationError, match="kan ikke endres"):

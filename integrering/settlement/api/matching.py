@@ -23,6 +23,7 @@ from integrering.schemas import ErrorOut, ObjectId
 
 from ..models import MatchRun, MatchRunStatus, Placement
 from ..selectors import audit_waiting_list, match_run_get, placement_get
+from ..services.match_capacity import options_in_words
 from ..services.match_notes import PlacementNotes, placement_notes
 from ..services.matching import match_run_confirm_start, match_run_start, placement_change
 
@@ -171,7 +172,7 @@ def _placement_out(p: Placement, notes: PlacementNotes | None = None) -> dict[st
         "best_score": p.best_score,
         "locked": p.locked,
         "changed_by_planner": p.changed_by_planner,
-        "better": p.explanation,
+        "better": options_in_words(p.explanation),
         "place_price": p.place_price,
         "adaptation_needs": list(p.household.adaptation_needs or ()),
         "needs_note": notes.needs,

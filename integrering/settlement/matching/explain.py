@@ -34,13 +34,17 @@ class Option:
 @dataclass
 class Explanation:
     score: float | None  # the placed pair's score; None if not placed
-    rank: int | None  # 1 = the household's best allowed municipality (ties by number)
+    # 1 = the household's best allowed municipality; ties count as equal, so ``rank`` is the
+    # first place the placed score shares and ``rank_last`` the last (equal without a tie):
+    # 156 municipalities sharing the top score are «delt 1.–156. plass» (issue 23 item 10).
+    rank: int | None
     allowed: int  # how many municipalities the household may go to
     best_score: float | None  # the best allowed pair's score; None if none is allowed
     better: list[Option]  # better options than the placement (or the best, if not placed)
     # The household's adaptation needs: only municipalities that can meet them all were allowed
     # (``allowed`` counts those), so none of the others is among the options.
     needs: list[str] = field(default_factory=list)
+    rank_last: int | None = None
 
 
 def _loads(problem: MatchProblem, assignment: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,6 +80,24 @@ def _explain(
     # Indexed only where placed: a problem may have no pairs at all (every household unplaceable).
     rank = np.full(len(households), -1, dtype=np.int64)
     rank[known] = position[pair[known]] - first[known]
+    # Ties count as equal: the placed pair's place is the first (and last) of the run of equal
+    # scores it sits in, within its household's sorted pairs.
+    rank_first = rank.copy()
+    rank_last = rank.copy()
+    if problem.p:
+        sorted_score = problem.pair_score[order]
+        new_run = np.ones(problem.p, dtype=bool)
+        new_run[1:] = sorted_score[1:] != sorted_score[:-1]
+        new_run[start[:-1][start[:-1] < problem.p]] = True  # each household starts a run
+        run_start = np.maximum.accumulate(np.where(new_run, np.arange(problem.p), 0))
+        end_run = np.ones(problem.p, dtype=bool)
+        end_run[:-1] = new_run[1:]
+        run_end = np.minimum.accumulate(
+            np.where(end_run, np.arange(problem.p), problem.p - 1)[::-1]
+        )[::-1]
+        at = position[pair[known]]
+        rank_first[known] = run_start[at] - first[known]
+        rank_last[known] = run_end[at] - first[known]
     # Options: the best pairs before the placed one (or the best, if not placed).
     count = np.minimum(np.where(known, rank, allowed), top)
     offsets = np.repeat(first - np.r_[0, np.cumsum(count)[:-1]], count) + np.arange(count.sum())
@@ -110,11 +132,12 @@ def _explain(
     return [
         Explanation(
             score=float(placed_score[i]) if known[i] else None,
-            rank=int(rank[i]) + 1 if known[i] else None,
+            rank=int(rank_first[i]) + 1 if known[i] else None,
             allowed=int(allowed[i]),
             best_score=float(best[i]) if allowed[i] else None,
             better=better[i],
             needs=problem.needs_named(int(needs[i])) if needs[i] else [],
+            rank_last=int(rank_last[i]) + 1 if known[i] else None,
         )
         for i in range(len(households))
     ]
@@ -124,7 +147,7 @@ def explain_household(
     problem: MatchProblem, assignment: np.ndarray, h: int, *, top: int = 3
 ) -> Explanation:
     """Explain household ``h``'s placement in ``assignment``: its score and rank among its
-    allowed municipalities (1 = best; ties by municipality number), and up to ``top``
+    allowed municipalities (1 = best; ties count as equal, see ``Explanation``), and up to ``top``
     municipalities with a higher score (the best ones if it is not placed), best first, each
     with the capacities that stopped it (see ``Option``). Fast when called for every household
     of the same assignment: the loads are computed once and cached."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .problem import MatchProblem
+from .problem import MatchProblem, dimension_word
 
 
 def assignment_loads(
@@ -48,7 +48,8 @@ def assignment_problems(problem: MatchProblem, assignment: np.ndarray) -> list[s
         found.append(f"Kommune {problem.municipality_numbers[j]} er over kapasiteten i personer.")
     for j, k in np.argwhere(dims > problem.capacity)[:10]:
         found.append(
-            f"Kommune {problem.municipality_numbers[j]} er over kapasiteten i {problem.dimensions[k]}."
+            f"Kommune {problem.municipality_numbers[j]} er over kapasiteten i "
+            f"{dimension_word(problem.dimensions[k])}."
         )
     return found
 

@@ -25,6 +25,21 @@ SCORE = "score"
 NEEDS = "adaptation_needs"
 CAPABILITIES = "adaptation_capabilities"
 # Codes in a cell of the needs and capabilities columns: separated by «|», «;», «,» or spaces.
+# The capacity dimensions as the user reads them (issue 23 item 10); a column of the files with
+# another name is shown as it is. The same words as ``services/match_capacity.CAPACITY_LABELS``.
+DIMENSION_WORDS = {
+    PERSONS: "personer",
+    "large_dwelling": "store boliger",
+    "school_children": "plasser for barn i skolealder",
+    "unaccompanied_minors": "plasser for enslige mindreårige",
+}
+
+
+def dimension_word(name: str) -> str:
+    """A capacity dimension in words: «store boliger» for ``large_dwelling``."""
+    return DIMENSION_WORDS.get(name, name)
+
+
 CODE_SEPARATORS = re.compile(r"[|;,\s]+")
 MAX_ADAPTATIONS = 62  # bits of an int64 bit set
 

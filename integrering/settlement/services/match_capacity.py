@@ -44,6 +44,19 @@ CAPACITY_LABELS = {
 
 ADAPTATION_PARAMETER = "settlement/adaptation_needs"
 
+
+def options_in_words(options: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A placement's better options (``Placement.explanation``) with the capacities that stopped
+    each in words (issue 23 item 10): runs explained before the labels stored the keys
+    («large_dwelling»); words already there, or a name not known, are kept as they are."""
+    return [
+        {**option, "stopped_by": [CAPACITY_LABELS.get(str(k), str(k)) for k in stopped]}
+        if isinstance(stopped := option.get("stopped_by"), list)
+        else option
+        for option in options
+    ]
+
+
 # The decision's field of each dimension whose empty value means no limit.
 UNLIMITED_WHEN_EMPTY = {"large_dwelling": "large_dwellings", "school_children": "school_children"}
 
@@ -192,6 +205,21 @@ def needs_unmet(household: WaitingHousehold, capabilities: frozenset[str]) -> li
     """The household's adaptation needs a municipality with ``capabilities`` has not said it can
     meet (empty: it may go there), in the household's order."""
     return [code for code in household.adaptation_needs or () if code not in capabilities]
+
+
+def municipalities_allowed(year: int, household: WaitingHousehold) -> list[int]:
+    """The municipalities ``household`` may be placed in for ``year`` (issue 23 item 10): those
+    that decided to settle in the year (``municipality_capacity``), only its family tie when it
+    has one, and only those that said they can meet every adaptation need of it; the same
+    checks ``placement_change`` makes, room aside."""
+    capable = municipality_capabilities(year)
+    allowed = [
+        pk
+        for pk in municipality_capacity(year)
+        if not needs_unmet(household, capable.get(pk, frozenset()))
+    ]
+    tie = household.required_municipality_id
+    return [pk for pk in allowed if tie is None or pk == tie]
 
 
 def needs_text(codes: list[str]) -> str:

@@ -101,6 +101,36 @@ def _unplaced_reason(placement: Placement, capable: Mapping[int, frozenset[str]]
     return f"Ingen kommune som har vedtatt å bosette i {year}, kunne ta imot husstanden."
 
 
+RANK_TOLERANCE = 1e-9  # scores equal up to rounding share a place
+
+
+def rank_text(first: int, last: int) -> str:
+    """A place among the household's options, ties counted as equal: «2. plass», or «delt
+    1.–156. plass» when 156 municipalities share the score."""
+    if last > first:
+        return f"delt {first}.–{last}. plass"
+    return f"{first}. plass"
+
+
+def placement_rank_text(placement: Placement) -> str:
+    """Where the placement's municipality ranks by score among the municipalities the household
+    may go to, ties counted as equal (issue 23 item 10): «delt 1.–156. plass». Only the first
+    place of a tie is stored (``Placement.rank``), so the household's scores are computed again
+    as the planner's move does; empty when the household is not placed."""
+    if placement.score is None or placement.rank is None:
+        return ""
+    # Scoring needs the matcher's numpy problem: imported here, not by every page.
+    from .matching_compute import match_input_build
+
+    data = match_input_build(year=placement.run.year, households=[placement.household])
+    scores = data.problem.pair_score
+    first = 1 + int((scores > placement.score + RANK_TOLERANCE).sum())
+    last = int((scores >= placement.score - RANK_TOLERANCE).sum())
+    if last < first:  # the scores changed since the run: say what the run found
+        return rank_text(placement.rank, placement.rank)
+    return rank_text(first, last)
+
+
 def placement_notes(placements: Sequence[Placement]) -> dict[int, PlacementNotes]:
     """The notes of each placement, by placement id (the placements' households, municipalities
     and runs are read, so select them with the placements). One query for the warnings of all

@@ -67,6 +67,7 @@ def test_a_placement_names_the_better_options_and_what_stopped_each() -> None:
             Option("0100", 9.0, ["persons"]),  # Y fills A's 3 places
             Option("0200", 8.0, ["large_dwelling"]),  # Z has B's one large dwelling
         ],
+        rank_last=3,
     )
 
 
@@ -98,7 +99,7 @@ def test_an_option_with_room_is_a_trade_off_with_nothing_stopping_it() -> None:
     assert explanation.better[1] == Option("0200", 8.0, [])
 
 
-def test_top_limits_the_options_and_ties_rank_by_municipality_number() -> None:
+def test_top_limits_the_options_and_ties_share_a_rank() -> None:
     problem = MatchProblem(
         household_ids=["H"],
         municipality_numbers=["0300", "0100", "0200", "0400"],
@@ -112,10 +113,12 @@ def test_top_limits_the_options_and_ties_rank_by_municipality_number() -> None:
         pair_score=np.array([7.0, 7.0, 7.0, 1.0]),
     )
     explanation = explain_household(problem, np.array([3]), 0, top=2)
-    assert explanation.rank == 4
+    assert (explanation.rank, explanation.rank_last) == (4, 4)
     assert [o.municipality for o in explanation.better] == ["0100", "0200"]
     same_score = explain_household(problem, np.array([0]), 0)
-    assert same_score.rank == 3  # 0100 and 0200 come first on a tie
+    # Ties count as equal: the three sevens share 1st to 3rd place, whichever was placed.
+    assert (same_score.rank, same_score.rank_last) == (1, 3)
+    assert (explain_household(problem, np.array([1]), 0).rank, same_score.rank) == (1, 1)
     assert same_score.better == []  # equal scores are not better
 
 

@@ -42,8 +42,8 @@ from ..selectors import (
     waiting_household_members,
     waiting_households_unconfirmed,
 )
-from ..services.match_capacity import DIMENSIONS, needs_text
-from ..services.match_notes import placement_notes
+from ..services.match_capacity import DIMENSIONS, needs_text, options_in_words
+from ..services.match_notes import placement_notes, placement_rank_text
 from ..services.matching import (
     match_run_confirm_check,
     match_run_confirm_start,
@@ -141,6 +141,8 @@ def match_run_detail(request: HttpRequest, match_run_id: int) -> HttpResponse:
         )
         counts = match_run_placement_counts(run)
         shown = page.items
+        for placement in shown:  # the capacities in words, for this page only (not saved)
+            placement.explanation = options_in_words(placement.explanation)
         notes = placement_notes(shown)
         context.update(
             page=page,
@@ -274,10 +276,17 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
             "version": placement.version,
         },
         year=run.year,
+        household=placement.household,
+        current=placement.municipality_id,
     )
     status = 200
     if request.method == "POST":
-        form = PlacementForm(request.POST, year=run.year)
+        form = PlacementForm(
+            request.POST,
+            year=run.year,
+            household=placement.household,
+            current=placement.municipality_id,
+        )
         if form.is_valid():
             try:
                 placement_change(
@@ -305,13 +314,14 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
             "settlement/placement_detail.html",
             {
                 "placement": placement,
-                "options": _options_explained(placement.explanation, net),
+                "options": _options_explained(options_in_words(placement.explanation), net),
                 "net": net,
                 "run": run,
                 "year": run.year,
                 "household": household,
                 "members": waiting_household_members(household),
                 "notes": placement_notes([placement])[placement.pk],
+                "rank": placement_rank_text(placement),
                 "needs": needs_text(list(household.adaptation_needs or ())),
                 "form": form,
                 "editable": run.status == MatchRunStatus.PROPOSED,

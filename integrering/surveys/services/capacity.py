@@ -174,12 +174,34 @@ def open_rounds_for_leader(user: Any) -> list[tuple[CapacityRound, CapacityRespo
     if municipality is None:
         return []
     today = timezone.localdate()
-    rounds = CapacityRound.objects.filter(
-        pk__in=_round_ids_asking(municipality),
-        opened_on__lte=today,
-        closes_on__gte=today,
-        closed_at__isnull=True,
-    ).select_related("county_governor")
+    rounds = (
+        CapacityRound.objects.filter(
+            pk__in=_round_ids_asking(municipality),
+            opened_on__lte=today,
+            closes_on__gte=today,
+            closed_at__isnull=True,
+        )
+        .select_related("county_governor")
+        .order_by("closes_on", "-year", "-quarter", "pk")  # the nearest deadline first
+    )
+    return [(round, response_of(round, municipality)) for round in rounds]
+
+
+def closed_rounds_for_leader(
+    user: Any,
+) -> list[tuple[CapacityRound, CapacityResponse | None]]:
+    """The rounds that asked the leader's municipality and no longer take answers, newest
+    first (they follow the open ones, which are the urgent part of the leader's list)."""
+    municipality = leader_municipality(user)
+    if municipality is None:
+        return []
+    today = timezone.localdate()
+    rounds = (
+        CapacityRound.objects.filter(pk__in=_round_ids_asking(municipality))
+        .filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))
+        .select_related("county_governor")
+        .order_by("-year", "-quarter", "-closes_on", "-pk")
+    )
     return [(round, response_of(round, municipality)) for round in rounds]
 
 
@@ -639,6 +661,17 @@ def national_results(year: int, quarter: int) -> Results:
         label=f"{quarter}. kvartal {year}",
         previous_label=f"{before_quarter}. kvartal {before_year}",
         total_name="Hele landet",
+    )
+
+
+def newest_answered_quarter() -> tuple[int, int] | None:
+    """The newest quarter with at least one submitted answer, or ``None``: the national page
+    opens on it, not on a just-opened round no one has answered yet."""
+    return (
+        CapacityRound.objects.filter(responses__submitted_at__isnull=False)
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .first()
     )
 
 

@@ -417,3 +417,49 @@ def test_the_home_page_lists_the_leaders_open_rounds(frozen: object, leader: Use
     round = make_capacity_round(year=2026, quarter=2)
     page = client_for(leader).get("/kapasitet/").content.decode()
     assert f"/kapasitet/{round.pk}/svar/" in page
+
+
+def test_the_leaders_list_puts_the_nearest_deadline_first_then_the_closed_rounds_newest_first(
+    frozen: object, leader: User
+) -> None:
+    later = make_capacity_round(year=2026, quarter=2, closes_on=datetime.date(2026, 4, 30))
+    sooner = make_capacity_round(
+        year=2026,
+        quarter=1,
+        opened_on=datetime.date(2026, 1, 1),
+        closes_on=datetime.date(2026, 4, 15),
+    )
+    older = make_capacity_round(year=2025, quarter=3)
+    newer = make_capacity_round(year=2025, quarter=4)
+    make_capacity_response(newer, "0301")
+
+    page = client_for(leader).get("/kapasitet/").content.decode()
+    positions = [
+        page.index(f"/kapasitet/{sooner.pk}/svar/"),
+        page.index(f"/kapasitet/{later.pk}/svar/"),
+        page.index("4. kvartal 2025"),
+        page.index("3. kvartal 2025"),
+    ]
+    assert positions == sorted(positions)
+    assert f"/kapasitet/{older.pk}/svar/" not in page  # closed: listed, not offered to answer
+    closed = page[page.index("Avsluttede kartlegginger") :]
+    assert "sendt inn 10.04.2026" in closed and "ikke sendt inn" in closed
+
+
+def test_the_national_page_opens_on_the_newest_quarter_that_has_answers(
+    frozen: object, world: World
+) -> None:
+    answered = make_capacity_round(year=2026, quarter=1)
+    make_capacity_round(year=2026, quarter=2)  # opened, no one has submitted yet
+    unanswered_vest = make_capacity_round(
+        governor_name="Statsforvalteren i Vestland", year=2026, quarter=2
+    )
+    make_capacity_response(unanswered_vest, "4601", submitted=False)  # a draft is no answer
+    _answers(answered, {"0301": "kritisk", "3301": "god"})
+
+    analyst = client_for(make_user(roles=[Role.ANALYST]))
+    page = analyst.get("/kapasitet/nasjonalt/").content.decode()
+    assert '<option value="2026-1" selected' in page
+    assert "Utfordrende eller kritisk i 50\xa0% av kommunene (1 av 2)" in page
+    # The newer quarter stays choosable.
+    assert 'value="2026-2"' in page

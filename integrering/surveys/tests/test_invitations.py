@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -268,3 +269,21 @@ def test_the_body_counts_progress_and_runs_once(settings) -> None:  # type: igno
     assert mailing.result == result and result["sent"] == 2 and len(mail.outbox) == 2
     assert mailing_run(mailing.pk) == result  # a task run twice sends once
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_the_sending_section_counts_the_same_sent_links_as_the_table_above_it() -> None:
+    survey = make_survey(year=2026)
+    invitations_create(survey=survey)
+    client = client_for(make_user(roles=[Role.ANALYST]))
+    url = reverse("surveys:survey-detail", kwargs={"survey_id": survey.pk})
+    assert "Ingen lenker er sendt ennå." in client.get(url).content.decode()
+
+    # Links sent without a mailing on this page (e.g. imported from an earlier system).
+    sent = Invitation.objects.filter(questionnaire__role=SurveyRole.CHIEF_EXECUTIVE)[:3]
+    Invitation.objects.filter(pk__in=[i.pk for i in sent]).update(sent_at=timezone.now())
+    page = client.get(url).content.decode()
+
+    assert "Ingen lenker er sendt" not in page
+    assert "3 lenker er sendt tidligere" in page
+    assert "<td>3</td>" in page  # «Lenke sendt» in the questionnaire table

@@ -57,8 +57,10 @@ from ..services.capacity import (
     capacity_round_open,
     capacity_round_xlsx,
     capacity_rounds_visible,
+    closed_rounds_for_leader,
     default_closes_on,
     national_results,
+    newest_answered_quarter,
     open_rounds_for_leader,
     quarter_of,
     quarters_with_rounds,
@@ -189,6 +191,7 @@ def capacity_home(request: HttpRequest) -> HttpResponse:
         context["rounds"] = list(capacity_rounds_visible(user)) if governor else []
     if municipality is not None:
         context["leader_rounds"] = open_rounds_for_leader(user)
+        context["leader_closed_rounds"] = closed_rounds_for_leader(user)
     return no_store(render(request, "surveys/capacity_home.html", context))
 
 
@@ -418,6 +421,8 @@ def capacity_national(request: HttpRequest) -> HttpResponse:
     match = QUARTER_PARAM.match(chosen)
     if match:
         year, quarter = int(match.group(1)), int(match.group(2))
+    elif answered := newest_answered_quarter():
+        year, quarter = answered
     elif quarters:
         year, quarter = quarters[0]
     else:

@@ -46,6 +46,7 @@ from ..models import Question, Questionnaire, Survey
 from ..selectors import (
     invitation_get,
     invitations_filter,
+    links_sent_count,
     question_get,
     questionnaire_get,
     questionnaires_with_counts,
@@ -127,6 +128,7 @@ def _send_status_context(survey: Survey) -> dict[str, Any]:
     return {
         "survey": survey,
         "runs": runs,
+        "links_sent": links_sent_count(survey),
         "running": any(run.running for run in runs),
         "poll_seconds": POLL_SECONDS,
     }
