@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from integrering.ui.numbers import megabytes, number_nb
+from integrering.ui.numbers import count_nb, megabytes, number_nb
 
 XLSX_MAGIC = b"PK\x03\x04"  # a zip file, as every .xlsx is
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old Excel (or Word) file: OLE2
@@ -112,10 +112,6 @@ class ImportRejected(Exception):
         self.errors = list(errors)
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{number_nb(count)} {one if count == 1 else many}"
-
-
 def errors_summary(errors: Sequence[Mapping[str, Any] | RowError]) -> str:
     """How many errors a file had in how many rows: «1 feil i 1 rad», «3 feil i 2 rader», or
     «1 feil» when none is on a row (the file as a whole). ``errors`` as an import stores them:
@@ -128,8 +124,8 @@ def errors_summary(errors: Sequence[Mapping[str, Any] | RowError]) -> str:
     else:
         total = len(items)
         rows = len({e.get("row") for e in items if e.get("row") is not None})
-    found = _plural(total, "feil", "feil")
-    return f"{found} i {_plural(rows, 'rad', 'rader')}" if rows else found
+    found = count_nb(total, "feil", "feil")
+    return f"{found} i {count_nb(rows, 'rad', 'rader')}" if rows else found
 
 
 class TableUnreadable(TableError):

@@ -26,7 +26,7 @@ from integrering.exports import (
     xlsx_bytes,
 )
 from integrering.tables import SMALL_TABLE_ROWS, TableError, table_read, upload_size_error
-from integrering.ui.numbers import round_half_up
+from integrering.ui.numbers import count_nb, round_half_up
 
 from .cost_coverage import COLUMNS, CostSum, cost_rows_read, cost_sum, hours_per_fte
 from .models import CostCoverageReport, CostCoverageRow
@@ -183,8 +183,7 @@ def cost_export_xlsx(table: CostTable) -> bytes:
 def cost_export_heading(table: CostTable) -> Heading:
     """The export's title row: the report, its year and the municipalities in it."""
     report = table.report
-    count = len(table.rows)
-    whom = f"{count} kommune" if count == 1 else f"{count} kommuner"
+    whom = count_nb(len(table.rows), "kommune", "kommuner")
     return Heading(f"Kostnadsdekning norskopplæring {report.year}: {report.title}", whom)
 
 

@@ -39,6 +39,7 @@ from integrering.people.models import Consent, InformationCategory
 from integrering.schemas import id_in_range
 from integrering.ui.paging import Page, page_bounds, page_of
 from integrering.ui.search import search_fold
+from integrering.ui.words import lower_first
 
 from .imports import imports_visible_to
 from .models import Household, HouseholdImport, ImportStatus, Person
@@ -116,7 +117,7 @@ def person_contact(person: Person) -> str:
     if caseworker is None:
         return service
     # Lower case only the common noun: the municipality keeps its capital («i Oslo»).
-    return f"{caseworker.display_name}, {service[:1].lower()}{service[1:]}"
+    return f"{caseworker.display_name}, {lower_first(service)}"
 
 
 def _access(user: object, person: Person) -> PersonAccess:

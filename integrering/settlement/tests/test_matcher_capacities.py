@@ -357,6 +357,16 @@ def test_the_latest_submitted_capacity_answer_warns_of_its_challenging_and_criti
 
 
 @pytest.mark.django_db
+def test_a_capacity_warning_keeps_the_capitals_of_nav(world: World) -> None:
+    latest = make_capacity_round(year=YEAR, quarter=2)
+    make_capacity_response(latest, OSLO, {CapacityService.NAV_SOCIAL: CapacityLevel.CRITICAL})
+    oslo = municipality(OSLO).pk
+    assert capacity_warnings([oslo]) == {
+        oslo: ["NAV og sosiale tjenester: kritisk (2. kvartal 2026)"]
+    }
+
+
+@pytest.mark.django_db
 def test_the_placement_page_and_the_api_show_the_warning_without_changing_the_score(
     world: World,
 ) -> None:

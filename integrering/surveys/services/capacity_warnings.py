@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from integrering.ui.words import lower_first
+
 from ..models import (
     CHALLENGING_OR_CRITICAL,
     CapacityAnswer,
@@ -54,9 +56,8 @@ def capacity_warnings_latest(municipality_ids: Collection[int]) -> dict[int, lis
     )
     warnings: dict[int, list[str]] = {}
     for answer in rows:
-        label = answer.get_service_display()
+        label = lower_first(answer.get_service_display())  # «NAV og …» keeps its capitals
         warnings.setdefault(answer.response.municipality_id, []).append(
-            f"{label[:1].lower()}{label[1:]}: {answer.get_level_display().lower()} "
-            f"({answer.response.round.label})"
+            f"{label}: {answer.get_level_display().lower()} ({answer.response.round.label})"
         )
     return warnings

@@ -28,6 +28,7 @@ from integrering.errors import messages_capped
 from integrering.jobs import Progress
 from integrering.organisations.models import Municipality
 from integrering.tables import TableError, csv_text, upload_size_error
+from integrering.ui.numbers import count_nb
 
 from ..city_districts import OSLO, oslo_city_districts
 from ..models import Invitation, InvitationStatus, Survey, SurveyRole
@@ -156,8 +157,7 @@ def contacts_import(*, survey: Survey, content: bytes) -> ContactsResult:
     if errors:
         raise ValidationError(
             [
-                f"Ingenting er lagret: {len(errors)} {'linje' if len(errors) == 1 else 'linjer'} "
-                "har feil.",
+                f"Ingenting er lagret: {count_nb(len(errors), 'linje', 'linjer')} har feil.",
                 *messages_capped(errors),
             ]
         )

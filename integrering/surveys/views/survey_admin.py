@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods
 from integrering.audit.services import AccessContext
 from integrering.ui.forms import form_add_service_errors
 from integrering.ui.http import no_store
+from integrering.ui.numbers import count_nb
 from integrering.ui.paging import paginate
 
 from ..forms import (
@@ -197,9 +198,8 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
                 else:
                     messages.success(
                         request,
-                        f"E-postadressene er lest inn: {result.rows} "
-                        f"{'rad' if result.rows == 1 else 'rader'}, {result.updated} "
-                        f"{'invitasjon' if result.updated == 1 else 'invitasjoner'} endret.",
+                        f"E-postadressene er lest inn: {count_nb(result.rows, 'rad', 'rader')}, "
+                        f"{count_nb(result.updated, 'invitasjon', 'invitasjoner')} endret.",
                     )
                     return redirect("surveys:survey-detail", survey_id=survey.pk)
             else:
