@@ -234,7 +234,7 @@ IMPORT_MAX_BYTES = env_int("INTEGRERING_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must be first: it refuses locked-out attempts
     "integrering.accounts.lockout.LoginDelayBackend",  # then the user name's delay
-    "django.contrib.auth.backends.ModelBackend",
+    "integrering.accounts.backends.UserBackend",
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"

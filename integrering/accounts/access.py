@@ -60,6 +60,9 @@ def _kind(user: Any) -> str:
 # --- Municipal services: persons and their case ----------------------------------------------
 
 
+_SERVED_MEMO = "_municipality_ids_served"
+
+
 def municipality_ids_served_by(user: Any) -> frozenset[int]:
     """The municipalities whose persons this user may work with.
 
@@ -74,15 +77,22 @@ def municipality_ids_served_by(user: Any) -> frozenset[int]:
     if not user.has_role(*PERSON_ROLES):
         return frozenset()
     own = organisation.municipality_id
-    ids = {own}
-    if user.has_role(Role.REFUGEE_SERVICE_CASEWORKER):
-        partners = (
-            RefugeeServiceCooperation.objects.valid_on(timezone.localdate())
-            .filter(host_id=own)
-            .values_list("partners", flat=True)
-        )
-        ids.update(pid for pid in partners if pid is not None)
-    return frozenset(ids)
+    if not user.has_role(Role.REFUGEE_SERVICE_CASEWORKER):
+        return frozenset({own})
+    # Asked several times in one request (the page, its filters, the audit): the cooperations
+    # are read once per user object (one request) and day, like the user's roles.
+    key = (own, timezone.localdate())
+    remembered = user.__dict__.get(_SERVED_MEMO)
+    if remembered is not None and remembered[0] == key:
+        return remembered[1]  # type: ignore[no-any-return]
+    partners = (
+        RefugeeServiceCooperation.objects.valid_on(key[1])
+        .filter(host_id=own)
+        .values_list("partners", flat=True)
+    )
+    ids = frozenset({own, *(pid for pid in partners if pid is not None)})
+    user.__dict__[_SERVED_MEMO] = (key, ids)
+    return ids
 
 
 def municipalities_served_by(user: Any) -> QuerySet[Municipality]:

@@ -136,13 +136,20 @@ def deadlines_for(user: object) -> QuerySet[Deadline]:
     return deadlines
 
 
+_USER_NAME = ("first_name", "last_name", "username")
+
+
 def household_caseworkers(user: object) -> QuerySet[User]:
     """The contact persons of the households the user reaches (the dashboard's filter)."""
     # EXISTS per user, not a DISTINCT over every household of the municipality.
     households = Household.objects.filter(
         caseworker=OuterRef("pk"), municipality_id__in=municipality_ids_served_by(user)
     )
-    return User.objects.filter(Exists(households)).order_by("first_name", "last_name")
+    return (
+        User.objects.filter(Exists(households))
+        .only(*_USER_NAME)
+        .order_by("first_name", "last_name")
+    )
 
 
 DEADLINES_PER_PAGE = 50
@@ -151,7 +158,6 @@ DEADLINES_PER_PAGE = 50
 DEADLINES_COUNTED = 1_000
 
 
-_USER_NAME = ("first_name", "last_name", "username")
 # A deadline whole, and of the rest the names a deadline row shows: the dashboard reads 50 rows
 # of four models, and loading every column (passwords and timestamps included) was a good part
 # of its time (issue 9, benchmarks/load.py).

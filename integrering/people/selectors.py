@@ -19,11 +19,21 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import BooleanField, CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -331,6 +341,16 @@ def households_page(
 NAME_ORDER = ("search_family", "search_given", "pk")
 TRIGRAM = 3  # the shortest term the trigram indexes (people/0010) can look up
 PERSONS_PER_PAGE = 50
+# What a row of the person list shows (``persons_page(only=...)``): a page of 50 persons with
+# every column of three models was a good part of a search's time (issue 25, item 11).
+PERSON_ROW_FIELDS = (
+    "given_name",
+    "family_name",
+    "birth_date",
+    "identity_number",
+    "household__reference",
+    "municipality__name",
+)
 # Counted up to this: a search of a national register may match far more, and counting them all
 # costs more than the page (issue 25, item 11).
 PERSONS_COUNTED = 1_000
@@ -408,6 +428,7 @@ def persons_page(
     page: int = 1,
     per_page: int = PERSONS_PER_PAGE,
     counted: bool = True,
+    only: tuple[str, ...] = (),
 ) -> Page[Person]:
     """Page ``page`` of the persons the user reaches whose name, number or household matches
     every term of ``query``, in name order; audited as a list (the persons shown).
@@ -416,9 +437,14 @@ def persons_page(
     ``ui.search.search_fold``). Each result carries ``details_visible``: without consent to
     personal details a service user finds the person by name only (never by number or
     household) and sees no more than the name. The count goes up to ``PERSONS_COUNTED``
-    (``counted``; without it the page's count is what it shows).
+    (``counted``; without it the page's count is what it shows). ``only``: the fields of the
+    persons and their household and municipality that the caller shows (``PERSON_ROW_FIELDS``),
+    the rest not read.
     """
     persons = persons_visible_to(ctx.user)
+    if only:
+        persons = persons.select_related(None).select_related("household", "municipality")
+        persons = persons.only(*only)
     whole_case = sees_whole_case(ctx.user)
     if whole_case:
         persons = persons.annotate(details_visible=Value(True, output_field=BooleanField()))
@@ -440,21 +466,22 @@ def persons_page(
         # fewer than ``limit`` are all of them, so they give the count too. One COUNT over the
         # matches in no order would walk a municipality's persons in the index's order and
         # find the family-name matches, which lie together, late (``_first_matches``).
-        first = _first_matches(persons, numbers, names, whole_case=whole_case, limit=limit)
+        matches = persons.filter(
+            pk__in=_first_matches(persons, numbers, names, whole_case=whole_case, limit=limit)
+        )
         if counted:
-            ids = {row["pk"] for row in first}
-            matches, count = persons.filter(pk__in=ids), len(ids)
-        else:  # one query: the parts in a subquery of the page's
-            matches, count = persons.filter(pk__in=first), 0
+            found, number, count = _page_counted_alongside(matches, page=page, per_page=per_page)
+        else:
+            found, number, count = list(matches.order_by(*NAME_ORDER)[:per_page]), 1, 0
     else:
         count = matches.order_by()[:limit].count() if counted else 0
+        number, start, stop = (
+            page_bounds(number=page, per_page=per_page, count=min(count, PERSONS_COUNTED))
+            if counted
+            else (1, 0, per_page)
+        )
+        found = list(matches.order_by(*NAME_ORDER)[start:stop])
     capped = counted and count > PERSONS_COUNTED
-    if counted:
-        count = min(count, PERSONS_COUNTED)
-        number, start, stop = page_bounds(number=page, per_page=per_page, count=count)
-    else:
-        number, start, stop = 1, 0, per_page
-    found: list[Person] = list(matches.order_by(*NAME_ORDER)[start:stop])
     audit_record_many(
         ctx=ctx,
         person_ids=[p.pk for p in found],
@@ -465,6 +492,28 @@ def persons_page(
         items=found,
         number=number,
         per_page=per_page,
-        count=count if counted else len(found),
+        count=min(count, PERSONS_COUNTED) if counted else len(found),
         count_capped=capped,
     )
+
+
+def _page_counted_alongside(
+    matches: QuerySet[Person], *, page: int, per_page: int
+) -> tuple[list[Person], int, int]:
+    """A page of ``matches`` (at most twice ``PERSONS_COUNTED`` persons: ``_first_matches``) and
+    the count of them all, in one query: the count is a window over the matches, so the
+    matches are found once, and no list of their ids goes back and forth (with a thousand
+    matches that cost more than the page, issue 25, item 11). A page past the end is counted
+    apart, and the last page shown instead."""
+    last_counted = -(-PERSONS_COUNTED // per_page)
+    number, start, stop = page_bounds(number=page, per_page=per_page, count=PERSONS_COUNTED)
+    number = min(number, last_counted)
+    ordered = matches.order_by(*NAME_ORDER)
+    rows = list(ordered.annotate(matched=Window(Count("pk")))[start:stop])
+    if rows:
+        return cast("list[Person]", rows), number, int(rows[0].matched)
+    count = matches.count()
+    number, start, stop = page_bounds(
+        number=number, per_page=per_page, count=min(count, PERSONS_COUNTED)
+    )
+    return list(ordered[start:stop]), number, count

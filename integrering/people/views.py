@@ -32,6 +32,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         ctx=AccessContext.from_request(request),
         query=query,
         page=page_number(request.GET.get(PAGE_PARAM)),
+        only=selectors.PERSON_ROW_FIELDS,
     )
     context = {
         "form": form,

@@ -26,8 +26,15 @@ from .numbers import number_nb
 NO_DS_INPUT = (forms.HiddenInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
+# Django's widget templates replaced by ours (same markup, fewer templates per render).
+WIDGET_TEMPLATES = {"django/forms/widgets/select.html": "ui/forms/select.html"}
+
+
 class FormRenderer(DjangoTemplates):
     field_template_name = "web/forms/field.html"
+
+    def get_template(self, template_name: str) -> Any:
+        return super().get_template(WIDGET_TEMPLATES.get(template_name, template_name))
 
 
 class DsBoundField(BoundField):

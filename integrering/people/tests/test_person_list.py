@@ -86,6 +86,12 @@ def test_the_list_pages_with_a_count_and_keeps_the_search_in_its_links(world: Wo
     assert 'href="?q=sidesen&amp;side=2">Neste side' in first
     second = client.get("/personer/", {"q": "sidesen", "side": "2"}).content.decode()
     assert f"51{DASH}54 av 54" in second
+    # A page past the end (a link kept after persons left) shows the last one.
+    past = persons_page(ctx=ctx(world.owner), query="sidesen", page=7)
+    assert (past.number, past.count, len(past.items)) == (2, 54, 4)
+    assert [p.pk for p in past.items] == [
+        p.pk for p in persons_page(ctx=ctx(world.owner), query="sidesen", page=2).items
+    ]
     everyone = client.get("/personer/").content.decode()
     assert f"1{DASH}50 av 57" in everyone  # and the three of the world's household
     # Only the persons shown are audited.

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import World
+from integrering.accounts.models import User
 from integrering.accounts.roles import Role
 from integrering.audit.models import AuditEvent
 from integrering.audit.services import AccessContext
@@ -85,11 +86,13 @@ def test_the_host_of_a_cooperation_serves_its_partners_but_a_partner_sees_only_i
     host_nav = make_user(municipality_number="3324", roles=[Role.NAV_CASEWORKER])
     assert {p.municipality.number for p in persons_visible_to(host_nav)} == {"3324"}
 
-    # An ended cooperation no longer gives access.
+    # An ended cooperation no longer gives access, from the next request on (the user as a
+    # request loads it: the cooperations are read once per request).
     RefugeeServiceCooperation.objects.filter(pk=cooperation.pk).update(
         valid_to=datetime.date(2021, 1, 1)
     )
-    assert {p.municipality.number for p in persons_visible_to(host_user)} == {"3324"}
+    next_request = User.objects.get(pk=host_user.pk)
+    assert {p.municipality.number for p in persons_visible_to(next_request)} == {"3324"}
 
 
 def test_search_finds_by_name_number_and_household_within_reach_only(world: World) -> None:
