@@ -89,10 +89,19 @@ def report(results: Results, *, users: int, seconds: float, think: float) -> boo
         print(f"  error {message}")
     if measured and results.cpu:
         per_request = {k: 1000 * v / len(measured) for k, v in results.cpu.items()}
+        cores = os.cpu_count() or 1
         print(
             f"server CPU per request: gunicorn {per_request['gunicorn']:.1f} ms, "
             f"PostgreSQL {per_request['postgres']:.1f} ms; load average "
-            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (others' work included)"
+            f"{os.getloadavg()[0]:.1f} on {cores} cores (others' work included)"
+        )
+        generator = per_request.get("load generator", 0.0)
+        all_told = per_request["gunicorn"] + per_request["postgres"] + generator
+        print(
+            f"load generator CPU per request: {generator:.1f} ms (on the same cores); "
+            f"all told {all_told:.1f} ms a request: these cores serve at most "
+            f"{1000 * cores / all_told:.0f} requests/s flat out, and this load asks for "
+            f"about {users / think if think else float('inf'):.0f}"
         )
     ok = ok and not logins
     print(

@@ -206,27 +206,27 @@ def api_person_list(n: int, caseworker: User, service_user: User) -> Page:
 
 
 # The queries each page runs, whatever the number of rows: the session, the user with the user's
-# organisation, the roles, the reach (the cooperations of a refugee service, once a request),
+# organisation and roles, the reach (the cooperations of a refugee service, once a request),
 # then the page's own reads and the audit record(s) it writes.
 COUNT_WITH_PAGE = int(connection.vendor == "postgresql")
 PAGES: dict[str, tuple[Build, int]] = {
     # the count of the matches (bounded, «1–50 av 272»), the persons with their household and
     # municipality in one query; the household looked up by reference; one audit insert. On
     # PostgreSQL the count comes with the page (a window over the first matches).
-    "person search": (person_search, 8 - COUNT_WITH_PAGE),
-    "person search, service user": (person_search_by_service, 7 - COUNT_WITH_PAGE),
+    "person search": (person_search, 7 - COUNT_WITH_PAGE),
+    "person search, service user": (person_search_by_service, 6 - COUNT_WITH_PAGE),
     # the caseworkers for the filter, the count (bounded), one page of deadlines with person,
     # household, caseworker and who met it, one audit insert
-    "deadline dashboard": (deadline_dashboard, 8),
-    "deadline dashboard, service user": (deadline_dashboard_of_service, 7),
+    "deadline dashboard": (deadline_dashboard, 7),
+    "deadline dashboard, service user": (deadline_dashboard_of_service, 6),
     # the person, the audit record, mapping, plan, contracts, deadlines with who met them,
     # consents with their services
-    "person page": (person_page, 12),
+    "person page": (person_page, 11),
     # the person, the consents in force for the user's service, the audit record
-    "person page, service user": (person_page_of_service, 6),
+    "person page, service user": (person_page_of_service, 5),
     # the household, its members, one audit insert, notices and meetings each with their persons
-    "household page": (household_page, 11),
-    "API person list": (api_person_list, 7),
+    "household page": (household_page, 10),
+    "API person list": (api_person_list, 6),
 }
 
 
