@@ -127,7 +127,7 @@ def _insert_for_persons(fields: dict[str, object], person_ids: list[int]) -> Non
     params: list[Any] = [*fields.values(), person_ids]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "  # nosec B608
+            f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) "
             f"SELECT {values}, UNNEST(%s::bigint[])",
             params,
         )
