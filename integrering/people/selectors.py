@@ -505,9 +505,8 @@ def _page_counted_alongside(
     matches are found once, and no list of their ids goes back and forth (with a thousand
     matches that cost more than the page, issue 25, item 11). A page past the end is counted
     apart, and the last page shown instead."""
-    last_counted = -(-PERSONS_COUNTED // per_page)
+    # No page past those of the counted matches (the last of which is page_bounds' last page).
     number, start, stop = page_bounds(number=page, per_page=per_page, count=PERSONS_COUNTED)
-    number = min(number, last_counted)
     ordered = matches.order_by(*NAME_ORDER)
     rows = list(ordered.annotate(matched=Window(Count("pk")))[start:stop])
     if rows:
