@@ -16,16 +16,20 @@ loop, for a bounded time, over
 4. with ``--api``, the API person list (``/api/v1/persons/?q=``, with the browser session).
 
 Think time. Between two requests a virtual user waits a random time, uniform between half and
-one and a half times ``--think`` (default 3 s, mean 3 s). A caseworker who reads a search result,
-opens a person and reads the page spends 10-30 s per page, so 3 s is several times busier than a
-real office: 200 such users make the load of about 600-1 200 real caseworkers at work, the whole
-country's refugee services at a busy hour. ``--think 0`` is a stress test of the server's
-capacity.
+one and a half times ``--think`` (default 10 s, mean 10 s). A caseworker who reads a search
+result, opens a person and reads the page spends 10-30 s per page, so 10 s is the busy end of
+real work: 200 such users ask about 20 requests a second. ``--think 3`` is a stress test, three
+times busier than any office (200 users then ask about 67 requests a second, more than two cores
+serve: see the README's figures); ``--think 0`` measures the server's capacity.
+
+Caseloads. Each refugee-service user is the contact person of ``--caseload`` households (40) of
+their municipality, scattered over it; the other households have none, as in a registry of a
+million persons most cases are long closed. The dashboard's filter «my households» shows theirs.
 
 Users. ``--users`` caseworkers spread over the ten municipalities like the persons are (Oslo
 has the most); one in five works in the health service, the school or NAV (who see what consent
-allows, worked out in SQL), the others in the refugee service (the whole case), each the contact
-person of a share of the municipality's households. Each logs in as its own user name:
+allows, worked out in SQL), the others in the refugee service (the whole case), each with a
+caseload. Each logs in as its own user name:
 django-axes locks per user name, and the users' password is new every run (the lockout counters
 of earlier runs are reset first).
 
@@ -40,7 +44,7 @@ otherwise. Then the slowest query of the slowest page, with its PostgreSQL plan
 (``load_report.py``).
 
     make bench-load [PERSONS=1000000] [USERS=200] [LOAD_ARGS="--seconds 60"]    # or:
-    LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/integrering_load .venv/bin/python benchmarks/load.py [--persons 1000000] [--users 200] [--fresh] [--seconds 60] [--think 3]
+    LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/integrering_load .venv/bin/python benchmarks/load.py [--persons 1000000] [--users 200] [--fresh] [--seconds 60] [--think 10] [--caseload 40]
 """
 
 from __future__ import annotations
@@ -81,6 +85,10 @@ from benchmarks.loader import (
 
 HOST = "127.0.0.1"
 USER_PREFIX = "load-"
+# A contact person in the refugee service follows some tens of households.
+CASELOAD = 40
+# The busy end of real work: a caseworker reads a page for 10-30 s (see the docstring).
+THINK_SECONDS = 10.0
 TIMEOUT_SECONDS = 30.0
 SAMPLED_PERSONS = 400  # per municipality: the names the users search for
 
@@ -101,11 +109,17 @@ def main() -> None:
     parser.add_argument(
         "--think",
         type=float,
-        default=3.0,
+        default=THINK_SECONDS,
         help="mean think time between a user's requests, seconds (uniform 0.5x-1.5x)",
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--caseload",
+        type=int,
+        default=CASELOAD,
+        help="households each refugee-service user is the contact person of",
+    )
     parser.add_argument("--api", action="store_true", help="also the API person list")
     parser.add_argument(
         "--keep", action="store_true", help="reuse the loaded database, whatever its size"
@@ -135,7 +149,7 @@ def main() -> None:
         database_mark_set(args.persons)
         print(f"loaded {Person.objects.count()} persons in {time.perf_counter() - started:.1f} s")
     password = secrets.token_urlsafe(24)
-    users = make_users(args.users, password)
+    users = make_users(args.users, password, args.caseload)
     names = sampled_names()
     describe_data()
     from django.db import connections
@@ -174,7 +188,7 @@ def host_reference_ms() -> float:
     return best
 
 
-def make_users(count: int, password: str) -> list[VirtualUser]:
+def make_users(count: int, password: str, caseload: int) -> list[VirtualUser]:
     """``count`` caseworkers over the municipalities (by their share of persons); one in five
     works in the health service, the school or NAV, the others in the refugee service."""
     from axes.utils import reset
@@ -209,14 +223,16 @@ def make_users(count: int, password: str) -> list[VirtualUser]:
             i += 1
     # One hash for all (PBKDF2 is slow on purpose: 200 of them would take minutes here).
     User.objects.filter(pk__in=[u.user_id for u in users]).update(password=make_password(password))
-    assign_households(users)
+    assign_households(users, caseload)
     reset()  # django-axes: forget failed logins of earlier runs
     return users
 
 
-def assign_households(users: list[VirtualUser]) -> None:
-    """Make each refugee-service user the contact person of a share of their municipality's
-    households without one, so that the dashboard's filter "my households" has rows."""
+def assign_households(users: list[VirtualUser], caseload: int) -> None:
+    """Make each refugee-service user the contact person of ``caseload`` households of their
+    municipality, scattered over it; the other households have none (a registry of a million
+    persons holds mostly cases whose follow-up has ended). Earlier runs' assignments are undone
+    first, so that every run with the same users has the same caseloads."""
     from django.db import connection
 
     from integrering.accounts.models import User
@@ -228,12 +244,16 @@ def assign_households(users: list[VirtualUser]) -> None:
         assert user.organisation is not None
         by_municipality.setdefault(user.organisation.municipality_id or 0, []).append(user.pk)
     with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE people_household SET caseworker_id = NULL WHERE caseworker_id IS NOT NULL"
+        )
         for municipality_id, ids in by_municipality.items():
-            for j, user_id in enumerate(sorted(ids)):
+            for user_id in sorted(ids):
                 cursor.execute(
-                    "UPDATE people_household SET caseworker_id = %s WHERE municipality_id = %s "
-                    "AND caseworker_id IS NULL AND id %% %s = %s",
-                    [user_id, municipality_id, len(ids), j],
+                    "UPDATE people_household SET caseworker_id = %s WHERE id IN ("
+                    "SELECT id FROM people_household WHERE municipality_id = %s "
+                    "AND caseworker_id IS NULL ORDER BY id %% 7919, id LIMIT %s)",
+                    [user_id, municipality_id, caseload],
                 )
         cursor.execute("ANALYZE people_household")
 

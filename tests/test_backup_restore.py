@@ -22,7 +22,8 @@ from tests.live_server import recreate_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = os.environ.get("INTEGRERING_BACKUP_TEST_SERVER", "postgres://postgres@127.0.0.1:5432")
-SOURCE, TARGET = "integrering_backup_source", "integrering_backup_restored"
+# Named after this process: CI runs the SQLite and the PostgreSQL suite side by side on one server.
+SOURCE, TARGET = (f"integrering_backup_{part}_{os.getpid()}" for part in ("source", "restored"))
 TABLES = ("people_person", "people_household", "audit_auditevent", "casework_deadline")
 
 LOAD = """

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 from conftest import World, client_for
 from integrering.accounts.roles import Role
 from integrering.audit.models import AuditAction, AuditEvent
 from integrering.audit.services import AccessContext
+from integrering.people.identity import synthetic_identity_number
 from integrering.people.models import Person
 from integrering.people.selectors import persons_page, persons_search
 from integrering.people.services import PersonInput, household_register, person_update
@@ -159,3 +161,23 @@ def test_a_service_without_consent_sees_no_household_in_the_list(world: World) -
     assert response.status_code == 200
     assert response.context["page"].count == 0
     assert world.household.reference not in response.content.decode()
+
+
+def test_a_number_finds_the_numbers_that_start_with_it_in_name_order_and_no_name(
+    world: World,
+) -> None:
+    # Persons born the same day: their identity numbers start alike (ddmmyy).
+    rng = random.Random(25)
+    persons = [_register(name) for name in ("Øberg", "Aasen", "Mikkelsen")]
+    for person in persons:
+        person.identity_number = synthetic_identity_number(person.birth_date, rng)
+        person.save(update_fields=["identity_number"])
+    numbers = {p.identity_number[:6] for p in persons}
+    assert len(numbers) == 1
+    start = numbers.pop()
+    # A name that holds the digits is not a match: a term of digits only is a number.
+    _register(f"Nr{start}", given_name="Tall")
+    page = persons_page(ctx=ctx(world.owner), query=start)
+    assert [p.family_name for p in page.items] == ["Aasen", "Mikkelsen", "Øberg"]
+    assert page.count == 3
+    assert persons_search(ctx=ctx(world.owner), query=f"{start} aas") == [persons[1]]
