@@ -84,7 +84,7 @@ bench-matcher: $(DEV_STAMP)
 bench-year: $(DEV_STAMP)
 	$(BIN)/python benchmarks/year.py
 
-## bench-load: gunicorn on PostgreSQL with PERSONS (1 000 000) persons, USERS (200) users for 60 s; p50/p95/p99, errors and the plan of the slowest query (goal p95 under 200 ms, 0 errors)
+## bench-load: gunicorn on PostgreSQL with PERSONS (1 000 000) persons, USERS (200) users for 60 s at 10 s think time; p50/p95/p99, errors and the plan of the slowest query (goal p95 under 200 ms, 0 errors)
 .PHONY: bench-load
 PERSONS ?= 1000000
 USERS ?= 200
