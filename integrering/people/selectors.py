@@ -377,10 +377,10 @@ def _matching(
     return persons
 
 
-def _family_unindexed() -> Concat:
-    """The folded family name joined with nothing: sorts exactly as the name, but no index gives
-    that order, so PostgreSQL finds the matches first and sorts them."""
-    return Concat("search_family", Value(""), output_field=CharField())
+def _name_order_unindexed() -> tuple[Concat | str, ...]:
+    """``NAME_ORDER`` with the folded family name joined with nothing: sorts exactly as the name,
+    but no index gives that order, so PostgreSQL finds the matches first and sorts them."""
+    return (Concat("search_family", Value(""), output_field=CharField()), *NAME_ORDER[1:])
 
 
 def _first_matches(
@@ -407,11 +407,11 @@ def _first_matches(
     misjudges how many rows it has. The first ``limit`` of every part hold the first ``limit``
     of all.
     """
-    sorted_apart = _family_unindexed()
+    sorted_apart = _name_order_unindexed()
     by_family = {term: Q(search_family__contains=search_fold(term)) for term in names}
     parts = [
         _matching(persons, numbers, whole_case=whole_case, by={term: in_family})
-        .order_by(sorted_apart, *NAME_ORDER[1:])
+        .order_by(*sorted_apart)
         .values("pk")[:limit]
         for term, in_family in by_family.items()
     ]
@@ -489,9 +489,7 @@ def persons_page(
         # Few matches are found first and sorted: in name order PostgreSQL would look for them
         # along the name index, and may walk all of Oslo for the start of an identity number
         # it wrongly thinks common (0.5 s at a million persons, issue 25, item 11).
-        order = (
-            (_family_unindexed(), *NAME_ORDER[1:]) if counted and count <= limit - 1 else NAME_ORDER
-        )
+        order = _name_order_unindexed() if counted and count <= PERSONS_COUNTED else NAME_ORDER
         found = list(matches.order_by(*order)[start:stop])
     capped = counted and count > PERSONS_COUNTED
     audit_record_many(
